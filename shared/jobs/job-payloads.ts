@@ -1,0 +1,62 @@
+import type { FromSchema } from 'json-schema-to-ts';
+import { userSchema } from '../schemas/user.schema.js';
+import { listingSchema } from '../schemas/listing.schema.js';
+
+const jobMeta = {
+  requestId: { type: 'string', minLength: 1, maxLength: 128 },
+  version: { type: 'integer', minimum: 1 },
+} as const;
+
+/** A user write waiting to be persisted; the resource is complete (id and timestamps assigned). */
+export const persistUserJobSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['requestId', 'version', 'user'],
+  properties: { ...jobMeta, user: userSchema },
+} as const;
+
+export const persistListingJobSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['requestId', 'version', 'listing'],
+  properties: { ...jobMeta, listing: listingSchema },
+} as const;
+
+export const ENTITIES = ['users', 'listings'] as const;
+export type Entity = (typeof ENTITIES)[number];
+
+/**
+ * One committed change in MySQL, the input of replication. `before` is null on
+ * insert, `after` is null on delete; `version` orders changes of one key.
+ */
+export const changeEventSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'type', 'entity', 'key', 'before', 'after', 'version', 'at', 'requestId'],
+  properties: {
+    id: { type: 'string', minLength: 1 },
+    type: { type: 'string', enum: ['insert', 'update', 'delete'] },
+    entity: { type: 'string', enum: ENTITIES },
+    key: { type: 'string', minLength: 1 },
+    before: { anyOf: [{ type: 'object' }, { type: 'null' }] },
+    after: { anyOf: [{ type: 'object' }, { type: 'null' }] },
+    version: { type: 'integer', minimum: 1 },
+    at: { type: 'integer', minimum: 0 },
+    requestId: { type: 'string' },
+  },
+} as const;
+
+export type PersistUserJob = FromSchema<typeof persistUserJobSchema>;
+export type PersistListingJob = FromSchema<typeof persistListingJobSchema>;
+export type ChangeEvent = Omit<FromSchema<typeof changeEventSchema>, 'before' | 'after'> & {
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+};
+
+/** BullMQ job ids: deterministic, so a duplicated enqueue of the same write is one job. */
+export const jobIds = {
+  persist: (entity: Entity, id: number | string, version: number): string =>
+    `${entity}-${id}-v${version}`,
+  changeEvent: (entity: Entity, key: string, version: number): string =>
+    `${entity}-${key}-v${version}-event`,
+};

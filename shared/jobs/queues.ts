@@ -1,0 +1,50 @@
+import { Queue, QueueEvents, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { Config } from '../../config/index.js';
+import { QUEUE_NAMES } from './queue-names.js';
+import type { ChangeEvent, PersistListingJob, PersistUserJob } from './job-payloads.js';
+
+export interface SpillwayQueues {
+  readonly persistUsers: Queue<PersistUserJob>;
+  readonly persistListings: Queue<PersistListingJob>;
+  readonly replicate: Queue<ChangeEvent>;
+}
+
+/** Retries with exponential backoff; finished jobs are trimmed so Redis stays bounded. */
+export function defaultJobOptions(config: Config): JobsOptions {
+  return {
+    attempts: config.queue.attempts,
+    backoff: { type: 'exponential', delay: config.queue.backoffMs },
+    removeOnComplete: { count: config.queue.keepCompleted },
+    removeOnFail: { count: config.queue.keepFailed },
+  };
+}
+
+/** Producers for every queue, sharing one Redis connection. */
+export function createQueues(config: Config, connection: ConnectionOptions): SpillwayQueues {
+  const options = {
+    connection,
+    prefix: config.queue.prefix,
+    defaultJobOptions: defaultJobOptions(config),
+  };
+  return {
+    persistUsers: new Queue<PersistUserJob>(QUEUE_NAMES.persistUsers, options),
+    persistListings: new Queue<PersistListingJob>(QUEUE_NAMES.persistListings, options),
+    replicate: new Queue<ChangeEvent>(QUEUE_NAMES.replicate, options),
+  };
+}
+
+export async function closeQueues(queues: SpillwayQueues): Promise<void> {
+  await Promise.all(Object.values(queues).map((queue: Queue) => queue.close()));
+}
+
+/** Completion events of the persist queues, for `Prefer: wait` read-your-write answers. */
+export function createPersistQueueEvents(
+  config: Config,
+  connection: ConnectionOptions,
+): { users: QueueEvents; listings: QueueEvents } {
+  const options = { connection, prefix: config.queue.prefix };
+  return {
+    users: new QueueEvents(QUEUE_NAMES.persistUsers, options),
+    listings: new QueueEvents(QUEUE_NAMES.persistListings, options),
+  };
+}

@@ -1,0 +1,70 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import type { MysqlPool } from './mysql-pool.repository.js';
+import type { Listing } from '../schemas/listing.schema.js';
+import type { ListingPageQuery } from '../schemas/query.schema.js';
+import { buildVersionedUpsert } from './versioned-upsert.js';
+
+export interface VersionedListing {
+  readonly listing: Listing;
+  readonly version: number;
+}
+
+const COLUMNS = ['id', 'user_id', 'listing_type', 'price', 'created_at', 'updated_at'] as const;
+const MUTABLE = ['user_id', 'listing_type', 'price', 'updated_at'] as const;
+const SELECT = 'SELECT id, user_id, listing_type, price, created_at, updated_at FROM listings';
+
+type ListingRow = RowDataPacket & Listing;
+
+function toListing(row: ListingRow): Listing {
+  return {
+    id: row.id,
+    user_id: row.user_id,
+    listing_type: row.listing_type,
+    price: row.price,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+/** The only module that reads and writes the `listings` table. */
+export class ListingRepository {
+  constructor(private readonly pool: MysqlPool) {}
+
+  /** Writes every row in one statement; idempotent and version-checked. */
+  async upsertMany(rows: readonly VersionedListing[]): Promise<void> {
+    if (rows.length === 0) return;
+    const params = rows.flatMap(({ listing, version }) => [
+      listing.id,
+      listing.user_id,
+      listing.listing_type,
+      listing.price,
+      listing.created_at,
+      listing.updated_at,
+      version,
+    ]);
+    await this.pool.query(buildVersionedUpsert('listings', COLUMNS, MUTABLE, rows.length), params);
+  }
+
+  async findById(id: number): Promise<Listing | null> {
+    const [rows] = await this.pool.query<ListingRow[]>(`${SELECT} WHERE id = ?`, [id]);
+    return rows[0] ? toListing(rows[0]) : null;
+  }
+
+  /** Newest first (ties by id, newest first), optionally one user's listings only. */
+  async listPage(page: ListingPageQuery): Promise<Listing[]> {
+    const where = page.user_id === undefined ? '' : ' WHERE user_id = ?';
+    const params: number[] = page.user_id === undefined ? [] : [page.user_id];
+    const [rows] = await this.pool.query<ListingRow[]>(
+      `${SELECT}${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
+      [...params, page.page_size, (page.page_num - 1) * page.page_size],
+    );
+    return rows.map(toListing);
+  }
+
+  async maxId(): Promise<number> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      'SELECT COALESCE(MAX(id), 0) AS max_id FROM listings',
+    );
+    return Number(rows[0]?.max_id ?? 0);
+  }
+}

@@ -1,0 +1,48 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { Entity } from '../jobs/job-payloads.js';
+
+/** Journaled writes are part of each model, so no write can forget them. */
+const JOURNALED = { w: 1, j: true } as const;
+
+export interface ReplicaDocument {
+  _id: number;
+  version: number;
+  deleted?: boolean;
+  [field: string]: unknown;
+}
+
+const userDocumentSchema = new Schema(
+  {
+    _id: { type: Number, required: true },
+    name: String,
+    created_at: Number,
+    updated_at: Number,
+    version: { type: Number, required: true },
+    deleted: Boolean,
+  },
+  { collection: 'users', versionKey: false, writeConcern: JOURNALED, strict: true },
+);
+
+const listingDocumentSchema = new Schema(
+  {
+    _id: { type: Number, required: true },
+    user_id: Number,
+    listing_type: String,
+    price: Number,
+    created_at: Number,
+    updated_at: Number,
+    version: { type: Number, required: true },
+    deleted: Boolean,
+  },
+  { collection: 'listings', versionKey: false, writeConcern: JOURNALED, strict: true },
+);
+
+/** The Mongo copy of each entity, one model per collection on the given connection. */
+export function replicaModels(connection: Connection): Record<Entity, Model<ReplicaDocument>> {
+  return {
+    users: connection.model<ReplicaDocument>('User', userDocumentSchema),
+    listings: connection.model<ReplicaDocument>('Listing', listingDocumentSchema),
+  };
+}
+
+export { JOURNALED };

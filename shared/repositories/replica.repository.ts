@@ -1,0 +1,107 @@
+import type { Connection, Model } from 'mongoose';
+import type { Entity } from '../jobs/job-payloads.js';
+import { JOURNALED, replicaModels, type ReplicaDocument } from './replica-models.js';
+
+/** One change to mirror: the row after the change (null when deleted) at its version. */
+export interface ReplicaChange {
+  readonly key: number;
+  readonly version: number;
+  readonly after: Record<string, unknown> | null;
+}
+
+export interface ReplicaApplyResult {
+  readonly written: number;
+  /** Changes older than (or equal to) the stored document: skipped on purpose. */
+  readonly stale: number;
+}
+
+const DUPLICATE_KEY = 11000;
+
+interface WriteErrorLike {
+  code?: number;
+}
+
+function writeErrorsOf(error: unknown): WriteErrorLike[] | undefined {
+  const candidate = error as { writeErrors?: WriteErrorLike[] | WriteErrorLike };
+  if (candidate?.writeErrors === undefined) return undefined;
+  return Array.isArray(candidate.writeErrors) ? candidate.writeErrors : [candidate.writeErrors];
+}
+
+/** Keeps only the newest change of each key: older ones in the same batch are already stale. */
+function newestPerKey(changes: readonly ReplicaChange[]): ReplicaChange[] {
+  const newest = new Map<number, ReplicaChange>();
+  for (const change of changes) {
+    const seen = newest.get(change.key);
+    if (!seen || seen.version < change.version) newest.set(change.key, change);
+  }
+  return [...newest.values()];
+}
+
+function toUpsert({ key, version, after }: ReplicaChange) {
+  const fields: Record<string, unknown> = { ...(after ?? {}), version, deleted: after === null };
+  delete fields.id;
+  return { filter: { _id: key, version: { $lt: version } }, update: { $set: fields }, upsert: true };
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  const writeErrors = writeErrorsOf(error);
+  if (writeErrors) return writeErrors.every((e) => e.code === DUPLICATE_KEY);
+  return (error as WriteErrorLike)?.code === DUPLICATE_KEY;
+}
+
+/**
+ * The only module that writes the Mongo copies. Each change is an upsert that
+ * matches only a document with a lower version: a newer (or equal) stored
+ * document makes the upsert collide on `_id` (duplicate key), which is how a
+ * stale or repeated event is recognised and skipped.
+ *
+ * A batch goes out as one unordered bulk write. If any change in it is stale,
+ * the batch is re-applied one change at a time: FerretDB 1.24 stops an
+ * unordered bulk at its first error, and every change is idempotent, so
+ * re-applying the whole batch is safe on both FerretDB and MongoDB.
+ */
+export class ReplicaRepository {
+  private readonly models: Record<Entity, Model<ReplicaDocument>>;
+
+  constructor(connection: Connection) {
+    this.models = replicaModels(connection);
+  }
+
+  async applyChanges(
+    entity: Entity,
+    changes: readonly ReplicaChange[],
+  ): Promise<ReplicaApplyResult> {
+    const newest = newestPerKey(changes);
+    const collapsed = changes.length - newest.length;
+    if (newest.length === 0) return { written: 0, stale: 0 };
+    const model = this.models[entity];
+    try {
+      await model.bulkWrite(
+        newest.map((change) => ({ updateOne: toUpsert(change) })),
+        { ordered: false, writeConcern: JOURNALED },
+      );
+      return { written: newest.length, stale: collapsed };
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+    let written = 0;
+    for (const change of newest) {
+      const { filter, update, upsert } = toUpsert(change);
+      try {
+        await model.updateOne(filter, update, { upsert, writeConcern: JOURNALED }).exec();
+        written += 1;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+    }
+    return { written, stale: changes.length - written };
+  }
+
+  async findById(entity: Entity, id: number): Promise<ReplicaDocument | null> {
+    return this.models[entity].findById(id).lean<ReplicaDocument>().exec();
+  }
+
+  async countByIds(entity: Entity, ids: readonly number[]): Promise<number> {
+    return this.models[entity].countDocuments({ _id: { $in: ids } }).exec();
+  }
+}

@@ -1,0 +1,124 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { ValidationError } from '../errors/index.js';
+
+// ajv-formats ships CommonJS; under NodeNext its default export is the module object.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+/**
+ * The one ajv instance of a process. `coerceTypes` turns form and query
+ * strings into the integers the schemas ask for; defaults fill pagination.
+ */
+const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: true });
+addFormats(ajv);
+
+/** How errors are worded: body fields explain the rule, query parameters say "invalid <name>". */
+export type MessageStyle = 'field' | 'parameter';
+
+export type Validator<T> = (input: unknown) => T;
+
+const MAX_TRIM_DEPTH = 8;
+
+/** Copies plain objects and arrays with every string trimmed; other values pass through. */
+export function trimStrings(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.trim();
+  if (depth >= MAX_TRIM_DEPTH || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => trimStrings(item, depth + 1));
+  const copy: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    // defineProperty, not assignment: a "__proto__" key must stay a plain (rejected) field.
+    Object.defineProperty(copy, key, {
+      value: trimStrings(inner, depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
+}
+
+function fieldName(error: ErrorObject): string {
+  const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  if (error.keyword === 'required') {
+    const missing = (error.params as { missingProperty: string }).missingProperty;
+    return path ? `${path}.${missing}` : missing;
+  }
+  return path || 'request body';
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  integer: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  object: 'an object',
+  array: 'an array',
+  boolean: 'a boolean',
+};
+
+/** Words one ajv error the way the API contract does, naming the field. */
+export function describeError(error: ErrorObject, style: MessageStyle): string {
+  const field = fieldName(error);
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'additionalProperties') {
+    return `unknown field ${String(params.additionalProperty)}`;
+  }
+  if (style === 'parameter') {
+    return error.keyword === 'required' ? `${field} is required` : `invalid ${field}`;
+  }
+  switch (error.keyword) {
+    case 'required':
+      return `${field} is required`;
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map((v) => `'${String(v)}'`).join(', ');
+      return `invalid ${field}. Supported values: ${allowed}`;
+    }
+    case 'type':
+      return `${field} must be ${TYPE_WORDS[String(params.type)] ?? String(params.type)}`;
+    case 'exclusiveMinimum':
+      return `${field} must be greater than ${String(params.limit)}`;
+    case 'minimum':
+      return `${field} must be at least ${String(params.limit)}`;
+    case 'maximum':
+    case 'exclusiveMaximum':
+      return `${field} must be at most ${String(params.limit)}`;
+    case 'minLength':
+      return params.limit === 1
+        ? `${field} must not be empty`
+        : `${field} must be at least ${String(params.limit)} characters`;
+    case 'maxLength':
+      return `${field} must be at most ${String(params.limit)} characters`;
+    case 'format':
+      return `${field} must be a valid ${String(params.format)}`;
+    default:
+      return `${field} ${error.message ?? 'is invalid'}`;
+  }
+}
+
+/** Unique messages in order, one per field: a wrong type hides that field's other complaints. */
+export function describeErrors(errors: readonly ErrorObject[], style: MessageStyle): string[] {
+  const byField = new Map<string, string>();
+  const extra: string[] = [];
+  for (const error of errors) {
+    const message = describeError(error, style);
+    if (error.keyword === 'additionalProperties') {
+      if (!extra.includes(message)) extra.push(message);
+      continue;
+    }
+    const field = fieldName(error);
+    if (!byField.has(field) || error.keyword === 'type') byField.set(field, message);
+  }
+  return [...byField.values(), ...extra];
+}
+
+/**
+ * Compiles a schema once and returns a function that trims strings, coerces and
+ * fills defaults, and either returns the typed value or throws a ValidationError.
+ */
+export function compileValidator<T>(schema: object, style: MessageStyle = 'field'): Validator<T> {
+  const validate: ValidateFunction = ajv.compile(schema);
+  return (input: unknown): T => {
+    const candidate = trimStrings(input ?? {});
+    if (validate(candidate)) return candidate as T;
+    throw new ValidationError(describeErrors(validate.errors ?? [], style));
+  };
+}
