@@ -1,0 +1,29 @@
+import bodyParser from 'koa-bodyparser';
+import type { Middleware } from 'koa';
+import { UnsupportedMediaTypeError } from '../../shared/errors/index.js';
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * JSON and form bodies only, size-bounded. A write with another content type
+ * is refused with 415 rather than read as an empty body.
+ */
+export function parseBody(options: { limit: string }): Middleware[] {
+  const requireKnownType: Middleware = async function requireKnownBodyType(ctx, next) {
+    if (WRITE_METHODS.has(ctx.method) && ctx.request.length !== 0 && ctx.get('Content-Type')) {
+      if (!ctx.is('application/json', 'application/x-www-form-urlencoded')) {
+        throw new UnsupportedMediaTypeError(
+          'unsupported content type: send application/json or application/x-www-form-urlencoded',
+        );
+      }
+    }
+    await next();
+  };
+  const parse = bodyParser({
+    enableTypes: ['json', 'form'],
+    jsonLimit: options.limit,
+    formLimit: options.limit,
+    strict: true,
+  }) as unknown as Middleware;
+  return [requireKnownType, parse];
+}

@@ -1,0 +1,55 @@
+import type { Middleware } from 'koa';
+import { AppError } from '../../shared/errors/index.js';
+import type { RequestState } from './request-id.js';
+
+interface HttpErrorLike {
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  message?: string;
+}
+
+/**
+ * The one place errors become HTTP answers: `{"result": false, "errors": [...]}`.
+ * Typed errors and the body parser's own 4xx keep their message; anything else
+ * is a 500 with a generic message and the request id that is in the log line.
+ */
+export function errorHandler(): Middleware<RequestState> {
+  return async function answerErrors(ctx, next) {
+    try {
+      await next();
+    } catch (error) {
+      if (error instanceof AppError) {
+        ctx.status = error.status;
+        ctx.set(error.headers);
+        ctx.body = { result: false, errors: error.expose ? error.messages : ['internal error'] };
+        if (error.status >= 500) ctx.state.log.error({ err: error }, 'request failed');
+        return;
+      }
+      const httpError = error as HttpErrorLike;
+      const status = httpError.status ?? httpError.statusCode ?? 500;
+      if (status < 500 && status >= 400 && httpError.expose) {
+        ctx.status = status;
+        ctx.body = { result: false, errors: [httpError.message ?? 'bad request'] };
+        return;
+      }
+      ctx.state.log.error({ err: error }, 'request failed');
+      ctx.status = 500;
+      ctx.body = {
+        result: false,
+        errors: [`internal error (request id ${ctx.state.requestId})`],
+      };
+    }
+  };
+}
+
+/** Unknown routes answer in the same envelope as every other error. */
+export function notFoundFallback(): Middleware {
+  return async function answerNotFound(ctx, next) {
+    await next();
+    if (ctx.status === 404 && ctx.body === undefined) {
+      ctx.status = 404;
+      ctx.body = { result: false, errors: [`no route for ${ctx.method} ${ctx.path}`] };
+    }
+  };
+}

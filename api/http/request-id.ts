@@ -1,0 +1,25 @@
+import { randomUUID } from 'node:crypto';
+import type { Middleware } from 'koa';
+import type { Logger } from '../../shared/logger.js';
+
+export interface RequestState {
+  requestId: string;
+  log: Logger;
+}
+
+const ACCEPTABLE_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * Takes the caller's `X-Request-Id` when it is a sane token, otherwise makes
+ * one; returns it and gives the request a logger that carries it.
+ */
+export function requestId(logger: Logger): Middleware<RequestState> {
+  return async function assignRequestId(ctx, next) {
+    const offered = ctx.get('X-Request-Id');
+    const id = ACCEPTABLE_ID.test(offered) ? offered : randomUUID();
+    ctx.state.requestId = id;
+    ctx.state.log = logger.child({ requestId: id });
+    ctx.set('X-Request-Id', id);
+    await next();
+  };
+}

@@ -1,0 +1,24 @@
+import type { Context } from 'koa';
+
+/**
+ * Answers an accepted write: 201 if it is already persisted (the client sent
+ * `Prefer: wait` and it finished in time), otherwise 202. Either way the body
+ * carries the whole resource and the job id, and `Location` points at it.
+ */
+export function answerAcceptedWrite(
+  ctx: Context,
+  write: { jobId: string; persisted: boolean },
+  location: string,
+  body: Record<string, unknown>,
+): void {
+  ctx.status = write.persisted ? 201 : 202;
+  ctx.set('Location', location);
+  ctx.set('X-Job-Id', write.jobId);
+  if (write.persisted) ctx.set('Preference-Applied', 'wait');
+  ctx.body = { result: true, ...body, job_id: write.jobId };
+}
+
+/** Marks a read answer with where it came from. */
+export function markCache(ctx: Context, hit: boolean): void {
+  ctx.set('X-Cache', hit ? 'HIT' : 'MISS');
+}

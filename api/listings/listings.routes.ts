@@ -1,0 +1,53 @@
+import Router from '@koa/router';
+import type { RequestState } from '../http/request-id.js';
+import { preferredWaitSeconds } from '../http/prefer-wait.js';
+import { answerAcceptedWrite, markCache } from '../http/write-response.js';
+import { compileValidator } from '../../shared/validation/ajv.js';
+import { listingCreateSchema, type ListingCreate } from '../../shared/schemas/listing.schema.js';
+import {
+  idParamSchema,
+  listingPageQuerySchema,
+  type IdParam,
+  type ListingPageQuery,
+} from '../../shared/schemas/query.schema.js';
+import type { ListingService } from './listings.service.js';
+
+const validateListingCreate = compileValidator<ListingCreate>(listingCreateSchema);
+const validateListingPage = compileValidator<ListingPageQuery>(listingPageQuerySchema, 'parameter');
+const validateId = compileValidator<IdParam>(idParamSchema, 'parameter');
+
+/** §2.2 of the spec: the listing service's routes. */
+export function listingRoutes(service: ListingService, options: { preferWaitMaxSeconds: number }) {
+  const router = new Router<RequestState>();
+
+  router.get('/listings/ping', (ctx) => {
+    ctx.type = 'text/plain';
+    ctx.body = 'pong!';
+  });
+
+  router.get('/listings', async (ctx) => {
+    const { value, cacheHit } = await service.listListings(validateListingPage({ ...ctx.query }));
+    markCache(ctx, cacheHit);
+    ctx.body = { result: true, listings: value };
+  });
+
+  router.get('/listings/:id', async (ctx) => {
+    const { id } = validateId({ id: ctx.params.id });
+    const { value, cacheHit } = await service.getListing(id);
+    markCache(ctx, cacheHit);
+    ctx.body = { result: true, listing: value };
+  });
+
+  router.post('/listings', async (ctx) => {
+    const input = validateListingCreate(ctx.request.body);
+    const write = await service.enqueueListingWrite(input, {
+      requestId: ctx.state.requestId,
+      waitSeconds: preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds),
+    });
+    answerAcceptedWrite(ctx, write, `/listings/${write.resource.id}`, {
+      listing: write.resource,
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,66 @@
+import type { Queue, QueueEvents } from 'bullmq';
+import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
+import { nowMicros } from '../../shared/clock.js';
+import { NotFoundError } from '../../shared/errors/index.js';
+import type { IdAllocator } from '../../shared/ids.js';
+import { jobIds, type PersistListingJob } from '../../shared/jobs/job-payloads.js';
+import { waitForJob } from '../../shared/jobs/wait-for-job.js';
+import type { ListingRepository } from '../../shared/repositories/listing.repository.js';
+import type { ListingPageQuery } from '../../shared/schemas/query.schema.js';
+import type { Listing, ListingCreate } from '../../shared/schemas/listing.schema.js';
+import type { AcceptedWrite, CachedRead } from '../users/users.service.js';
+
+export interface ListingServiceDeps {
+  readonly queue: Queue<PersistListingJob>;
+  readonly queueEvents: QueueEvents;
+  readonly ids: IdAllocator;
+  readonly cache: ReadThroughCache;
+  readonly listings: ListingRepository;
+}
+
+/** Listings: writes go to the persist queue with their identity assigned; reads go through the cache. */
+export function createListingService(deps: ListingServiceDeps) {
+  return {
+    async enqueueListingWrite(
+      input: ListingCreate,
+      meta: { requestId: string; waitSeconds: number },
+    ): Promise<AcceptedWrite<Listing>> {
+      const now = nowMicros();
+      const listing: Listing = {
+        id: await deps.ids.next('listings'),
+        user_id: input.user_id,
+        listing_type: input.listing_type,
+        price: input.price,
+        created_at: now,
+        updated_at: now,
+      };
+      const version = 1;
+      const job = await deps.queue.add(
+        'listing.create',
+        { requestId: meta.requestId, version, listing },
+        { jobId: jobIds.persist('listings', listing.id, version) },
+      );
+      const persisted = await waitForJob(job, deps.queueEvents, meta.waitSeconds);
+      return { resource: listing, jobId: job.id ?? '', persisted };
+    },
+
+    async getListing(id: number): Promise<CachedRead<Listing>> {
+      const { value, hit } = await deps.cache.read('listings', ['id', id], () =>
+        deps.listings.findById(id),
+      );
+      if (!value) throw new NotFoundError(`listing ${id} not found`);
+      return { value, cacheHit: hit };
+    },
+
+    async listListings(page: ListingPageQuery): Promise<CachedRead<Listing[]>> {
+      const { value, hit } = await deps.cache.read(
+        'listings',
+        ['page', page.page_num, page.page_size, page.user_id ?? 'all'],
+        () => deps.listings.listPage(page),
+      );
+      return { value, cacheHit: hit };
+    },
+  };
+}
+
+export type ListingService = ReturnType<typeof createListingService>;

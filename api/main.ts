@@ -1,0 +1,26 @@
+import { loadConfig } from '../config/index.js';
+import { closeConnections, openConnections } from '../shared/connections.js';
+import { createLogger } from '../shared/logger.js';
+import { exitOnSignals } from '../shared/shutdown.js';
+import { createServiceApps } from './create-apps.js';
+import { listen } from './listen.js';
+import { selectServices } from './service-selection.js';
+
+const config = loadConfig();
+const logger = createLogger({ level: config.logLevel, name: 'api' });
+const services = selectServices(process.argv.slice(2));
+const connections = await openConnections(config);
+const serviceApps = await createServiceApps(config, connections, logger);
+const listening = await Promise.all(
+  services.map((name) => listen(serviceApps.apps[name], config.services[name])),
+);
+services.forEach((name, i) => logger.info({ service: name, url: listening[i]?.url }, 'listening'));
+
+exitOnSignals(
+  [
+    { name: 'stop http intake', run: () => Promise.all(listening.map((l) => l.close())) },
+    { name: 'close queues', run: () => serviceApps.close() },
+    { name: 'close connections', run: () => closeConnections(connections) },
+  ],
+  { timeoutMs: config.shutdownTimeoutMs, logger },
+);

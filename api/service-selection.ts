@@ -1,0 +1,19 @@
+import { SERVICE_NAMES, type ServiceName } from '../config/index.js';
+
+/**
+ * Which services this process runs: all of them by default, or the ones named
+ * with `--service NAME` (repeatable, or comma-separated).
+ */
+export function selectServices(argv: readonly string[]): ServiceName[] {
+  const named: string[] = [];
+  argv.forEach((arg, i) => {
+    if (arg === '--service') named.push(...(argv[i + 1] ?? '').split(','));
+    else if (arg.startsWith('--service=')) named.push(...arg.slice('--service='.length).split(','));
+  });
+  if (named.length === 0) return [...SERVICE_NAMES];
+  const unknown = named.filter((n) => !(SERVICE_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new Error(`unknown service ${unknown.join(', ')}; known: ${SERVICE_NAMES.join(', ')}`);
+  }
+  return [...new Set(named)] as ServiceName[];
+}

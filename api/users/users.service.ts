@@ -1,0 +1,75 @@
+import type { Queue, QueueEvents } from 'bullmq';
+import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
+import { nowMicros } from '../../shared/clock.js';
+import { NotFoundError } from '../../shared/errors/index.js';
+import type { IdAllocator } from '../../shared/ids.js';
+import { jobIds, type PersistUserJob } from '../../shared/jobs/job-payloads.js';
+import { waitForJob } from '../../shared/jobs/wait-for-job.js';
+import type { UserRepository } from '../../shared/repositories/user.repository.js';
+import type { PageQuery } from '../../shared/schemas/query.schema.js';
+import type { User, UserCreate } from '../../shared/schemas/user.schema.js';
+
+export interface UserServiceDeps {
+  readonly queue: Queue<PersistUserJob>;
+  readonly queueEvents: QueueEvents;
+  readonly ids: IdAllocator;
+  readonly cache: ReadThroughCache;
+  readonly users: UserRepository;
+}
+
+export interface AcceptedWrite<R> {
+  readonly resource: R;
+  readonly jobId: string;
+  /** True when the client asked to wait and the write was persisted in time. */
+  readonly persisted: boolean;
+}
+
+export interface CachedRead<T> {
+  readonly value: T;
+  readonly cacheHit: boolean;
+}
+
+/** Users: writes go to the persist queue with their identity assigned; reads go through the cache. */
+export function createUserService(deps: UserServiceDeps) {
+  return {
+    async enqueueUserWrite(
+      input: UserCreate,
+      meta: { requestId: string; waitSeconds: number },
+    ): Promise<AcceptedWrite<User>> {
+      const now = nowMicros();
+      const user: User = {
+        id: await deps.ids.next('users'),
+        name: input.name,
+        created_at: now,
+        updated_at: now,
+      };
+      const version = 1;
+      const job = await deps.queue.add(
+        'user.create',
+        { requestId: meta.requestId, version, user },
+        { jobId: jobIds.persist('users', user.id, version) },
+      );
+      const persisted = await waitForJob(job, deps.queueEvents, meta.waitSeconds);
+      return { resource: user, jobId: job.id ?? '', persisted };
+    },
+
+    async getUser(id: number): Promise<CachedRead<User>> {
+      const { value, hit } = await deps.cache.read('users', ['id', id], () =>
+        deps.users.findById(id),
+      );
+      if (!value) throw new NotFoundError(`user ${id} not found`);
+      return { value, cacheHit: hit };
+    },
+
+    async listUsers(page: PageQuery): Promise<CachedRead<User[]>> {
+      const { value, hit } = await deps.cache.read(
+        'users',
+        ['page', page.page_num, page.page_size],
+        () => deps.users.listPage(page),
+      );
+      return { value, cacheHit: hit };
+    },
+  };
+}
+
+export type UserService = ReturnType<typeof createUserService>;

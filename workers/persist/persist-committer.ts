@@ -1,0 +1,69 @@
+import type { Queue } from 'bullmq';
+import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
+import { jobIds, type ChangeEvent, type Entity } from '../../shared/jobs/job-payloads.js';
+import { nowMicros } from '../../shared/clock.js';
+import { GroupCommitter } from '../group-commit.js';
+
+/** A write ready to commit, whatever its entity. */
+export interface EntityWrite<R extends { id: number }> {
+  readonly requestId: string;
+  readonly version: number;
+  readonly resource: R;
+}
+
+export interface PersistCommitterDeps<R extends { id: number }> {
+  readonly entity: Entity;
+  readonly upsertMany: (writes: readonly EntityWrite<R>[]) => Promise<void>;
+  readonly cache: ReadThroughCache;
+  readonly changeEvents: Queue<ChangeEvent>;
+  readonly maxBatch: number;
+  readonly maxWaitMs: number;
+  readonly onBatch?: (size: number) => void;
+}
+
+/** The change event of a created resource; deterministic, so a replayed write yields the same event. */
+export function insertEvent<R extends { id: number }>(
+  entity: Entity,
+  write: EntityWrite<R>,
+): ChangeEvent {
+  const key = String(write.resource.id);
+  return {
+    id: jobIds.changeEvent(entity, key, write.version),
+    type: 'insert',
+    entity,
+    key,
+    before: null,
+    after: { ...write.resource },
+    version: write.version,
+    at: nowMicros(),
+    requestId: write.requestId,
+  };
+}
+
+/**
+ * Group commit for one entity: one multi-row statement per batch, then the
+ * collection's cache generation is bumped (readers see the write at once),
+ * then the change events go to replication in one bulk add. A job completes
+ * only after all three, so a crash in between retries the whole, idempotent, step.
+ */
+export function createPersistCommitter<R extends { id: number }>(
+  deps: PersistCommitterDeps<R>,
+): GroupCommitter<EntityWrite<R>> {
+  const commitBatch = async (writes: readonly EntityWrite<R>[]): Promise<void> => {
+    await deps.upsertMany(writes);
+    await deps.cache.invalidate(deps.entity);
+    await deps.changeEvents.addBulk(
+      writes.map((write) => {
+        const event = insertEvent(deps.entity, write);
+        return { name: `${deps.entity}.${event.type}`, data: event, opts: { jobId: event.id } };
+      }),
+    );
+  };
+  return new GroupCommitter<EntityWrite<R>>({
+    commitBatch,
+    commitOne: (write) => commitBatch([write]),
+    maxBatch: deps.maxBatch,
+    maxWaitMs: deps.maxWaitMs,
+    onBatch: deps.onBatch,
+  });
+}

@@ -1,0 +1,54 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Logger } from '../../shared/logger.js';
+import {
+  changeEventSchema,
+  type ChangeEvent,
+  type Entity,
+} from '../../shared/jobs/job-payloads.js';
+import type { ReplicaChange, ReplicaRepository } from '../../shared/repositories/replica.repository.js';
+import { compileValidator } from '../../shared/validation/ajv.js';
+import { GroupCommitter } from '../group-commit.js';
+
+const validateEvent = compileValidator<ChangeEvent>(changeEventSchema);
+
+/** One group committer per collection: a batch becomes one journaled bulk write. */
+export function createReplicaCommitters(
+  replicas: ReplicaRepository,
+  options: { maxBatch: number; maxWaitMs: number },
+): Record<Entity, GroupCommitter<ReplicaChange>> {
+  const forEntity = (entity: Entity) =>
+    new GroupCommitter<ReplicaChange>({
+      commitBatch: async (changes) => {
+        await replicas.applyChanges(entity, changes);
+      },
+      commitOne: async (change) => {
+        await replicas.applyChanges(entity, [change]);
+      },
+      ...options,
+    });
+  return { users: forEntity('users'), listings: forEntity('listings') };
+}
+
+/** Mirrors a committed change into Mongo; stale or repeated events are skipped by version. */
+export function createReplicateProcessor(
+  committers: Record<Entity, GroupCommitter<ReplicaChange>>,
+  logger: Logger,
+) {
+  return async function replicateChange(job: Job<ChangeEvent>): Promise<void> {
+    let event: ChangeEvent;
+    try {
+      event = validateEvent(job.data);
+    } catch (error) {
+      throw new UnrecoverableError(`malformed change event ${job.id}: ${(error as Error).message}`);
+    }
+    await committers[event.entity].submit({
+      key: Number(event.key),
+      version: event.version,
+      after: event.after,
+    });
+    logger.info(
+      { requestId: event.requestId, jobId: job.id, entity: event.entity, key: event.key },
+      'change replicated',
+    );
+  };
+}
