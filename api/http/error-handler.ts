@@ -28,9 +28,14 @@ export function errorHandler(): Middleware<RequestState> {
       }
       const httpError = error as HttpErrorLike;
       const status = httpError.status ?? httpError.statusCode ?? 500;
-      if (status < 500 && status >= 400 && httpError.expose) {
+      if (status >= 400 && status < 500) {
+        // Body-parser errors: JSON.parse messages are not marked safe, so word them here.
+        const message =
+          status === 400 && !httpError.expose
+            ? 'malformed request body: expected valid JSON or form data'
+            : (httpError.message ?? 'bad request');
         ctx.status = status;
-        ctx.body = { result: false, errors: [httpError.message ?? 'bad request'] };
+        ctx.body = { result: false, errors: [status === 413 ? 'request body too large' : message] };
         return;
       }
       ctx.state.log.error({ err: error }, 'request failed');

@@ -1,0 +1,14 @@
+import type { Connections } from '../../shared/connections.js';
+
+/** Empties the test tables, collections and Redis dbs, so each file starts from nothing. */
+export async function resetStores(connections: Connections): Promise<void> {
+  await connections.mysql.query('DELETE FROM users');
+  await connections.mysql.query('DELETE FROM listings');
+  const db = connections.mongo.db;
+  if (db) {
+    await db.collection('users').deleteMany({});
+    await db.collection('listings').deleteMany({});
+  }
+  await connections.queueRedis.flushdb();
+  await connections.cacheRedis.flushdb();
+}
