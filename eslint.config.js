@@ -15,6 +15,11 @@ export default tseslint.config(
     },
   },
   {
+    // chai's property assertions (`.to.be.empty`) are expressions by design.
+    files: ['test/**'],
+    rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
+  {
     files: ['config/**', 'eslint.config.js'],
     rules: { 'no-restricted-properties': 'off' },
   },

@@ -1,4 +1,4 @@
-import { loadConfig } from '../config/index.js';
+import { loadConfigOrExit } from '../config/index.js';
 import { closeConnections, openConnections } from '../shared/connections.js';
 import { createLogger } from '../shared/logger.js';
 import { exitOnSignals } from '../shared/shutdown.js';
@@ -6,7 +6,7 @@ import { createServiceApps } from './create-apps.js';
 import { listen } from './listen.js';
 import { selectServices } from './service-selection.js';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, name: 'api' });
 const services = selectServices(process.argv.slice(2));
 const connections = await openConnections(config);

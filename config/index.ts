@@ -1,6 +1,6 @@
-import { EnvReader, type Env } from './env-parsers.js';
+import { ConfigError, EnvReader, type Env } from './env-parsers.js';
 
-export { ConfigError } from './env-parsers.js';
+export { ConfigError };
 
 export type ServiceName = 'users' | 'listings';
 export const SERVICE_NAMES: readonly ServiceName[] = ['users', 'listings'];
@@ -107,4 +107,17 @@ export function loadConfig(env: Env = process.env): Config {
   };
   read.assertValid();
   return deepFreeze(config);
+}
+
+/** For entry files: a bad configuration stops the process with a message naming each variable. */
+export function loadConfigOrExit(env: Env = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
 }

@@ -44,7 +44,8 @@ export function exitOnSignals(
     started = true;
     options.logger.info({ signal }, 'shutting down');
     void runShutdown(steps, options).then((inTime) => {
-      if (!inTime) options.logger.error({ timeoutMs: options.timeoutMs }, 'shutdown deadline passed');
+      if (!inTime)
+        options.logger.error({ timeoutMs: options.timeoutMs }, 'shutdown deadline passed');
       process.exit(inTime ? 0 : 1);
     });
   };

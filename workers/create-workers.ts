@@ -19,7 +19,10 @@ import type { Listing } from '../shared/schemas/listing.schema.js';
 import { compileValidator } from '../shared/validation/ajv.js';
 import { createPersistCommitter } from './persist/persist-committer.js';
 import { createPersistWriteProcessor } from './persist/persist-write.processor.js';
-import { createReplicaCommitters, createReplicateProcessor } from './replicate/replicate.processor.js';
+import {
+  createReplicaCommitters,
+  createReplicateProcessor,
+} from './replicate/replicate.processor.js';
 import type { GroupCommitter } from './group-commit.js';
 
 export interface RunningWorkers {

@@ -1,10 +1,10 @@
-import { loadConfig } from '../config/index.js';
+import { loadConfigOrExit } from '../config/index.js';
 import { closeConnections, openConnections } from '../shared/connections.js';
 import { createLogger } from '../shared/logger.js';
 import { exitOnSignals } from '../shared/shutdown.js';
 import { createWorkers } from './create-workers.js';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, name: 'workers' });
 const connections = await openConnections(config);
 const running = createWorkers(config, connections, logger);

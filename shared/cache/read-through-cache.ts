@@ -14,7 +14,11 @@ export interface CacheRead<T> {
 }
 
 type RedisWithReadEntry = Redis & {
-  spillwayReadEntry(genKey: string, prefix: string, suffix: string): Promise<[string, string | null]>;
+  spillwayReadEntry(
+    genKey: string,
+    prefix: string,
+    suffix: string,
+  ): Promise<[string, string | null]>;
 };
 
 /**

@@ -40,7 +40,11 @@ function newestPerKey(changes: readonly ReplicaChange[]): ReplicaChange[] {
 function toUpsert({ key, version, after }: ReplicaChange) {
   const fields: Record<string, unknown> = { ...(after ?? {}), version, deleted: after === null };
   delete fields.id;
-  return { filter: { _id: key, version: { $lt: version } }, update: { $set: fields }, upsert: true };
+  return {
+    filter: { _id: key, version: { $lt: version } },
+    update: { $set: fields },
+    upsert: true,
+  };
 }
 
 function isDuplicateKey(error: unknown): boolean {

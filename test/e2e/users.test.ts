@@ -47,23 +47,34 @@ describe('user service (spec §2.1), HTTP in → MySQL row and Mongo document ou
       const row = await eventually(() => mysqlUser(user.id), { what: 'the MySQL row' });
       expect({ ...row }).to.deep.equal(user);
       const doc = await eventually(
-        async () => (await pipeline.connections.mongo.db!.collection('users').findOne({ _id: user.id })) ?? undefined,
+        async () =>
+          (await pipeline.connections.mongo.db!.collection('users').findOne({ _id: user.id })) ??
+          undefined,
         { what: 'the Mongo document' },
       );
-      expect({ id: doc._id, name: doc.name, created_at: doc.created_at, updated_at: doc.updated_at }).to.deep.equal(user);
+      expect({
+        id: doc._id,
+        name: doc.name,
+        created_at: doc.created_at,
+        updated_at: doc.updated_at,
+      }).to.deep.equal(user);
       expect(doc.version).to.equal(1);
     });
 
     it('gives each user its own id', async () => {
       const answers = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => http('POST', `${base}/users`, { json: { name: `u${i}` } })),
+        Array.from({ length: 20 }, (_, i) =>
+          http('POST', `${base}/users`, { json: { name: `u${i}` } }),
+        ),
       );
       const ids = answers.map((a) => a.body.user.id);
       expect(new Set(ids).size).to.equal(20);
     });
 
     it('refuses a missing, empty or too long name with 400 naming the field, and enqueues nothing', async () => {
-      const waitingBefore = await pipeline.connections.queueRedis.get(`${pipeline.config.queue.prefix}:ids:users`);
+      const waitingBefore = await pipeline.connections.queueRedis.get(
+        `${pipeline.config.queue.prefix}:ids:users`,
+      );
       for (const [body, message] of [
         [{}, 'name is required'],
         [{ name: '   ' }, 'name must not be empty'],
@@ -74,7 +85,9 @@ describe('user service (spec §2.1), HTTP in → MySQL row and Mongo document ou
         expect(answer.status, JSON.stringify(body)).to.equal(400);
         expect(answer.body).to.deep.equal({ result: false, errors: [message] });
       }
-      const waitingAfter = await pipeline.connections.queueRedis.get(`${pipeline.config.queue.prefix}:ids:users`);
+      const waitingAfter = await pipeline.connections.queueRedis.get(
+        `${pipeline.config.queue.prefix}:ids:users`,
+      );
       expect(waitingAfter).to.equal(waitingBefore);
     });
 
@@ -130,7 +143,10 @@ describe('user service (spec §2.1), HTTP in → MySQL row and Mongo document ou
       await pipeline.connections.mysql.query('DELETE FROM users');
       await pipeline.connections.cacheRedis.flushdb();
       for (let i = 1; i <= 12; i += 1) {
-        await http('POST', `${base}/users`, { json: { name: `page-${i}` }, headers: { Prefer: 'wait=10' } });
+        await http('POST', `${base}/users`, {
+          json: { name: `page-${i}` },
+          headers: { Prefer: 'wait=10' },
+        });
       }
     });
 
@@ -153,7 +169,10 @@ describe('user service (spec §2.1), HTTP in → MySQL row and Mongo document ou
         'page-3',
       ]);
       const last = await http('GET', `${base}/users?page_num=3&page_size=5`);
-      expect(last.body.users.map((u: { name: string }) => u.name)).to.deep.equal(['page-2', 'page-1']);
+      expect(last.body.users.map((u: { name: string }) => u.name)).to.deep.equal([
+        'page-2',
+        'page-1',
+      ]);
     });
 
     it('breaks created_at ties by id, newest first', async () => {

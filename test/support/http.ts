@@ -16,7 +16,12 @@ export interface HttpAnswer {
 export async function http(
   method: string,
   url: string,
-  options: { json?: unknown; form?: Record<string, string>; raw?: string; headers?: Record<string, string> } = {},
+  options: {
+    json?: unknown;
+    form?: Record<string, string>;
+    raw?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<HttpAnswer> {
   const headers: Record<string, string> = { ...options.headers };
   let body: string | undefined;

@@ -3,7 +3,11 @@ import { createServiceApps, type ServiceApps } from '../../api/create-apps.js';
 import { listen, type Listening } from '../../api/listen.js';
 import { closeConnections, openConnections, type Connections } from '../../shared/connections.js';
 import { createLogger } from '../../shared/logger.js';
-import { createWorkers, type RunningWorkers, type WorkerHooks } from '../../workers/create-workers.js';
+import {
+  createWorkers,
+  type RunningWorkers,
+  type WorkerHooks,
+} from '../../workers/create-workers.js';
 import { resetStores } from './stores.js';
 import { testConfig } from './test-config.js';
 

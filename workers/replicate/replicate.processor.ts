@@ -5,7 +5,10 @@ import {
   type ChangeEvent,
   type Entity,
 } from '../../shared/jobs/job-payloads.js';
-import type { ReplicaChange, ReplicaRepository } from '../../shared/repositories/replica.repository.js';
+import type {
+  ReplicaChange,
+  ReplicaRepository,
+} from '../../shared/repositories/replica.repository.js';
 import { compileValidator } from '../../shared/validation/ajv.js';
 import { GroupCommitter } from '../group-commit.js';
 

@@ -1,0 +1,39 @@
+# One image for every Spillway process (api, workers, migrate, cron); compose picks the command.
+
+# --- build: needs dev dependencies (typescript) that must not ship ---
+FROM node:20-slim AS build
+WORKDIR /app
+
+# Manifests first so the dependency layer is reused until they change.
+COPY package.json package-lock.json ./
+RUN npm ci
+
+# Whole context (trimmed by .dockerignore): tsconfig.build.json decides what is compiled,
+# and a directory list here would drift from it (and break on dirs git does not track yet).
+COPY . .
+# The migrator reads the .sql files next to its compiled code; tsc does not copy them.
+RUN npm run build \
+ && mkdir -p dist/shared/mysql \
+ && cp -r shared/mysql/migrations dist/shared/mysql/
+
+# --- runtime: production dependencies and compiled output only ---
+FROM node:20-slim AS runtime
+# The code defaults to 127.0.0.1, which is unreachable from other containers.
+ENV NODE_ENV=production \
+    USER_SERVICE_HOST=0.0.0.0 \
+    LISTING_SERVICE_HOST=0.0.0.0
+WORKDIR /app
+
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev && npm cache clean --force
+
+# Left owned by root: the app user can read its code but not rewrite it.
+COPY --from=build /app/dist ./dist
+
+USER node
+
+# The processes drain (stop intake, finish jobs, close pools) on SIGTERM.
+STOPSIGNAL SIGTERM
+
+# No HEALTHCHECK here: it differs per process, so docker-compose.yml defines one per service.
+CMD ["node", "dist/api/main.js"]

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# npm test: installs what is missing (npm packages, Redis, MariaDB, FerretDB),
+# starts the services, then runs lint, type-check and every test suite.
+# The last line is mocha's totals as "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+bash scripts/services.sh start || { echo "0 passed, 1 failed"; exit 1; }
+
+problems=()
+echo "== lint (eslint, prettier)"
+npx eslint . || problems+=("eslint")
+npx prettier --check . >/dev/null || { npx prettier --list-different .; problems+=("prettier"); }
+echo "== type-check (tsc --noEmit)"
+npx tsc --noEmit -p tsconfig.json || problems+=("tsc")
+
+echo "== tests (unit, integration, e2e)"
+mkdir -p test-artifacts
+report=test-artifacts/mocha.txt
+npx mocha 'test/unit/**/*.test.ts' 'test/integration/**/*.test.ts' 'test/e2e/**/*.test.ts' 2>&1 | tee "$report"
+mocha_status=${PIPESTATUS[0]}
+
+passed=$(grep -Eo '^ +[0-9]+ passing' "$report" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+failed=$(grep -Eo '^ +[0-9]+ failing' "$report" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+pending=$(grep -Eo '^ +[0-9]+ pending' "$report" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+[ "$pending" != 0 ] && problems+=("$pending pending tests")
+[ "$mocha_status" != 0 ] && [ "$failed" = 0 ] && problems+=("mocha exited $mocha_status")
+
+status=0
+if [ ${#problems[@]} -gt 0 ]; then
+  echo "FAILED: ${problems[*]}"
+  status=1
+fi
+[ "$failed" != 0 ] && status=1
+echo "${passed} passed, ${failed} failed"
+exit $status

@@ -1,0 +1,90 @@
+import { expect } from 'chai';
+import { Redis } from 'ioredis';
+import { ReadThroughCache } from '../../../shared/cache/read-through-cache.js';
+import { testConfig } from '../../support/test-config.js';
+
+describe('ReadThroughCache on the cache Redis', () => {
+  let redis: Redis;
+  let cache: ReadThroughCache;
+
+  before(() => {
+    redis = new Redis(testConfig().redis.cacheUrl);
+  });
+  beforeEach(async () => {
+    await redis.flushdb();
+    cache = new ReadThroughCache(redis, { prefix: 'test', ttlSeconds: 60 });
+  });
+  after(() => redis.quit());
+
+  it('loads on a miss and answers the next read from Redis', async () => {
+    let loads = 0;
+    const load = async () => ({ n: ++loads });
+    expect(await cache.read('users', ['id', 1], load)).to.deep.equal({
+      value: { n: 1 },
+      hit: false,
+    });
+    expect(await cache.read('users', ['id', 1], load)).to.deep.equal({
+      value: { n: 1 },
+      hit: true,
+    });
+    expect(loads).to.equal(1);
+  });
+
+  it('caches "not found" too, until the collection changes', async () => {
+    let loads = 0;
+    const load = async () => {
+      loads += 1;
+      return null;
+    };
+    await cache.read('users', ['id', 2], load);
+    expect(await cache.read('users', ['id', 2], load)).to.deep.equal({ value: null, hit: true });
+    await cache.invalidate('users');
+    expect((await cache.read('users', ['id', 2], load)).hit).to.equal(false);
+    expect(loads).to.equal(2);
+  });
+
+  it('loads once for many concurrent misses of one key', async () => {
+    let loads = 0;
+    const load = async () => {
+      loads += 1;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return 'value';
+    };
+    const reads = await Promise.all(
+      Array.from({ length: 25 }, () => cache.read('users', ['page', 1], load)),
+    );
+    expect(loads).to.equal(1);
+    expect(reads.every((r) => r.value === 'value')).to.equal(true);
+  });
+
+  it('invalidates one collection only', async () => {
+    await cache.read('users', ['page', 1], async () => 'u');
+    await cache.read('listings', ['page', 1], async () => 'l');
+    await cache.invalidate('users');
+    expect((await cache.read('users', ['page', 1], async () => 'u2')).hit).to.equal(false);
+    expect((await cache.read('listings', ['page', 1], async () => 'l2')).hit).to.equal(true);
+  });
+
+  it('never serves a value loaded before a write that committed during the load', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slowStale = cache.read('users', ['page', 1], async () => {
+      await gate;
+      return 'stale';
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await cache.invalidate('users');
+    release();
+    expect((await slowStale).value).to.equal('stale');
+    const next = await cache.read('users', ['page', 1], async () => 'fresh');
+    expect(next).to.deep.equal({ value: 'fresh', hit: false });
+  });
+
+  it('expires entries after the configured TTL', async () => {
+    await cache.read('users', ['id', 3], async () => 'x');
+    const keys = await redis.keys('test:cache:{users}:g*');
+    expect(keys).to.have.length(1);
+    const ttl = await redis.ttl(keys[0]!);
+    expect(ttl).to.be.within(1, 60);
+  });
+});

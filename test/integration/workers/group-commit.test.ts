@@ -1,0 +1,106 @@
+import { expect } from 'chai';
+import type { RowDataPacket } from 'mysql2/promise';
+import { jobIds } from '../../../shared/jobs/job-payloads.js';
+import { createQueues } from '../../../shared/jobs/queues.js';
+import { eventually } from '../../support/eventually.js';
+import { http } from '../../support/http.js';
+import { startPipeline, type Pipeline } from '../../support/pipeline.js';
+
+async function insertStatementsSoFar(pipeline: Pipeline): Promise<number> {
+  const [rows] = await pipeline.connections.mysql.query<RowDataPacket[]>(
+    "SHOW GLOBAL STATUS LIKE 'Com_insert'",
+  );
+  return Number(rows[0]?.Value);
+}
+
+async function count(pipeline: Pipeline, table: 'users' | 'listings'): Promise<number> {
+  const [rows] = await pipeline.connections.mysql.query<RowDataPacket[]>(
+    `SELECT COUNT(*) AS n FROM ${table}`,
+  );
+  return Number(rows[0]?.n);
+}
+
+describe('persist workers (spec §3.5)', () => {
+  let pipeline: Pipeline;
+
+  beforeEach(async () => {
+    pipeline = await startPipeline({ workers: false });
+  });
+  afterEach(() => pipeline.stop());
+
+  it('write N jobs that arrive together with fewer than N INSERT statements (counted by MariaDB)', async () => {
+    const n = 200;
+    const accepted = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        http('POST', `${pipeline.urls.listings}/listings`, {
+          json: { user_id: 1, listing_type: 'rent', price: i + 1 },
+        }),
+      ),
+    );
+    expect(accepted.every((a) => a.status === 202)).to.equal(true);
+    const batches: number[] = [];
+    const before = await insertStatementsSoFar(pipeline);
+    pipeline.startWorkers({
+      onBatch: (queue, size) => queue === 'persist-listings' && batches.push(size),
+    });
+    await eventually(async () => ((await count(pipeline, 'listings')) === n ? true : undefined), {
+      what: `${n} listing rows`,
+    });
+    const statements = (await insertStatementsSoFar(pipeline)) - before;
+    expect(statements).to.be.greaterThan(0);
+    expect(statements).to.be.below(n / 4);
+    expect(batches.reduce((a, b) => a + b, 0)).to.equal(n);
+    expect(Math.max(...batches)).to.be.greaterThan(1);
+  });
+
+  it('leaves one row and one document when the same write is processed twice', async () => {
+    pipeline.startWorkers();
+    const created = await http('POST', `${pipeline.urls.users}/users`, {
+      json: { name: 'Once' },
+      headers: { Prefer: 'wait=10' },
+    });
+    expect(created.status).to.equal(201);
+    const user = created.body.user;
+    // The same payload again, as a retried or duplicated delivery would bring it.
+    const queues = createQueues(pipeline.config, pipeline.connections.queueRedis);
+    const replay = await queues.persistUsers.add(
+      'user.create',
+      { requestId: 'replay', version: 1, user: { ...user } },
+      { jobId: `${jobIds.persist('users', user.id, 1)}-replayed` },
+    );
+    await eventually(async () => ((await replay.getState()) === 'completed' ? true : undefined));
+    await queues.persistUsers.close();
+    await queues.replicate.close();
+    await queues.persistListings.close();
+    const [rows] = await pipeline.connections.mysql.query<RowDataPacket[]>(
+      'SELECT id, name, created_at, updated_at, version FROM users WHERE id = ?',
+      [user.id],
+    );
+    expect(rows).to.have.length(1);
+    expect({ ...rows[0] }).to.deep.equal({ ...user, version: 1 });
+    const docs = await eventually(async () => {
+      const found = await pipeline.connections.mongo
+        .db!.collection('users')
+        .find({ _id: user.id })
+        .toArray();
+      return found.length > 0 ? found : undefined;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(
+      await pipeline.connections.mongo.db!.collection('users').countDocuments({ _id: user.id }),
+    ).to.equal(1);
+    expect(docs[0]).to.include({ name: 'Once', version: 1 });
+  });
+
+  it('keeps accepted writes queued while workers are down and drains them when they return', async () => {
+    const accepted = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        http('POST', `${pipeline.urls.users}/users`, { json: { name: `queued-${i}` } }),
+      ),
+    );
+    expect(accepted.every((a) => a.status === 202)).to.equal(true);
+    expect(await count(pipeline, 'users')).to.equal(0);
+    pipeline.startWorkers();
+    await eventually(async () => ((await count(pipeline, 'users')) === 30 ? true : undefined));
+  });
+});
