@@ -10,6 +10,11 @@ export function selectServices(argv: readonly string[]): ServiceName[] {
     if (arg === '--service') named.push(...(argv[i + 1] ?? '').split(','));
     else if (arg.startsWith('--service=')) named.push(...arg.slice('--service='.length).split(','));
   });
+  if (argv.some((arg) => arg === '--service' || arg.startsWith('--service='))) {
+    if (named.some((name) => name.trim() === '')) {
+      throw new Error(`--service needs a name: one of ${SERVICE_NAMES.join(', ')}`);
+    }
+  }
   if (named.length === 0) return [...SERVICE_NAMES];
   const unknown = named.filter((n) => !(SERVICE_NAMES as readonly string[]).includes(n));
   if (unknown.length > 0) {

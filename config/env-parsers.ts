@@ -59,14 +59,20 @@ export class EnvReader {
     try {
       const parsed = new URL(raw);
       if (!protocols.includes(parsed.protocol)) {
-        this.problems.push(`${name}: expected a ${protocols.join(' or ')} URL, got "${raw}"`);
+        this.problems.push(`${name}: expected a ${protocols.join(' or ')} URL`);
         return fallback;
       }
       return raw;
     } catch {
-      this.problems.push(`${name}: not a valid URL: "${raw}"`);
+      // The value is not echoed: URLs carry passwords, and this message is logged.
+      this.problems.push(`${name}: not a valid URL`);
       return fallback;
     }
+  }
+
+  /** Records a problem found by a rule across several variables. */
+  problem(message: string): void {
+    this.problems.push(message);
   }
 
   /** Throws one ConfigError naming every bad variable read so far. */

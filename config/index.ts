@@ -25,7 +25,7 @@ export interface Config {
   readonly mysql: { readonly url: string; readonly poolSize: number };
   readonly mongo: { readonly url: string };
   readonly services: Readonly<Record<ServiceName, ServiceAddress>>;
-  readonly http: { readonly pageSizeMax: number; readonly preferWaitMaxSeconds: number };
+  readonly http: { readonly preferWaitMaxSeconds: number };
   readonly worker: {
     readonly concurrency: number;
     readonly groupCommitMaxBatch: number;
@@ -95,7 +95,6 @@ export function loadConfig(env: Env = process.env): Config {
       },
     },
     http: {
-      pageSizeMax: read.int('PAGE_SIZE_MAX', 100, { min: 1, max: 10_000 }),
       preferWaitMaxSeconds: read.int('PREFER_WAIT_MAX_SECONDS', 30, { min: 0, max: 600 }),
     },
     worker: {
@@ -105,6 +104,10 @@ export function loadConfig(env: Env = process.env): Config {
     },
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
   };
+  const { users, listings } = config.services;
+  if (users.port !== 0 && users.port === listings.port && users.host === listings.host) {
+    read.problem(`USER_SERVICE_PORT and LISTING_SERVICE_PORT: both are ${users.port}`);
+  }
   read.assertValid();
   return deepFreeze(config);
 }

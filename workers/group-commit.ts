@@ -52,8 +52,9 @@ export class GroupCommitter<T> {
   }
 
   private async commit(batch: readonly Pending<T>[]): Promise<void> {
-    this.options.onBatch?.(batch.length);
     try {
+      // Inside the try: a throwing metrics hook must not strand the batch's jobs.
+      this.options.onBatch?.(batch.length);
       await this.options.commitBatch(batch.map((p) => p.item));
       for (const p of batch) p.resolve();
       return;

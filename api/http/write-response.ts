@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import type { InputSource } from '../../shared/validation/ajv.js';
 
 /**
  * Answers an accepted write: 201 if it is already persisted (the client sent
@@ -21,4 +22,9 @@ export function answerAcceptedWrite(
 /** Marks a read answer with where it came from. */
 export function markCache(ctx: Context, hit: boolean): void {
   ctx.set('X-Cache', hit ? 'HIT' : 'MISS');
+}
+
+/** JSON bodies keep their types; form bodies are text and get coerced. */
+export function bodySource(ctx: Context): InputSource {
+  return ctx.is('application/json') ? 'json' : 'text';
 }

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { RequestState } from '../http/request-id.js';
 import { preferredWaitSeconds } from '../http/prefer-wait.js';
-import { answerAcceptedWrite, markCache } from '../http/write-response.js';
+import { answerAcceptedWrite, bodySource, markCache } from '../http/write-response.js';
 import { compileValidator } from '../../shared/validation/ajv.js';
 import { listingCreateSchema, type ListingCreate } from '../../shared/schemas/listing.schema.js';
 import {
@@ -39,7 +39,7 @@ export function listingRoutes(service: ListingService, options: { preferWaitMaxS
   });
 
   router.post('/listings', async (ctx) => {
-    const input = validateListingCreate(ctx.request.body);
+    const input = validateListingCreate(ctx.request.body, bodySource(ctx));
     const write = await service.enqueueListingWrite(input, {
       requestId: ctx.state.requestId,
       waitSeconds: preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds),

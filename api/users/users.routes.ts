@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { RequestState } from '../http/request-id.js';
 import { preferredWaitSeconds } from '../http/prefer-wait.js';
-import { answerAcceptedWrite, markCache } from '../http/write-response.js';
+import { answerAcceptedWrite, bodySource, markCache } from '../http/write-response.js';
 import { compileValidator } from '../../shared/validation/ajv.js';
 import { userCreateSchema, type UserCreate } from '../../shared/schemas/user.schema.js';
 import {
@@ -34,7 +34,7 @@ export function userRoutes(service: UserService, options: { preferWaitMaxSeconds
   });
 
   router.post('/users', async (ctx) => {
-    const input = validateUserCreate(ctx.request.body);
+    const input = validateUserCreate(ctx.request.body, bodySource(ctx));
     const write = await service.enqueueUserWrite(input, {
       requestId: ctx.state.requestId,
       waitSeconds: preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds),

@@ -6,16 +6,23 @@ import { ValidationError } from '../errors/index.js';
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 /**
- * The one ajv instance of a process. `coerceTypes` turns form and query
- * strings into the integers the schemas ask for; defaults fill pagination.
+ * Two ajv instances, each compiling every schema once. Form bodies and query
+ * strings carry only text, so their instance coerces `"100"` to 100; JSON
+ * carries real types, so its instance coerces nothing (`true` or `null` is
+ * never taken for a number). Defaults fill pagination in both.
  */
-const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: true });
-addFormats(ajv);
+const textAjv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: true });
+const jsonAjv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: true, strict: true });
+addFormats(textAjv);
+addFormats(jsonAjv);
+
+/** Where the input came from: `json` keeps its types, `text` (forms, query strings) is coerced. */
+export type InputSource = 'json' | 'text';
 
 /** How errors are worded: body fields explain the rule, query parameters say "invalid <name>". */
 export type MessageStyle = 'field' | 'parameter';
 
-export type Validator<T> = (input: unknown) => T;
+export type Validator<T> = (input: unknown, source?: InputSource) => T;
 
 const MAX_TRIM_DEPTH = 8;
 
@@ -115,8 +122,12 @@ export function describeErrors(errors: readonly ErrorObject[], style: MessageSty
  * fills defaults, and either returns the typed value or throws a ValidationError.
  */
 export function compileValidator<T>(schema: object, style: MessageStyle = 'field'): Validator<T> {
-  const validate: ValidateFunction = ajv.compile(schema);
-  return (input: unknown): T => {
+  const compiled: Record<InputSource, ValidateFunction> = {
+    text: textAjv.compile(schema),
+    json: jsonAjv.compile(schema),
+  };
+  return (input: unknown, source: InputSource = 'text'): T => {
+    const validate = compiled[source];
     const candidate = trimStrings(input ?? {});
     if (validate(candidate)) return candidate as T;
     throw new ValidationError(describeErrors(validate.errors ?? [], style));

@@ -40,7 +40,7 @@ export function createReplicateProcessor(
   return async function replicateChange(job: Job<ChangeEvent>): Promise<void> {
     let event: ChangeEvent;
     try {
-      event = validateEvent(job.data);
+      event = validateEvent(job.data, 'json');
     } catch (error) {
       throw new UnrecoverableError(`malformed change event ${job.id}: ${(error as Error).message}`);
     }

@@ -1,0 +1,212 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig, type Config } from '../../../config/index.js';
+
+/** Runs loadConfig and returns the ConfigError it throws; fails the test if it does not throw one. */
+function configErrorFor(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).to.be.instanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  expect.fail(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+const DEFAULTS: Config = {
+  env: 'development',
+  logLevel: 'info',
+  redis: { queueUrl: 'redis://127.0.0.1:6379/0', cacheUrl: 'redis://127.0.0.1:6380/0' },
+  queue: {
+    prefix: '{spillway}',
+    attempts: 10,
+    backoffMs: 500,
+    keepCompleted: 1000,
+    keepFailed: 100_000,
+  },
+  cache: { prefix: 'spillway', ttlSeconds: 300 },
+  mysql: { url: 'mysql://spillway:spillway@127.0.0.1:3306/spillway', poolSize: 20 },
+  mongo: { url: 'mongodb://127.0.0.1:27017/spillway' },
+  services: {
+    users: { host: '127.0.0.1', port: 8000 },
+    listings: { host: '127.0.0.1', port: 6000 },
+  },
+  http: { preferWaitMaxSeconds: 30 },
+  worker: { concurrency: 200, groupCommitMaxBatch: 500, groupCommitMaxWaitMs: 5 },
+  shutdownTimeoutMs: 10_000,
+};
+
+describe('loadConfig(env)', () => {
+  describe('with an empty environment', () => {
+    it('returns every documented default', () => {
+      expect(loadConfig({})).to.deep.equal(DEFAULTS);
+    });
+
+    it('treats a variable set to the empty string as unset', () => {
+      expect(loadConfig({ MYSQL_POOL_SIZE: '', NODE_ENV: '', MYSQL_URL: '' })).to.deep.equal(
+        DEFAULTS,
+      );
+    });
+  });
+
+  describe('with valid values', () => {
+    it('parses integers, ports, enums and URLs from their string form', () => {
+      const config = loadConfig({
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        MYSQL_POOL_SIZE: '50',
+        MYSQL_URL: 'mysql://app:pw@db.internal:3307/app',
+        USER_SERVICE_HOST: '0.0.0.0',
+        USER_SERVICE_PORT: '9000',
+        LISTING_SERVICE_PORT: '9001',
+        REDIS_QUEUE_URL: 'rediss://queue.internal:6379/1',
+        MONGO_URL: 'mongodb+srv://cluster.example.net/spillway',
+        GROUP_COMMIT_MAX_WAIT_MS: '0',
+      });
+      expect(config.env).to.equal('production');
+      expect(config.logLevel).to.equal('warn');
+      expect(config.mysql).to.deep.equal({
+        url: 'mysql://app:pw@db.internal:3307/app',
+        poolSize: 50,
+      });
+      expect(config.services.users).to.deep.equal({ host: '0.0.0.0', port: 9000 });
+      expect(config.services.listings).to.deep.equal({ host: '127.0.0.1', port: 9001 });
+      expect(config.redis.queueUrl).to.equal('rediss://queue.internal:6379/1');
+      expect(config.mongo.url).to.equal('mongodb+srv://cluster.example.net/spillway');
+      expect(config.worker.groupCommitMaxWaitMs).to.equal(0);
+    });
+
+    it('accepts integers on the edges of their allowed range', () => {
+      const config = loadConfig({
+        MYSQL_POOL_SIZE: '1000',
+        USER_SERVICE_PORT: '65535',
+        SHUTDOWN_TIMEOUT_MS: '100',
+      });
+      expect(config.mysql.poolSize).to.equal(1000);
+      expect(config.services.users.port).to.equal(65535);
+      expect(config.shutdownTimeoutMs).to.equal(100);
+    });
+  });
+
+  describe('with a bad value', () => {
+    const cases: { env: Record<string, string>; problem: string }[] = [
+      {
+        env: { MYSQL_POOL_SIZE: 'abc' },
+        problem: 'MYSQL_POOL_SIZE: expected an integer, got "abc"',
+      },
+      {
+        env: { MYSQL_POOL_SIZE: '1.5' },
+        problem: 'MYSQL_POOL_SIZE: expected an integer, got "1.5"',
+      },
+      {
+        env: { MYSQL_POOL_SIZE: '1e3' },
+        problem: 'MYSQL_POOL_SIZE: expected an integer, got "1e3"',
+      },
+      { env: { MYSQL_POOL_SIZE: '0' }, problem: 'MYSQL_POOL_SIZE: expected 1..1000, got 0' },
+      { env: { MYSQL_POOL_SIZE: '1001' }, problem: 'MYSQL_POOL_SIZE: expected 1..1000, got 1001' },
+      {
+        env: { USER_SERVICE_PORT: '70000' },
+        problem: 'USER_SERVICE_PORT: expected 0..65535, got 70000',
+      },
+      {
+        env: { LISTING_SERVICE_PORT: '-1' },
+        problem: 'LISTING_SERVICE_PORT: expected 0..65535, got -1',
+      },
+      {
+        env: { NODE_ENV: 'prod' },
+        problem: 'NODE_ENV: expected one of development, test, production, got "prod"',
+      },
+      {
+        env: { LOG_LEVEL: 'INFO' },
+        problem:
+          'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "INFO"',
+      },
+      {
+        env: { MYSQL_URL: 'http://x' },
+        problem: 'MYSQL_URL: expected a mysql: URL',
+      },
+      {
+        env: { REDIS_CACHE_URL: 'not a url' },
+        problem: 'REDIS_CACHE_URL: not a valid URL',
+      },
+      {
+        env: { MONGO_URL: 'mysql://127.0.0.1/spillway' },
+        problem: 'MONGO_URL: expected a mongodb: or mongodb+srv: URL',
+      },
+    ];
+
+    for (const { env, problem } of cases) {
+      const [name, value] = Object.entries(env)[0] ?? [];
+      it(`throws a ConfigError naming ${name} when it is "${value}"`, () => {
+        const error = configErrorFor(env);
+        expect(error.name).to.equal('ConfigError');
+        expect(error.problems).to.deep.equal([problem]);
+        expect(error.message).to.equal(`invalid configuration:\n  ${problem}`);
+      });
+    }
+  });
+
+  describe('with several bad values', () => {
+    it('reports every bad variable in one ConfigError, in reading order', () => {
+      const error = configErrorFor({
+        MYSQL_POOL_SIZE: 'abc',
+        USER_SERVICE_PORT: '70000',
+        NODE_ENV: 'prod',
+        MYSQL_URL: 'http://x',
+      });
+      expect(error.problems).to.deep.equal([
+        'NODE_ENV: expected one of development, test, production, got "prod"',
+        'MYSQL_URL: expected a mysql: URL',
+        'MYSQL_POOL_SIZE: expected an integer, got "abc"',
+        'USER_SERVICE_PORT: expected 0..65535, got 70000',
+      ]);
+      for (const name of ['NODE_ENV', 'MYSQL_URL', 'MYSQL_POOL_SIZE', 'USER_SERVICE_PORT']) {
+        expect(error.message).to.contain(name);
+      }
+    });
+  });
+
+  describe('the returned config', () => {
+    it('is frozen at every level', () => {
+      const config = loadConfig({});
+      expect(Object.isFrozen(config)).to.equal(true);
+      expect(Object.isFrozen(config.mysql)).to.equal(true);
+      expect(Object.isFrozen(config.services)).to.equal(true);
+      expect(Object.isFrozen(config.services.users)).to.equal(true);
+      expect(Object.isFrozen(config.worker)).to.equal(true);
+    });
+
+    it('throws on an attempt to change a nested value and keeps the original', () => {
+      const config = loadConfig({});
+      expect(() => {
+        (config.mysql as { poolSize: number }).poolSize = 1;
+      }).to.throw(TypeError);
+      expect(() => {
+        (config.services.users as { port: number }).port = 1;
+      }).to.throw(TypeError);
+      expect(config.mysql.poolSize).to.equal(20);
+      expect(config.services.users.port).to.equal(8000);
+    });
+
+    it('is a new object on every call, unaffected by a later call with other values', () => {
+      const first = loadConfig({ MYSQL_POOL_SIZE: '5' });
+      const second = loadConfig({ MYSQL_POOL_SIZE: '6' });
+      expect(first.mysql.poolSize).to.equal(5);
+      expect(second.mysql.poolSize).to.equal(6);
+    });
+  });
+});
+
+describe('loadConfig(env), rules across variables', () => {
+  it('never echoes a URL value, since URLs carry passwords', () => {
+    expect(() => loadConfig({ MYSQL_URL: 'mysql//u:secret@h' }))
+      .to.throw(ConfigError)
+      .that.satisfies((error: ConfigError) => !error.message.includes('secret'));
+  });
+
+  it('refuses two services on the same host and port', () => {
+    expect(() => loadConfig({ USER_SERVICE_PORT: '6000' })).to.throw(
+      ConfigError,
+      'USER_SERVICE_PORT and LISTING_SERVICE_PORT: both are 6000',
+    );
+  });
+});
