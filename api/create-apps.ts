@@ -1,82 +1,83 @@
 import type Koa from 'koa';
+import type { QueueEvents } from 'bullmq';
 import type { Config, ServiceName } from '../config/index.js';
 import type { Connections } from '../shared/connections.js';
 import type { Logger } from '../shared/logger.js';
 import { ReadThroughCache } from '../shared/cache/read-through-cache.js';
 import { IdAllocator } from '../shared/ids.js';
-import { closeQueues, createPersistQueueEvents, createQueues } from '../shared/jobs/queues.js';
-import { UserRepository } from '../shared/repositories/user.repository.js';
-import { ListingRepository } from '../shared/repositories/listing.repository.js';
+import type { QueueName } from '../shared/jobs/queue-names.js';
+import { closeQueues, createQueueEvents, createQueues } from '../shared/jobs/queues.js';
 import { pingMysql } from '../shared/repositories/mysql-pool.repository.js';
 import { pingMongo } from '../shared/repositories/mongo-connection.repository.js';
 import { createServiceApp } from './http/create-service-app.js';
 import type { RequestState } from './http/request-id.js';
-import { createUserService } from './users/users.service.js';
-import { userRoutes } from './users/users.routes.js';
-import { createListingService } from './listings/listings.service.js';
-import { listingRoutes } from './listings/listings.routes.js';
+import type { BuiltService, ServiceContext } from './service-module.js';
+import { SERVICE_MODULES } from './service-registry.js';
 
 export interface ServiceApps {
-  readonly apps: Readonly<Record<ServiceName, Koa<RequestState>>>;
-  /** Closes the queue producers and event listeners the apps use. */
+  readonly apps: ReadonlyMap<ServiceName, Koa<RequestState>>;
+  /** The app of one service; throws if this process did not build it. */
+  app(name: ServiceName): Koa<RequestState>;
+  /** Closes what the services opened, then the queue producers and event listeners. */
   close(): Promise<void>;
 }
 
-/**
- * Builds every service's Koa app on shared connections. Before the first
- * write, id counters are raised past the ids MySQL already holds.
- */
+/** Builds the Koa app of each named service (all registered ones by default) on shared connections. */
 export async function createServiceApps(
   config: Config,
   connections: Connections,
   logger: Logger,
+  names: readonly ServiceName[] = SERVICE_MODULES.map((m) => m.name),
 ): Promise<ServiceApps> {
-  const cache = new ReadThroughCache(connections.cacheRedis, config.cache);
-  const ids = new IdAllocator(connections.queueRedis, config.queue.prefix);
   const queues = createQueues(config, connections.queueRedis);
-  const queueEvents = createPersistQueueEvents(config, connections.queueRedis);
-  const users = new UserRepository(connections.mysql);
-  const listings = new ListingRepository(connections.mysql);
-  await ids.ensureAbove('users', await users.maxId());
-  await ids.ensureAbove('listings', await listings.maxId());
-
+  const listeners = new Map<QueueName, QueueEvents>();
+  const context: ServiceContext = {
+    config,
+    connections,
+    logger,
+    cache: new ReadThroughCache(connections.cacheRedis, config.cache),
+    ids: new IdAllocator(connections.queueRedis, config.queue.prefix),
+    queues,
+    queueEvents(queue) {
+      let events = listeners.get(queue);
+      if (!events) {
+        events = createQueueEvents(config, connections.queueRedis, queue);
+        listeners.set(queue, events);
+      }
+      return events;
+    },
+  };
   const readiness = {
     redis_queue: async () => void (await connections.queueRedis.ping()),
     redis_cache: async () => void (await connections.cacheRedis.ping()),
     mysql: () => pingMysql(connections.mysql),
     mongo: () => pingMongo(connections.mongo),
   };
-  const http = { preferWaitMaxSeconds: config.http.preferWaitMaxSeconds };
-  const userService = createUserService({
-    queue: queues.persistUsers,
-    queueEvents: queueEvents.users,
-    ids,
-    cache,
-    users,
-  });
-  const listingService = createListingService({
-    queue: queues.persistListings,
-    queueEvents: queueEvents.listings,
-    ids,
-    cache,
-    listings,
-  });
-  const apps = {
-    users: createServiceApp({
-      logger: logger.child({ service: 'users' }),
-      routers: [userRoutes(userService, http)],
-      readiness,
-    }),
-    listings: createServiceApp({
-      logger: logger.child({ service: 'listings' }),
-      routers: [listingRoutes(listingService, http)],
-      readiness,
-    }),
-  };
+
+  const apps = new Map<ServiceName, Koa<RequestState>>();
+  const built: BuiltService[] = [];
+  for (const module of SERVICE_MODULES.filter((m) => names.includes(m.name))) {
+    const service = await module.build(context);
+    built.push(service);
+    apps.set(
+      module.name,
+      createServiceApp({
+        logger: logger.child({ service: module.name }),
+        routers: service.routers,
+        readiness,
+      }),
+    );
+  }
   return {
     apps,
+    app(name) {
+      const app = apps.get(name);
+      if (!app) throw new Error(`service ${name} was not built in this process`);
+      return app;
+    },
     close: async () => {
-      await Promise.all([queueEvents.users.close(), queueEvents.listings.close()]);
+      await Promise.all(built.map((service) => service.close?.()));
+      await Promise.all([...listeners.values()].map((events) => events.close()));
       await closeQueues(queues);
     },
   };

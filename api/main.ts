@@ -5,14 +5,15 @@ import { exitOnSignals } from '../shared/shutdown.js';
 import { createServiceApps } from './create-apps.js';
 import { listen } from './listen.js';
 import { selectServices } from './service-selection.js';
+import { AVAILABLE_SERVICES } from './service-registry.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, name: 'api' });
-const services = selectServices(process.argv.slice(2));
+const services = selectServices(process.argv.slice(2), AVAILABLE_SERVICES);
 const connections = await openConnections(config);
-const serviceApps = await createServiceApps(config, connections, logger);
+const serviceApps = await createServiceApps(config, connections, logger, services);
 const listening = await Promise.all(
-  services.map((name) => listen(serviceApps.apps[name], config.services[name])),
+  services.map((name) => listen(serviceApps.app(name), config.services[name])),
 );
 services.forEach((name, i) => logger.info({ service: name, url: listening[i]?.url }, 'listening'));
 

@@ -1,10 +1,13 @@
-import { SERVICE_NAMES, type ServiceName } from '../config/index.js';
+import type { ServiceName } from '../config/index.js';
 
 /**
  * Which services this process runs: all of them by default, or the ones named
  * with `--service NAME` (repeatable, or comma-separated).
  */
-export function selectServices(argv: readonly string[]): ServiceName[] {
+export function selectServices(
+  argv: readonly string[],
+  available: readonly ServiceName[],
+): ServiceName[] {
   const named: string[] = [];
   argv.forEach((arg, i) => {
     if (arg === '--service') named.push(...(argv[i + 1] ?? '').split(','));
@@ -12,13 +15,13 @@ export function selectServices(argv: readonly string[]): ServiceName[] {
   });
   if (argv.some((arg) => arg === '--service' || arg.startsWith('--service='))) {
     if (named.some((name) => name.trim() === '')) {
-      throw new Error(`--service needs a name: one of ${SERVICE_NAMES.join(', ')}`);
+      throw new Error(`--service needs a name: one of ${available.join(', ')}`);
     }
   }
-  if (named.length === 0) return [...SERVICE_NAMES];
-  const unknown = named.filter((n) => !(SERVICE_NAMES as readonly string[]).includes(n));
+  if (named.length === 0) return [...available];
+  const unknown = named.filter((n) => !(available as readonly string[]).includes(n));
   if (unknown.length > 0) {
-    throw new Error(`unknown service ${unknown.join(', ')}; known: ${SERVICE_NAMES.join(', ')}`);
+    throw new Error(`unknown service ${unknown.join(', ')}; known: ${available.join(', ')}`);
   }
   return [...new Set(named)] as ServiceName[];
 }

@@ -2,8 +2,15 @@ import { ConfigError, EnvReader, type Env } from './env-parsers.js';
 
 export { ConfigError };
 
-export type ServiceName = 'users' | 'listings';
-export const SERVICE_NAMES: readonly ServiceName[] = ['users', 'listings'];
+export const SERVICE_NAMES = [
+  'users',
+  'listings',
+  'public',
+  'customers',
+  'orders',
+  'people',
+] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export interface ServiceAddress {
   readonly host: string;
@@ -25,6 +32,8 @@ export interface Config {
   readonly mysql: { readonly url: string; readonly poolSize: number };
   readonly mongo: { readonly url: string };
   readonly services: Readonly<Record<ServiceName, ServiceAddress>>;
+  /** The operations listener: Bull Board, and the workers' and cron's health and metrics. */
+  readonly ops: ServiceAddress;
   readonly http: { readonly preferWaitMaxSeconds: number };
   readonly worker: {
     readonly concurrency: number;
@@ -32,6 +41,20 @@ export interface Config {
     readonly groupCommitMaxWaitMs: number;
   };
   readonly shutdownTimeoutMs: number;
+}
+
+const PORT_VARIABLES: Record<string, string> = {
+  users: 'USER_SERVICE_PORT',
+  listings: 'LISTING_SERVICE_PORT',
+  public: 'PUBLIC_API_PORT',
+  customers: 'CUSTOMER_SERVICE_PORT',
+  orders: 'ORDER_SERVICE_PORT',
+  people: 'PEOPLE_SERVICE_PORT',
+  ops: 'OPS_PORT',
+};
+
+function portVariable(name: string): string {
+  return PORT_VARIABLES[name] ?? name;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -93,6 +116,26 @@ export function loadConfig(env: Env = process.env): Config {
         host: read.string('LISTING_SERVICE_HOST', '127.0.0.1'),
         port: read.port('LISTING_SERVICE_PORT', 6000),
       },
+      public: {
+        host: read.string('PUBLIC_API_HOST', '127.0.0.1'),
+        port: read.port('PUBLIC_API_PORT', 7000),
+      },
+      customers: {
+        host: read.string('CUSTOMER_SERVICE_HOST', '127.0.0.1'),
+        port: read.port('CUSTOMER_SERVICE_PORT', 8888),
+      },
+      orders: {
+        host: read.string('ORDER_SERVICE_HOST', '127.0.0.1'),
+        port: read.port('ORDER_SERVICE_PORT', 8080),
+      },
+      people: {
+        host: read.string('PEOPLE_SERVICE_HOST', '127.0.0.1'),
+        port: read.port('PEOPLE_SERVICE_PORT', 5000),
+      },
+    },
+    ops: {
+      host: read.string('OPS_HOST', '127.0.0.1'),
+      port: read.port('OPS_PORT', 3000),
     },
     http: {
       preferWaitMaxSeconds: read.int('PREFER_WAIT_MAX_SECONDS', 30, { min: 0, max: 600 }),
@@ -104,9 +147,17 @@ export function loadConfig(env: Env = process.env): Config {
     },
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
   };
-  const { users, listings } = config.services;
-  if (users.port !== 0 && users.port === listings.port && users.host === listings.host) {
-    read.problem(`USER_SERVICE_PORT and LISTING_SERVICE_PORT: both are ${users.port}`);
+  const seen = new Map<string, string>();
+  for (const [name, address] of [
+    ...Object.entries(config.services),
+    ['ops', config.ops] as const,
+  ]) {
+    if (address.port === 0) continue;
+    const where = `${address.host}:${address.port}`;
+    const other = seen.get(where);
+    if (other)
+      read.problem(`${portVariable(other)} and ${portVariable(name)}: both are ${address.port}`);
+    seen.set(where, name);
   }
   read.assertValid();
   return deepFreeze(config);

@@ -1,6 +1,6 @@
 import { Queue, QueueEvents, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { Config } from '../../config/index.js';
-import { QUEUE_NAMES } from './queue-names.js';
+import { QUEUE_NAMES, type QueueName } from './queue-names.js';
 import type { ChangeEvent, PersistListingJob, PersistUserJob } from './job-payloads.js';
 
 export interface SpillwayQueues {
@@ -37,14 +37,11 @@ export async function closeQueues(queues: SpillwayQueues): Promise<void> {
   await Promise.all(Object.values(queues).map((queue: Queue) => queue.close()));
 }
 
-/** Completion events of the persist queues, for `Prefer: wait` read-your-write answers. */
-export function createPersistQueueEvents(
+/** Completion events of one queue, for `Prefer: wait` read-your-write answers. */
+export function createQueueEvents(
   config: Config,
   connection: ConnectionOptions,
-): { users: QueueEvents; listings: QueueEvents } {
-  const options = { connection, prefix: config.queue.prefix };
-  return {
-    users: new QueueEvents(QUEUE_NAMES.persistUsers, options),
-    listings: new QueueEvents(QUEUE_NAMES.persistListings, options),
-  };
+  queue: QueueName,
+): QueueEvents {
+  return new QueueEvents(queue, { connection, prefix: config.queue.prefix });
 }

@@ -32,8 +32,8 @@ export async function startPipeline(
   const connections = await openConnections(config);
   await resetStores(connections);
   const apps: ServiceApps = await createServiceApps(config, connections, logger);
-  const users: Listening = await listen(apps.apps.users, config.services.users);
-  const listings: Listening = await listen(apps.apps.listings, config.services.listings);
+  const users: Listening = await listen(apps.app('users'), config.services.users);
+  const listings: Listening = await listen(apps.app('listings'), config.services.listings);
   let workers: RunningWorkers | undefined;
   const pipeline: Pipeline = {
     config,

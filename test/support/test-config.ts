@@ -1,20 +1,35 @@
 import { loadConfig, type Config } from '../../config/index.js';
+import { testSlot } from '../../config/test-slot.js';
+
+const slot = testSlot();
+const database = slot === 0 ? 'spillway_test' : `spillway_test_${slot}`;
+const redisDb = String(1 + slot);
+
+/** The stores of this run's slot, shared by in-process tests and child processes. */
+const STORES = {
+  MYSQL_URL: `mysql://spillway:spillway@127.0.0.1:3306/${database}`,
+  MONGO_URL: `mongodb://127.0.0.1:27017/${database}`,
+  REDIS_QUEUE_URL: `redis://127.0.0.1:6379/${redisDb}`,
+  REDIS_CACHE_URL: `redis://127.0.0.1:6380/${redisDb}`,
+};
 
 /**
  * Configuration for tests: the same loopback servers as development, but the
- * `spillway_test` databases and Redis db 1, so a test run never touches
+ * `spillway_test` databases and Redis db 1 (or those of SPILLWAY_TEST_SLOT), so a test run never touches
  * development data. Ports 0: every test app picks a free port.
  */
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    MYSQL_URL: 'mysql://spillway:spillway@127.0.0.1:3306/spillway_test',
-    MONGO_URL: 'mongodb://127.0.0.1:27017/spillway_test',
-    REDIS_QUEUE_URL: 'redis://127.0.0.1:6379/1',
-    REDIS_CACHE_URL: 'redis://127.0.0.1:6380/1',
+    ...STORES,
     USER_SERVICE_PORT: '0',
     LISTING_SERVICE_PORT: '0',
+    PUBLIC_API_PORT: '0',
+    CUSTOMER_SERVICE_PORT: '0',
+    ORDER_SERVICE_PORT: '0',
+    PEOPLE_SERVICE_PORT: '0',
+    OPS_PORT: '0',
     JOB_BACKOFF_MS: '100',
     ...overrides,
   });
@@ -25,10 +40,7 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
   return {
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
-    MYSQL_URL: 'mysql://spillway:spillway@127.0.0.1:3306/spillway_test',
-    MONGO_URL: 'mongodb://127.0.0.1:27017/spillway_test',
-    REDIS_QUEUE_URL: 'redis://127.0.0.1:6379/1',
-    REDIS_CACHE_URL: 'redis://127.0.0.1:6380/1',
+    ...STORES,
     ...overrides,
   };
 }

@@ -17,7 +17,7 @@ const validateEvent = compileValidator<ChangeEvent>(changeEventSchema);
 /** One group committer per collection: a batch becomes one journaled bulk write. */
 export function createReplicaCommitters(
   replicas: ReplicaRepository,
-  options: { maxBatch: number; maxWaitMs: number },
+  options: { maxBatch: number; maxWaitMs: number; onBatch?: (size: number) => void },
 ): Record<Entity, GroupCommitter<ReplicaChange>> {
   const forEntity = (entity: Entity) =>
     new GroupCommitter<ReplicaChange>({

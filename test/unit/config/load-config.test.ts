@@ -29,7 +29,12 @@ const DEFAULTS: Config = {
   services: {
     users: { host: '127.0.0.1', port: 8000 },
     listings: { host: '127.0.0.1', port: 6000 },
+    public: { host: '127.0.0.1', port: 7000 },
+    customers: { host: '127.0.0.1', port: 8888 },
+    orders: { host: '127.0.0.1', port: 8080 },
+    people: { host: '127.0.0.1', port: 5000 },
   },
+  ops: { host: '127.0.0.1', port: 3000 },
   http: { preferWaitMaxSeconds: 30 },
   worker: { concurrency: 200, groupCommitMaxBatch: 500, groupCommitMaxWaitMs: 5 },
   shutdownTimeoutMs: 10_000,

@@ -1,0 +1,22 @@
+import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { ListingRepository } from '../../shared/repositories/listing.repository.js';
+import type { ServiceModule } from '../service-module.js';
+import { listingRoutes } from './listings.routes.js';
+import { createListingService } from './listings.service.js';
+
+/** §2.2: the listing service. Its id counter is raised past the ids MySQL holds before any write. */
+export const listingsModule: ServiceModule = {
+  name: 'listings',
+  async build(context) {
+    const listings = new ListingRepository(context.connections.mysql);
+    await context.ids.ensureAbove('listings', await listings.maxId());
+    const service = createListingService({
+      queue: context.queues.persistListings,
+      queueEvents: context.queueEvents(QUEUE_NAMES.persistListings),
+      ids: context.ids,
+      cache: context.cache,
+      listings,
+    });
+    return { routers: [listingRoutes(service, context.config.http)] };
+  },
+};

@@ -1,0 +1,22 @@
+import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { UserRepository } from '../../shared/repositories/user.repository.js';
+import type { ServiceModule } from '../service-module.js';
+import { userRoutes } from './users.routes.js';
+import { createUserService } from './users.service.js';
+
+/** §2.1: the user service. Its id counter is raised past the ids MySQL holds before any write. */
+export const usersModule: ServiceModule = {
+  name: 'users',
+  async build(context) {
+    const users = new UserRepository(context.connections.mysql);
+    await context.ids.ensureAbove('users', await users.maxId());
+    const service = createUserService({
+      queue: context.queues.persistUsers,
+      queueEvents: context.queueEvents(QUEUE_NAMES.persistUsers),
+      ids: context.ids,
+      cache: context.cache,
+      users,
+    });
+    return { routers: [userRoutes(service, context.config.http)] };
+  },
+};

@@ -1,0 +1,24 @@
+import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { ReplicaRepository } from '../../shared/repositories/replica.repository.js';
+import { batchingOf, type WorkerModule } from '../worker-module.js';
+import { createReplicaCommitters, createReplicateProcessor } from './replicate.processor.js';
+
+/** Change events → journaled, version-checked Mongo copies, one bulk write per batch. */
+export const replicateModule: WorkerModule = {
+  name: 'replicate',
+  build({ config, connections, logger, hooks }) {
+    const committers = createReplicaCommitters(new ReplicaRepository(connections.mongo), {
+      ...batchingOf(config),
+      onBatch: (size) => hooks.onBatch?.(QUEUE_NAMES.replicate, size),
+    });
+    return [
+      {
+        queue: QUEUE_NAMES.replicate,
+        processor: createReplicateProcessor(committers, logger),
+        drain: async () => {
+          await Promise.all(Object.values(committers).map((c) => c.drain()));
+        },
+      },
+    ];
+  },
+};

@@ -1,0 +1,43 @@
+import type { Processor } from 'bullmq';
+import type { Config } from '../config/index.js';
+import type { ReadThroughCache } from '../shared/cache/read-through-cache.js';
+import type { Connections } from '../shared/connections.js';
+import type { QueueName } from '../shared/jobs/queue-names.js';
+import type { SpillwayQueues } from '../shared/jobs/queues.js';
+import type { Logger } from '../shared/logger.js';
+
+export interface WorkerHooks {
+  /** Called with the size of every group-committed batch, per queue. */
+  readonly onBatch?: (queue: string, size: number) => void;
+}
+
+/** What every consumer is built from. */
+export interface WorkerContext {
+  readonly config: Config;
+  readonly connections: Connections;
+  readonly logger: Logger;
+  readonly cache: ReadThroughCache;
+  readonly queues: SpillwayQueues;
+  readonly hooks: WorkerHooks;
+}
+
+/** One queue's processor, and how to flush what it batches before shutdown. */
+export interface QueueConsumer {
+  readonly queue: QueueName;
+  readonly processor: Processor;
+  drain(): Promise<void>;
+}
+
+/** A set of consumers; a new kind of job is one module in the registry. */
+export interface WorkerModule {
+  readonly name: string;
+  build(context: WorkerContext): QueueConsumer[];
+}
+
+/** Group-commit bounds from configuration. */
+export function batchingOf(config: Config): { maxBatch: number; maxWaitMs: number } {
+  return {
+    maxBatch: config.worker.groupCommitMaxBatch,
+    maxWaitMs: config.worker.groupCommitMaxWaitMs,
+  };
+}

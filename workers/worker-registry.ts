@@ -1,0 +1,11 @@
+import { persistListingsModule } from './persist/persist-listings.module.js';
+import { persistUsersModule } from './persist/persist-users.module.js';
+import { replicateModule } from './replicate/replicate.module.js';
+import type { WorkerModule } from './worker-module.js';
+
+/** Every consumer a worker process runs; a new kind of job is one line here. */
+export const WORKER_MODULES: readonly WorkerModule[] = [
+  persistUsersModule,
+  persistListingsModule,
+  replicateModule,
+];
