@@ -1,13 +1,13 @@
 /**
  * Which isolated set of test stores this test run uses (SPILLWAY_TEST_SLOT,
- * 0..3; default 0), so several checkouts can run their suites at once on one
+ * 0..5; default 0), so several checkouts can run their suites at once on one
  * machine without emptying each other's databases.
  */
 export function testSlot(env: Readonly<Record<string, string | undefined>> = process.env): number {
   const raw = env.SPILLWAY_TEST_SLOT ?? '0';
   const slot = Number(raw);
-  if (!Number.isInteger(slot) || slot < 0 || slot > 3) {
-    throw new Error(`SPILLWAY_TEST_SLOT: expected 0..3, got "${raw}"`);
+  if (!Number.isInteger(slot) || slot < 0 || slot > 5) {
+    throw new Error(`SPILLWAY_TEST_SLOT: expected 0..5, got "${raw}"`);
   }
   return slot;
 }
