@@ -1,21 +1,31 @@
 import type Koa from 'koa';
-import type { QueueEvents } from 'bullmq';
+import type { Queue, QueueEvents } from 'bullmq';
 import type { Config, ServiceName } from '../config/index.js';
 import type { Connections } from '../shared/connections.js';
 import type { Logger } from '../shared/logger.js';
 import { ReadThroughCache } from '../shared/cache/read-through-cache.js';
 import { IdAllocator } from '../shared/ids.js';
 import type { QueueName } from '../shared/jobs/queue-names.js';
-import { closeQueues, createQueueEvents, createQueues } from '../shared/jobs/queues.js';
-import { pingMysql } from '../shared/repositories/mysql-pool.repository.js';
-import { pingMongo } from '../shared/repositories/mongo-connection.repository.js';
-import { createServiceApp } from './http/create-service-app.js';
+import {
+  closeQueues,
+  createQueueEvents,
+  createQueues,
+  readQueueDepth,
+} from '../shared/jobs/queues.js';
+import { createMetrics, WATCHED_JOB_STATES, type Metrics } from '../shared/metrics/metrics.js';
+import { readinessChecks } from '../shared/readiness.js';
+import { createServiceApp, serviceOpenApi } from './http/create-service-app.js';
 import type { RequestState } from './http/request-id.js';
 import type { BuiltService, ServiceContext } from './service-module.js';
 import { SERVICE_MODULES } from './service-registry.js';
 
 export interface ServiceApps {
   readonly apps: ReadonlyMap<ServiceName, Koa<RequestState>>;
+  readonly metrics: Metrics;
+  /** The producers of every queue (Bull Board lists them). */
+  readonly queues: readonly Queue[];
+  /** Each built service's OpenAPI document (also served by the ops port). */
+  readonly documents: ReadonlyMap<ServiceName, object>;
   /** The app of one service; throws if this process did not build it. */
   app(name: ServiceName): Koa<RequestState>;
   /** Closes what the services opened, then the queue producers and event listeners. */
@@ -27,15 +37,27 @@ export async function createServiceApps(
   config: Config,
   connections: Connections,
   logger: Logger,
-  names: readonly ServiceName[] = SERVICE_MODULES.map((m) => m.name),
+  options: { names?: readonly ServiceName[]; metrics?: Metrics } = {},
 ): Promise<ServiceApps> {
+  const names = options.names ?? SERVICE_MODULES.map((m) => m.name);
   const queues = createQueues(config, connections.queueRedis);
+  const metrics =
+    options.metrics ??
+    createMetrics({
+      process: 'api',
+      queueDepth: () => readQueueDepth(queues, WATCHED_JOB_STATES),
+    });
   const listeners = new Map<QueueName, QueueEvents>();
   const context: ServiceContext = {
     config,
     connections,
     logger,
-    cache: new ReadThroughCache(connections.cacheRedis, config.cache),
+    metrics,
+    cache: new ReadThroughCache(connections.cacheRedis, {
+      ...config.cache,
+      onRead: (collection, hit) =>
+        metrics.cacheReads.inc({ collection, result: hit ? 'hit' : 'miss' }),
+    }),
     ids: new IdAllocator(connections.queueRedis, config.queue.prefix),
     queues,
     queueEvents(queue) {
@@ -47,29 +69,37 @@ export async function createServiceApps(
       return events;
     },
   };
-  const readiness = {
-    redis_queue: async () => void (await connections.queueRedis.ping()),
-    redis_cache: async () => void (await connections.cacheRedis.ping()),
-    mysql: () => pingMysql(connections.mysql),
-    mongo: () => pingMongo(connections.mongo),
-  };
+  const readiness = readinessChecks(connections);
 
   const apps = new Map<ServiceName, Koa<RequestState>>();
+  const documents = new Map<ServiceName, object>();
   const built: BuiltService[] = [];
   for (const module of SERVICE_MODULES.filter((m) => names.includes(m.name))) {
     const service = await module.build(context);
     built.push(service);
+    documents.set(
+      module.name,
+      serviceOpenApi({ title: module.title, operations: service.operations }),
+    );
     apps.set(
       module.name,
       createServiceApp({
+        name: module.name,
+        title: module.title,
         logger: logger.child({ service: module.name }),
+        metrics,
         routers: service.routers,
+        operations: service.operations,
         readiness,
+        bodyLimit: service.bodyLimit,
       }),
     );
   }
   return {
     apps,
+    metrics,
+    documents,
+    queues: Object.values(queues) as Queue[],
     app(name) {
       const app = apps.get(name);
       if (!app) throw new Error(`service ${name} was not built in this process`);

@@ -1,21 +1,34 @@
 import { loadConfigOrExit } from '../config/index.js';
 import { closeConnections, openConnections } from '../shared/connections.js';
+import { listen } from '../shared/http/listen.js';
 import { createLogger } from '../shared/logger.js';
+import { readinessChecks } from '../shared/readiness.js';
 import { exitOnSignals } from '../shared/shutdown.js';
 import { createServiceApps } from './create-apps.js';
-import { listen } from './listen.js';
-import { selectServices } from './service-selection.js';
+import { createOpsApp } from './ops/ops.app.js';
+import { selectProcessParts } from './service-selection.js';
 import { AVAILABLE_SERVICES } from './service-registry.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, name: 'api' });
-const services = selectServices(process.argv.slice(2), AVAILABLE_SERVICES);
+const { services, ops } = selectProcessParts(process.argv.slice(2), AVAILABLE_SERVICES);
 const connections = await openConnections(config);
-const serviceApps = await createServiceApps(config, connections, logger, services);
+const serviceApps = await createServiceApps(config, connections, logger, { names: services });
 const listening = await Promise.all(
   services.map((name) => listen(serviceApps.app(name), config.services[name])),
 );
-services.forEach((name, i) => logger.info({ service: name, url: listening[i]?.url }, 'listening'));
+if (ops) {
+  const opsApp = createOpsApp({
+    logger: logger.child({ service: 'ops' }),
+    metrics: serviceApps.metrics,
+    queues: serviceApps.queues,
+    board: config.board,
+    readiness: readinessChecks(connections),
+    documents: serviceApps.documents,
+  });
+  listening.push(await listen(opsApp, config.ops));
+}
+for (const { url } of listening) logger.info({ url }, 'listening');
 
 exitOnSignals(
   [

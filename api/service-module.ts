@@ -7,6 +7,8 @@ import type { IdAllocator } from '../shared/ids.js';
 import type { QueueName } from '../shared/jobs/queue-names.js';
 import type { SpillwayQueues } from '../shared/jobs/queues.js';
 import type { Logger } from '../shared/logger.js';
+import type { Metrics } from '../shared/metrics/metrics.js';
+import type { OperationDoc } from '../shared/openapi/openapi-document.js';
 import type { RequestState } from './http/request-id.js';
 
 /** What every service is built from: shared connections, producers and the cache. */
@@ -14,6 +16,7 @@ export interface ServiceContext {
   readonly config: Config;
   readonly connections: Connections;
   readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly cache: ReadThroughCache;
   readonly ids: IdAllocator;
   readonly queues: SpillwayQueues;
@@ -23,6 +26,10 @@ export interface ServiceContext {
 
 export interface BuiltService {
   readonly routers: readonly Router<RequestState>[];
+  /** Every route of `routers`, documented (a test checks both ways). */
+  readonly operations: readonly OperationDoc[];
+  /** Body size limit, when the service takes larger bodies than the default 64 kB. */
+  readonly bodyLimit?: string;
   /** Releases what the service opened itself (clients, timers). */
   close?(): Promise<void>;
 }
@@ -30,5 +37,7 @@ export interface BuiltService {
 /** One HTTP service of Spillway: a name (its port comes from config) and how to build its routes. */
 export interface ServiceModule {
   readonly name: ServiceName;
+  /** Title of its API documentation. */
+  readonly title: string;
   build(context: ServiceContext): Promise<BuiltService>;
 }

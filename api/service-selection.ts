@@ -4,10 +4,10 @@ import type { ServiceName } from '../config/index.js';
  * Which services this process runs: all of them by default, or the ones named
  * with `--service NAME` (repeatable, or comma-separated).
  */
-export function selectServices(
+export function selectServices<N extends string>(
   argv: readonly string[],
-  available: readonly ServiceName[],
-): ServiceName[] {
+  available: readonly N[],
+): N[] {
   const named: string[] = [];
   argv.forEach((arg, i) => {
     if (arg === '--service') named.push(...(argv[i + 1] ?? '').split(','));
@@ -23,5 +23,19 @@ export function selectServices(
   if (unknown.length > 0) {
     throw new Error(`unknown service ${unknown.join(', ')}; known: ${available.join(', ')}`);
   }
-  return [...new Set(named)] as ServiceName[];
+  return [...new Set(named)] as N[];
+}
+
+/**
+ * Services plus the ops listener (Bull Board, docs): `--service ops` runs it
+ * alone; with no `--service`, a process runs every service and ops.
+ */
+export function selectProcessParts(
+  argv: readonly string[],
+  available: readonly ServiceName[],
+): { services: ServiceName[]; ops: boolean } {
+  const asked = argv.some((arg) => arg === '--service' || arg.startsWith('--service='));
+  const parts = selectServices<ServiceName | 'ops'>(argv, [...available, 'ops']);
+  const services = parts.filter((name): name is ServiceName => name !== 'ops');
+  return { services: asked ? services : [...available], ops: !asked || parts.includes('ops') };
 }

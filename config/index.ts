@@ -32,8 +32,12 @@ export interface Config {
   readonly mysql: { readonly url: string; readonly poolSize: number };
   readonly mongo: { readonly url: string };
   readonly services: Readonly<Record<ServiceName, ServiceAddress>>;
-  /** The operations listener: Bull Board, and the workers' and cron's health and metrics. */
+  /** The operations listener of the API process: Bull Board, API docs, health, metrics. */
   readonly ops: ServiceAddress;
+  /** The workers' own small listener: health, readiness, metrics. */
+  readonly workerOps: ServiceAddress;
+  /** Bull Board's HTTP basic auth; production refuses to start without a password. */
+  readonly board: { readonly user: string; readonly password: string };
   readonly http: { readonly preferWaitMaxSeconds: number };
   readonly worker: {
     readonly concurrency: number;
@@ -51,6 +55,7 @@ const PORT_VARIABLES: Record<string, string> = {
   orders: 'ORDER_SERVICE_PORT',
   people: 'PEOPLE_SERVICE_PORT',
   ops: 'OPS_PORT',
+  workerOps: 'WORKER_OPS_PORT',
 };
 
 function portVariable(name: string): string {
@@ -71,8 +76,12 @@ function deepFreeze<T>(value: T): T {
  */
 export function loadConfig(env: Env = process.env): Config {
   const read = new EnvReader(env);
+  const nodeEnv = read.oneOf('NODE_ENV', 'development', ['development', 'test', 'production']);
+  // A development default only: production must be given a password.
+  const boardPassword =
+    read.optionalString('BOARD_PASSWORD') ?? (nodeEnv === 'production' ? '' : 'spillway');
   const config: Config = {
-    env: read.oneOf('NODE_ENV', 'development', ['development', 'test', 'production']),
+    env: nodeEnv,
     logLevel: read.oneOf('LOG_LEVEL', 'info', [
       'fatal',
       'error',
@@ -137,6 +146,14 @@ export function loadConfig(env: Env = process.env): Config {
       host: read.string('OPS_HOST', '127.0.0.1'),
       port: read.port('OPS_PORT', 3000),
     },
+    workerOps: {
+      host: read.string('WORKER_OPS_HOST', '127.0.0.1'),
+      port: read.port('WORKER_OPS_PORT', 3001),
+    },
+    board: {
+      user: read.string('BOARD_USER', 'admin'),
+      password: boardPassword,
+    },
     http: {
       preferWaitMaxSeconds: read.int('PREFER_WAIT_MAX_SECONDS', 30, { min: 0, max: 600 }),
     },
@@ -147,6 +164,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
   };
+  if (boardPassword === '') {
+    read.problem('BOARD_PASSWORD: required in production (Bull Board has no default password)');
+  }
   const seen = new Map<string, string>();
   for (const [name, address] of [
     ...Object.entries(config.services),

@@ -1,9 +1,10 @@
-import { Worker } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
+import type { Metrics } from '../shared/metrics/metrics.js';
 import type { Config } from '../config/index.js';
 import type { Connections } from '../shared/connections.js';
 import type { Logger } from '../shared/logger.js';
 import { ReadThroughCache } from '../shared/cache/read-through-cache.js';
-import { closeQueues, createQueues } from '../shared/jobs/queues.js';
+import { closeQueues, createQueues, type SpillwayQueues } from '../shared/jobs/queues.js';
 import type { QueueConsumer, WorkerHooks } from './worker-module.js';
 import { WORKER_MODULES } from './worker-registry.js';
 
@@ -11,8 +12,16 @@ export type { WorkerHooks } from './worker-module.js';
 
 export interface RunningWorkers {
   readonly workers: readonly Worker[];
+  /** Producers this process uses (change events), also read for queue-depth metrics. */
+  readonly queues: SpillwayQueues;
   /** Stops taking jobs, lets the active ones finish, then closes the producers. Safe to call twice. */
   close(): Promise<void>;
+}
+
+function observeJob(metrics: Metrics | undefined, queue: string, outcome: string, job: Job): void {
+  if (!metrics || job.processedOn === undefined) return;
+  const seconds = ((job.finishedOn ?? Date.now()) - job.processedOn) / 1000;
+  metrics.jobDuration.observe({ queue, outcome }, Math.max(0, seconds));
 }
 
 /** Starts a BullMQ worker for every registered consumer on the given connections. */
@@ -20,9 +29,16 @@ export function createWorkers(
   config: Config,
   connections: Connections,
   logger: Logger,
-  hooks: WorkerHooks = {},
+  options: { hooks?: WorkerHooks; metrics?: Metrics } = {},
 ): RunningWorkers {
+  const { metrics } = options;
   const queues = createQueues(config, connections.queueRedis);
+  const hooks: WorkerHooks = {
+    onBatch: (queue, size) => {
+      metrics?.groupCommitBatchSize.observe({ queue }, size);
+      options.hooks?.onBatch?.(queue, size);
+    },
+  };
   const log = logger.child({ component: 'worker' });
   const context = {
     config,
@@ -40,7 +56,9 @@ export function createWorkers(
       prefix: config.queue.prefix,
       concurrency: config.worker.concurrency,
     });
-    worker.on('failed', (job, error) =>
+    worker.on('completed', (job) => observeJob(metrics, queue, 'completed', job));
+    worker.on('failed', (job, error) => {
+      if (job) observeJob(metrics, queue, 'failed', job);
       log.warn(
         {
           queue,
@@ -50,8 +68,8 @@ export function createWorkers(
           err: error.message,
         },
         'job failed',
-      ),
-    );
+      );
+    });
     worker.on('error', (error) => log.error({ queue, err: error.message }, 'worker error'));
     return worker;
   });
@@ -59,6 +77,7 @@ export function createWorkers(
   let closing: Promise<void> | undefined;
   return {
     workers,
+    queues,
     close: () =>
       (closing ??= (async () => {
         await Promise.all(workers.map((w) => w.close()));

@@ -1,18 +1,33 @@
 import { loadConfigOrExit } from '../config/index.js';
 import { closeConnections, openConnections } from '../shared/connections.js';
+import { listen } from '../shared/http/listen.js';
+import { createProbeApp } from '../shared/http/probe-app.js';
+import { readQueueDepth } from '../shared/jobs/queues.js';
 import { createLogger } from '../shared/logger.js';
+import { createMetrics, WATCHED_JOB_STATES } from '../shared/metrics/metrics.js';
+import { readinessChecks } from '../shared/readiness.js';
 import { exitOnSignals } from '../shared/shutdown.js';
-import { createWorkers } from './create-workers.js';
+import { createWorkers, type RunningWorkers } from './create-workers.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, name: 'workers' });
 const connections = await openConnections(config);
-const running = createWorkers(config, connections, logger);
-logger.info({ queues: running.workers.map((w) => w.name) }, 'workers started');
+let running: RunningWorkers | undefined;
+const metrics = createMetrics({
+  process: 'workers',
+  queueDepth: async () => (running ? readQueueDepth(running.queues, WATCHED_JOB_STATES) : {}),
+});
+running = createWorkers(config, connections, logger, { metrics });
+const probe = await listen(
+  createProbeApp({ logger, metrics, readiness: readinessChecks(connections) }),
+  config.workerOps,
+);
+logger.info({ queues: running.workers.map((w) => w.name), probe: probe.url }, 'workers started');
 
 exitOnSignals(
   [
     { name: 'finish active jobs', run: () => running.close() },
+    { name: 'close probe listener', run: () => probe.close() },
     { name: 'close connections', run: () => closeConnections(connections) },
   ],
   { timeoutMs: config.shutdownTimeoutMs, logger },

@@ -1,26 +1,57 @@
 import Koa from 'koa';
 import type Router from '@koa/router';
 import type { Logger } from '../../shared/logger.js';
+import type { Metrics } from '../../shared/metrics/metrics.js';
+import { buildOpenApiDocument, type OperationDoc } from '../../shared/openapi/openapi-document.js';
+import { apiDocsRoutes } from './api-docs.routes.js';
 import { parseBody } from './body-parser.js';
+import { COMMON_OPERATIONS } from './common-operations.js';
 import { errorHandler, notFoundFallback } from './error-handler.js';
-import { healthRoutes, type ReadinessCheck } from './health.routes.js';
+import { healthRoutes, type ReadinessCheck } from '../../shared/http/health.routes.js';
+import { metricsRoutes } from '../../shared/http/metrics.routes.js';
+import { observeRequests } from './observe-requests.js';
 import { requestId, type RequestState } from './request-id.js';
 
 export interface ServiceAppOptions {
+  readonly name: string;
+  readonly title: string;
   readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly routers: readonly Router<RequestState>[];
+  readonly operations: readonly OperationDoc[];
   readonly readiness: Record<string, ReadinessCheck>;
   readonly bodyLimit?: string;
 }
 
-/** A Koa app for one service: request id → errors → body → routes. Does not listen. */
+/** The OpenAPI document of one service: its own operations and the common ones. */
+export function serviceOpenApi(options: Pick<ServiceAppOptions, 'title' | 'operations'>): object {
+  return buildOpenApiDocument({
+    title: options.title,
+    version: '1.0.0',
+    description:
+      'Writes are validated, queued and answered 202 (201 with Prefer: wait); reads are cached.',
+    operations: [...options.operations, ...COMMON_OPERATIONS],
+  });
+}
+
+/**
+ * A Koa app for one service: request id → timing/logs → errors → body →
+ * health, metrics, API docs and the service's routes. Does not listen.
+ */
 export function createServiceApp(options: ServiceAppOptions): Koa<RequestState> {
   const app = new Koa<RequestState>();
   app.use(requestId(options.logger));
+  app.use(observeRequests(options.name, options.metrics));
   app.use(errorHandler());
   app.use(notFoundFallback());
   for (const middleware of parseBody({ limit: options.bodyLimit ?? '64kb' })) app.use(middleware);
-  for (const router of [healthRoutes(options.readiness), ...options.routers]) {
+  const routers = [
+    healthRoutes(options.readiness),
+    metricsRoutes(options.metrics.registry),
+    apiDocsRoutes(serviceOpenApi(options), { base: '/api', title: options.title }),
+    ...options.routers,
+  ];
+  for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

@@ -1,12 +1,14 @@
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
 import { ListingRepository } from '../../shared/repositories/listing.repository.js';
 import type { ServiceModule } from '../service-module.js';
+import { LISTING_OPERATIONS } from './listings.openapi.js';
 import { listingRoutes } from './listings.routes.js';
 import { createListingService } from './listings.service.js';
 
 /** §2.2: the listing service. Its id counter is raised past the ids MySQL holds before any write. */
 export const listingsModule: ServiceModule = {
   name: 'listings',
+  title: 'Spillway listing service',
   async build(context) {
     const listings = new ListingRepository(context.connections.mysql);
     await context.ids.ensureAbove('listings', await listings.maxId());
@@ -17,6 +19,9 @@ export const listingsModule: ServiceModule = {
       cache: context.cache,
       listings,
     });
-    return { routers: [listingRoutes(service, context.config.http)] };
+    return {
+      routers: [listingRoutes(service, context.config.http)],
+      operations: LISTING_OPERATIONS,
+    };
   },
 };

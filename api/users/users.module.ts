@@ -1,12 +1,14 @@
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
 import { UserRepository } from '../../shared/repositories/user.repository.js';
 import type { ServiceModule } from '../service-module.js';
+import { USER_OPERATIONS } from './users.openapi.js';
 import { userRoutes } from './users.routes.js';
 import { createUserService } from './users.service.js';
 
 /** §2.1: the user service. Its id counter is raised past the ids MySQL holds before any write. */
 export const usersModule: ServiceModule = {
   name: 'users',
+  title: 'Spillway user service',
   async build(context) {
     const users = new UserRepository(context.connections.mysql);
     await context.ids.ensureAbove('users', await users.maxId());
@@ -17,6 +19,6 @@ export const usersModule: ServiceModule = {
       cache: context.cache,
       users,
     });
-    return { routers: [userRoutes(service, context.config.http)] };
+    return { routers: [userRoutes(service, context.config.http)], operations: USER_OPERATIONS };
   },
 };

@@ -35,7 +35,12 @@ export class ReadThroughCache {
 
   constructor(
     redis: Redis,
-    private readonly options: { prefix: string; ttlSeconds: number },
+    private readonly options: {
+      prefix: string;
+      ttlSeconds: number;
+      /** Told of every read and whether it was a hit (metrics). */
+      onRead?: (collection: Entity, hit: boolean) => void;
+    },
   ) {
     if (!('spillwayReadEntry' in redis)) {
       redis.defineCommand('spillwayReadEntry', { numberOfKeys: 1, lua: READ_ENTRY });
@@ -55,6 +60,7 @@ export class ReadThroughCache {
       keys.entryPrefix,
       suffix,
     );
+    this.options.onRead?.(collection, cached !== null);
     if (cached !== null) return { value: JSON.parse(cached) as T, hit: true };
     const key = `${keys.entryPrefix}${generation}${suffix}`;
     let loading = this.inFlight.get(key) as Promise<T> | undefined;

@@ -45,3 +45,13 @@ export function createQueueEvents(
 ): QueueEvents {
   return new QueueEvents(queue, { connection, prefix: config.queue.prefix });
 }
+
+/** Job counts per queue for the states operators watch (queue-depth metric, backpressure). */
+export async function readQueueDepth(
+  queues: SpillwayQueues,
+  states: readonly ('waiting' | 'active' | 'delayed' | 'failed')[],
+): Promise<Record<string, Record<string, number>>> {
+  const all = Object.values(queues) as Queue[];
+  const counts = await Promise.all(all.map((queue) => queue.getJobCounts(...states)));
+  return Object.fromEntries(all.map((queue, i) => [queue.name, counts[i] ?? {}]));
+}

@@ -1,6 +1,6 @@
 import type { Config } from '../../config/index.js';
 import { createServiceApps, type ServiceApps } from '../../api/create-apps.js';
-import { listen, type Listening } from '../../api/listen.js';
+import { listen, type Listening } from '../../shared/http/listen.js';
 import { closeConnections, openConnections, type Connections } from '../../shared/connections.js';
 import { createLogger } from '../../shared/logger.js';
 import {
@@ -40,7 +40,7 @@ export async function startPipeline(
     connections,
     urls: { users: users.url, listings: listings.url },
     startWorkers(hooks) {
-      workers = createWorkers(config, connections, logger, hooks);
+      workers = createWorkers(config, connections, logger, { hooks, metrics: apps.metrics });
       return workers;
     },
     async stopWorkers() {

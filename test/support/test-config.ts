@@ -30,6 +30,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     ORDER_SERVICE_PORT: '0',
     PEOPLE_SERVICE_PORT: '0',
     OPS_PORT: '0',
+    WORKER_OPS_PORT: '0',
     JOB_BACKOFF_MS: '100',
     ...overrides,
   });
@@ -41,6 +42,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
     ...STORES,
+    OPS_PORT: '0',
+    WORKER_OPS_PORT: '0',
     ...overrides,
   };
 }

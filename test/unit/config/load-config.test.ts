@@ -35,6 +35,8 @@ const DEFAULTS: Config = {
     people: { host: '127.0.0.1', port: 5000 },
   },
   ops: { host: '127.0.0.1', port: 3000 },
+  workerOps: { host: '127.0.0.1', port: 3001 },
+  board: { user: 'admin', password: 'spillway' },
   http: { preferWaitMaxSeconds: 30 },
   worker: { concurrency: 200, groupCommitMaxBatch: 500, groupCommitMaxWaitMs: 5 },
   shutdownTimeoutMs: 10_000,
@@ -57,6 +59,7 @@ describe('loadConfig(env)', () => {
     it('parses integers, ports, enums and URLs from their string form', () => {
       const config = loadConfig({
         NODE_ENV: 'production',
+        BOARD_PASSWORD: 'board-secret',
         LOG_LEVEL: 'warn',
         MYSQL_POOL_SIZE: '50',
         MYSQL_URL: 'mysql://app:pw@db.internal:3307/app',
@@ -213,5 +216,16 @@ describe('loadConfig(env), rules across variables', () => {
       ConfigError,
       'USER_SERVICE_PORT and LISTING_SERVICE_PORT: both are 6000',
     );
+  });
+});
+
+describe('loadConfig(env), Bull Board credentials', () => {
+  it('has a development password, but refuses to start in production without one', () => {
+    expect(loadConfig({}).board.password).to.equal('spillway');
+    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, 'BOARD_PASSWORD');
+    expect(loadConfig({ NODE_ENV: 'production', BOARD_PASSWORD: 's3cret' }).board).to.deep.equal({
+      user: 'admin',
+      password: 's3cret',
+    });
   });
 });

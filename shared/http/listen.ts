@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type Koa from 'koa';
-import type { ServiceAddress } from '../config/index.js';
+import type { ServiceAddress } from '../../config/index.js';
 
 export interface Listening {
   readonly server: Server;

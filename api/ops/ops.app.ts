@@ -1,0 +1,71 @@
+import Koa from 'koa';
+import Router from '@koa/router';
+import type { Queue } from 'bullmq';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { KoaAdapter } from '@bull-board/koa';
+import type { Logger } from '../../shared/logger.js';
+import type { Metrics } from '../../shared/metrics/metrics.js';
+import { apiDocsRoutes } from '../http/api-docs.routes.js';
+import { basicAuth } from '../http/basic-auth.js';
+import { errorHandler, notFoundFallback } from '../http/error-handler.js';
+import { healthRoutes, type ReadinessCheck } from '../../shared/http/health.routes.js';
+import { metricsRoutes } from '../../shared/http/metrics.routes.js';
+import { requestId, type RequestState } from '../http/request-id.js';
+
+export const BOARD_PATH = '/admin/queues';
+
+export interface OpsAppOptions {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly queues: readonly Queue[];
+  readonly board: { readonly user: string; readonly password: string };
+  readonly readiness: Record<string, ReadinessCheck>;
+  /** Each service's OpenAPI document, served at `/docs/<service>/` for browsers. */
+  readonly documents: ReadonlyMap<string, object>;
+}
+
+/**
+ * The operations port: Bull Board behind basic auth (retrying failed jobs
+ * included), every service's API docs (browsers cannot open port 6000), and
+ * the process's health, readiness and metrics.
+ */
+export function createOpsApp(options: OpsAppOptions): Koa<RequestState> {
+  const app = new Koa<RequestState>();
+  app.use(requestId(options.logger));
+  app.use(errorHandler());
+  app.use(notFoundFallback());
+
+  const index = new Router();
+  index.get('/', (ctx) => {
+    ctx.body = {
+      board: BOARD_PATH,
+      docs: [...options.documents.keys()].map((name) => `/docs/${name}/`),
+      health: '/health',
+      ready: '/ready',
+      metrics: '/metrics',
+    };
+  });
+  const routers = [index, healthRoutes(options.readiness), metricsRoutes(options.metrics.registry)];
+  for (const [name, document] of options.documents) {
+    routers.push(apiDocsRoutes(document, { base: `/docs/${name}`, title: `Spillway ${name}` }));
+  }
+  for (const router of routers) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+
+  const serverAdapter = new KoaAdapter();
+  serverAdapter.setBasePath(BOARD_PATH);
+  createBullBoard({
+    queues: options.queues.map((queue) => new BullMQAdapter(queue)),
+    serverAdapter,
+  });
+  const requireCredentials = basicAuth(options.board, 'Spillway operations');
+  const board = serverAdapter.registerPlugin();
+  app.use(async function guardBoard(ctx, next) {
+    if (ctx.path !== BOARD_PATH && !ctx.path.startsWith(`${BOARD_PATH}/`)) return next();
+    await requireCredentials(ctx, () => board(ctx, next));
+  });
+  return app;
+}

@@ -1,0 +1,61 @@
+import {
+  acceptedWriteExtra,
+  errorAnswerSchema,
+  PREFER_WAIT_HEADER,
+  resultEnvelope,
+} from '../../shared/openapi/envelopes.js';
+import type { OperationDoc } from '../../shared/openapi/openapi-document.js';
+import { idParamSchema, pageQuerySchema } from '../../shared/schemas/query.schema.js';
+import { userCreateSchema, userSchema } from '../../shared/schemas/user.schema.js';
+
+const invalid = {
+  description: 'invalid input; each message names a field',
+  schema: errorAnswerSchema,
+};
+
+/** The user service's operations, documented from the schemas that validate them. */
+export const USER_OPERATIONS: readonly OperationDoc[] = [
+  {
+    method: 'get',
+    path: '/users',
+    summary: 'A page of users, newest first',
+    query: pageQuerySchema,
+    responses: {
+      200: {
+        description: 'users',
+        schema: resultEnvelope('users', { type: 'array', items: userSchema }),
+      },
+      400: invalid,
+    },
+  },
+  {
+    method: 'get',
+    path: '/users/:id',
+    summary: 'One user',
+    params: idParamSchema,
+    responses: {
+      200: { description: 'the user', schema: resultEnvelope('user', userSchema) },
+      400: invalid,
+      404: { description: 'no such user', schema: errorAnswerSchema },
+    },
+  },
+  {
+    method: 'post',
+    path: '/users',
+    summary: 'Create a user (queued; answered with its id)',
+    body: userCreateSchema,
+    headers: [PREFER_WAIT_HEADER],
+    responses: {
+      201: {
+        description: 'persisted (Prefer: wait)',
+        schema: resultEnvelope('user', userSchema, acceptedWriteExtra),
+      },
+      202: {
+        description: 'accepted and queued',
+        schema: resultEnvelope('user', userSchema, acceptedWriteExtra),
+      },
+      400: invalid,
+      415: { description: 'not JSON or form data', schema: errorAnswerSchema },
+    },
+  },
+];

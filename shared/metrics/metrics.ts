@@ -1,0 +1,83 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The Prometheus metrics of one process. Each process owns one registry (so
+ * tests can build several side by side) and passes the typed metrics down.
+ */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly httpRequestDuration: Histogram<'service' | 'method' | 'route' | 'status'>;
+  readonly cacheReads: Counter<'collection' | 'result'>;
+  readonly jobDuration: Histogram<'queue' | 'outcome'>;
+  readonly groupCommitBatchSize: Histogram<'queue'>;
+  readonly ordersPurged: Counter;
+  readonly queueJobs: Gauge<'queue' | 'state'>;
+}
+
+/** How queue depth is read at scrape time: job counts per queue and state. */
+export type QueueDepthReader = () => Promise<Record<string, Record<string, number>>>;
+
+/**
+ * Builds a process's registry. `queueDepth`, when given, is read at every
+ * scrape to fill `spillway_queue_jobs` (so the numbers are never stale).
+ */
+export function createMetrics(options: {
+  process: string;
+  queueDepth?: QueueDepthReader;
+}): Metrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ process: options.process });
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpRequestDuration: new Histogram({
+      name: 'spillway_http_request_duration_seconds',
+      help: 'HTTP request duration by service, method, matched route and status',
+      labelNames: ['service', 'method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    cacheReads: new Counter({
+      name: 'spillway_cache_reads_total',
+      help: 'Cached reads by collection and result (hit or miss)',
+      labelNames: ['collection', 'result'],
+      registers: [registry],
+    }),
+    jobDuration: new Histogram({
+      name: 'spillway_job_duration_seconds',
+      help: 'Time from a job starting to finishing, by queue and outcome',
+      labelNames: ['queue', 'outcome'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    groupCommitBatchSize: new Histogram({
+      name: 'spillway_group_commit_batch_size',
+      help: 'Jobs committed together in one statement or bulk write, by queue',
+      labelNames: ['queue'],
+      buckets: [1, 2, 5, 10, 25, 50, 100, 200, 500, 1000],
+      registers: [registry],
+    }),
+    ordersPurged: new Counter({
+      name: 'spillway_orders_purged_total',
+      help: 'Orders deleted by the retention purge',
+      registers: [registry],
+    }),
+    queueJobs: new Gauge({
+      name: 'spillway_queue_jobs',
+      help: 'Jobs per queue and state (waiting, active, delayed, failed), read at scrape time',
+      labelNames: ['queue', 'state'],
+      registers: [registry],
+      async collect() {
+        if (!options.queueDepth) return;
+        const counts = await options.queueDepth();
+        this.reset();
+        for (const [queue, states] of Object.entries(counts)) {
+          for (const [state, value] of Object.entries(states)) this.set({ queue, state }, value);
+        }
+      },
+    }),
+  };
+}
+
+/** The states operators watch; completed jobs are trimmed, so their count is not a depth. */
+export const WATCHED_JOB_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;

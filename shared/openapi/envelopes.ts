@@ -1,0 +1,25 @@
+/** Schemas of the answer envelopes every service shares, for the OpenAPI documents. */
+export const errorAnswerSchema = {
+  type: 'object',
+  required: ['result', 'errors'],
+  properties: {
+    result: { type: 'boolean', enum: [false] },
+    errors: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+/** `{"result": true, <field>: <schema>}` plus whatever a write answer adds. */
+export function resultEnvelope(field: string, schema: object, extra: Record<string, object> = {}) {
+  return {
+    type: 'object',
+    required: ['result', field],
+    properties: { result: { type: 'boolean', enum: [true] }, [field]: schema, ...extra },
+  };
+}
+
+export const acceptedWriteExtra = { job_id: { type: 'string' } };
+
+export const PREFER_WAIT_HEADER = {
+  name: 'Prefer',
+  description: 'RFC 7240 `wait=N`: answer 201 once the write is persisted, or 202 after N seconds',
+};
