@@ -7,17 +7,17 @@ import { createLogger } from '../shared/logger.js';
 import { createMetrics, WATCHED_JOB_STATES } from '../shared/metrics/metrics.js';
 import { readinessChecks } from '../shared/readiness.js';
 import { exitOnSignals } from '../shared/shutdown.js';
-import { createWorkers, type RunningWorkers } from './create-workers.js';
+import { createWorkers } from './create-workers.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, name: 'workers' });
 const connections = await openConnections(config);
-let running: RunningWorkers | undefined;
+// Read at scrape time only, after `running` exists.
 const metrics = createMetrics({
   process: 'workers',
-  queueDepth: async () => (running ? readQueueDepth(running.queues, WATCHED_JOB_STATES) : {}),
+  queueDepth: () => readQueueDepth(running.queues, WATCHED_JOB_STATES),
 });
-running = createWorkers(config, connections, logger, { metrics });
+const running = createWorkers(config, connections, logger, { metrics });
 const probe = await listen(
   createProbeApp({ logger, metrics, readiness: readinessChecks(connections) }),
   config.workerOps,

@@ -49,10 +49,10 @@ export function apiDocsRoutes(document: object, options: { base: string; title: 
   router.get(`${base}/openapi.json`, (ctx) => {
     ctx.body = document;
   });
-  router.get(base, (ctx) => {
-    ctx.redirect(`${base}/`);
-  });
+  // One route for `<base>` and `<base>/` (the router ignores a trailing slash): the
+  // page's relative asset URLs need the slash, so the bare form is redirected.
   router.get(`${base}/`, (ctx) => {
+    if (!ctx.path.endsWith('/')) return ctx.redirect(`${base}/`);
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = indexHtml(options.title);
   });

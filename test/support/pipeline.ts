@@ -14,6 +14,7 @@ import { testConfig } from './test-config.js';
 export interface Pipeline {
   readonly config: Config;
   readonly connections: Connections;
+  readonly apps: ServiceApps;
   readonly urls: { readonly users: string; readonly listings: string };
   startWorkers(hooks?: WorkerHooks): RunningWorkers;
   stopWorkers(): Promise<void>;
@@ -38,6 +39,7 @@ export async function startPipeline(
   const pipeline: Pipeline = {
     config,
     connections,
+    apps,
     urls: { users: users.url, listings: listings.url },
     startWorkers(hooks) {
       workers = createWorkers(config, connections, logger, { hooks, metrics: apps.metrics });
