@@ -66,7 +66,16 @@ describe('one service per process (--service NAME) and SIGTERM', () => {
     expect(workersExit.code, workers.output()).to.equal(0);
     expect(apiExit.ms).to.be.below(8000);
     expect(workersExit.ms).to.be.below(8000);
-    expect(workers.output()).to.include('trace-me-123');
+    // One request id follows the write: the API's access log line and the worker's persist line.
+    const linesWith = (output: string) =>
+      output.split('\n').filter((line) => line.includes('"requestId":"trace-me-123"'));
+    expect(linesWith(api.output()).some((line) => line.includes('"msg":"request"'))).to.equal(true);
+    expect(
+      linesWith(workers.output()).some((line) => line.includes('"msg":"write persisted"')),
+    ).to.equal(true);
+    expect(
+      linesWith(workers.output()).some((line) => line.includes('"msg":"change replicated"')),
+    ).to.equal(true);
   });
 
   it('refuses to start with a bad configuration value, naming the variable', async function () {
