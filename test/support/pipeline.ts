@@ -1,5 +1,6 @@
 import type { Config } from '../../config/index.js';
 import { createServiceApps, type ServiceApps } from '../../api/create-apps.js';
+import { AVAILABLE_SERVICES } from '../../api/service-registry.js';
 import { listen, type Listening } from '../../api/listen.js';
 import { closeConnections, openConnections, type Connections } from '../../shared/connections.js';
 import { createLogger } from '../../shared/logger.js';
@@ -14,15 +15,16 @@ import { testConfig } from './test-config.js';
 export interface Pipeline {
   readonly config: Config;
   readonly connections: Connections;
-  readonly urls: { readonly users: string; readonly listings: string };
+  readonly urls: { readonly users: string; readonly listings: string; readonly public: string };
   startWorkers(hooks?: WorkerHooks): RunningWorkers;
   stopWorkers(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * The whole pipeline in this process, on the real test stores: both service
+ * The whole pipeline in this process, on the real test stores: the service
  * apps on free ports and (unless told otherwise) the workers. Stores are emptied first.
+ * The public API is built last, pointed at the user and listing services' real URLs.
  */
 export async function startPipeline(
   options: { workers?: boolean; config?: Record<string, string> } = {},
@@ -31,14 +33,22 @@ export async function startPipeline(
   const logger = createLogger({ level: config.logLevel, name: 'test' });
   const connections = await openConnections(config);
   await resetStores(connections);
-  const apps: ServiceApps = await createServiceApps(config, connections, logger);
+  const internal = AVAILABLE_SERVICES.filter((name) => name !== 'public');
+  const apps: ServiceApps = await createServiceApps(config, connections, logger, internal);
   const users: Listening = await listen(apps.app('users'), config.services.users);
   const listings: Listening = await listen(apps.app('listings'), config.services.listings);
+  const publicConfig = testConfig({
+    USERS_BASE_URL: users.url,
+    LISTINGS_BASE_URL: listings.url,
+    ...options.config,
+  });
+  const publicApps = await createServiceApps(publicConfig, connections, logger, ['public']);
+  const publicApi: Listening = await listen(publicApps.app('public'), config.services.public);
   let workers: RunningWorkers | undefined;
   const pipeline: Pipeline = {
     config,
     connections,
-    urls: { users: users.url, listings: listings.url },
+    urls: { users: users.url, listings: listings.url, public: publicApi.url },
     startWorkers(hooks) {
       workers = createWorkers(config, connections, logger, hooks);
       return workers;
@@ -49,8 +59,8 @@ export async function startPipeline(
     },
     async stop() {
       await pipeline.stopWorkers();
-      await Promise.all([users.close(), listings.close()]);
-      await apps.close();
+      await Promise.all([users.close(), listings.close(), publicApi.close()]);
+      await Promise.all([apps.close(), publicApps.close()]);
       await closeConnections(connections);
     },
   };
