@@ -189,4 +189,102 @@ describe('public API (spec §2.3), over the user and listing services’ HTTP AP
       expect(answer.body).to.deep.equal({ result: false, errors: ['user 987654320 not found'] });
     });
   });
+
+  describe('POST /public-api/listings', () => {
+    it('checks the user through the user service, then creates the listing with the user embedded', async () => {
+      const user = await persistedUser('Finn');
+      usersProxy.requests.length = 0;
+      const answer = await http('POST', `${base}/listings`, {
+        json: { user_id: user.id, listing_type: 'sale', price: 250_000 },
+      });
+      expect(answer.status).to.equal(202);
+      const listing = answer.body.listing;
+      expect(listing).to.have.all.keys(...LISTING_KEYS);
+      expect(listing).to.include({ listing_type: 'sale', price: 250_000 });
+      expect(listing.user).to.deep.equal(user);
+      expect(answer.headers.location).to.equal(`/public-api/listings/${listing.id}`);
+      expect(usersProxy.requests).to.deep.equal([`GET /users/${user.id}`]);
+      expect(listingsProxy.requests).to.deep.equal(['POST /listings']);
+      const row = await eventually(async () => {
+        const [rows] = await pipeline.connections.mysql.query<RowDataPacket[]>(
+          'SELECT user_id, listing_type, price FROM listings WHERE id = ?',
+          [listing.id],
+        );
+        return rows[0];
+      });
+      expect({ ...row }).to.deep.equal({ user_id: user.id, listing_type: 'sale', price: 250_000 });
+      const read = await http('GET', `${base}/listings/${listing.id}`);
+      expect(read.body).to.deep.equal({ result: true, listing });
+    });
+
+    it('answers 201 with Prefer: wait once the listing is persisted', async () => {
+      const user = await persistedUser('Gus');
+      const answer = await http('POST', `${base}/listings`, {
+        json: { user_id: user.id, listing_type: 'rent', price: 900 },
+        headers: { Prefer: 'wait=10' },
+      });
+      expect(answer.status).to.equal(201);
+      expect(answer.headers['preference-applied']).to.equal('wait');
+    });
+
+    it('refuses an unknown user_id with 422 and a clear message, after re-checking, queuing nothing', async () => {
+      const started = Date.now();
+      const answer = await http('POST', `${base}/listings`, {
+        json: { user_id: 987_654_000, listing_type: 'rent', price: 100 },
+      });
+      expect(answer.status).to.equal(422);
+      expect(answer.body).to.deep.equal({
+        result: false,
+        errors: ['user_id 987654000 does not exist'],
+      });
+      // PUBLIC_USER_CHECK_WAIT_MS is 2000 here: a queued user gets that long to land.
+      expect(Date.now() - started).to.be.within(2000, 3500);
+      expect(usersProxy.requests.length).to.be.within(2, 8);
+      expect(listingsProxy.requests).to.deep.equal([]);
+    });
+
+    it('accepts a listing for a user created a moment ago and still queued', async () => {
+      await pipeline.stopWorkers();
+      let workersRunning = false;
+      try {
+        const created = await http('POST', `${base}/users`, { json: { name: 'Hal' } });
+        const user = created.body.user;
+        const listing = http('POST', `${base}/listings`, {
+          json: { user_id: user.id, listing_type: 'rent', price: 700 },
+        });
+        // The user service answers 404 for this user until a worker persists it.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const meanwhile = await http('GET', `${pipeline.urls.users}/users/${user.id}`);
+        expect(meanwhile.status).to.equal(404);
+        pipeline.startWorkers();
+        workersRunning = true;
+        const answer = await listing;
+        expect(answer.status).to.equal(202);
+        expect(answer.body.listing.user).to.deep.equal(user);
+      } finally {
+        if (!workersRunning) pipeline.startWorkers();
+      }
+    });
+
+    it('refuses bad input with 400 naming each field, without calling either service', async () => {
+      const answer = await http('POST', `${base}/listings`, {
+        json: { user_id: '1', listing_type: 'lease', price: 0 },
+      });
+      expect(answer.status).to.equal(400);
+      expect(answer.body).to.deep.equal({
+        result: false,
+        errors: [
+          'user_id must be an integer',
+          "invalid listing_type. Supported values: 'rent', 'sale'",
+          'price must be greater than 0',
+        ],
+      });
+      const missing = await http('POST', `${base}/listings`, { json: { price: 10 } });
+      expect(missing.body.errors).to.deep.equal([
+        'user_id is required',
+        'listing_type is required',
+      ]);
+      expect([...usersProxy.requests, ...listingsProxy.requests]).to.deep.equal([]);
+    });
+  });
 });
