@@ -145,6 +145,23 @@ describe('public API when an upstream service is down or broken (spec §2.3)', (
       }
     });
 
+    it('keeps the status and messages of an upstream 4xx to a write (its messages are for clients)', async () => {
+      const refusing = await startFixedServer(
+        409,
+        'application/json',
+        '{"result":false,"errors":["name is taken"]}',
+      );
+      try {
+        await withPublicApi({ USERS_BASE_URL: refusing.url }, async (base) => {
+          const answer = await http('POST', `${base}/users`, { json: { name: 'Mo' } });
+          expect(answer.status).to.equal(409);
+          expect(answer.body).to.deep.equal({ result: false, errors: ['name is taken'] });
+        });
+      } finally {
+        await refusing.close();
+      }
+    });
+
     it('turns a 200 that is not the expected JSON into 502', async () => {
       const html = await startFixedServer(200, 'text/html', '<html>hello</html>');
       const wrongShape = await startFixedServer(200, 'application/json', '{"users":[{"id":"x"}]}');

@@ -139,6 +139,21 @@ describe('public API (spec §2.3), over the user and listing services’ HTTP AP
     });
   });
 
+  describe('GET /public-api/listings/{id}', () => {
+    it('answers an unknown listing with 404 and a bad id with 400, asking no user', async () => {
+      const missing = await http('GET', `${base}/listings/987654322`);
+      expect(missing.status).to.equal(404);
+      expect(missing.body).to.deep.equal({
+        result: false,
+        errors: ['listing 987654322 not found'],
+      });
+      const bad = await http('GET', `${base}/listings/abc`);
+      expect(bad.status).to.equal(400);
+      expect(bad.body).to.deep.equal({ result: false, errors: ['invalid id'] });
+      expect(usersProxy.requests).to.deep.equal([]);
+    });
+  });
+
   describe('POST /public-api/users', () => {
     it('creates a user through the user service: 202, the user, a public Location and the job id', async () => {
       const answer = await http('POST', `${base}/users`, { json: { name: '  Dora ' } });
