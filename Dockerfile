@@ -21,7 +21,8 @@ FROM node:20-slim AS runtime
 # The code defaults to 127.0.0.1, which is unreachable from other containers.
 ENV NODE_ENV=production \
     USER_SERVICE_HOST=0.0.0.0 \
-    LISTING_SERVICE_HOST=0.0.0.0
+    LISTING_SERVICE_HOST=0.0.0.0 \
+    PUBLIC_API_HOST=0.0.0.0
 WORKDIR /app
 
 COPY package.json package-lock.json ./

@@ -39,6 +39,17 @@ export interface Config {
   /** Bull Board's HTTP basic auth; production refuses to start without a password. */
   readonly board: { readonly user: string; readonly password: string };
   readonly http: { readonly preferWaitMaxSeconds: number };
+  /** How the public API reaches the internal services: only over their HTTP APIs. */
+  readonly upstreams: {
+    readonly usersBaseUrl: string;
+    readonly listingsBaseUrl: string;
+    /** Deadline for one upstream request: connect, headers and body together. */
+    readonly timeoutMs: number;
+    /** Keep-alive connections per upstream per process. */
+    readonly connections: number;
+    /** How long a new listing's user may still be queued before it counts as unknown. */
+    readonly userCheckWaitMs: number;
+  };
   readonly worker: {
     readonly concurrency: number;
     readonly groupCommitMaxBatch: number;
@@ -46,6 +57,8 @@ export interface Config {
   };
   readonly shutdownTimeoutMs: number;
 }
+
+const HTTP_PROTOCOLS = ['http:', 'https:'] as const;
 
 const PORT_VARIABLES: Record<string, string> = {
   users: 'USER_SERVICE_PORT',
@@ -60,6 +73,29 @@ const PORT_VARIABLES: Record<string, string> = {
 
 function portVariable(name: string): string {
   return PORT_VARIABLES[name] ?? name;
+}
+
+/** The URL another process uses to reach a service listening on `address`. */
+export function serviceBaseUrl(address: ServiceAddress): string {
+  // A wildcard bind address is not somewhere to connect to; loopback reaches it.
+  const host = address.host === '0.0.0.0' || address.host === '::' ? '127.0.0.1' : address.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+}
+
+/** Where the public API finds the internal services, and how long it waits for them. */
+function readUpstreams(read: EnvReader, services: Config['services']): Config['upstreams'] {
+  return {
+    // Defaults follow the service addresses, so one process or many work unchanged.
+    usersBaseUrl: read.url('USERS_BASE_URL', serviceBaseUrl(services.users), HTTP_PROTOCOLS),
+    listingsBaseUrl: read.url(
+      'LISTINGS_BASE_URL',
+      serviceBaseUrl(services.listings),
+      HTTP_PROTOCOLS,
+    ),
+    timeoutMs: read.int('UPSTREAM_TIMEOUT_MS', 3000, { min: 50, max: 120_000 }),
+    connections: read.int('UPSTREAM_CONNECTIONS', 64, { min: 1, max: 10_000 }),
+    userCheckWaitMs: read.int('PUBLIC_USER_CHECK_WAIT_MS', 1000, { min: 0, max: 30_000 }),
+  };
 }
 
 function deepFreeze<T>(value: T): T {
@@ -80,7 +116,7 @@ export function loadConfig(env: Env = process.env): Config {
   // A development default only: production must be given a password.
   const boardPassword =
     read.optionalString('BOARD_PASSWORD') ?? (nodeEnv === 'production' ? '' : 'spillway');
-  const config: Config = {
+  const settings: Omit<Config, 'upstreams'> = {
     env: nodeEnv,
     logLevel: read.oneOf('LOG_LEVEL', 'info', [
       'fatal',
@@ -164,6 +200,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
   };
+  const config: Config = { ...settings, upstreams: readUpstreams(read, settings.services) };
   if (boardPassword === '') {
     read.problem('BOARD_PASSWORD: required in production (Bull Board has no default password)');
   }

@@ -6,9 +6,10 @@ const url = (host: string, port: number) =>
   `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 const users = url(config.services.users.host, config.services.users.port);
 const listings = url(config.services.listings.host, config.services.listings.port);
+const publicApi = url(config.services.public.host, config.services.public.port);
 
 if (process.argv.includes('--shell')) {
-  process.stdout.write(`USERS_URL=${users}\nLISTINGS_URL=${listings}\n`);
+  process.stdout.write(`USERS_URL=${users}\nLISTINGS_URL=${listings}\nPUBLIC_URL=${publicApi}\n`);
 } else {
   process.stdout.write(
     [
@@ -16,6 +17,7 @@ if (process.argv.includes('--shell')) {
       'Spillway is running:',
       `  user service     ${users}/users        (health: ${users}/health, ready: ${users}/ready)`,
       `  listing service  ${listings}/listings     (health: ${listings}/health, ready: ${listings}/ready)`,
+      `  public API       ${publicApi}/public-api/listings  (health: ${publicApi}/health)`,
       '  workers          persist-users, persist-listings, replicate',
       '',
       'Press Ctrl-C to stop.',

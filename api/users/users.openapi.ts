@@ -5,7 +5,7 @@ import {
   resultEnvelope,
 } from '../../shared/openapi/envelopes.js';
 import type { OperationDoc } from '../../shared/openapi/openapi-document.js';
-import { idParamSchema, pageQuerySchema } from '../../shared/schemas/query.schema.js';
+import { idParamSchema, userQuerySchema } from '../../shared/schemas/query.schema.js';
 import { userCreateSchema, userSchema } from '../../shared/schemas/user.schema.js';
 
 const invalid = {
@@ -18,8 +18,8 @@ export const USER_OPERATIONS: readonly OperationDoc[] = [
   {
     method: 'get',
     path: '/users',
-    summary: 'A page of users, newest first',
-    query: pageQuerySchema,
+    summary: 'A page of users, newest first; or, with ids=1,2,3, those users',
+    query: userQuerySchema,
     responses: {
       200: {
         description: 'users',

@@ -6,22 +6,36 @@ import { compileValidator } from '../../shared/validation/ajv.js';
 import { userCreateSchema, type UserCreate } from '../../shared/schemas/user.schema.js';
 import {
   idParamSchema,
-  pageQuerySchema,
+  userQuerySchema,
   type IdParam,
-  type PageQuery,
+  type UserQuery,
 } from '../../shared/schemas/query.schema.js';
+import { ValidationError } from '../../shared/errors/index.js';
 import type { UserService } from './users.service.js';
 
 const validateUserCreate = compileValidator<UserCreate>(userCreateSchema);
-const validatePage = compileValidator<PageQuery>(pageQuerySchema, 'parameter');
+const validateUserQuery = compileValidator<UserQuery>(userQuerySchema, 'parameter');
 const validateId = compileValidator<IdParam>(idParamSchema, 'parameter');
+
+/** `1,2,3` (already checked by the schema) → distinct ids in the order given. */
+function parseIds(ids: string): number[] {
+  return [...new Set(ids.split(',').map(Number))];
+}
 
 /** §2.1 of the spec: the user service's routes. */
 export function userRoutes(service: UserService, options: { preferWaitMaxSeconds: number }) {
   const router = new Router<RequestState>();
 
   router.get('/users', async (ctx) => {
-    const { value, cacheHit } = await service.listUsers(validatePage({ ...ctx.query }));
+    const { ids, ...page } = validateUserQuery({ ...ctx.query });
+    if (
+      ids !== undefined &&
+      (ctx.query.page_num !== undefined || ctx.query.page_size !== undefined)
+    ) {
+      throw new ValidationError(['ids cannot be combined with page_num or page_size']);
+    }
+    const { value, cacheHit } =
+      ids === undefined ? await service.listUsers(page) : await service.findUsers(parseIds(ids));
     markCache(ctx, cacheHit);
     ctx.body = { result: true, users: value };
   });

@@ -61,6 +61,23 @@ export function createUserService(deps: UserServiceDeps) {
       return { value, cacheHit: hit };
     },
 
+    /**
+     * The users with these ids, in the order asked; ids with no user are left
+     * out. Cached under the sorted ids, so the same set in any order shares an entry.
+     */
+    async findUsers(ids: readonly number[]): Promise<CachedRead<User[]>> {
+      const sorted = [...ids].sort((a, b) => a - b);
+      const { value, hit } = await deps.cache.read('users', ['ids', sorted.join(',')], () =>
+        deps.users.findByIds(sorted),
+      );
+      const byId = new Map(value.map((user) => [user.id, user]));
+      const found = ids.flatMap((id) => {
+        const user = byId.get(id);
+        return user ? [user] : [];
+      });
+      return { value: found, cacheHit: hit };
+    },
+
     async listUsers(page: PageQuery): Promise<CachedRead<User[]>> {
       const { value, hit } = await deps.cache.read(
         'users',

@@ -11,6 +11,26 @@ export const pageQuerySchema = {
   properties: pagination,
 } as const;
 
+/** Most ids one batch look-up may name: a page of listings never has more distinct users. */
+export const MAX_BATCH_IDS = 100;
+
+/**
+ * GET /users: a page, or with `ids` a batch look-up by id (`ids=1,2,3`, at most
+ * MAX_BATCH_IDS positive integers, comma-separated, no spaces).
+ */
+export const userQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...pagination,
+    ids: {
+      type: 'string',
+      pattern: `^[1-9]\\d{0,15}(,[1-9]\\d{0,15}){0,${MAX_BATCH_IDS - 1}}$`,
+      description: `comma-separated user ids, 1..${MAX_BATCH_IDS}; returns those users instead of a page`,
+    },
+  },
+} as const;
+
 export const listingPageQuerySchema = {
   type: 'object',
   additionalProperties: false,
@@ -28,5 +48,6 @@ export const idParamSchema = {
 } as const;
 
 export type PageQuery = { page_num: number; page_size: number };
+export type UserQuery = PageQuery & { ids?: string };
 export type ListingPageQuery = PageQuery & { user_id?: number };
 export type IdParam = FromSchema<typeof idParamSchema>;

@@ -201,4 +201,75 @@ describe('user service (spec §2.1), HTTP in → MySQL row and Mongo document ou
       }
     });
   });
+
+  describe('GET /users?ids= (batch look-up, used by the public API)', () => {
+    let users: { id: number; name: string }[];
+
+    before(async () => {
+      users = [];
+      for (const name of ['batch-a', 'batch-b', 'batch-c']) {
+        const created = await http('POST', `${base}/users`, {
+          json: { name },
+          headers: { Prefer: 'wait=10' },
+        });
+        users.push(created.body.user);
+      }
+    });
+
+    it('returns the users asked for, in the order asked, leaving out unknown ids and repeats', async () => {
+      const [a, b, c] = users;
+      const answer = await http('GET', `${base}/users?ids=${c!.id},987654321,${a!.id},${c!.id}`);
+      expect(answer.status).to.equal(200);
+      expect(answer.body).to.deep.equal({ result: true, users: [c, a] });
+      const one = await http('GET', `${base}/users?ids=${b!.id}`);
+      expect(one.body.users).to.deep.equal([b]);
+    });
+
+    it('reads through the cache, sharing one entry for the same ids in any order', async () => {
+      const [a, b] = users;
+      const first = await http('GET', `${base}/users?ids=${a!.id},${b!.id},555555555`);
+      const again = await http('GET', `${base}/users?ids=555555555,${b!.id},${a!.id}`);
+      expect(first.headers['x-cache']).to.equal('MISS');
+      expect(again.headers['x-cache']).to.equal('HIT');
+      expect(again.body.users).to.deep.equal([b, a]);
+    });
+
+    it('sees a user persisted after an earlier (cached) miss for its id', async () => {
+      const counter = await pipeline.connections.queueRedis.get(
+        `${pipeline.config.queue.prefix}:ids:users`,
+      );
+      const nextId = Number(counter) + 1;
+      const before = await http('GET', `${base}/users?ids=${nextId}`);
+      expect(before.body.users).to.deep.equal([]);
+      expect((await http('GET', `${base}/users?ids=${nextId}`)).headers['x-cache']).to.equal('HIT');
+      const created = await http('POST', `${base}/users`, {
+        json: { name: 'batch-late' },
+        headers: { Prefer: 'wait=10' },
+      });
+      expect(created.body.user.id).to.equal(nextId);
+      const after = await http('GET', `${base}/users?ids=${nextId}`);
+      expect(after.body.users).to.deep.equal([created.body.user]);
+    });
+
+    it('accepts up to 100 ids and refuses more, or a malformed list, with 400 "invalid ids"', async () => {
+      const hundred = Array.from({ length: 100 }, (_, i) => 800_000 + i).join(',');
+      const ok = await http('GET', `${base}/users?ids=${hundred}`);
+      expect(ok.status).to.equal(200);
+      expect(ok.body.users).to.deep.equal([]);
+      for (const ids of [`${hundred},900000`, '', '1,,2', '0', '-1', 'a', '1, 2', '1,2,']) {
+        const answer = await http('GET', `${base}/users?ids=${encodeURIComponent(ids)}`);
+        expect(answer.status, ids).to.equal(400);
+        expect(answer.body).to.deep.equal({ result: false, errors: ['invalid ids'] });
+      }
+    });
+
+    it('refuses ids together with page_num or page_size', async () => {
+      const answer = await http('GET', `${base}/users?ids=1&page_size=5`);
+      expect(answer.status).to.equal(400);
+      expect(answer.body).to.deep.equal({
+        result: false,
+        errors: ['ids cannot be combined with page_num or page_size'],
+      });
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import type { Config } from '../../config/index.js';
 import { createServiceApps, type ServiceApps } from '../../api/create-apps.js';
+import { AVAILABLE_SERVICES } from '../../api/service-registry.js';
 import { listen, type Listening } from '../../shared/http/listen.js';
 import { closeConnections, openConnections, type Connections } from '../../shared/connections.js';
 import { createLogger } from '../../shared/logger.js';
@@ -15,15 +16,16 @@ export interface Pipeline {
   readonly config: Config;
   readonly connections: Connections;
   readonly apps: ServiceApps;
-  readonly urls: { readonly users: string; readonly listings: string };
+  readonly urls: { readonly users: string; readonly listings: string; readonly public: string };
   startWorkers(hooks?: WorkerHooks): RunningWorkers;
   stopWorkers(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * The whole pipeline in this process, on the real test stores: both service
+ * The whole pipeline in this process, on the real test stores: the service
  * apps on free ports and (unless told otherwise) the workers. Stores are emptied first.
+ * The public API is built last, pointed at the user and listing services' real URLs.
  */
 export async function startPipeline(
   options: { workers?: boolean; config?: Record<string, string> } = {},
@@ -32,15 +34,27 @@ export async function startPipeline(
   const logger = createLogger({ level: config.logLevel, name: 'test' });
   const connections = await openConnections(config);
   await resetStores(connections);
-  const apps: ServiceApps = await createServiceApps(config, connections, logger);
+  const internal = AVAILABLE_SERVICES.filter((name) => name !== 'public');
+  const apps: ServiceApps = await createServiceApps(config, connections, logger, {
+    names: internal,
+  });
   const users: Listening = await listen(apps.app('users'), config.services.users);
   const listings: Listening = await listen(apps.app('listings'), config.services.listings);
+  const publicConfig = testConfig({
+    USERS_BASE_URL: users.url,
+    LISTINGS_BASE_URL: listings.url,
+    ...options.config,
+  });
+  const publicApps = await createServiceApps(publicConfig, connections, logger, {
+    names: ['public'],
+  });
+  const publicApi: Listening = await listen(publicApps.app('public'), config.services.public);
   let workers: RunningWorkers | undefined;
   const pipeline: Pipeline = {
     config,
     connections,
     apps,
-    urls: { users: users.url, listings: listings.url },
+    urls: { users: users.url, listings: listings.url, public: publicApi.url },
     startWorkers(hooks) {
       workers = createWorkers(config, connections, logger, { hooks, metrics: apps.metrics });
       return workers;
@@ -51,8 +65,8 @@ export async function startPipeline(
     },
     async stop() {
       await pipeline.stopWorkers();
-      await Promise.all([users.close(), listings.close()]);
-      await apps.close();
+      await Promise.all([users.close(), listings.close(), publicApi.close()]);
+      await Promise.all([apps.close(), publicApps.close()]);
       await closeConnections(connections);
     },
   };

@@ -16,8 +16,16 @@ export function parsePrometheusText(text: string): Sample[] {
   text.split('\n').forEach((line, index) => {
     if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) return;
     const match = SAMPLE.exec(line);
-    const value = match ? Number(match[4] === '+Inf' ? Infinity : match[4]) : NaN;
-    if (!match || (Number.isNaN(value) && match[4] !== 'NaN')) {
+    // Values are Go floats: NaN and ±Inf in any letter case (prom-client prints "Nan").
+    const raw = match?.[4] ?? '';
+    const special: Record<string, number> = {
+      nan: NaN,
+      '+inf': Infinity,
+      inf: Infinity,
+      '-inf': -Infinity,
+    };
+    const value = raw.toLowerCase() in special ? special[raw.toLowerCase()]! : Number(raw);
+    if (!match || (Number.isNaN(value) && raw.toLowerCase() !== 'nan')) {
       throw new Error(`line ${index + 1} is not Prometheus text: ${line}`);
     }
     const labels: Record<string, string> = {};

@@ -38,6 +38,13 @@ const DEFAULTS: Config = {
   workerOps: { host: '127.0.0.1', port: 3001 },
   board: { user: 'admin', password: 'spillway' },
   http: { preferWaitMaxSeconds: 30 },
+  upstreams: {
+    usersBaseUrl: 'http://127.0.0.1:8000',
+    listingsBaseUrl: 'http://127.0.0.1:6000',
+    timeoutMs: 3000,
+    connections: 64,
+    userCheckWaitMs: 1000,
+  },
   worker: { concurrency: 200, groupCommitMaxBatch: 500, groupCommitMaxWaitMs: 5 },
   shutdownTimeoutMs: 10_000,
 };
@@ -81,6 +88,9 @@ describe('loadConfig(env)', () => {
       expect(config.redis.queueUrl).to.equal('rediss://queue.internal:6379/1');
       expect(config.mongo.url).to.equal('mongodb+srv://cluster.example.net/spillway');
       expect(config.worker.groupCommitMaxWaitMs).to.equal(0);
+      // The public API's upstream URLs follow the addresses; a wildcard bind is reached on loopback.
+      expect(config.upstreams.usersBaseUrl).to.equal('http://127.0.0.1:9000');
+      expect(config.upstreams.listingsBaseUrl).to.equal('http://127.0.0.1:9001');
     });
 
     it('accepts integers on the edges of their allowed range', () => {
