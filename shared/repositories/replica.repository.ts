@@ -4,7 +4,8 @@ import { JOURNALED, replicaModels, type ReplicaDocument } from './replica-models
 
 /** One change to mirror: the row after the change (null when deleted) at its version. */
 export interface ReplicaChange {
-  readonly key: number;
+  /** The document's `_id`: an integer id, or a uuid for customers. */
+  readonly key: number | string;
   readonly version: number;
   readonly after: Record<string, unknown> | null;
 }
@@ -29,7 +30,7 @@ function writeErrorsOf(error: unknown): WriteErrorLike[] | undefined {
 
 /** Keeps only the newest change of each key: older ones in the same batch are already stale. */
 function newestPerKey(changes: readonly ReplicaChange[]): ReplicaChange[] {
-  const newest = new Map<number, ReplicaChange>();
+  const newest = new Map<number | string, ReplicaChange>();
   for (const change of changes) {
     const seen = newest.get(change.key);
     if (!seen || seen.version < change.version) newest.set(change.key, change);
@@ -37,9 +38,14 @@ function newestPerKey(changes: readonly ReplicaChange[]): ReplicaChange[] {
   return [...newest.values()];
 }
 
+/** Fields that name the row in MySQL; in Mongo the key is `_id`. */
+const KEY_FIELDS = ['id', 'uuid'] as const;
+
 function toUpsert({ key, version, after }: ReplicaChange) {
-  const fields: Record<string, unknown> = { ...(after ?? {}), version, deleted: after === null };
-  delete fields.id;
+  // A hard delete has no `after`; a soft delete (customers) has `after.deleted === true`.
+  const deleted = after === null || after.deleted === true;
+  const fields: Record<string, unknown> = { ...(after ?? {}), version, deleted };
+  for (const field of KEY_FIELDS) delete fields[field];
   return {
     filter: { _id: key, version: { $lt: version } },
     update: { $set: fields },
@@ -101,11 +107,11 @@ export class ReplicaRepository {
     return { written, stale: changes.length - written };
   }
 
-  async findById(entity: Entity, id: number): Promise<ReplicaDocument | null> {
+  async findById(entity: Entity, id: number | string): Promise<ReplicaDocument | null> {
     return this.models[entity].findById(id).lean<ReplicaDocument>().exec();
   }
 
-  async countByIds(entity: Entity, ids: readonly number[]): Promise<number> {
+  async countByIds(entity: Entity, ids: readonly (number | string)[]): Promise<number> {
     return this.models[entity].countDocuments({ _id: { $in: ids } }).exec();
   }
 }
