@@ -73,3 +73,42 @@ describe('ReplicaRepository on FerretDB (Mongo copies of users and listings)', (
     expect(await replicas.findById('users', 9)).to.include({ name: 'v3', version: 3 });
   });
 });
+
+describe('ReplicaRepository with string (uuid) keys: customers', () => {
+  let connection: MongoConnection;
+  let replicas: ReplicaRepository;
+  const uuid = '0b5c7c2e-4a59-4f3e-8d7e-1c2b3a4d5e6f';
+
+  before(async () => {
+    connection = await openMongo(testConfig().mongo.url);
+    replicas = new ReplicaRepository(connection);
+  });
+  beforeEach(() => connection.db!.collection('customers').deleteMany({}));
+  after(() => connection.close());
+
+  const change = (version: number, address: string, deleted = false) => ({
+    key: uuid,
+    version,
+    after: { uuid, username: 'u', address, income: '0.10', deleted, version },
+  });
+
+  it('keys the document by the uuid, keeps income a string and marks a soft delete', async () => {
+    await replicas.applyChanges('customers', [change(1, 'a')]);
+    expect(await replicas.findById('customers', uuid)).to.deep.include({
+      _id: uuid,
+      income: '0.10',
+      deleted: false,
+      version: 1,
+    });
+    await replicas.applyChanges('customers', [change(2, 'a', true)]);
+    expect(await replicas.findById('customers', uuid)).to.include({ deleted: true, version: 2 });
+    expect(await replicas.findById('customers', uuid)).to.not.have.property('uuid');
+  });
+
+  it('skips an older change of a customer', async () => {
+    await replicas.applyChanges('customers', [change(3, 'newest')]);
+    const result = await replicas.applyChanges('customers', [change(2, 'older')]);
+    expect(result).to.deep.equal({ written: 0, stale: 1 });
+    expect(await replicas.findById('customers', uuid)).to.include({ address: 'newest' });
+  });
+});
