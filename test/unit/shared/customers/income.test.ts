@@ -45,7 +45,8 @@ describe('parseIncome (exact DECIMAL(20,2) text, never rounded)', () => {
   }
 
   it('refuses a JSON number with more digits than a double carries, asking for a string', () => {
-    const result = parseIncome(99999999999999.99);
+    // What JSON.parse makes of the literal a client sent: the nearest double, 99999999999999.98…
+    const result = parseIncome(JSON.parse('99999999999999.99') as number);
     expect(result).to.deep.include({ ok: false });
     expect((result as { message: string }).message).to.match(/send it as a string/);
   });
