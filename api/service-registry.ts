@@ -1,4 +1,5 @@
 import type { ServiceName } from '../config/index.js';
+import { customersModule } from './customers/customers.module.js';
 import { listingsModule } from './listings/listings.module.js';
 import { publicModule } from './public/public.module.js';
 import type { ServiceModule } from './service-module.js';
@@ -9,6 +10,7 @@ export const SERVICE_MODULES: readonly ServiceModule[] = [
   usersModule,
   listingsModule,
   publicModule,
+  customersModule,
 ];
 
 export const AVAILABLE_SERVICES: readonly ServiceName[] = SERVICE_MODULES.map((m) => m.name);

@@ -6,6 +6,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** Deliberately loose: SMTP servers judge addresses; this only catches a missing or doubled `@`. */
+const EMAIL_ADDRESS = /^[^\s@<>,]+@[^\s@<>,]+$/;
+
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Reads variables from one environment and records every problem instead of throwing at the first. */
@@ -68,6 +71,35 @@ export class EnvReader {
       this.problems.push(`${name}: not a valid URL`);
       return fallback;
     }
+  }
+
+  /** `true` or `false` (the only spellings accepted, so a typo is an error, not a silent false). */
+  bool(name: string, fallback: boolean): boolean {
+    return this.oneOf(name, fallback ? 'true' : 'false', ['true', 'false']) === 'true';
+  }
+
+  /** One e-mail address. */
+  address(name: string, fallback: string): string {
+    const raw = this.string(name, fallback).trim();
+    if (EMAIL_ADDRESS.test(raw)) return raw;
+    this.problems.push(`${name}: not an e-mail address: "${raw}"`);
+    return fallback;
+  }
+
+  /** A comma-separated list of e-mail addresses; empty when unset. Each must look like `local@domain`. */
+  addressList(name: string, fallback: readonly string[] = []): string[] {
+    const raw = this.env[name];
+    if (raw === undefined || raw.trim() === '') return [...fallback];
+    const addresses = raw
+      .split(',')
+      .map((address) => address.trim())
+      .filter((address) => address !== '');
+    const bad = addresses.filter((address) => !EMAIL_ADDRESS.test(address));
+    if (bad.length > 0) {
+      this.problems.push(`${name}: not an e-mail address: ${bad.map((b) => `"${b}"`).join(', ')}`);
+      return [...fallback];
+    }
+    return addresses;
   }
 
   /** Records a problem found by a rule across several variables. */

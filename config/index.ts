@@ -55,6 +55,23 @@ export interface Config {
     readonly groupCommitMaxBatch: number;
     readonly groupCommitMaxWaitMs: number;
   };
+  /** SMTP and addresses of the customer change e-mails (§2.4). No recipients: notifications off. */
+  readonly mail: {
+    readonly host: string;
+    readonly port: number;
+    readonly secure: boolean;
+    readonly user: string | undefined;
+    readonly pass: string | undefined;
+    readonly from: string;
+    readonly to: readonly string[];
+    readonly cc: readonly string[];
+    readonly bcc: readonly string[];
+    readonly timeoutMs: number;
+  };
+  /** Retries of one notification e-mail before it stays in the failed set. */
+  readonly notify: { readonly attempts: number; readonly backoffMs: number };
+  /** How often a worker re-publishes committed customer events whose publication was lost. */
+  readonly outbox: { readonly relayIntervalMs: number };
   readonly shutdownTimeoutMs: number;
 }
 
@@ -198,6 +215,25 @@ export function loadConfig(env: Env = process.env): Config {
       groupCommitMaxBatch: read.int('GROUP_COMMIT_MAX_BATCH', 500, { min: 1, max: 10_000 }),
       groupCommitMaxWaitMs: read.int('GROUP_COMMIT_MAX_WAIT_MS', 5, { min: 0, max: 10_000 }),
     },
+    mail: {
+      host: read.string('SMTP_HOST', '127.0.0.1'),
+      port: read.port('SMTP_PORT', 1025),
+      secure: read.bool('SMTP_SECURE', false),
+      user: read.optionalString('SMTP_USER'),
+      pass: read.optionalString('SMTP_PASS'),
+      from: read.address('MAIL_FROM', 'spillway@localhost'),
+      to: read.addressList('MAIL_TO'),
+      cc: read.addressList('MAIL_CC'),
+      bcc: read.addressList('MAIL_BCC'),
+      timeoutMs: read.int('SMTP_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
+    },
+    notify: {
+      attempts: read.int('NOTIFY_ATTEMPTS', 3, { min: 1, max: 100 }),
+      backoffMs: read.int('NOTIFY_BACKOFF_MS', 1000, { min: 1, max: 3_600_000 }),
+    },
+    outbox: {
+      relayIntervalMs: read.int('OUTBOX_RELAY_INTERVAL_MS', 5000, { min: 100, max: 3_600_000 }),
+    },
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
   };
   const config: Config = { ...settings, upstreams: readUpstreams(read, settings.services) };
@@ -205,6 +241,9 @@ export function loadConfig(env: Env = process.env): Config {
     read.problem('BOARD_PASSWORD: required in production (Bull Board has no default password)');
   }
   const seen = new Map<string, string>();
+  if (config.mail.user !== undefined && config.mail.pass === undefined) {
+    read.problem('SMTP_PASS: required when SMTP_USER is set');
+  }
   for (const [name, address] of [
     ...Object.entries(config.services),
     ['ops', config.ops] as const,

@@ -80,7 +80,23 @@ export function createWorkers(
     queues,
     close: () =>
       (closing ??= (async () => {
-        await Promise.all(workers.map((w) => w.close()));
+        // Active jobs get most of the shutdown deadline to finish; past that they are
+        // handed back (their locks lapse, another worker retries them, idempotently).
+        const patience = Math.floor(config.shutdownTimeoutMs * 0.6);
+        await Promise.all(
+          workers.map(async (worker) => {
+            let timer: NodeJS.Timeout | undefined;
+            const tooSlow = new Promise<'slow'>((resolve) => {
+              timer = setTimeout(() => resolve('slow'), patience);
+            });
+            const outcome = await Promise.race([worker.close(), tooSlow]);
+            clearTimeout(timer);
+            if (outcome === 'slow') {
+              log.warn({ queue: worker.name }, 'active jobs handed back at shutdown');
+              await worker.close(true);
+            }
+          }),
+        );
         await Promise.all(consumers.map((c) => c.drain()));
         await closeQueues(queues);
       })()),

@@ -1,3 +1,5 @@
+import { notifyModule } from './notify/notify.module.js';
+import { persistCustomersModule } from './persist/persist-customers.module.js';
 import { persistListingsModule } from './persist/persist-listings.module.js';
 import { persistUsersModule } from './persist/persist-users.module.js';
 import { replicateModule } from './replicate/replicate.module.js';
@@ -7,5 +9,7 @@ import type { WorkerModule } from './worker-module.js';
 export const WORKER_MODULES: readonly WorkerModule[] = [
   persistUsersModule,
   persistListingsModule,
+  persistCustomersModule,
   replicateModule,
+  notifyModule,
 ];

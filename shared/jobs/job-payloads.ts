@@ -1,6 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { userSchema } from '../schemas/user.schema.js';
 import { listingSchema } from '../schemas/listing.schema.js';
+import { customerChangesSchema, customerSchema, UUID_PATTERN } from '../schemas/customer.schema.js';
 
 const jobMeta = {
   requestId: { type: 'string', minLength: 1, maxLength: 128 },
@@ -22,8 +23,37 @@ export const persistListingJobSchema = {
   properties: { ...jobMeta, listing: listingSchema },
 } as const;
 
-export const ENTITIES = ['users', 'listings'] as const;
+/**
+ * One customer write (§2.4). Unlike users and listings, updates and deletes are
+ * computed by the worker from the committed row (version = previous + 1), so
+ * the job carries the operation, not the finished row: `customer` for create,
+ * `changes` for update, nothing more for delete. `at` is the write's
+ * `updated_at`, assigned at the API.
+ */
+export const persistCustomerJobSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['requestId', 'op', 'uuid', 'at'],
+  properties: {
+    requestId: jobMeta.requestId,
+    op: { type: 'string', enum: ['create', 'update', 'delete'] },
+    uuid: { type: 'string', pattern: UUID_PATTERN },
+    at: { type: 'integer', minimum: 0 },
+    customer: customerSchema,
+    changes: customerChangesSchema,
+  },
+} as const;
+
+export const ENTITIES = ['users', 'listings', 'customers'] as const;
 export type Entity = (typeof ENTITIES)[number];
+
+/** Entities keyed by a string (uuid) rather than an integer id, in MySQL, events and Mongo. */
+const STRING_KEYED: ReadonlySet<Entity> = new Set<Entity>(['customers']);
+
+/** An event's `key` (always text) as the entity's own key type: `_id` in Mongo. */
+export function entityKey(entity: Entity, key: string): number | string {
+  return STRING_KEYED.has(entity) ? key : Number(key);
+}
 
 /**
  * One committed change in MySQL, the input of replication. `before` is null on
@@ -48,6 +78,7 @@ export const changeEventSchema = {
 
 export type PersistUserJob = FromSchema<typeof persistUserJobSchema>;
 export type PersistListingJob = FromSchema<typeof persistListingJobSchema>;
+export type PersistCustomerJob = FromSchema<typeof persistCustomerJobSchema>;
 export type ChangeEvent = Omit<FromSchema<typeof changeEventSchema>, 'before' | 'after'> & {
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
@@ -59,4 +90,7 @@ export const jobIds = {
     `${entity}-${id}-v${version}`,
   changeEvent: (entity: Entity, key: string, version: number): string =>
     `${entity}-${key}-v${version}-event`,
+  /** A customer update or delete: its version is only known when it commits, so a random op id. */
+  customerOp: (uuid: string, op: 'update' | 'delete', opId: string): string =>
+    `customers-${uuid}-${op}-${opId}`,
 };

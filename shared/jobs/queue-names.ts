@@ -2,7 +2,10 @@
 export const QUEUE_NAMES = {
   persistUsers: 'persist-users',
   persistListings: 'persist-listings',
+  persistCustomers: 'persist-customers',
   replicate: 'replicate',
+  /** Change events → e-mail (customers). */
+  notify: 'notify',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

@@ -1,12 +1,19 @@
 import { Queue, QueueEvents, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { Config } from '../../config/index.js';
 import { QUEUE_NAMES, type QueueName } from './queue-names.js';
-import type { ChangeEvent, PersistListingJob, PersistUserJob } from './job-payloads.js';
+import type {
+  ChangeEvent,
+  PersistCustomerJob,
+  PersistListingJob,
+  PersistUserJob,
+} from './job-payloads.js';
 
 export interface SpillwayQueues {
   readonly persistUsers: Queue<PersistUserJob>;
   readonly persistListings: Queue<PersistListingJob>;
+  readonly persistCustomers: Queue<PersistCustomerJob>;
   readonly replicate: Queue<ChangeEvent>;
+  readonly notify: Queue<ChangeEvent>;
 }
 
 /** Retries with exponential backoff; finished jobs are trimmed so Redis stays bounded. */
@@ -29,7 +36,17 @@ export function createQueues(config: Config, connection: ConnectionOptions): Spi
   return {
     persistUsers: new Queue<PersistUserJob>(QUEUE_NAMES.persistUsers, options),
     persistListings: new Queue<PersistListingJob>(QUEUE_NAMES.persistListings, options),
+    persistCustomers: new Queue<PersistCustomerJob>(QUEUE_NAMES.persistCustomers, options),
     replicate: new Queue<ChangeEvent>(QUEUE_NAMES.replicate, options),
+    // An e-mail is retried a few times only (NOTIFY_ATTEMPTS, default 3), then stays failed.
+    notify: new Queue<ChangeEvent>(QUEUE_NAMES.notify, {
+      ...options,
+      defaultJobOptions: {
+        ...options.defaultJobOptions,
+        attempts: config.notify.attempts,
+        backoff: { type: 'exponential', delay: config.notify.backoffMs },
+      },
+    }),
   };
 }
 

@@ -13,3 +13,20 @@ export async function waitForJob(job: Job, events: QueueEvents, seconds: number)
     return false;
   }
 }
+
+/**
+ * Like waitForJob, but resolves with the job's return value once it completed,
+ * or undefined if it fails or `seconds` pass first.
+ */
+export async function waitForJobResult<T>(
+  job: Job,
+  events: QueueEvents,
+  seconds: number,
+): Promise<T | undefined> {
+  if (seconds <= 0) return undefined;
+  try {
+    return (await job.waitUntilFinished(events, seconds * 1000)) as T;
+  } catch {
+    return undefined;
+  }
+}

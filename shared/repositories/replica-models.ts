@@ -5,7 +5,8 @@ import type { Entity } from '../jobs/job-payloads.js';
 const JOURNALED = { w: 1, j: true } as const;
 
 export interface ReplicaDocument {
-  _id: number;
+  /** The entity's key: an integer id (users, listings) or a uuid string (customers). */
+  _id: number | string;
   version: number;
   deleted?: boolean;
   [field: string]: unknown;
@@ -37,11 +38,30 @@ const listingDocumentSchema = new Schema(
   { collection: 'listings', versionKey: false, writeConcern: JOURNALED, strict: true },
 );
 
+/** Income stays a string: the exact DECIMAL text from MySQL, never a double. */
+const customerDocumentSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    username: String,
+    address: String,
+    income: String,
+    name: { type: String, default: null },
+    email: { type: String, default: null },
+    phone: { type: String, default: null },
+    created_at: Number,
+    updated_at: Number,
+    version: { type: Number, required: true },
+    deleted: Boolean,
+  },
+  { collection: 'customers', versionKey: false, writeConcern: JOURNALED, strict: true },
+);
+
 /** The Mongo copy of each entity, one model per collection on the given connection. */
 export function replicaModels(connection: Connection): Record<Entity, Model<ReplicaDocument>> {
   return {
     users: connection.model<ReplicaDocument>('User', userDocumentSchema),
     listings: connection.model<ReplicaDocument>('Listing', listingDocumentSchema),
+    customers: connection.model<ReplicaDocument>('Customer', customerDocumentSchema),
   };
 }
 

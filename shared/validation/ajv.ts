@@ -11,8 +11,10 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
  * carries real types, so its instance coerces nothing (`true` or `null` is
  * never taken for a number). Defaults fill pagination in both.
  */
-const textAjv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: true });
-const jsonAjv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: true, strict: true });
+// allowUnionTypes: a field may be e.g. `string or null` (optional fields that PATCH can clear).
+const common = { allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true };
+const textAjv = new Ajv({ ...common, coerceTypes: true });
+const jsonAjv = new Ajv({ ...common, coerceTypes: false });
 addFormats(textAjv);
 addFormats(jsonAjv);
 
@@ -80,7 +82,10 @@ export function describeError(error: ErrorObject, style: MessageStyle): string {
       return `invalid ${field}. Supported values: ${allowed}`;
     }
     case 'type':
-      return `${field} must be ${TYPE_WORDS[String(params.type)] ?? String(params.type)}`;
+      return `${field} must be ${String(params.type)
+        .split(',')
+        .map((type) => TYPE_WORDS[type] ?? type)
+        .join(' or ')}`;
     case 'exclusiveMinimum':
       return `${field} must be greater than ${String(params.limit)}`;
     case 'minimum':

@@ -16,7 +16,12 @@ export interface Pipeline {
   readonly config: Config;
   readonly connections: Connections;
   readonly apps: ServiceApps;
-  readonly urls: { readonly users: string; readonly listings: string; readonly public: string };
+  readonly urls: {
+    readonly users: string;
+    readonly listings: string;
+    readonly public: string;
+    readonly customers: string;
+  };
   startWorkers(hooks?: WorkerHooks): RunningWorkers;
   stopWorkers(): Promise<void>;
   stop(): Promise<void>;
@@ -40,6 +45,7 @@ export async function startPipeline(
   });
   const users: Listening = await listen(apps.app('users'), config.services.users);
   const listings: Listening = await listen(apps.app('listings'), config.services.listings);
+  const customers: Listening = await listen(apps.app('customers'), config.services.customers);
   const publicConfig = testConfig({
     USERS_BASE_URL: users.url,
     LISTINGS_BASE_URL: listings.url,
@@ -54,7 +60,12 @@ export async function startPipeline(
     config,
     connections,
     apps,
-    urls: { users: users.url, listings: listings.url, public: publicApi.url },
+    urls: {
+      users: users.url,
+      listings: listings.url,
+      public: publicApi.url,
+      customers: customers.url,
+    },
     startWorkers(hooks) {
       workers = createWorkers(config, connections, logger, { hooks, metrics: apps.metrics });
       return workers;
@@ -65,7 +76,7 @@ export async function startPipeline(
     },
     async stop() {
       await pipeline.stopWorkers();
-      await Promise.all([users.close(), listings.close(), publicApi.close()]);
+      await Promise.all([users.close(), listings.close(), customers.close(), publicApi.close()]);
       await Promise.all([apps.close(), publicApps.close()]);
       await closeConnections(connections);
     },

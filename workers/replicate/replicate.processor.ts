@@ -2,6 +2,8 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from '../../shared/logger.js';
 import {
   changeEventSchema,
+  ENTITIES,
+  entityKey,
   type ChangeEvent,
   type Entity,
 } from '../../shared/jobs/job-payloads.js';
@@ -29,7 +31,10 @@ export function createReplicaCommitters(
       },
       ...options,
     });
-  return { users: forEntity('users'), listings: forEntity('listings') };
+  return Object.fromEntries(ENTITIES.map((entity) => [entity, forEntity(entity)])) as Record<
+    Entity,
+    GroupCommitter<ReplicaChange>
+  >;
 }
 
 /** Mirrors a committed change into Mongo; stale or repeated events are skipped by version. */
@@ -45,9 +50,10 @@ export function createReplicateProcessor(
       throw new UnrecoverableError(`malformed change event ${job.id}: ${(error as Error).message}`);
     }
     await committers[event.entity].submit({
-      key: Number(event.key),
+      key: entityKey(event.entity, event.key),
       version: event.version,
       after: event.after,
+      isInsert: event.type === 'insert',
     });
     logger.info(
       { requestId: event.requestId, jobId: job.id, entity: event.entity, key: event.key },

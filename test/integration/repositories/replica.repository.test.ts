@@ -16,6 +16,7 @@ describe('ReplicaRepository on FerretDB (Mongo copies of users and listings)', (
     connection = await openMongo(testConfig().mongo.url, { monitorCommands: true });
     connection.getClient().on('commandStarted', (event: CommandStartedEvent) => {
       if (['update', 'insert', 'delete'].includes(event.commandName)) writes.push(event);
+      // (insert carries the creations, update the other changes and every fallback)
     });
     replicas = new ReplicaRepository(connection);
   });
@@ -32,9 +33,11 @@ describe('ReplicaRepository on FerretDB (Mongo copies of users and listings)', (
   });
 
   it('sends every write with writeConcern j: true (seen on the wire)', async () => {
-    await replicas.applyChanges('users', [user(1, 'a', 1), user(2, 'b', 1)]);
-    await replicas.applyChanges('users', [user(1, 'a', 1)]);
-    expect(writes.length).to.be.greaterThan(1);
+    await replicas.applyChanges('users', [{ ...user(1, 'a', 1), isInsert: true }, user(2, 'b', 1)]);
+    await replicas.applyChanges('users', [{ ...user(1, 'a', 1), isInsert: true }]);
+    expect(new Set(writes.map((event) => event.commandName))).to.deep.equal(
+      new Set(['insert', 'update']),
+    );
     for (const event of writes) {
       expect(event.command.writeConcern, event.commandName).to.deep.include({ j: true });
     }
@@ -44,6 +47,23 @@ describe('ReplicaRepository on FerretDB (Mongo copies of users and listings)', (
     await replicas.applyChanges('users', [user(1, 'a', 1), user(2, 'b', 1), user(3, 'c', 1)]);
     expect(writes).to.have.length(1);
     expect(await connection.db!.collection('users').countDocuments()).to.equal(3);
+  });
+
+  it('writes many creations in one insert command', async () => {
+    const created = [1, 2, 3].map((id) => ({ ...user(id, `n${id}`, 1), isInsert: true }));
+    await replicas.applyChanges('users', created);
+    expect(writes.map((event) => event.commandName)).to.deep.equal(['insert']);
+    expect(await connection.db!.collection('users').countDocuments()).to.equal(3);
+  });
+
+  it('treats a replayed creation as stale: the newer stored document stays', async () => {
+    await replicas.applyChanges('users', [user(1, 'updated', 2)]);
+    await replicas.applyChanges('users', [
+      { ...user(1, 'created', 1), isInsert: true },
+      { ...user(2, 'b', 1), isInsert: true },
+    ]);
+    expect(await replicas.findById('users', 1)).to.include({ name: 'updated', version: 2 });
+    expect(await replicas.findById('users', 2)).to.include({ name: 'b', version: 1 });
   });
 
   it('never lets a stale event overwrite a newer document', async () => {
@@ -71,5 +91,44 @@ describe('ReplicaRepository on FerretDB (Mongo copies of users and listings)', (
   it('keeps the newest of several versions of one key in a batch', async () => {
     await replicas.applyChanges('users', [user(9, 'v3', 3), user(9, 'v1', 1), user(9, 'v2', 2)]);
     expect(await replicas.findById('users', 9)).to.include({ name: 'v3', version: 3 });
+  });
+});
+
+describe('ReplicaRepository with string (uuid) keys: customers', () => {
+  let connection: MongoConnection;
+  let replicas: ReplicaRepository;
+  const uuid = '0b5c7c2e-4a59-4f3e-8d7e-1c2b3a4d5e6f';
+
+  before(async () => {
+    connection = await openMongo(testConfig().mongo.url);
+    replicas = new ReplicaRepository(connection);
+  });
+  beforeEach(() => connection.db!.collection('customers').deleteMany({}));
+  after(() => connection.close());
+
+  const change = (version: number, address: string, deleted = false) => ({
+    key: uuid,
+    version,
+    after: { uuid, username: 'u', address, income: '0.10', deleted, version },
+  });
+
+  it('keys the document by the uuid, keeps income a string and marks a soft delete', async () => {
+    await replicas.applyChanges('customers', [change(1, 'a')]);
+    expect(await replicas.findById('customers', uuid)).to.deep.include({
+      _id: uuid,
+      income: '0.10',
+      deleted: false,
+      version: 1,
+    });
+    await replicas.applyChanges('customers', [change(2, 'a', true)]);
+    expect(await replicas.findById('customers', uuid)).to.include({ deleted: true, version: 2 });
+    expect(await replicas.findById('customers', uuid)).to.not.have.property('uuid');
+  });
+
+  it('skips an older change of a customer', async () => {
+    await replicas.applyChanges('customers', [change(3, 'newest')]);
+    const result = await replicas.applyChanges('customers', [change(2, 'older')]);
+    expect(result).to.deep.equal({ written: 0, stale: 1 });
+    expect(await replicas.findById('customers', uuid)).to.include({ address: 'newest' });
   });
 });

@@ -46,6 +46,20 @@ const DEFAULTS: Config = {
     userCheckWaitMs: 1000,
   },
   worker: { concurrency: 200, groupCommitMaxBatch: 500, groupCommitMaxWaitMs: 5 },
+  mail: {
+    host: '127.0.0.1',
+    port: 1025,
+    secure: false,
+    user: undefined,
+    pass: undefined,
+    from: 'spillway@localhost',
+    to: [],
+    cc: [],
+    bcc: [],
+    timeoutMs: 10_000,
+  },
+  notify: { attempts: 3, backoffMs: 1000 },
+  outbox: { relayIntervalMs: 5000 },
   shutdownTimeoutMs: 10_000,
 };
 
@@ -93,6 +107,35 @@ describe('loadConfig(env)', () => {
       expect(config.upstreams.listingsBaseUrl).to.equal('http://127.0.0.1:9001');
     });
 
+    it('reads the SMTP settings and comma-separated recipient lists of the customer e-mails', () => {
+      const config = loadConfig({
+        SMTP_HOST: 'smtp.internal',
+        SMTP_PORT: '465',
+        SMTP_SECURE: 'true',
+        SMTP_USER: 'mailer',
+        SMTP_PASS: 'secret',
+        MAIL_FROM: 'noreply@example.com',
+        MAIL_TO: 'a@example.com, b@example.com',
+        MAIL_CC: 'c@example.com',
+        MAIL_BCC: ' d@example.com ,',
+        NOTIFY_ATTEMPTS: '5',
+        NOTIFY_BACKOFF_MS: '20',
+      });
+      expect(config.mail).to.deep.equal({
+        host: 'smtp.internal',
+        port: 465,
+        secure: true,
+        user: 'mailer',
+        pass: 'secret',
+        from: 'noreply@example.com',
+        to: ['a@example.com', 'b@example.com'],
+        cc: ['c@example.com'],
+        bcc: ['d@example.com'],
+        timeoutMs: 10_000,
+      });
+      expect(config.notify).to.deep.equal({ attempts: 5, backoffMs: 20 });
+    });
+
     it('accepts integers on the edges of their allowed range', () => {
       const config = loadConfig({
         MYSQL_POOL_SIZE: '1000',
@@ -107,6 +150,17 @@ describe('loadConfig(env)', () => {
 
   describe('with a bad value', () => {
     const cases: { env: Record<string, string>; problem: string }[] = [
+      {
+        env: { SMTP_SECURE: 'yes' },
+        problem: 'SMTP_SECURE: expected one of true, false, got "yes"',
+      },
+      {
+        env: { MAIL_TO: 'ops@example.com, not-an-address' },
+        problem: 'MAIL_TO: not an e-mail address: "not-an-address"',
+      },
+      { env: { MAIL_FROM: 'spillway' }, problem: 'MAIL_FROM: not an e-mail address: "spillway"' },
+      { env: { SMTP_USER: 'mailer' }, problem: 'SMTP_PASS: required when SMTP_USER is set' },
+      { env: { NOTIFY_ATTEMPTS: '0' }, problem: 'NOTIFY_ATTEMPTS: expected 1..100, got 0' },
       {
         env: { MYSQL_POOL_SIZE: 'abc' },
         problem: 'MYSQL_POOL_SIZE: expected an integer, got "abc"',

@@ -1,0 +1,38 @@
+import { parseIncome } from '../../shared/customers/income.js';
+import { ValidationError } from '../../shared/errors/index.js';
+import type {
+  CustomerChanges,
+  CustomerCreate,
+  CustomerPatch,
+} from '../../shared/schemas/customer.schema.js';
+
+function exactIncome(income: string | number): string {
+  const parsed = parseIncome(income);
+  if (!parsed.ok) throw new ValidationError([parsed.message]);
+  return parsed.value;
+}
+
+/** A schema-valid create body with its income in canonical DECIMAL(20,2) text and optional fields null when absent. */
+export function newCustomerFields(input: CustomerCreate) {
+  return {
+    username: input.username,
+    address: input.address,
+    income: exactIncome(input.income),
+    name: input.name ?? null,
+    email: input.email ?? null,
+    phone: input.phone ?? null,
+  };
+}
+
+/** A schema-valid PATCH body as the change the worker applies; an empty patch is refused. */
+export function customerChanges(patch: CustomerPatch): CustomerChanges {
+  const { income, ...rest } = patch;
+  const changes: CustomerChanges = { ...rest };
+  if (income !== undefined) changes.income = exactIncome(income);
+  if (Object.keys(changes).length === 0) {
+    throw new ValidationError([
+      'nothing to change: send at least one of username, address, income, name, email, phone',
+    ]);
+  }
+  return changes;
+}

@@ -1,0 +1,30 @@
+import { UsernameReservations } from '../../shared/customers/username-reservations.js';
+import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { CustomerRepository } from '../../shared/repositories/customer.repository.js';
+import type { ServiceModule } from '../service-module.js';
+import { CUSTOMER_OPERATIONS } from './customers.openapi.js';
+import { customerRoutes } from './customers.routes.js';
+import { createCustomerService } from './customers.service.js';
+
+/** §2.4: the customer service (uuids, so no id counter to prepare). */
+export const customersModule: ServiceModule = {
+  name: 'customers',
+  title: 'Spillway customer service',
+  async build(context) {
+    const service = createCustomerService({
+      queue: context.queues.persistCustomers,
+      queueEvents: context.queueEvents(QUEUE_NAMES.persistCustomers),
+      cache: context.cache,
+      customers: new CustomerRepository(context.connections.mysql),
+      reservations: new UsernameReservations(
+        context.connections.queueRedis,
+        context.config.queue.prefix,
+      ),
+      logger: context.logger.child({ service: 'customers' }),
+    });
+    return {
+      routers: [customerRoutes(service, context.config.http)],
+      operations: CUSTOMER_OPERATIONS,
+    };
+  },
+};

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { pipeline, type Readable } from 'node:stream';
+import type { Job, Queue, QueueEvents } from 'bullmq';
+import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
+import { nowMicros } from '../../shared/clock.js';
+import { usernameKey } from '../../shared/customers/username-key.js';
+import type { UsernameReservations } from '../../shared/customers/username-reservations.js';
+import { ConflictError, NotFoundError } from '../../shared/errors/index.js';
+import {
+  jobIds,
+  type ChangeEvent,
+  type PersistCustomerJob,
+} from '../../shared/jobs/job-payloads.js';
+import { waitForJobResult } from '../../shared/jobs/wait-for-job.js';
+import type { Logger } from '../../shared/logger.js';
+import type { CustomerRepository } from '../../shared/repositories/customer.repository.js';
+import type {
+  Customer,
+  CustomerChanges,
+  CustomerCreate,
+  CustomerEventsQuery,
+  CustomerPatch,
+} from '../../shared/schemas/customer.schema.js';
+import type { PageQuery } from '../../shared/schemas/query.schema.js';
+import type { AcceptedWrite, CachedRead } from '../users/users.service.js';
+import { customerChanges, newCustomerFields } from './customer-input.js';
+import { usernamePairsEncoder } from './username-encoder.js';
+
+export interface CustomerServiceDeps {
+  readonly queue: Queue<PersistCustomerJob>;
+  readonly queueEvents: QueueEvents;
+  readonly cache: ReadThroughCache;
+  readonly customers: CustomerRepository;
+  readonly reservations: UsernameReservations;
+  readonly logger: Logger;
+}
+
+export interface WriteMeta {
+  readonly requestId: string;
+  readonly waitSeconds: number;
+}
+
+/** Customers (§2.4): usernames claimed before enqueueing; reads through the cache. */
+export function createCustomerService(deps: CustomerServiceDeps) {
+  /**
+   * Claims the username for `uuid` in Redis (atomic, so two concurrent claims
+   * cannot both win), then asks MySQL whether a committed customer already
+   * has it (a row written before reservations existed). MySQL being down does
+   * not stop the write: its UNIQUE index still guards the commit.
+   */
+  async function claim(username: string, uuid: string): Promise<void> {
+    if (!(await deps.reservations.reserve(username, uuid))) {
+      throw new ConflictError(`username ${username} is already taken`);
+    }
+    let holder: string | null = null;
+    try {
+      holder = await deps.customers.uuidHoldingUsername(usernameKey(username));
+    } catch (error) {
+      deps.logger.warn({ err: (error as Error).message }, 'username check in MySQL skipped');
+    }
+    if (holder !== null && holder !== uuid) {
+      await deps.reservations.release(username, uuid);
+      throw new ConflictError(`username ${username} is already taken`);
+    }
+  }
+
+  /** Enqueues a write; if that fails, a username claimed for it is given back. */
+  async function enqueue(
+    name: string,
+    data: PersistCustomerJob,
+    jobId: string,
+    claimed?: string,
+  ): Promise<Job<PersistCustomerJob>> {
+    try {
+      return await deps.queue.add(name, data, { jobId });
+    } catch (error) {
+      if (claimed !== undefined) await deps.reservations.release(claimed, data.uuid);
+      throw error;
+    }
+  }
+
+  async function answer(
+    job: Job<PersistCustomerJob>,
+    predicted: Customer,
+    meta: WriteMeta,
+  ): Promise<AcceptedWrite<Customer>> {
+    const persisted = await waitForJobResult<Customer>(job, deps.queueEvents, meta.waitSeconds);
+    return { resource: persisted ?? predicted, jobId: job.id ?? '', persisted: !!persisted };
+  }
+
+  async function getCustomer(uuid: string): Promise<CachedRead<Customer>> {
+    const { value, hit } = await deps.cache.read('customers', ['uuid', uuid], () =>
+      deps.customers.findLive(uuid),
+    );
+    if (!value) throw new NotFoundError(`customer ${uuid} not found`);
+    return { value, cacheHit: hit };
+  }
+
+  return {
+    getCustomer,
+
+    async createCustomer(input: CustomerCreate, meta: WriteMeta) {
+      const now = nowMicros();
+      const customer: Customer = {
+        uuid: randomUUID(),
+        ...newCustomerFields(input),
+        created_at: now,
+        updated_at: now,
+        deleted: false,
+        version: 1,
+      };
+      await claim(customer.username, customer.uuid);
+      const job = await enqueue(
+        'customer.create',
+        { requestId: meta.requestId, op: 'create', uuid: customer.uuid, at: now, customer },
+        jobIds.persist('customers', customer.uuid, 1),
+        customer.username,
+      );
+      return answer(job, customer, meta);
+    },
+
+    async updateCustomer(uuid: string, patch: CustomerPatch, meta: WriteMeta) {
+      const changes: CustomerChanges = customerChanges(patch);
+      const { value: current } = await getCustomer(uuid);
+      const renamed =
+        changes.username !== undefined &&
+        usernameKey(changes.username) !== usernameKey(current.username);
+      if (renamed) await claim(changes.username!, uuid);
+      const now = nowMicros();
+      const job = await enqueue(
+        'customer.update',
+        { requestId: meta.requestId, op: 'update', uuid, at: now, changes },
+        jobIds.customerOp(uuid, 'update', randomUUID()),
+        renamed ? changes.username : undefined,
+      );
+      const predicted: Customer = {
+        ...current,
+        ...changes,
+        updated_at: Math.max(now, current.updated_at),
+        version: current.version + 1,
+      };
+      return answer(job, predicted, meta);
+    },
+
+    async deleteCustomer(uuid: string, meta: WriteMeta) {
+      const { value: current } = await getCustomer(uuid);
+      const now = nowMicros();
+      const job = await enqueue(
+        'customer.delete',
+        { requestId: meta.requestId, op: 'delete', uuid, at: now },
+        jobIds.customerOp(uuid, 'delete', randomUUID()),
+      );
+      const predicted: Customer = {
+        ...current,
+        deleted: true,
+        updated_at: Math.max(now, current.updated_at),
+        version: current.version + 1,
+      };
+      return answer(job, predicted, meta);
+    },
+
+    async listCustomers(page: PageQuery): Promise<CachedRead<Customer[]>> {
+      const { value, hit } = await deps.cache.read(
+        'customers',
+        ['page', page.page_num, page.page_size],
+        () => deps.customers.listPage(page),
+      );
+      return { value, cacheHit: hit };
+    },
+
+    /** Oldest first; an unknown uuid (no event at all) is a 404. */
+    async listEvents(uuid: string, page: CustomerEventsQuery): Promise<CachedRead<ChangeEvent[]>> {
+      const { value, hit } = await deps.cache.read(
+        'customers',
+        ['events', uuid, page.page_num, page.page_size],
+        () => deps.customers.listEvents(uuid, page),
+      );
+      if (value.length === 0 && page.page_num === 1) {
+        throw new NotFoundError(`customer ${uuid} not found`);
+      }
+      return { value, cacheHit: hit };
+    },
+
+    /** `{"uuid": "username", …}` for every live customer, as a byte stream. */
+    usernamePairs(): Readable {
+      const encoder = usernamePairsEncoder();
+      pipeline(deps.customers.streamUsernames(), encoder, (error) => {
+        if (error) deps.logger.error({ err: error.message }, 'username stream failed');
+      });
+      return encoder;
+    },
+  };
+}
+
+export type CustomerService = ReturnType<typeof createCustomerService>;

@@ -1,0 +1,98 @@
+import { expect } from 'chai';
+import { closeQueues, createQueues, type SpillwayQueues } from '../../shared/jobs/queues.js';
+import { jobIds } from '../../shared/jobs/job-payloads.js';
+import { eventually } from '../support/eventually.js';
+import { http } from '../support/http.js';
+import { startPipeline, type Pipeline } from '../support/pipeline.js';
+import { startSmtp, type LoopbackSmtp } from '../support/smtp.js';
+
+const MAIL = {
+  MAIL_FROM: 'spillway@example.test',
+  MAIL_TO: 'ops@example.test, sales@example.test',
+  MAIL_CC: 'audit@example.test',
+  MAIL_BCC: 'archive@example.test',
+  NOTIFY_BACKOFF_MS: '20',
+};
+
+/** Un-folds a raw message's headers so each header is one line. */
+function header(raw: string, name: string): string | undefined {
+  const head = raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+  const line = head
+    .split(/\r?\n/)
+    .find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+  return line?.slice(name.length + 1).trim();
+}
+
+describe('customer change e-mails (spec §2.4) through a real SMTP server on loopback', () => {
+  let smtp: LoopbackSmtp;
+  let pipeline: Pipeline;
+  let queues: SpillwayQueues;
+
+  afterEach(async () => {
+    await closeQueues(queues);
+    await pipeline.stop();
+    await smtp.close();
+  });
+
+  async function start(options: { refuse?: boolean }) {
+    smtp = await startSmtp(options);
+    pipeline = await startPipeline({ config: { ...MAIL, SMTP_PORT: String(smtp.port) } });
+    queues = createQueues(pipeline.config, pipeline.connections.queueRedis);
+  }
+
+  it('sends one e-mail per change with subject, text and HTML bodies to the configured to/cc/bcc', async () => {
+    await start({});
+    const username = `mailme-${Date.now()}`;
+    const answer = await http('PUT', `${pipeline.urls.customers}/customer`, {
+      json: { username, address: '<b>1 Main St</b>', income: '12345.67' },
+    });
+    expect(answer.status).to.equal(202);
+    const mail = await eventually(async () => smtp.received[0], { what: 'the e-mail' });
+    expect(mail.from).to.equal('spillway@example.test');
+    expect(mail.recipients.sort()).to.deep.equal([
+      'archive@example.test',
+      'audit@example.test',
+      'ops@example.test',
+      'sales@example.test',
+    ]);
+    expect(header(mail.raw, 'Subject')).to.equal(`Customer created: ${username}`);
+    expect(header(mail.raw, 'To')).to.equal('ops@example.test, sales@example.test');
+    expect(header(mail.raw, 'Cc')).to.equal('audit@example.test');
+    expect(header(mail.raw, 'Bcc'), 'bcc is never shown to the other recipients').to.equal(
+      undefined,
+    );
+    expect(header(mail.raw, 'Content-Type')).to.match(/^multipart\/alternative/);
+    expect(mail.raw).to.match(/Content-Type: text\/plain/);
+    expect(mail.raw).to.match(/Content-Type: text\/html/);
+    expect(mail.raw).to.include('income: 12345.67');
+    expect(mail.raw, 'HTML bodies escape customer data').to.include('&lt;b&gt;1 Main St&lt;/b&gt;');
+    expect(smtp.received).to.have.length(1);
+  });
+
+  it('after an SMTP outage the job stays in the failed set after exactly 3 attempts', async () => {
+    await start({ refuse: true });
+    const answer = await http('PUT', `${pipeline.urls.customers}/customer`, {
+      json: { username: `outage-${Date.now()}`, address: 'a', income: 1 },
+      headers: { Prefer: 'wait=10' },
+    });
+    expect(answer.status, 'the write itself is unaffected').to.equal(201);
+    const eventId = jobIds.changeEvent('customers', answer.body.customer.uuid, 1);
+    const job = await eventually(
+      async () => {
+        const found = await queues.notify.getJob(eventId);
+        return found && (await found.getState()) === 'failed' ? found : undefined;
+      },
+      { what: 'the notification to fail for good' },
+    );
+    expect(job.attemptsMade).to.equal(3);
+    expect(job.failedReason).to.match(/421|not available/i);
+    expect(smtp.connections()).to.equal(3);
+    // It stays there: no fourth attempt comes later.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const later = await queues.notify.getJob(eventId);
+    expect(await later!.getState()).to.equal('failed');
+    expect(later!.attemptsMade).to.equal(3);
+    expect(smtp.connections()).to.equal(3);
+    expect(await queues.notify.getFailedCount()).to.equal(1);
+  });
+});

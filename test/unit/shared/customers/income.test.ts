@@ -1,0 +1,53 @@
+import { expect } from 'chai';
+import { parseIncome } from '../../../../shared/customers/income.js';
+
+describe('parseIncome (exact DECIMAL(20,2) text, never rounded)', () => {
+  const accepted: [string | number, string][] = [
+    ['12345.67', '12345.67'],
+    ['0.10', '0.10'],
+    ['0.1', '0.10'],
+    ['100', '100.00'],
+    ['007.5', '7.50'],
+    ['99999999999999.99', '99999999999999.99'],
+    ['999999999999999999.99', '999999999999999999.99'],
+    [12345.67, '12345.67'],
+    [0, '0.00'],
+    [0.1, '0.10'],
+    [9007199254740991, '9007199254740991.00'],
+  ];
+  for (const [input, canonical] of accepted) {
+    it(`accepts ${JSON.stringify(input)} as "${canonical}"`, () => {
+      expect(parseIncome(input)).to.deep.equal({ ok: true, value: canonical });
+    });
+  }
+
+  const refused: (string | number)[] = [
+    '-1',
+    -0.01,
+    '1.005',
+    0.001,
+    'abc',
+    '',
+    '1e3',
+    ' 1',
+    '1.',
+    '.5',
+    '1000000000000000000.00',
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    1e21,
+  ];
+  for (const input of refused) {
+    it(`refuses ${JSON.stringify(input)}`, () => {
+      const result = parseIncome(input);
+      expect(result.ok).to.equal(false);
+    });
+  }
+
+  it('refuses a JSON number with more digits than a double carries, asking for a string', () => {
+    // What JSON.parse makes of the literal a client sent: the nearest double, 99999999999999.98…
+    const result = parseIncome(JSON.parse('99999999999999.99') as number);
+    expect(result).to.deep.include({ ok: false });
+    expect((result as { message: string }).message).to.match(/send it as a string/);
+  });
+});
