@@ -1,3 +1,4 @@
+import { validate as isCronExpression } from 'node-cron';
 import { ConfigError, EnvReader, type Env } from './env-parsers.js';
 
 export { ConfigError };
@@ -39,6 +40,14 @@ export interface Config {
     readonly concurrency: number;
     readonly groupCommitMaxBatch: number;
     readonly groupCommitMaxWaitMs: number;
+  };
+  readonly orders: {
+    /** Orders older than this (by `created_at`) are purged. */
+    readonly retentionHours: number;
+    /** node-cron expression of the purge schedule. */
+    readonly purgeCron: string;
+    /** How long the legacy `POST`/`PUT /api/vehicle/order` wait for persistence before answering. */
+    readonly legacyWaitSeconds: number;
   };
   readonly shutdownTimeoutMs: number;
 }
@@ -144,6 +153,16 @@ export function loadConfig(env: Env = process.env): Config {
       concurrency: read.int('WORKER_CONCURRENCY', 200, { min: 1, max: 10_000 }),
       groupCommitMaxBatch: read.int('GROUP_COMMIT_MAX_BATCH', 500, { min: 1, max: 10_000 }),
       groupCommitMaxWaitMs: read.int('GROUP_COMMIT_MAX_WAIT_MS', 5, { min: 0, max: 10_000 }),
+    },
+    orders: {
+      retentionHours: read.int('ORDER_RETENTION_HOURS', 72, { min: 1, max: 87_600 }),
+      purgeCron: read.matching(
+        'ORDER_PURGE_CRON',
+        '*/10 * * * *',
+        isCronExpression,
+        'a cron expression (5 fields, or 6 with seconds)',
+      ),
+      legacyWaitSeconds: read.int('ORDER_LEGACY_WAIT_SECONDS', 5, { min: 0, max: 60 }),
     },
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
   };

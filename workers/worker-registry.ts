@@ -1,4 +1,5 @@
 import { persistListingsModule } from './persist/persist-listings.module.js';
+import { persistOrdersModule } from './persist/persist-orders.module.js';
 import { persistUsersModule } from './persist/persist-users.module.js';
 import { replicateModule } from './replicate/replicate.module.js';
 import type { WorkerModule } from './worker-module.js';
@@ -8,4 +9,5 @@ export const WORKER_MODULES: readonly WorkerModule[] = [
   persistUsersModule,
   persistListingsModule,
   replicateModule,
+  persistOrdersModule,
 ];

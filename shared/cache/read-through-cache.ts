@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Entity } from '../jobs/job-payloads.js';
-import { cacheKeys } from './cache-keys.js';
+import { cacheKeys, type CacheCollection } from './cache-keys.js';
 
 /** Reads the collection's generation and the entry under it in one round trip. */
 const READ_ENTRY = `
@@ -44,7 +43,7 @@ export class ReadThroughCache {
   }
 
   async read<T>(
-    collection: Entity,
+    collection: CacheCollection,
     parts: readonly (string | number)[],
     load: () => Promise<T>,
   ): Promise<CacheRead<T>> {
@@ -67,7 +66,7 @@ export class ReadThroughCache {
   }
 
   /** Makes every cached read of the collection stale; called after a write commits. */
-  async invalidate(collection: Entity): Promise<void> {
+  async invalidate(collection: CacheCollection): Promise<void> {
     await this.redis.incr(cacheKeys(this.options.prefix, collection).generation);
   }
 

@@ -3,6 +3,7 @@ export const QUEUE_NAMES = {
   persistUsers: 'persist-users',
   persistListings: 'persist-listings',
   replicate: 'replicate',
+  persistOrders: 'persist-orders',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

@@ -2,11 +2,13 @@ import { Queue, QueueEvents, type ConnectionOptions, type JobsOptions } from 'bu
 import type { Config } from '../../config/index.js';
 import { QUEUE_NAMES, type QueueName } from './queue-names.js';
 import type { ChangeEvent, PersistListingJob, PersistUserJob } from './job-payloads.js';
+import type { PersistOrderJob } from './order-jobs.js';
 
 export interface SpillwayQueues {
   readonly persistUsers: Queue<PersistUserJob>;
   readonly persistListings: Queue<PersistListingJob>;
   readonly replicate: Queue<ChangeEvent>;
+  readonly persistOrders: Queue<PersistOrderJob>;
 }
 
 /** Retries with exponential backoff; finished jobs are trimmed so Redis stays bounded. */
@@ -30,6 +32,7 @@ export function createQueues(config: Config, connection: ConnectionOptions): Spi
     persistUsers: new Queue<PersistUserJob>(QUEUE_NAMES.persistUsers, options),
     persistListings: new Queue<PersistListingJob>(QUEUE_NAMES.persistListings, options),
     replicate: new Queue<ChangeEvent>(QUEUE_NAMES.replicate, options),
+    persistOrders: new Queue<PersistOrderJob>(QUEUE_NAMES.persistOrders, options),
   };
 }
 

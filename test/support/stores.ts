@@ -8,6 +8,7 @@ export async function resetStores(connections: Connections): Promise<void> {
   if (db) {
     await db.collection('users').deleteMany({});
     await db.collection('listings').deleteMany({});
+    await db.collection('orders').deleteMany({});
   }
   await connections.queueRedis.flushdb();
   await connections.cacheRedis.flushdb();

@@ -37,6 +37,7 @@ const DEFAULTS: Config = {
   ops: { host: '127.0.0.1', port: 3000 },
   http: { preferWaitMaxSeconds: 30 },
   worker: { concurrency: 200, groupCommitMaxBatch: 500, groupCommitMaxWaitMs: 5 },
+  orders: { retentionHours: 72, purgeCron: '*/10 * * * *', legacyWaitSeconds: 5 },
   shutdownTimeoutMs: 10_000,
 };
 
@@ -78,6 +79,19 @@ describe('loadConfig(env)', () => {
       expect(config.redis.queueUrl).to.equal('rediss://queue.internal:6379/1');
       expect(config.mongo.url).to.equal('mongodb+srv://cluster.example.net/spillway');
       expect(config.worker.groupCommitMaxWaitMs).to.equal(0);
+    });
+
+    it('reads the order purge schedule, retention and legacy wait', () => {
+      const config = loadConfig({
+        ORDER_PURGE_CRON: '*/5 * * * * *',
+        ORDER_RETENTION_HOURS: '24',
+        ORDER_LEGACY_WAIT_SECONDS: '0',
+      });
+      expect(config.orders).to.deep.equal({
+        retentionHours: 24,
+        purgeCron: '*/5 * * * * *',
+        legacyWaitSeconds: 0,
+      });
     });
 
     it('accepts integers on the edges of their allowed range', () => {
@@ -136,6 +150,15 @@ describe('loadConfig(env)', () => {
       {
         env: { MONGO_URL: 'mysql://127.0.0.1/spillway' },
         problem: 'MONGO_URL: expected a mongodb: or mongodb+srv: URL',
+      },
+      {
+        env: { ORDER_PURGE_CRON: 'every ten minutes' },
+        problem:
+          'ORDER_PURGE_CRON: expected a cron expression (5 fields, or 6 with seconds), got "every ten minutes"',
+      },
+      {
+        env: { ORDER_RETENTION_HOURS: '0' },
+        problem: 'ORDER_RETENTION_HOURS: expected 1..87600, got 0',
       },
     ];
 
