@@ -10,8 +10,14 @@ const validateJob = compileValidator<PersistOrderJob>(persistOrderJobSchema);
 
 /** The write a job asks for, without its request id. */
 export function orderWriteOf(job: PersistOrderJob): OrderWrite {
-  const { requestId: _requestId, ...write } = job;
-  return write;
+  switch (job.op) {
+    case 'create':
+      return { op: job.op, version: job.version, order: job.order };
+    case 'update':
+      return { op: job.op, version: job.version, id: job.id, set: job.set };
+    case 'delete':
+      return { op: job.op, version: job.version, id: job.id, updated_at: job.updated_at };
+  }
 }
 
 function idOf(write: OrderWrite): string {
