@@ -13,8 +13,8 @@ const LOCK_TTL_MS = 5 * 60_000;
 const HOUR_MICROS = 3_600_000_000;
 
 export interface OrderPurgeDeps {
-  readonly orders: OrderRepository;
-  readonly cache: ReadThroughCache;
+  readonly orders: Pick<OrderRepository, 'deleteCreatedBefore'>;
+  readonly cache: Pick<ReadThroughCache, 'invalidate'>;
   readonly lock: RedisLock;
   readonly logger: Logger;
   readonly retentionHours: number;

@@ -6,6 +6,7 @@ const url = (host: string, port: number) =>
   `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 const users = url(config.services.users.host, config.services.users.port);
 const listings = url(config.services.listings.host, config.services.listings.port);
+const orders = url(config.services.orders.host, config.services.orders.port);
 
 if (process.argv.includes('--shell')) {
   process.stdout.write(`USERS_URL=${users}\nLISTINGS_URL=${listings}\n`);
@@ -16,7 +17,9 @@ if (process.argv.includes('--shell')) {
       'Spillway is running:',
       `  user service     ${users}/users        (health: ${users}/health, ready: ${users}/ready)`,
       `  listing service  ${listings}/listings     (health: ${listings}/health, ready: ${listings}/ready)`,
-      '  workers          persist-users, persist-listings, replicate',
+      `  order service    ${orders}/orders       (legacy: ${orders}/api/vehicle/order/)`,
+      '  workers          persist-users, persist-listings, replicate, persist-orders',
+      `  cron             order purge on "${config.orders.purgeCron}" (retention ${config.orders.retentionHours} h)`,
       '',
       'Press Ctrl-C to stop.',
       '',
