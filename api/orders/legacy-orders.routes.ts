@@ -56,7 +56,8 @@ export function legacyOrderRoutes(service: OrderService, options: LegacyOrderOpt
     if (write.persisted) ctx.set('Preference-Applied', 'wait');
   };
 
-  router.post(`${LEGACY_BASE}/`, async (ctx) => {
+  // The legacy path ends in a slash; the bare path is accepted too rather than answered 404.
+  router.post([`${LEGACY_BASE}/`, LEGACY_BASE], async (ctx) => {
     const input = validateOrderCreate(ctx.request.body, bodySource(ctx));
     const write = await service.createOrder(input, meta(ctx));
     markWrite(ctx, write);

@@ -15,7 +15,12 @@ export type OrderWrite =
       readonly id: string;
       readonly set: OrderChanges;
     }
-  | { readonly op: 'delete'; readonly version: number; readonly id: string; updated_at: number };
+  | {
+      readonly op: 'delete';
+      readonly version: number;
+      readonly id: string;
+      readonly updated_at: number;
+    };
 
 /** An order as read, with the version its document carries (for the next write's version). */
 export interface StoredOrder {

@@ -37,6 +37,12 @@ describe('order service legacy contract /api/vehicle/order (spec §2.5)', () => 
       expect(read.body.updated_at).to.equal(read.body.created_at);
     });
 
+    it('accepts the path without its trailing slash too', async () => {
+      const created = await http('POST', legacy, { json: orderData });
+      expect(created.status).to.equal(201);
+      expect((await http('GET', `${legacy}/${created.body}`)).status).to.equal(200);
+    });
+
     it('refuses incomplete or wrong params with 400 naming each field', async () => {
       const answer = await http('POST', `${legacy}/`, {
         json: { model: 'some_model', price: 100 },
