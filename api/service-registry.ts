@@ -2,6 +2,7 @@ import type { ServiceName } from '../config/index.js';
 import { customersModule } from './customers/customers.module.js';
 import { listingsModule } from './listings/listings.module.js';
 import { publicModule } from './public/public.module.js';
+import { ordersModule } from './orders/orders.module.js';
 import type { ServiceModule } from './service-module.js';
 import { usersModule } from './users/users.module.js';
 
@@ -11,6 +12,7 @@ export const SERVICE_MODULES: readonly ServiceModule[] = [
   listingsModule,
   publicModule,
   customersModule,
+  ordersModule,
 ];
 
 export const AVAILABLE_SERVICES: readonly ServiceName[] = SERVICE_MODULES.map((m) => m.name);

@@ -102,6 +102,16 @@ export class EnvReader {
     return addresses;
   }
 
+  /** A string that `isValid` accepts; `expected` says what was wanted when it does not. */
+  matching(name: string, fallback: string, isValid: (raw: string) => boolean, expected: string) {
+    const raw = this.string(name, fallback);
+    if (!isValid(raw)) {
+      this.problems.push(`${name}: expected ${expected}, got "${raw}"`);
+      return fallback;
+    }
+    return raw;
+  }
+
   /** Records a problem found by a rule across several variables. */
   problem(message: string): void {
     this.problems.push(message);

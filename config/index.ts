@@ -1,3 +1,4 @@
+import { validate as isCronExpression } from 'node-cron';
 import { ConfigError, EnvReader, type Env } from './env-parsers.js';
 
 export { ConfigError };
@@ -72,6 +73,14 @@ export interface Config {
   readonly notify: { readonly attempts: number; readonly backoffMs: number };
   /** How often a worker re-publishes committed customer events whose publication was lost. */
   readonly outbox: { readonly relayIntervalMs: number };
+  readonly orders: {
+    /** Orders older than this (by `created_at`) are purged. */
+    readonly retentionHours: number;
+    /** node-cron expression of the purge schedule. */
+    readonly purgeCron: string;
+    /** How long the legacy `POST`/`PUT /api/vehicle/order` wait for persistence before answering. */
+    readonly legacyWaitSeconds: number;
+  };
   readonly shutdownTimeoutMs: number;
 }
 
@@ -233,6 +242,16 @@ export function loadConfig(env: Env = process.env): Config {
     },
     outbox: {
       relayIntervalMs: read.int('OUTBOX_RELAY_INTERVAL_MS', 5000, { min: 100, max: 3_600_000 }),
+    },
+    orders: {
+      retentionHours: read.int('ORDER_RETENTION_HOURS', 72, { min: 1, max: 87_600 }),
+      purgeCron: read.matching(
+        'ORDER_PURGE_CRON',
+        '*/10 * * * *',
+        isCronExpression,
+        'a cron expression (5 fields, or 6 with seconds)',
+      ),
+      legacyWaitSeconds: read.int('ORDER_LEGACY_WAIT_SECONDS', 5, { min: 0, max: 60 }),
     },
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
   };

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm start: installs what is missing, starts Redis (queue + cache), MariaDB and
-# FerretDB, applies migrations, then runs every API service, the workers and
-# the demo data seed in the foreground. Ctrl-C stops everything gracefully.
+# FerretDB, applies migrations, then runs every API service, the workers, the
+# cron process (order purge) and the demo data seed in the foreground. Ctrl-C stops everything gracefully.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +21,7 @@ trap stop INT TERM
 
 node --import tsx workers/main.ts & pids+=($!)
 node --import tsx api/main.ts & pids+=($!)
+node --import tsx cron/main.ts & pids+=($!)
 
 eval "$(node --import tsx scripts/print-urls.ts --shell)"
 for _ in $(seq 1 100); do

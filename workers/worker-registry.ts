@@ -1,6 +1,7 @@
 import { notifyModule } from './notify/notify.module.js';
 import { persistCustomersModule } from './persist/persist-customers.module.js';
 import { persistListingsModule } from './persist/persist-listings.module.js';
+import { persistOrdersModule } from './persist/persist-orders.module.js';
 import { persistUsersModule } from './persist/persist-users.module.js';
 import { replicateModule } from './replicate/replicate.module.js';
 import type { WorkerModule } from './worker-module.js';
@@ -12,4 +13,5 @@ export const WORKER_MODULES: readonly WorkerModule[] = [
   persistCustomersModule,
   replicateModule,
   notifyModule,
+  persistOrdersModule,
 ];

@@ -1,11 +1,19 @@
-import type { Entity } from '../jobs/job-payloads.js';
+import { ENTITIES } from '../jobs/job-payloads.js';
+
+/**
+ * Everything the read cache holds, by collection: the replicated entities plus
+ * collections that live only in Mongo (orders). Kept apart from `Entity`,
+ * which also names change-event and replication targets.
+ */
+export const CACHE_COLLECTIONS = [...ENTITIES, 'orders'] as const;
+export type CacheCollection = (typeof CACHE_COLLECTIONS)[number];
 
 /**
  * Every cache key is built here. All keys of one collection share a hash tag,
  * so the generation and the entries sit in one Redis Cluster slot and one Lua
  * call can read both.
  */
-export function cacheKeys(prefix: string, collection: Entity) {
+export function cacheKeys(prefix: string, collection: CacheCollection) {
   const base = `${prefix}:cache:{${collection}}`;
   return {
     generation: `${base}:gen`,

@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Entity } from '../jobs/job-payloads.js';
-import { cacheKeys } from './cache-keys.js';
+import { cacheKeys, type CacheCollection } from './cache-keys.js';
 
 /** Reads the collection's generation and the entry under it in one round trip. */
 const READ_ENTRY = `
@@ -39,7 +38,7 @@ export class ReadThroughCache {
       prefix: string;
       ttlSeconds: number;
       /** Told of every read and whether it was a hit (metrics). */
-      onRead?: (collection: Entity, hit: boolean) => void;
+      onRead?: (collection: CacheCollection, hit: boolean) => void;
     },
   ) {
     if (!('spillwayReadEntry' in redis)) {
@@ -49,7 +48,7 @@ export class ReadThroughCache {
   }
 
   async read<T>(
-    collection: Entity,
+    collection: CacheCollection,
     parts: readonly (string | number)[],
     load: () => Promise<T>,
   ): Promise<CacheRead<T>> {
@@ -73,7 +72,7 @@ export class ReadThroughCache {
   }
 
   /** Makes every cached read of the collection stale; called after a write commits. */
-  async invalidate(collection: Entity): Promise<void> {
+  async invalidate(collection: CacheCollection): Promise<void> {
     await this.redis.incr(cacheKeys(this.options.prefix, collection).generation);
   }
 

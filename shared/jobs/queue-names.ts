@@ -6,6 +6,7 @@ export const QUEUE_NAMES = {
   replicate: 'replicate',
   /** Change events → e-mail (customers). */
   notify: 'notify',
+  persistOrders: 'persist-orders',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

@@ -7,6 +7,7 @@ import type {
   PersistListingJob,
   PersistUserJob,
 } from './job-payloads.js';
+import type { PersistOrderJob } from './order-jobs.js';
 
 export interface SpillwayQueues {
   readonly persistUsers: Queue<PersistUserJob>;
@@ -14,6 +15,7 @@ export interface SpillwayQueues {
   readonly persistCustomers: Queue<PersistCustomerJob>;
   readonly replicate: Queue<ChangeEvent>;
   readonly notify: Queue<ChangeEvent>;
+  readonly persistOrders: Queue<PersistOrderJob>;
 }
 
 /** Retries with exponential backoff; finished jobs are trimmed so Redis stays bounded. */
@@ -47,6 +49,7 @@ export function createQueues(config: Config, connection: ConnectionOptions): Spi
         backoff: { type: 'exponential', delay: config.notify.backoffMs },
       },
     }),
+    persistOrders: new Queue<PersistOrderJob>(QUEUE_NAMES.persistOrders, options),
   };
 }
 

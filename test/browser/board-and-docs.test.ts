@@ -65,8 +65,8 @@ describe('in a real browser (headless Chromium): Bull Board and Swagger UI', fun
     page.on('response', (response) => statuses.push(response.status()));
     // Headless Chromium turns an unanswered auth challenge into a navigation error.
     await page.goto(`${ops.url}/admin/queues`).catch(() => undefined);
+    // The only answer the browser got was the refusal: no board page, no board API call.
     expect(statuses).to.deep.equal([401]);
-    expect(await page.content()).to.not.include(QUEUE_NAMES.persistUsers);
     await context.close();
   });
 

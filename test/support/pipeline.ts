@@ -21,6 +21,7 @@ export interface Pipeline {
     readonly listings: string;
     readonly public: string;
     readonly customers: string;
+    readonly orders: string;
   };
   startWorkers(hooks?: WorkerHooks): RunningWorkers;
   stopWorkers(): Promise<void>;
@@ -55,6 +56,7 @@ export async function startPipeline(
     names: ['public'],
   });
   const publicApi: Listening = await listen(publicApps.app('public'), config.services.public);
+  const orders: Listening = await listen(apps.app('orders'), config.services.orders);
   let workers: RunningWorkers | undefined;
   const pipeline: Pipeline = {
     config,
@@ -65,6 +67,7 @@ export async function startPipeline(
       listings: listings.url,
       public: publicApi.url,
       customers: customers.url,
+      orders: orders.url,
     },
     startWorkers(hooks) {
       workers = createWorkers(config, connections, logger, { hooks, metrics: apps.metrics });
@@ -76,7 +79,13 @@ export async function startPipeline(
     },
     async stop() {
       await pipeline.stopWorkers();
-      await Promise.all([users.close(), listings.close(), customers.close(), publicApi.close()]);
+      await Promise.all([
+        users.close(),
+        listings.close(),
+        customers.close(),
+        publicApi.close(),
+        orders.close(),
+      ]);
       await Promise.all([apps.close(), publicApps.close()]);
       await closeConnections(connections);
     },

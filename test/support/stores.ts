@@ -11,6 +11,7 @@ export async function resetStores(connections: Connections): Promise<void> {
     await db.collection('users').deleteMany({});
     await db.collection('listings').deleteMany({});
     await db.collection('customers').deleteMany({});
+    await db.collection('orders').deleteMany({});
   }
   await connections.queueRedis.flushdb();
   await connections.cacheRedis.flushdb();

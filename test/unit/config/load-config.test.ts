@@ -60,6 +60,7 @@ const DEFAULTS: Config = {
   },
   notify: { attempts: 3, backoffMs: 1000 },
   outbox: { relayIntervalMs: 5000 },
+  orders: { retentionHours: 72, purgeCron: '*/10 * * * *', legacyWaitSeconds: 5 },
   shutdownTimeoutMs: 10_000,
 };
 
@@ -136,6 +137,19 @@ describe('loadConfig(env)', () => {
       expect(config.notify).to.deep.equal({ attempts: 5, backoffMs: 20 });
     });
 
+    it('reads the order purge schedule, retention and legacy wait', () => {
+      const config = loadConfig({
+        ORDER_PURGE_CRON: '*/5 * * * * *',
+        ORDER_RETENTION_HOURS: '24',
+        ORDER_LEGACY_WAIT_SECONDS: '0',
+      });
+      expect(config.orders).to.deep.equal({
+        retentionHours: 24,
+        purgeCron: '*/5 * * * * *',
+        legacyWaitSeconds: 0,
+      });
+    });
+
     it('accepts integers on the edges of their allowed range', () => {
       const config = loadConfig({
         MYSQL_POOL_SIZE: '1000',
@@ -203,6 +217,15 @@ describe('loadConfig(env)', () => {
       {
         env: { MONGO_URL: 'mysql://127.0.0.1/spillway' },
         problem: 'MONGO_URL: expected a mongodb: or mongodb+srv: URL',
+      },
+      {
+        env: { ORDER_PURGE_CRON: 'every ten minutes' },
+        problem:
+          'ORDER_PURGE_CRON: expected a cron expression (5 fields, or 6 with seconds), got "every ten minutes"',
+      },
+      {
+        env: { ORDER_RETENTION_HOURS: '0' },
+        problem: 'ORDER_RETENTION_HOURS: expected 1..87600, got 0',
       },
     ];
 

@@ -1,0 +1,39 @@
+import type { Context } from 'koa';
+import { ValidationError } from '../../shared/errors/index.js';
+import {
+  orderIdParamSchema,
+  orderPatchSchema,
+  type OrderIdParam,
+} from '../../shared/schemas/order.schema.js';
+import { compileValidator } from '../../shared/validation/ajv.js';
+import { answerAcceptedWrite } from '../http/write-response.js';
+
+const validateId = compileValidator<OrderIdParam>(orderIdParamSchema, 'parameter');
+
+const EDITABLE = Object.keys(orderPatchSchema.properties).join(', ');
+
+/** The order id of the path, validated (24 hex characters) and in canonical lower case. */
+export function orderIdOf(ctx: Context): string {
+  return validateId({ id: ctx.params.id }).id.toLowerCase();
+}
+
+/** An update must change something; an empty body is refused naming what may be sent. */
+export function requireSomeChange(changes: object): void {
+  if (Object.keys(changes).length === 0) {
+    throw new ValidationError([`nothing to update: send at least one of ${EDITABLE}`]);
+  }
+}
+
+/**
+ * Answers an accepted change to an existing order: 202 while queued, or 200
+ * once persisted (`Prefer: wait`) — 201 would claim something was created.
+ */
+export function answerAcceptedChange(
+  ctx: Context,
+  write: { jobId: string; persisted: boolean },
+  location: string,
+  body: Record<string, unknown>,
+): void {
+  answerAcceptedWrite(ctx, write, location, body);
+  if (write.persisted) ctx.status = 200;
+}

@@ -1,0 +1,42 @@
+import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { OrderRepository } from '../../shared/repositories/order.repository.js';
+import { VersionAllocator } from '../../shared/versions.js';
+import type { ServiceModule } from '../service-module.js';
+import { ORDER_OPERATIONS } from './orders.openapi.js';
+import { legacyOrderRoutes } from './legacy-orders.routes.js';
+import { orderRoutes } from './orders.routes.js';
+import { createOrderService } from './orders.service.js';
+
+const HOUR_MS = 3_600_000;
+
+/** §2.5: the vehicle order service (REST and the legacy `/api/vehicle/order` contract). */
+export const ordersModule: ServiceModule = {
+  name: 'orders',
+  title: 'Spillway vehicle order service',
+  async build({ config, connections, cache, queues, queueEvents }) {
+    const orders = new OrderRepository(connections.mongo);
+    await orders.ensureIndexes();
+    const service = createOrderService({
+      queue: queues.persistOrders,
+      queueEvents: queueEvents(QUEUE_NAMES.persistOrders),
+      cache,
+      orders,
+      // A version counter only matters while its order can still be written;
+      // the stored version is its floor, so an expired counter is harmless.
+      versions: new VersionAllocator(connections.queueRedis, {
+        prefix: config.queue.prefix,
+        ttlMs: (config.orders.retentionHours + 24) * HOUR_MS,
+      }),
+    });
+    return {
+      routers: [
+        orderRoutes(service, config.http),
+        legacyOrderRoutes(service, {
+          preferWaitMaxSeconds: config.http.preferWaitMaxSeconds,
+          legacyWaitSeconds: config.orders.legacyWaitSeconds,
+        }),
+      ],
+      operations: ORDER_OPERATIONS,
+    };
+  },
+};

@@ -1,0 +1,113 @@
+import type { Queue, QueueEvents } from 'bullmq';
+import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
+import { nowMicros } from '../../shared/clock.js';
+import { NotFoundError } from '../../shared/errors/index.js';
+import { orderJobId, type PersistOrderJob } from '../../shared/jobs/order-jobs.js';
+import { waitForJob } from '../../shared/jobs/wait-for-job.js';
+import { newObjectId } from '../../shared/object-id.js';
+import type { OrderRepository, StoredOrder } from '../../shared/repositories/order.repository.js';
+import type { PageQuery } from '../../shared/schemas/query.schema.js';
+import type { Order, OrderCreate, OrderPatch } from '../../shared/schemas/order.schema.js';
+import type { VersionAllocator } from '../../shared/versions.js';
+import type { AcceptedWrite, CachedRead } from '../users/users.service.js';
+
+export interface OrderServiceDeps {
+  readonly queue: Queue<PersistOrderJob>;
+  readonly queueEvents: QueueEvents;
+  readonly cache: ReadThroughCache;
+  readonly orders: OrderRepository;
+  readonly versions: VersionAllocator;
+}
+
+export interface WriteMeta {
+  readonly requestId: string;
+  readonly waitSeconds: number;
+}
+
+/**
+ * Orders: every write (create, update, delete) goes to the `persist-orders`
+ * queue with its version assigned; reads go through the cache to Mongo.
+ */
+export function createOrderService(deps: OrderServiceDeps) {
+  async function enqueue(job: PersistOrderJob, id: string, waitSeconds: number) {
+    const added = await deps.queue.add(`order.${job.op}`, job, {
+      jobId: orderJobId(id, job.version),
+    });
+    const persisted = await waitForJob(added, deps.queueEvents, waitSeconds);
+    return { jobId: added.id ?? '', persisted };
+  }
+
+  /**
+   * The existence check before an update or delete, through the same cache as
+   * every read. An order deleted or purged between this check and the job
+   * running makes the job a no-op (see order.repository.ts), not an error.
+   */
+  async function readStored(id: string): Promise<CachedRead<StoredOrder>> {
+    const { value, hit } = await deps.cache.read('orders', ['id', id], () =>
+      deps.orders.findById(id),
+    );
+    if (!value) throw new NotFoundError(`order ${id} not found`);
+    return { value, cacheHit: hit };
+  }
+
+  return {
+    async createOrder(input: OrderCreate, meta: WriteMeta): Promise<AcceptedWrite<Order>> {
+      const now = nowMicros();
+      const order: Order = {
+        id: newObjectId(),
+        vehicle_manufacturer: input.vehicle_manufacturer,
+        model: input.model,
+        total_price: input.total_price,
+        status: input.status ?? 'new',
+        created_at: now,
+        updated_at: now,
+      };
+      // A new id has no writes yet: its first version is 1, with no counter to touch.
+      const job: PersistOrderJob = { requestId: meta.requestId, version: 1, op: 'create', order };
+      return { resource: order, ...(await enqueue(job, order.id, meta.waitSeconds)) };
+    },
+
+    async updateOrder(
+      id: string,
+      changes: OrderPatch,
+      meta: WriteMeta,
+    ): Promise<AcceptedWrite<Order>> {
+      const { value: stored } = await readStored(id);
+      const version = await deps.versions.next('orders', id, stored.version);
+      const set = { ...changes, updated_at: nowMicros() };
+      const job: PersistOrderJob = { requestId: meta.requestId, version, op: 'update', id, set };
+      // The answer is the order as it will read once this write lands on what was read.
+      const resource: Order = { ...stored.order, ...set };
+      return { resource, ...(await enqueue(job, id, meta.waitSeconds)) };
+    },
+
+    async deleteOrder(id: string, meta: WriteMeta): Promise<AcceptedWrite<Order>> {
+      const { value: stored } = await readStored(id);
+      const version = await deps.versions.next('orders', id, stored.version);
+      const job: PersistOrderJob = {
+        requestId: meta.requestId,
+        version,
+        op: 'delete',
+        id,
+        updated_at: nowMicros(),
+      };
+      return { resource: stored.order, ...(await enqueue(job, id, meta.waitSeconds)) };
+    },
+
+    async getOrder(id: string): Promise<CachedRead<Order>> {
+      const { value, cacheHit } = await readStored(id);
+      return { value: value.order, cacheHit };
+    },
+
+    async listOrders(page: PageQuery): Promise<CachedRead<Order[]>> {
+      const { value, hit } = await deps.cache.read(
+        'orders',
+        ['page', page.page_num, page.page_size],
+        () => deps.orders.listPage(page),
+      );
+      return { value, cacheHit: hit };
+    },
+  };
+}
+
+export type OrderService = ReturnType<typeof createOrderService>;

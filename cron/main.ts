@@ -1,0 +1,43 @@
+import { loadConfigOrExit } from '../config/index.js';
+import { ReadThroughCache } from '../shared/cache/read-through-cache.js';
+import { closeConnections, openConnections } from '../shared/connections.js';
+import { RedisLock } from '../shared/locks/redis-lock.js';
+import { createLogger } from '../shared/logger.js';
+import { OrderRepository } from '../shared/repositories/order.repository.js';
+import { exitOnSignals } from '../shared/shutdown.js';
+import { describePurge, purgeOrders, type OrderPurgeDeps } from './purge-orders.js';
+import { schedulePurge } from './purge-schedule.js';
+
+// `--once`: purge now, print the count, exit (npm run purge-orders). Otherwise: run the schedule.
+const once = process.argv.slice(2).includes('--once');
+const config = loadConfigOrExit();
+const logger = createLogger({ level: config.logLevel, name: 'cron' });
+const connections = await openConnections(config);
+const deps: OrderPurgeDeps = {
+  orders: new OrderRepository(connections.mongo),
+  cache: new ReadThroughCache(connections.cacheRedis, config.cache),
+  lock: new RedisLock(connections.queueRedis, config.queue.prefix),
+  logger,
+  retentionHours: config.orders.retentionHours,
+};
+
+if (once) {
+  try {
+    process.stdout.write(`${describePurge(await purgeOrders(deps))}\n`);
+  } finally {
+    await closeConnections(connections);
+  }
+} else {
+  const purge = schedulePurge(deps, config.orders.purgeCron, logger);
+  logger.info(
+    { schedule: config.orders.purgeCron, retentionHours: config.orders.retentionHours },
+    'cron started',
+  );
+  exitOnSignals(
+    [
+      { name: 'stop the schedule, finish a running purge', run: () => purge.stop() },
+      { name: 'close connections', run: () => closeConnections(connections) },
+    ],
+    { timeoutMs: config.shutdownTimeoutMs, logger },
+  );
+}

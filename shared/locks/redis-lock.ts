@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/** Deletes the lock only if it still holds our token: never someone else's lock. */
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/** Shortens (or keeps) the lock's life to ARGV[2] ms, only if it still holds our token. */
+const HOLD_FOR = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`;
+
+/** A held lock: its token proves ownership when it is released. */
+export interface HeldLock {
+  readonly key: string;
+  readonly token: string;
+  /** Frees the lock now, or after `holdMs` when given (others keep skipping until then). */
+  release(options?: { holdMs?: number }): Promise<void>;
+}
+
+/**
+ * A mutual-exclusion lock on one Redis (SET NX PX with a random token). The
+ * TTL frees the lock if its holder dies; release and hold check the token, so
+ * a holder whose lock already expired cannot free the next holder's lock.
+ * One Redis, no Redlock: the queue Redis is the single source of truth here.
+ */
+export class RedisLock {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  /** Takes the lock, or returns null at once when someone else holds it. */
+  async tryAcquire(name: string, ttlMs: number): Promise<HeldLock | null> {
+    const key = `${this.prefix}:locks:${name}`;
+    const token = randomUUID();
+    const taken = await this.redis.set(key, token, 'PX', ttlMs, 'NX');
+    if (taken !== 'OK') return null;
+    return {
+      key,
+      token,
+      release: async (options = {}) => {
+        if (options.holdMs && options.holdMs > 0) {
+          await this.redis.eval(HOLD_FOR, 1, key, token, String(options.holdMs));
+        } else {
+          await this.redis.eval(RELEASE, 1, key, token);
+        }
+      },
+    };
+  }
+}

@@ -1,0 +1,145 @@
+import { expect } from 'chai';
+import type { CommandStartedEvent } from 'mongodb';
+import { newObjectId } from '../../../shared/object-id.js';
+import {
+  openMongo,
+  type MongoConnection,
+} from '../../../shared/repositories/mongo-connection.repository.js';
+import { OrderRepository, type OrderWrite } from '../../../shared/repositories/order.repository.js';
+import type { Order } from '../../../shared/schemas/order.schema.js';
+import { testConfig } from '../../support/test-config.js';
+
+describe('OrderRepository on FerretDB (the orders collection)', () => {
+  let connection: MongoConnection;
+  let orders: OrderRepository;
+  const writes: CommandStartedEvent[] = [];
+
+  before(async () => {
+    connection = await openMongo(testConfig().mongo.url, { monitorCommands: true });
+    connection.getClient().on('commandStarted', (event: CommandStartedEvent) => {
+      if (['update', 'insert', 'delete'].includes(event.commandName)) writes.push(event);
+    });
+    orders = new OrderRepository(connection);
+  });
+  beforeEach(async () => {
+    await connection.db!.collection('orders').deleteMany({});
+    writes.length = 0;
+  });
+  after(() => connection.close());
+
+  const anOrder = (overrides: Partial<Order> = {}): Order => ({
+    id: newObjectId(),
+    vehicle_manufacturer: 'Vauxhall',
+    model: 'Vectra',
+    total_price: 5456,
+    status: 'new',
+    created_at: 1_000,
+    updated_at: 1_000,
+    ...overrides,
+  });
+  const create = (order: Order): OrderWrite => ({ op: 'create', version: 1, order });
+  const update = (id: string, version: number, model: string): OrderWrite => ({
+    op: 'update',
+    version,
+    id,
+    set: { model, updated_at: 1_000 + version },
+  });
+  const remove = (id: string, version: number): OrderWrite => ({
+    op: 'delete',
+    version,
+    id,
+    updated_at: 1_000 + version,
+  });
+
+  it('sends every write, the purge included, with writeConcern j: true (seen on the wire)', async () => {
+    const order = anOrder();
+    await orders.applyWrites([create(order)]);
+    await orders.applyWrites([update(order.id, 2, 'Astra')]);
+    await orders.applyWrites([remove(order.id, 3)]);
+    await orders.deleteCreatedBefore(2_000);
+    expect(writes.map((w) => w.commandName)).to.deep.equal([
+      'update',
+      'update',
+      'update',
+      'delete',
+    ]);
+    for (const event of writes) {
+      expect(event.command.writeConcern, event.commandName).to.deep.include({ j: true });
+    }
+  });
+
+  it('writes a batch of many orders in one bulk command, and reads them back', async () => {
+    const batch = Array.from({ length: 5 }, (_, i) => anOrder({ created_at: 1_000 + i }));
+    expect(await orders.applyWrites(batch.map(create))).to.equal(5);
+    expect(writes).to.have.length(1);
+    for (const order of batch) {
+      expect(await orders.findById(order.id)).to.deep.equal({ order, version: 1 });
+    }
+  });
+
+  it('keeps one document when a create is applied twice', async () => {
+    const order = anOrder();
+    await orders.applyWrites([create(order)]);
+    expect(await orders.applyWrites([create({ ...order, model: 'changed' })])).to.equal(0);
+    expect(await connection.db!.collection('orders').countDocuments()).to.equal(1);
+    expect((await orders.findById(order.id))?.order.model).to.equal('Vectra');
+  });
+
+  it('lets a later version win: an older or replayed update changes nothing', async () => {
+    const order = anOrder();
+    await orders.applyWrites([create(order), update(order.id, 3, 'newest')]);
+    expect(await orders.applyWrites([update(order.id, 2, 'older')])).to.equal(0);
+    expect(await orders.applyWrites([update(order.id, 3, 'newest')])).to.equal(0);
+    expect(await orders.findById(order.id)).to.deep.equal({
+      order: { ...order, model: 'newest', updated_at: 1_003 },
+      version: 3,
+    });
+  });
+
+  it('applies a batch in version order, whatever order its jobs arrived in', async () => {
+    const order = anOrder();
+    await orders.applyWrites([update(order.id, 3, 'v3'), update(order.id, 2, 'v2'), create(order)]);
+    expect(await orders.findById(order.id)).to.include({ version: 3 });
+    expect((await orders.findById(order.id))?.order.model).to.equal('v3');
+  });
+
+  it('deletes as a tombstone: reads miss it, and no replayed create or update revives it', async () => {
+    const order = anOrder();
+    await orders.applyWrites([create(order)]);
+    await orders.applyWrites([remove(order.id, 2)]);
+    expect(await orders.findById(order.id)).to.equal(null);
+    expect(await orders.listPage({ page_num: 1, page_size: 10 })).to.deep.equal([]);
+    await orders.applyWrites([create(order), update(order.id, 5, 'zombie')]);
+    expect(await orders.findById(order.id)).to.equal(null);
+    const doc = await connection.db!.collection('orders').findOne({});
+    expect(doc).to.include({ deleted: true, version: 2, model: 'Vectra' });
+  });
+
+  it('never creates a document from an update or delete of an unknown id', async () => {
+    const id = newObjectId();
+    expect(await orders.applyWrites([update(id, 2, 'ghost'), remove(id, 3)])).to.equal(0);
+    expect(await connection.db!.collection('orders').countDocuments()).to.equal(0);
+  });
+
+  it('lists live orders newest first, ties broken by id (newest first)', async () => {
+    const [a, b, c] = [
+      anOrder({ created_at: 10 }),
+      anOrder({ created_at: 30 }),
+      anOrder({ created_at: 30 }),
+    ];
+    await orders.applyWrites([a, b, c].map(create));
+    const page = await orders.listPage({ page_num: 1, page_size: 10 });
+    expect(page.map((o) => o.id)).to.deep.equal([c.id, b.id, a.id]);
+    expect(await orders.listPage({ page_num: 2, page_size: 2 })).to.deep.equal([a]);
+  });
+
+  it('deletes exactly the orders (and tombstones) created before the cutoff, and counts them', async () => {
+    const old = [anOrder({ created_at: 100 }), anOrder({ created_at: 199 })];
+    const young = [anOrder({ created_at: 200 }), anOrder({ created_at: 300 })];
+    await orders.applyWrites([...old, ...young].map(create));
+    await orders.applyWrites([remove(old[0]!.id, 2)]);
+    expect(await orders.deleteCreatedBefore(200)).to.equal(2);
+    expect(await connection.db!.collection('orders').countDocuments()).to.equal(2);
+    for (const order of young) expect(await orders.findById(order.id)).to.not.equal(null);
+  });
+});

@@ -1,0 +1,56 @@
+import { expect } from 'chai';
+import { Redis } from 'ioredis';
+import { RedisLock } from '../../../shared/locks/redis-lock.js';
+import { testConfig } from '../../support/test-config.js';
+
+describe('RedisLock (SET NX PX with a token)', () => {
+  const config = testConfig();
+  let redis: Redis;
+  let locks: RedisLock;
+  const name = () => `test-${Math.random().toString(36).slice(2)}`;
+
+  before(() => {
+    redis = new Redis(config.redis.queueUrl);
+    locks = new RedisLock(redis, config.queue.prefix);
+  });
+  after(() => redis.quit());
+
+  it('lets one holder in at a time, and the next one in after release', async () => {
+    const lockName = name();
+    const first = await locks.tryAcquire(lockName, 5_000);
+    expect(first).to.not.equal(null);
+    expect(await locks.tryAcquire(lockName, 5_000)).to.equal(null);
+    await first!.release();
+    const second = await locks.tryAcquire(lockName, 5_000);
+    expect(second).to.not.equal(null);
+    await second!.release();
+  });
+
+  it('frees itself after its TTL when the holder never releases it', async () => {
+    const lockName = name();
+    await locks.tryAcquire(lockName, 100);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await locks.tryAcquire(lockName, 100)).to.not.equal(null);
+  });
+
+  it("never frees someone else's lock: a late release after expiry leaves the new holder's lock", async () => {
+    const lockName = name();
+    const late = await locks.tryAcquire(lockName, 100);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const current = await locks.tryAcquire(lockName, 5_000);
+    await late!.release();
+    await late!.release({ holdMs: 1 });
+    expect(await redis.get(current!.key)).to.equal(current!.token);
+    expect(await redis.pttl(current!.key)).to.be.greaterThan(1_000);
+    await current!.release();
+  });
+
+  it('release with holdMs keeps the lock that long, then frees it', async () => {
+    const lockName = name();
+    const held = await locks.tryAcquire(lockName, 5_000);
+    await held!.release({ holdMs: 200 });
+    expect(await locks.tryAcquire(lockName, 5_000)).to.equal(null);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await locks.tryAcquire(lockName, 5_000)).to.not.equal(null);
+  });
+});

@@ -1,0 +1,24 @@
+import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { OrderRepository } from '../../shared/repositories/order.repository.js';
+import { batchingOf, type WorkerModule } from '../worker-module.js';
+import { createOrderCommitter, createPersistOrderProcessor } from './persist-orders.processor.js';
+
+/** Orders: group-committed to Mongo (journaled bulk writes), then cache invalidation. */
+export const persistOrdersModule: WorkerModule = {
+  name: 'persist-orders',
+  build({ config, connections, logger, cache, hooks }) {
+    const committer = createOrderCommitter({
+      orders: new OrderRepository(connections.mongo),
+      cache,
+      onBatch: (size) => hooks.onBatch?.(QUEUE_NAMES.persistOrders, size),
+      ...batchingOf(config),
+    });
+    return [
+      {
+        queue: QUEUE_NAMES.persistOrders,
+        processor: createPersistOrderProcessor(committer, logger),
+        drain: () => committer.drain(),
+      },
+    ];
+  },
+};
