@@ -37,6 +37,8 @@ export interface Config {
   readonly ops: ServiceAddress;
   /** The workers' own small listener: health, readiness, metrics. */
   readonly workerOps: ServiceAddress;
+  /** The cron process's own small listener: health, readiness, metrics. */
+  readonly cronOps: ServiceAddress;
   /** Bull Board's HTTP basic auth; production refuses to start without a password. */
   readonly board: { readonly user: string; readonly password: string };
   readonly http: { readonly preferWaitMaxSeconds: number };
@@ -95,6 +97,7 @@ const PORT_VARIABLES: Record<string, string> = {
   people: 'PEOPLE_SERVICE_PORT',
   ops: 'OPS_PORT',
   workerOps: 'WORKER_OPS_PORT',
+  cronOps: 'CRON_OPS_PORT',
 };
 
 function portVariable(name: string): string {
@@ -211,6 +214,10 @@ export function loadConfig(env: Env = process.env): Config {
     workerOps: {
       host: read.string('WORKER_OPS_HOST', '127.0.0.1'),
       port: read.port('WORKER_OPS_PORT', 3001),
+    },
+    cronOps: {
+      host: read.string('CRON_OPS_HOST', '127.0.0.1'),
+      port: read.port('CRON_OPS_PORT', 3002),
     },
     board: {
       user: read.string('BOARD_USER', 'admin'),

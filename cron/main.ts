@@ -2,7 +2,11 @@ import { loadConfigOrExit } from '../config/index.js';
 import { ReadThroughCache } from '../shared/cache/read-through-cache.js';
 import { closeConnections, openConnections } from '../shared/connections.js';
 import { RedisLock } from '../shared/locks/redis-lock.js';
+import { listen } from '../shared/http/listen.js';
+import { createProbeApp } from '../shared/http/probe-app.js';
 import { createLogger } from '../shared/logger.js';
+import { createMetrics } from '../shared/metrics/metrics.js';
+import { readinessChecks } from '../shared/readiness.js';
 import { OrderRepository } from '../shared/repositories/order.repository.js';
 import { exitOnSignals } from '../shared/shutdown.js';
 import { describePurge, purgeOrders, type OrderPurgeDeps } from './purge-orders.js';
@@ -13,12 +17,14 @@ const once = process.argv.slice(2).includes('--once');
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, name: 'cron' });
 const connections = await openConnections(config);
+const metrics = createMetrics({ process: 'cron' });
 const deps: OrderPurgeDeps = {
   orders: new OrderRepository(connections.mongo),
   cache: new ReadThroughCache(connections.cacheRedis, config.cache),
   lock: new RedisLock(connections.queueRedis, config.queue.prefix),
   logger,
   retentionHours: config.orders.retentionHours,
+  onPurged: (removed) => metrics.ordersPurged.inc(removed),
 };
 
 if (once) {
@@ -29,13 +35,22 @@ if (once) {
   }
 } else {
   const purge = schedulePurge(deps, config.orders.purgeCron, logger);
+  const probe = await listen(
+    createProbeApp({ logger, metrics, readiness: readinessChecks(connections) }),
+    config.cronOps,
+  );
   logger.info(
-    { schedule: config.orders.purgeCron, retentionHours: config.orders.retentionHours },
+    {
+      schedule: config.orders.purgeCron,
+      retentionHours: config.orders.retentionHours,
+      probe: probe.url,
+    },
     'cron started',
   );
   exitOnSignals(
     [
       { name: 'stop the schedule, finish a running purge', run: () => purge.stop() },
+      { name: 'close probe listener', run: () => probe.close() },
       { name: 'close connections', run: () => closeConnections(connections) },
     ],
     { timeoutMs: config.shutdownTimeoutMs, logger },

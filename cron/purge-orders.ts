@@ -13,6 +13,8 @@ const LOCK_TTL_MS = 5 * 60_000;
 const HOUR_MICROS = 3_600_000_000;
 
 export interface OrderPurgeDeps {
+  /** Told how many orders each run removed (the purge counter metric). */
+  readonly onPurged?: (removed: number) => void;
   readonly orders: Pick<OrderRepository, 'deleteCreatedBefore'>;
   readonly cache: Pick<ReadThroughCache, 'invalidate'>;
   readonly lock: RedisLock;
@@ -51,6 +53,7 @@ export async function purgeOrders(
     const cutoff = nowMicros() - deps.retentionHours * HOUR_MICROS;
     const removed = await deps.orders.deleteCreatedBefore(cutoff);
     if (removed > 0) await deps.cache.invalidate('orders');
+    deps.onPurged?.(removed);
     deps.logger.info(
       { removed, cutoff, retentionHours: deps.retentionHours },
       `orders purged: ${removed} removed`,

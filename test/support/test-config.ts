@@ -31,6 +31,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     PEOPLE_SERVICE_PORT: '0',
     OPS_PORT: '0',
     WORKER_OPS_PORT: '0',
+    CRON_OPS_PORT: '0',
     JOB_BACKOFF_MS: '100',
     ...overrides,
   });
@@ -44,6 +45,7 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     ...STORES,
     OPS_PORT: '0',
     WORKER_OPS_PORT: '0',
+    CRON_OPS_PORT: '0',
     ...overrides,
   };
 }

@@ -36,6 +36,7 @@ const DEFAULTS: Config = {
   },
   ops: { host: '127.0.0.1', port: 3000 },
   workerOps: { host: '127.0.0.1', port: 3001 },
+  cronOps: { host: '127.0.0.1', port: 3002 },
   board: { user: 'admin', password: 'spillway' },
   http: { preferWaitMaxSeconds: 30 },
   upstreams: {
