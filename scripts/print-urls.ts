@@ -1,27 +1,50 @@
-import { loadConfigOrExit } from '../config/index.js';
+import { loadConfigOrExit, type ServiceAddress } from '../config/index.js';
 
 /** Prints where each part of a local Spillway answers (`--shell` prints variables for start.sh). */
 const config = loadConfigOrExit();
-const url = (host: string, port: number) =>
-  `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-const users = url(config.services.users.host, config.services.users.port);
-const listings = url(config.services.listings.host, config.services.listings.port);
-const publicApi = url(config.services.public.host, config.services.public.port);
-const orders = url(config.services.orders.host, config.services.orders.port);
+const url = ({ host, port }: ServiceAddress) =>
+  `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
+const { services } = config;
 
 if (process.argv.includes('--shell')) {
-  process.stdout.write(`USERS_URL=${users}\nLISTINGS_URL=${listings}\nPUBLIC_URL=${publicApi}\n`);
+  process.stdout.write(
+    [
+      `USERS_URL=${url(services.users)}`,
+      `LISTINGS_URL=${url(services.listings)}`,
+      `PUBLIC_URL=${url(services.public)}`,
+      `OPS_URL=${url(config.ops)}`,
+      '',
+    ].join('\n'),
+  );
 } else {
+  const ops = url(config.ops);
+  const rows: [string, string][] = [
+    ['public API', `${url(services.public)}/public-api/listings`],
+    ['user service', `${url(services.users)}/users`],
+    ['listing service', `${url(services.listings)}/listings`],
+    ['customer service', `${url(services.customers)}/customers  (legacy: /customer)`],
+    ['order service', `${url(services.orders)}/orders  (legacy: /api/vehicle/order/)`],
+    ['people service', `${url(services.people)}/people`],
+    ['Bull Board', `${ops}/admin/queues  (user ${config.board.user})`],
+    [
+      'API docs',
+      `${url(services.public)}/api/ on each service; for browsers: ${ops}/docs/<service>/`,
+    ],
+    [
+      'metrics',
+      `/metrics on each service, ${ops}, ${url(config.workerOps)}, ${url(config.cronOps)}`,
+    ],
+    [
+      'cron',
+      `order purge "${config.orders.purgeCron}", retention ${config.orders.retentionHours} h`,
+    ],
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length));
   process.stdout.write(
     [
       '',
       'Spillway is running:',
-      `  user service     ${users}/users        (health: ${users}/health, ready: ${users}/ready)`,
-      `  listing service  ${listings}/listings     (health: ${listings}/health, ready: ${listings}/ready)`,
-      `  public API       ${publicApi}/public-api/listings  (health: ${publicApi}/health)`,
-      `  order service    ${orders}/orders       (legacy: ${orders}/api/vehicle/order/)`,
-      '  workers          persist-users, persist-listings, persist-customers, persist-orders, replicate, notify',
-      `  cron             order purge on "${config.orders.purgeCron}" (retention ${config.orders.retentionHours} h)`,
+      ...rows.map(([n, u]) => `  ${n.padEnd(width)}  ${u}`),
       '',
       'Press Ctrl-C to stop.',
       '',

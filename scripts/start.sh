@@ -26,7 +26,7 @@ node --import tsx cron/main.ts & pids+=($!)
 eval "$(node --import tsx scripts/print-urls.ts --shell)"
 for _ in $(seq 1 100); do
   curl -fsS "$USERS_URL/health" >/dev/null 2>&1 && curl -fsS "$LISTINGS_URL/health" >/dev/null 2>&1 \
-    && curl -fsS "$PUBLIC_URL/health" >/dev/null 2>&1 && break
+    && curl -fsS "$PUBLIC_URL/health" >/dev/null 2>&1 && curl -fsS "$OPS_URL/health" >/dev/null 2>&1 && break
   sleep 0.2
 done
 node --import tsx scripts/seed-demo.ts || echo "[start] demo data could not be seeded" >&2
