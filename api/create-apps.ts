@@ -64,6 +64,7 @@ export async function createServiceApps(
       createServiceApp({
         logger: logger.child({ service: module.name }),
         routers: service.routers,
+        rawBodyPaths: service.rawBodyPaths,
         readiness,
       }),
     );

@@ -23,6 +23,8 @@ export interface ServiceContext {
 
 export interface BuiltService {
   readonly routers: readonly Router<RequestState>[];
+  /** Paths whose route streams the request body itself; the shared body parser skips them. */
+  readonly rawBodyPaths?: readonly string[];
   /** Releases what the service opened itself (clients, timers). */
   close?(): Promise<void>;
 }

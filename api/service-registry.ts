@@ -1,9 +1,14 @@
 import type { ServiceName } from '../config/index.js';
 import { listingsModule } from './listings/listings.module.js';
+import { peopleModule } from './people/people.module.js';
 import type { ServiceModule } from './service-module.js';
 import { usersModule } from './users/users.module.js';
 
 /** Every HTTP service this build has; a new service is one line here. */
-export const SERVICE_MODULES: readonly ServiceModule[] = [usersModule, listingsModule];
+export const SERVICE_MODULES: readonly ServiceModule[] = [
+  usersModule,
+  listingsModule,
+  peopleModule,
+];
 
 export const AVAILABLE_SERVICES: readonly ServiceName[] = SERVICE_MODULES.map((m) => m.name);

@@ -35,6 +35,8 @@ export interface Config {
   /** The operations listener: Bull Board, and the workers' and cron's health and metrics. */
   readonly ops: ServiceAddress;
   readonly http: { readonly preferWaitMaxSeconds: number };
+  /** People service: the largest CSV body POST /people/import reads. */
+  readonly people: { readonly importMaxBytes: number };
   readonly worker: {
     readonly concurrency: number;
     readonly groupCommitMaxBatch: number;
@@ -139,6 +141,12 @@ export function loadConfig(env: Env = process.env): Config {
     },
     http: {
       preferWaitMaxSeconds: read.int('PREFER_WAIT_MAX_SECONDS', 30, { min: 0, max: 600 }),
+    },
+    people: {
+      importMaxBytes: read.int('PEOPLE_IMPORT_MAX_BYTES', 50 * 1024 * 1024, {
+        min: 1024,
+        max: 1024 * 1024 * 1024,
+      }),
     },
     worker: {
       concurrency: read.int('WORKER_CONCURRENCY', 200, { min: 1, max: 10_000 }),

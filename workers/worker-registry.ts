@@ -1,4 +1,5 @@
 import { persistListingsModule } from './persist/persist-listings.module.js';
+import { persistPeopleModule } from './persist/persist-people.module.js';
 import { persistUsersModule } from './persist/persist-users.module.js';
 import { replicateModule } from './replicate/replicate.module.js';
 import type { WorkerModule } from './worker-module.js';
@@ -7,5 +8,6 @@ import type { WorkerModule } from './worker-module.js';
 export const WORKER_MODULES: readonly WorkerModule[] = [
   persistUsersModule,
   persistListingsModule,
+  persistPeopleModule,
   replicateModule,
 ];

@@ -11,6 +11,8 @@ export interface ServiceAppOptions {
   readonly routers: readonly Router<RequestState>[];
   readonly readiness: Record<string, ReadinessCheck>;
   readonly bodyLimit?: string;
+  /** Paths whose route reads the request body itself (streamed uploads). */
+  readonly rawBodyPaths?: readonly string[];
 }
 
 /** A Koa app for one service: request id → errors → body → routes. Does not listen. */
@@ -19,7 +21,11 @@ export function createServiceApp(options: ServiceAppOptions): Koa<RequestState> 
   app.use(requestId(options.logger));
   app.use(errorHandler());
   app.use(notFoundFallback());
-  for (const middleware of parseBody({ limit: options.bodyLimit ?? '64kb' })) app.use(middleware);
+  const bodyParsers = parseBody({
+    limit: options.bodyLimit ?? '64kb',
+    rawPaths: options.rawBodyPaths,
+  });
+  for (const middleware of bodyParsers) app.use(middleware);
   for (const router of [healthRoutes(options.readiness), ...options.routers]) {
     app.use(router.routes());
     app.use(router.allowedMethods());

@@ -1,6 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { userSchema } from '../schemas/user.schema.js';
 import { listingSchema } from '../schemas/listing.schema.js';
+import { personSchema } from '../schemas/person.schema.js';
 
 const jobMeta = {
   requestId: { type: 'string', minLength: 1, maxLength: 128 },
@@ -22,7 +23,15 @@ export const persistListingJobSchema = {
   properties: { ...jobMeta, listing: listingSchema },
 } as const;
 
-export const ENTITIES = ['users', 'listings'] as const;
+/** A person write: from POST /people (generated id) or a CSV import (the file's id). */
+export const persistPersonJobSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['requestId', 'version', 'person'],
+  properties: { ...jobMeta, person: personSchema },
+} as const;
+
+export const ENTITIES = ['users', 'listings', 'people'] as const;
 export type Entity = (typeof ENTITIES)[number];
 
 /**
@@ -48,6 +57,7 @@ export const changeEventSchema = {
 
 export type PersistUserJob = FromSchema<typeof persistUserJobSchema>;
 export type PersistListingJob = FromSchema<typeof persistListingJobSchema>;
+export type PersistPersonJob = FromSchema<typeof persistPersonJobSchema>;
 export type ChangeEvent = Omit<FromSchema<typeof changeEventSchema>, 'before' | 'after'> & {
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;

@@ -2,6 +2,7 @@
 export const QUEUE_NAMES = {
   persistUsers: 'persist-users',
   persistListings: 'persist-listings',
+  persistPeople: 'persist-people',
   replicate: 'replicate',
 } as const;
 

@@ -1,11 +1,17 @@
 import { Queue, QueueEvents, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { Config } from '../../config/index.js';
 import { QUEUE_NAMES, type QueueName } from './queue-names.js';
-import type { ChangeEvent, PersistListingJob, PersistUserJob } from './job-payloads.js';
+import type {
+  ChangeEvent,
+  PersistListingJob,
+  PersistPersonJob,
+  PersistUserJob,
+} from './job-payloads.js';
 
 export interface SpillwayQueues {
   readonly persistUsers: Queue<PersistUserJob>;
   readonly persistListings: Queue<PersistListingJob>;
+  readonly persistPeople: Queue<PersistPersonJob>;
   readonly replicate: Queue<ChangeEvent>;
 }
 
@@ -29,6 +35,7 @@ export function createQueues(config: Config, connection: ConnectionOptions): Spi
   return {
     persistUsers: new Queue<PersistUserJob>(QUEUE_NAMES.persistUsers, options),
     persistListings: new Queue<PersistListingJob>(QUEUE_NAMES.persistListings, options),
+    persistPeople: new Queue<PersistPersonJob>(QUEUE_NAMES.persistPeople, options),
     replicate: new Queue<ChangeEvent>(QUEUE_NAMES.replicate, options),
   };
 }

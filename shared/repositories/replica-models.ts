@@ -37,11 +37,26 @@ const listingDocumentSchema = new Schema(
   { collection: 'listings', versionKey: false, writeConcern: JOURNALED, strict: true },
 );
 
+const personDocumentSchema = new Schema(
+  {
+    _id: { type: Number, required: true },
+    first: String,
+    last: String,
+    age: Number,
+    github_acct: String,
+    third_grade_graduation: String,
+    version: { type: Number, required: true },
+    deleted: Boolean,
+  },
+  { collection: 'people', versionKey: false, writeConcern: JOURNALED, strict: true },
+);
+
 /** The Mongo copy of each entity, one model per collection on the given connection. */
 export function replicaModels(connection: Connection): Record<Entity, Model<ReplicaDocument>> {
   return {
     users: connection.model<ReplicaDocument>('User', userDocumentSchema),
     listings: connection.model<ReplicaDocument>('Listing', listingDocumentSchema),
+    people: connection.model<ReplicaDocument>('Person', personDocumentSchema),
   };
 }
 

@@ -14,7 +14,7 @@ import { testConfig } from './test-config.js';
 export interface Pipeline {
   readonly config: Config;
   readonly connections: Connections;
-  readonly urls: { readonly users: string; readonly listings: string };
+  readonly urls: { readonly users: string; readonly listings: string; readonly people: string };
   startWorkers(hooks?: WorkerHooks): RunningWorkers;
   stopWorkers(): Promise<void>;
   stop(): Promise<void>;
@@ -34,11 +34,12 @@ export async function startPipeline(
   const apps: ServiceApps = await createServiceApps(config, connections, logger);
   const users: Listening = await listen(apps.app('users'), config.services.users);
   const listings: Listening = await listen(apps.app('listings'), config.services.listings);
+  const people: Listening = await listen(apps.app('people'), config.services.people);
   let workers: RunningWorkers | undefined;
   const pipeline: Pipeline = {
     config,
     connections,
-    urls: { users: users.url, listings: listings.url },
+    urls: { users: users.url, listings: listings.url, people: people.url },
     startWorkers(hooks) {
       workers = createWorkers(config, connections, logger, hooks);
       return workers;
@@ -49,7 +50,7 @@ export async function startPipeline(
     },
     async stop() {
       await pipeline.stopWorkers();
-      await Promise.all([users.close(), listings.close()]);
+      await Promise.all([users.close(), listings.close(), people.close()]);
       await apps.close();
       await closeConnections(connections);
     },

@@ -4,10 +4,12 @@ import type { Connections } from '../../shared/connections.js';
 export async function resetStores(connections: Connections): Promise<void> {
   await connections.mysql.query('DELETE FROM users');
   await connections.mysql.query('DELETE FROM listings');
+  await connections.mysql.query('DELETE FROM people');
   const db = connections.mongo.db;
   if (db) {
     await db.collection('users').deleteMany({});
     await db.collection('listings').deleteMany({});
+    await db.collection('people').deleteMany({});
   }
   await connections.queueRedis.flushdb();
   await connections.cacheRedis.flushdb();

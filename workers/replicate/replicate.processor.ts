@@ -2,6 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from '../../shared/logger.js';
 import {
   changeEventSchema,
+  ENTITIES,
   type ChangeEvent,
   type Entity,
 } from '../../shared/jobs/job-payloads.js';
@@ -29,7 +30,10 @@ export function createReplicaCommitters(
       },
       ...options,
     });
-  return { users: forEntity('users'), listings: forEntity('listings') };
+  return Object.fromEntries(ENTITIES.map((entity) => [entity, forEntity(entity)])) as Record<
+    Entity,
+    GroupCommitter<ReplicaChange>
+  >;
 }
 
 /** Mirrors a committed change into Mongo; stale or repeated events are skipped by version. */

@@ -36,6 +36,7 @@ const DEFAULTS: Config = {
   },
   ops: { host: '127.0.0.1', port: 3000 },
   http: { preferWaitMaxSeconds: 30 },
+  people: { importMaxBytes: 50 * 1024 * 1024 },
   worker: { concurrency: 200, groupCommitMaxBatch: 500, groupCommitMaxWaitMs: 5 },
   shutdownTimeoutMs: 10_000,
 };
