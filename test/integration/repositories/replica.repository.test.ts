@@ -32,9 +32,9 @@ describe('ReplicaRepository on FerretDB (Mongo copies of users and listings)', (
   });
 
   it('sends every write with writeConcern j: true (seen on the wire)', async () => {
-    await replicas.applyChanges('users', [user(1, 'a', 1), user(2, 'b', 1)]);
-    await replicas.applyChanges('users', [user(1, 'a', 1)]);
-    expect(writes.length).to.be.greaterThan(1);
+    await replicas.applyChanges('users', [user(1, 'a', 1), user(2, 'b', 1)]); // insert
+    await replicas.applyChanges('users', [user(1, 'a', 2)]); // update
+    expect(writes.map((event) => event.commandName)).to.include.members(['insert', 'update']);
     for (const event of writes) {
       expect(event.command.writeConcern, event.commandName).to.deep.include({ j: true });
     }
