@@ -90,6 +90,7 @@ export async function createServiceApps(
         metrics,
         routers: service.routers,
         operations: service.operations,
+        rawBodyPaths: service.rawBodyPaths,
         readiness,
         bodyLimit: service.bodyLimit,
       }),

@@ -6,12 +6,14 @@ import { readinessChecks } from '../shared/readiness.js';
 import { exitOnSignals } from '../shared/shutdown.js';
 import { createServiceApps } from './create-apps.js';
 import { createOpsApp } from './ops/ops.app.js';
+import { importPeopleAtStartup, peopleFileOption } from './people/startup-file.js';
 import { selectProcessParts } from './service-selection.js';
 import { AVAILABLE_SERVICES } from './service-registry.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, name: 'api' });
 const { services, ops } = selectProcessParts(process.argv.slice(2), AVAILABLE_SERVICES);
+const peopleFile = peopleFileOption(process.argv.slice(2));
 const connections = await openConnections(config);
 const serviceApps = await createServiceApps(config, connections, logger, { names: services });
 const listening = await Promise.all(
@@ -29,6 +31,7 @@ if (ops) {
   listening.push(await listen(opsApp, config.ops));
 }
 for (const { url } of listening) logger.info({ url }, 'listening');
+if (peopleFile) await importPeopleAtStartup(config, connections, logger, peopleFile);
 
 exitOnSignals(
   [

@@ -30,6 +30,8 @@ export interface BuiltService {
   readonly operations: readonly OperationDoc[];
   /** Body size limit, when the service takes larger bodies than the default 64 kB. */
   readonly bodyLimit?: string;
+  /** Paths whose route streams the request body itself; the shared body parser skips them. */
+  readonly rawBodyPaths?: readonly string[];
   /** Releases what the service opened itself (clients, timers). */
   close?(): Promise<void>;
 }

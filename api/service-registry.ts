@@ -3,6 +3,7 @@ import { customersModule } from './customers/customers.module.js';
 import { listingsModule } from './listings/listings.module.js';
 import { publicModule } from './public/public.module.js';
 import { ordersModule } from './orders/orders.module.js';
+import { peopleModule } from './people/people.module.js';
 import type { ServiceModule } from './service-module.js';
 import { usersModule } from './users/users.module.js';
 
@@ -13,6 +14,7 @@ export const SERVICE_MODULES: readonly ServiceModule[] = [
   publicModule,
   customersModule,
   ordersModule,
+  peopleModule,
 ];
 
 export const AVAILABLE_SERVICES: readonly ServiceName[] = SERVICE_MODULES.map((m) => m.name);

@@ -53,6 +53,8 @@ export interface Config {
     /** How long a new listing's user may still be queued before it counts as unknown. */
     readonly userCheckWaitMs: number;
   };
+  /** People service: the largest CSV body POST /people/import reads. */
+  readonly people: { readonly importMaxBytes: number };
   readonly worker: {
     readonly concurrency: number;
     readonly groupCommitMaxBatch: number;
@@ -225,6 +227,12 @@ export function loadConfig(env: Env = process.env): Config {
     },
     http: {
       preferWaitMaxSeconds: read.int('PREFER_WAIT_MAX_SECONDS', 30, { min: 0, max: 600 }),
+    },
+    people: {
+      importMaxBytes: read.int('PEOPLE_IMPORT_MAX_BYTES', 50 * 1024 * 1024, {
+        min: 1024,
+        max: 1024 * 1024 * 1024,
+      }),
     },
     worker: {
       concurrency: read.int('WORKER_CONCURRENCY', 200, { min: 1, max: 10_000 }),

@@ -20,7 +20,7 @@ stop() {
 trap stop INT TERM
 
 node --import tsx workers/main.ts & pids+=($!)
-node --import tsx api/main.ts & pids+=($!)
+node --import tsx api/main.ts --file people.csv & pids+=($!)
 node --import tsx cron/main.ts & pids+=($!)
 
 eval "$(node --import tsx scripts/print-urls.ts --shell)"

@@ -6,10 +6,13 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
  * JSON and form bodies only, size-bounded. A write with another content type
- * is refused with 415 rather than read as an empty body.
+ * is refused with 415 rather than read as an empty body. Requests to
+ * `rawPaths` are left unread: their route streams the body itself (CSV import).
  */
-export function parseBody(options: { limit: string }): Middleware[] {
+export function parseBody(options: { limit: string; rawPaths?: readonly string[] }): Middleware[] {
+  const rawPaths = new Set(options.rawPaths ?? []);
   const requireKnownType: Middleware = async function requireKnownBodyType(ctx, next) {
+    if (rawPaths.has(ctx.path)) return next();
     if (WRITE_METHODS.has(ctx.method) && ctx.request.length !== 0 && ctx.get('Content-Type')) {
       if (!ctx.is('application/json', 'application/x-www-form-urlencoded')) {
         throw new UnsupportedMediaTypeError(
@@ -19,11 +22,14 @@ export function parseBody(options: { limit: string }): Middleware[] {
     }
     await next();
   };
-  const parse = bodyParser({
+  const parseKnown = bodyParser({
     enableTypes: ['json', 'form'],
     jsonLimit: options.limit,
     formLimit: options.limit,
     strict: true,
   }) as unknown as Middleware;
+  const parse: Middleware = function parseKnownBody(ctx, next) {
+    return rawPaths.has(ctx.path) ? next() : parseKnown(ctx, next);
+  };
   return [requireKnownType, parse];
 }

@@ -21,6 +21,8 @@ export interface ServiceAppOptions {
   readonly operations: readonly OperationDoc[];
   readonly readiness: Record<string, ReadinessCheck>;
   readonly bodyLimit?: string;
+  /** Paths whose route reads the request body itself (streamed uploads). */
+  readonly rawBodyPaths?: readonly string[];
 }
 
 /** The OpenAPI document of one service: its own operations and the common ones. */
@@ -44,7 +46,11 @@ export function createServiceApp(options: ServiceAppOptions): Koa<RequestState> 
   app.use(observeRequests(options.name, options.metrics));
   app.use(errorHandler());
   app.use(notFoundFallback());
-  for (const middleware of parseBody({ limit: options.bodyLimit ?? '64kb' })) app.use(middleware);
+  const bodyParsers = parseBody({
+    limit: options.bodyLimit ?? '64kb',
+    rawPaths: options.rawBodyPaths,
+  });
+  for (const middleware of bodyParsers) app.use(middleware);
   const routers = [
     healthRoutes(options.readiness),
     metricsRoutes(options.metrics.registry),

@@ -2,6 +2,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { userSchema } from '../schemas/user.schema.js';
 import { listingSchema } from '../schemas/listing.schema.js';
 import { customerChangesSchema, customerSchema, UUID_PATTERN } from '../schemas/customer.schema.js';
+import { personSchema } from '../schemas/person.schema.js';
 
 const jobMeta = {
   requestId: { type: 'string', minLength: 1, maxLength: 128 },
@@ -44,7 +45,15 @@ export const persistCustomerJobSchema = {
   },
 } as const;
 
-export const ENTITIES = ['users', 'listings', 'customers'] as const;
+/** A person write: from POST /people (generated id) or a CSV import (the file's id). */
+export const persistPersonJobSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['requestId', 'version', 'person'],
+  properties: { ...jobMeta, person: personSchema },
+} as const;
+
+export const ENTITIES = ['users', 'listings', 'customers', 'people'] as const;
 export type Entity = (typeof ENTITIES)[number];
 
 /** Entities keyed by a string (uuid) rather than an integer id, in MySQL, events and Mongo. */
@@ -79,6 +88,7 @@ export const changeEventSchema = {
 export type PersistUserJob = FromSchema<typeof persistUserJobSchema>;
 export type PersistListingJob = FromSchema<typeof persistListingJobSchema>;
 export type PersistCustomerJob = FromSchema<typeof persistCustomerJobSchema>;
+export type PersistPersonJob = FromSchema<typeof persistPersonJobSchema>;
 export type ChangeEvent = Omit<FromSchema<typeof changeEventSchema>, 'before' | 'after'> & {
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;

@@ -3,6 +3,7 @@ export const QUEUE_NAMES = {
   persistUsers: 'persist-users',
   persistListings: 'persist-listings',
   persistCustomers: 'persist-customers',
+  persistPeople: 'persist-people',
   replicate: 'replicate',
   /** Change events → e-mail (customers). */
   notify: 'notify',

@@ -5,6 +5,7 @@ import type {
   ChangeEvent,
   PersistCustomerJob,
   PersistListingJob,
+  PersistPersonJob,
   PersistUserJob,
 } from './job-payloads.js';
 import type { PersistOrderJob } from './order-jobs.js';
@@ -13,6 +14,7 @@ export interface SpillwayQueues {
   readonly persistUsers: Queue<PersistUserJob>;
   readonly persistListings: Queue<PersistListingJob>;
   readonly persistCustomers: Queue<PersistCustomerJob>;
+  readonly persistPeople: Queue<PersistPersonJob>;
   readonly replicate: Queue<ChangeEvent>;
   readonly notify: Queue<ChangeEvent>;
   readonly persistOrders: Queue<PersistOrderJob>;
@@ -39,6 +41,7 @@ export function createQueues(config: Config, connection: ConnectionOptions): Spi
     persistUsers: new Queue<PersistUserJob>(QUEUE_NAMES.persistUsers, options),
     persistListings: new Queue<PersistListingJob>(QUEUE_NAMES.persistListings, options),
     persistCustomers: new Queue<PersistCustomerJob>(QUEUE_NAMES.persistCustomers, options),
+    persistPeople: new Queue<PersistPersonJob>(QUEUE_NAMES.persistPeople, options),
     replicate: new Queue<ChangeEvent>(QUEUE_NAMES.replicate, options),
     // An e-mail is retried a few times only (NOTIFY_ATTEMPTS, default 3), then stays failed.
     notify: new Queue<ChangeEvent>(QUEUE_NAMES.notify, {

@@ -56,12 +56,27 @@ const customerDocumentSchema = new Schema(
   { collection: 'customers', versionKey: false, writeConcern: JOURNALED, strict: true },
 );
 
+const personDocumentSchema = new Schema(
+  {
+    _id: { type: Number, required: true },
+    first: String,
+    last: String,
+    age: Number,
+    github_acct: String,
+    third_grade_graduation: String,
+    version: { type: Number, required: true },
+    deleted: Boolean,
+  },
+  { collection: 'people', versionKey: false, writeConcern: JOURNALED, strict: true },
+);
+
 /** The Mongo copy of each entity, one model per collection on the given connection. */
 export function replicaModels(connection: Connection): Record<Entity, Model<ReplicaDocument>> {
   return {
     users: connection.model<ReplicaDocument>('User', userDocumentSchema),
     listings: connection.model<ReplicaDocument>('Listing', listingDocumentSchema),
     customers: connection.model<ReplicaDocument>('Customer', customerDocumentSchema),
+    people: connection.model<ReplicaDocument>('Person', personDocumentSchema),
   };
 }
 

@@ -8,16 +8,11 @@ export interface ReplicaChange {
   readonly key: number | string;
   readonly version: number;
   readonly after: Record<string, unknown> | null;
-  /** True when the change created the row: the document is then expected not to exist yet. */
-  readonly isInsert?: boolean;
 }
 
 export interface ReplicaApplyResult {
   readonly written: number;
-  /**
-   * Changes skipped because the stored document was already at or past their
-   * version — including, after a fallback, ones this call itself wrote first.
-   */
+  /** Changes older than (or equal to) the stored document: skipped on purpose. */
   readonly stale: number;
 }
 
@@ -46,21 +41,23 @@ function newestPerKey(changes: readonly ReplicaChange[]): ReplicaChange[] {
 /** Fields that name the row in MySQL; in Mongo the key is `_id`. */
 const KEY_FIELDS = ['id', 'uuid'] as const;
 
-function toUpsert({ key, version, after }: ReplicaChange) {
+/** The stored fields of a change: the row without its key, its version, and whether it is deleted. */
+function fieldsOf({ version, after }: ReplicaChange): Record<string, unknown> {
   // A hard delete has no `after`; a soft delete (customers) has `after.deleted === true`.
   const deleted = after === null || after.deleted === true;
   const fields: Record<string, unknown> = { ...(after ?? {}), version, deleted };
   for (const field of KEY_FIELDS) delete fields[field];
+  return fields;
+}
+
+function toUpsert(change: ReplicaChange) {
+  const { key, version } = change;
+  const fields = fieldsOf(change);
   return {
     filter: { _id: key, version: { $lt: version } },
     update: { $set: fields },
     upsert: true,
   };
-}
-
-/** A whole new document: `_id` is the key, and the fields an upsert would `$set`. */
-function toDocument(change: ReplicaChange): ReplicaDocument {
-  return { _id: change.key, ...toUpsert(change).update.$set } as ReplicaDocument;
 }
 
 function isDuplicateKey(error: unknown): boolean {
@@ -69,19 +66,26 @@ function isDuplicateKey(error: unknown): boolean {
   return (error as WriteErrorLike)?.code === DUPLICATE_KEY;
 }
 
+function toDocument(change: ReplicaChange): ReplicaDocument {
+  return { ...fieldsOf(change), _id: change.key } as ReplicaDocument;
+}
+
+/** The documents an insertMany did write before it failed (mongoose reports them). */
+function insertedKeysOf(error: unknown): Set<number | string> {
+  const docs = (error as { insertedDocs?: { _id: number | string }[] }).insertedDocs ?? [];
+  return new Set(docs.map((doc) => doc._id));
+}
+
 /**
- * The only module that writes the Mongo copies. Each change is an upsert that
- * matches only a document with a lower version: a newer (or equal) stored
- * document makes the upsert collide on `_id` (duplicate key), which is how a
- * stale or repeated event is recognised and skipped.
+ * The only module that writes the Mongo copies. A change is written only over
+ * a document with a lower version, so a stale or repeated event is skipped.
  *
- * Creations, the common case, go out as one unordered `insertMany` (FerretDB
- * answers that in one statement; a batch of upserts costs it one transaction
- * each). Other changes go out as one unordered bulk of upserts. If any write
- * in a batch collides, the batch is re-applied one change at a time as
- * version-checked upserts: FerretDB 1.24 stops an unordered bulk at its first
- * error, and every change is idempotent, so re-applying is safe on both
- * FerretDB and MongoDB.
+ * A batch goes out as one unordered `insert` of whole documents: the common
+ * case (new keys) is one command. Keys that are already stored fail with a
+ * duplicate key and get a version-checked update each. Upserts are avoided on
+ * purpose: FerretDB 1.24 (SQLite) answers an upsert that matches nothing by
+ * scanning the collection (~0.5 s per document at a few thousand documents),
+ * while inserts and updates by `_id` take milliseconds.
  */
 export class ReplicaRepository {
   private readonly models: Record<Entity, Model<ReplicaDocument>>;
@@ -95,38 +99,35 @@ export class ReplicaRepository {
     changes: readonly ReplicaChange[],
   ): Promise<ReplicaApplyResult> {
     const newest = newestPerKey(changes);
-    const collapsed = changes.length - newest.length;
     if (newest.length === 0) return { written: 0, stale: 0 };
     const model = this.models[entity];
-    const inserts = newest.filter((change) => change.isInsert === true && change.after !== null);
-    const others = newest.filter((change) => !inserts.includes(change));
+    let inserted: Set<number | string>;
     try {
-      if (inserts.length > 0) {
-        // Journaled through the model's schema-level writeConcern (mongoose's insertMany
-        // options have no per-call writeConcern); the wire test checks it.
-        await model.insertMany(inserts.map(toDocument), { ordered: false, lean: true });
-      }
-      if (others.length > 0) {
-        await model.bulkWrite(
-          others.map((change) => ({ updateOne: toUpsert(change) })),
-          { ordered: false, writeConcern: JOURNALED },
-        );
-      }
-      return { written: newest.length, stale: collapsed };
+      await model.insertMany(newest.map(toDocument), { ordered: false, lean: true });
+      inserted = new Set(newest.map((change) => change.key));
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
+      inserted = insertedKeysOf(error);
     }
-    let written = 0;
+    let written = inserted.size;
     for (const change of newest) {
-      const { filter, update, upsert } = toUpsert(change);
-      try {
-        await model.updateOne(filter, update, { upsert, writeConcern: JOURNALED }).exec();
-        written += 1;
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-      }
+      if (!inserted.has(change.key) && (await this.applyOne(model, change))) written += 1;
     }
     return { written, stale: changes.length - written };
+  }
+
+  /** Update if stored with a lower version, else insert; false when a newer (or equal) copy is there. */
+  private async applyOne(model: Model<ReplicaDocument>, change: ReplicaChange): Promise<boolean> {
+    const { filter, update } = toUpsert(change);
+    const updated = await model.updateOne(filter, update, { writeConcern: JOURNALED }).exec();
+    if (updated.matchedCount > 0) return true;
+    try {
+      await model.insertMany([toDocument(change)], { lean: true });
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
   }
 
   async findById(entity: Entity, id: number | string): Promise<ReplicaDocument | null> {

@@ -101,6 +101,13 @@ export function describeError(error: ErrorObject, style: MessageStyle): string {
       return `${field} must be at most ${String(params.limit)} characters`;
     case 'format':
       return `${field} must be a valid ${String(params.format)}`;
+    case 'formatMinimum':
+      return `${field} must not be before ${String(params.limit)}`;
+    case 'formatMaximum':
+      return `${field} must not be after ${String(params.limit)}`;
+    case 'pattern':
+      // The regex itself means nothing to a client; the field's docs say what is allowed.
+      return `${field} contains characters or a form that is not allowed`;
     default:
       return `${field} ${error.message ?? 'is invalid'}`;
   }

@@ -22,6 +22,7 @@ export interface Pipeline {
     readonly public: string;
     readonly customers: string;
     readonly orders: string;
+    readonly people: string;
   };
   startWorkers(hooks?: WorkerHooks): RunningWorkers;
   stopWorkers(): Promise<void>;
@@ -57,6 +58,7 @@ export async function startPipeline(
   });
   const publicApi: Listening = await listen(publicApps.app('public'), config.services.public);
   const orders: Listening = await listen(apps.app('orders'), config.services.orders);
+  const people: Listening = await listen(apps.app('people'), config.services.people);
   let workers: RunningWorkers | undefined;
   const pipeline: Pipeline = {
     config,
@@ -68,6 +70,7 @@ export async function startPipeline(
       public: publicApi.url,
       customers: customers.url,
       orders: orders.url,
+      people: people.url,
     },
     startWorkers(hooks) {
       workers = createWorkers(config, connections, logger, { hooks, metrics: apps.metrics });
@@ -85,6 +88,7 @@ export async function startPipeline(
         customers.close(),
         publicApi.close(),
         orders.close(),
+        people.close(),
       ]);
       await Promise.all([apps.close(), publicApps.close()]);
       await closeConnections(connections);

@@ -53,7 +53,6 @@ export function createReplicateProcessor(
       key: entityKey(event.entity, event.key),
       version: event.version,
       after: event.after,
-      isInsert: event.type === 'insert',
     });
     logger.info(
       { requestId: event.requestId, jobId: job.id, entity: event.entity, key: event.key },

@@ -33,11 +33,9 @@ describe('ReplicaRepository on FerretDB (Mongo copies of users and listings)', (
   });
 
   it('sends every write with writeConcern j: true (seen on the wire)', async () => {
-    await replicas.applyChanges('users', [{ ...user(1, 'a', 1), isInsert: true }, user(2, 'b', 1)]);
-    await replicas.applyChanges('users', [{ ...user(1, 'a', 1), isInsert: true }]);
-    expect(new Set(writes.map((event) => event.commandName))).to.deep.equal(
-      new Set(['insert', 'update']),
-    );
+    await replicas.applyChanges('users', [user(1, 'a', 1), user(2, 'b', 1)]); // insert
+    await replicas.applyChanges('users', [user(1, 'a', 2)]); // update
+    expect(writes.map((event) => event.commandName)).to.include.members(['insert', 'update']);
     for (const event of writes) {
       expect(event.command.writeConcern, event.commandName).to.deep.include({ j: true });
     }
@@ -50,7 +48,7 @@ describe('ReplicaRepository on FerretDB (Mongo copies of users and listings)', (
   });
 
   it('writes many creations in one insert command', async () => {
-    const created = [1, 2, 3].map((id) => ({ ...user(id, `n${id}`, 1), isInsert: true }));
+    const created = [1, 2, 3].map((id) => user(id, `n${id}`, 1));
     await replicas.applyChanges('users', created);
     expect(writes.map((event) => event.commandName)).to.deep.equal(['insert']);
     expect(await connection.db!.collection('users').countDocuments()).to.equal(3);
@@ -58,10 +56,7 @@ describe('ReplicaRepository on FerretDB (Mongo copies of users and listings)', (
 
   it('treats a replayed creation as stale: the newer stored document stays', async () => {
     await replicas.applyChanges('users', [user(1, 'updated', 2)]);
-    await replicas.applyChanges('users', [
-      { ...user(1, 'created', 1), isInsert: true },
-      { ...user(2, 'b', 1), isInsert: true },
-    ]);
+    await replicas.applyChanges('users', [user(1, 'created', 1), user(2, 'b', 1)]);
     expect(await replicas.findById('users', 1)).to.include({ name: 'updated', version: 2 });
     expect(await replicas.findById('users', 2)).to.include({ name: 'b', version: 1 });
   });

@@ -46,6 +46,7 @@ const DEFAULTS: Config = {
     connections: 64,
     userCheckWaitMs: 1000,
   },
+  people: { importMaxBytes: 50 * 1024 * 1024 },
   worker: { concurrency: 200, groupCommitMaxBatch: 500, groupCommitMaxWaitMs: 5 },
   mail: {
     host: '127.0.0.1',

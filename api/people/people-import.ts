@@ -1,0 +1,199 @@
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
+import type { Queue } from 'bullmq';
+import { CsvError, parse } from 'csv-parse';
+import { AppError, ValidationError } from '../../shared/errors/index.js';
+import type { IdAllocator } from '../../shared/ids.js';
+import { jobIds, type PersistPersonJob } from '../../shared/jobs/job-payloads.js';
+import type { PersonRepository } from '../../shared/repositories/person.repository.js';
+import { toPerson, type Person } from '../../shared/schemas/person.schema.js';
+import { ImportReportBuilder, type ImportReport } from './import-report.js';
+import { assertPeopleHeader, parsePersonRow, PEOPLE_CSV_HEADER } from './people-csv.js';
+
+/** No valid row comes near this; a longer one is hostile or broken, and is not buffered further. */
+export const MAX_ROW_BYTES = 64 * 1024;
+
+export interface PeopleImporterDeps {
+  readonly queue: Queue<PersistPersonJob>;
+  readonly people: PersonRepository;
+  readonly ids: IdAllocator;
+  /** Rows checked against the stores and enqueued together (one addBulk). */
+  readonly chunkSize?: number;
+  /** Problems listed in the report; the counts stay exact beyond it. */
+  readonly maxProblems?: number;
+}
+
+interface PendingRow {
+  readonly line: number;
+  readonly person: Person;
+}
+
+/** Errors after which csv-parse reads nothing more of the file. */
+const STOPS_PARSING = new Set(['CSV_QUOTE_NOT_CLOSED', 'CSV_MAX_RECORD_SIZE']);
+
+function describeCsvError(error: CsvError): string {
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'unterminated quoted field: the quote opened in this row is never closed, so the rest of the file was not read';
+    case 'CSV_MAX_RECORD_SIZE':
+      return `row is longer than ${MAX_ROW_BYTES} bytes, so the rest of the file was not read`;
+    case 'INVALID_OPENING_QUOTE':
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return 'misplaced quote: a field containing quotes must be quoted, with inner quotes doubled';
+    default:
+      return `unreadable row (${error.code})`;
+  }
+}
+
+/** The line a record starts on: its end line less the line breaks inside its (quoted) fields. */
+function startLine(endLine: number, fields: readonly string[]): number {
+  return endLine - fields.reduce((breaks, field) => breaks + (field.match(/\n/g)?.length ?? 0), 0);
+}
+
+/**
+ * CSV import of people: stream-parses the file, validates each row with the
+ * person schema, skips and reports invalid rows and duplicate ids, and queues
+ * the good rows in bulk on the same persist queue as POST /people. An id that
+ * is already stored (or already queued) is a duplicate, never an update, so
+ * importing the same file twice changes nothing.
+ */
+export function createPeopleImporter(deps: PeopleImporterDeps) {
+  const chunkSize = deps.chunkSize ?? 1000;
+  const maxProblems = deps.maxProblems ?? 1000;
+
+  async function queuedIds(ids: readonly number[]): Promise<Set<number>> {
+    const jobs = await Promise.all(
+      ids.map((id) => deps.queue.getJob(jobIds.persist('people', id, 1))),
+    );
+    return new Set(ids.filter((_, i) => jobs[i] !== undefined));
+  }
+
+  async function flush(
+    rows: readonly PendingRow[],
+    report: ImportReportBuilder,
+    requestId: string,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const ids = rows.map((row) => row.person.id);
+    // First raise the counter: from now on POST /people can never be given one of these ids.
+    await deps.ids.ensureAbove('people', Math.max(...ids));
+    const [stored, queued] = await Promise.all([deps.people.existingIds(ids), queuedIds(ids)]);
+    const fresh: PendingRow[] = [];
+    for (const row of rows) {
+      const { id } = row.person;
+      const problem = stored.has(id)
+        ? `id ${id} already exists`
+        : queued.has(id)
+          ? `id ${id} is already queued for writing`
+          : undefined;
+      if (problem) report.add({ line: row.line, kind: 'duplicate', errors: [problem] });
+      else fresh.push(row);
+    }
+    if (fresh.length === 0) return;
+    await deps.queue.addBulk(
+      fresh.map(({ person }) => ({
+        name: 'person.import',
+        data: { requestId, version: 1, person },
+        opts: { jobId: jobIds.persist('people', person.id, 1) },
+      })),
+    );
+    report.counts.accepted += fresh.length;
+  }
+
+  async function readRows(source: Readable, report: ImportReportBuilder, requestId: string) {
+    let lastEndLine = 0;
+    let lastProblemLine = 0;
+    const startLines: number[] = [];
+    const parser = parse({
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      max_record_size: MAX_ROW_BYTES,
+      // Runs in parse order, before the consumer below sees the record: the
+      // start lines queue up in record order, and skip events see exact lines.
+      on_record: (record, context) => {
+        lastEndLine = context.lines;
+        startLines.push(startLine(context.lines, record));
+        return record;
+      },
+    });
+    parser.on('skip', (error: CsvError) => {
+      const line = lastEndLine + 1;
+      if (line === lastProblemLine) return; // one row can raise several parse errors
+      lastProblemLine = line;
+      if (STOPS_PARSING.has(error.code)) report.complete = false;
+      report.add({ line, kind: 'invalid', errors: [describeCsvError(error)] });
+    });
+    pipeline(source, parser, () => undefined);
+
+    const firstLineOf = new Map<number, number>();
+    let pending: PendingRow[] = [];
+    let header = true;
+    for await (const fields of parser as AsyncIterable<string[]>) {
+      const line = startLines.shift() ?? lastEndLine;
+      if (header) {
+        assertPeopleHeader(fields);
+        header = false;
+        continue;
+      }
+      const outcome = parsePersonRow(fields);
+      if (!outcome.ok) {
+        report.add({ line, kind: 'invalid', errors: outcome.errors });
+        continue;
+      }
+      const { id } = outcome.record;
+      const earlier = firstLineOf.get(id);
+      if (earlier !== undefined) {
+        report.add({
+          line,
+          kind: 'duplicate',
+          errors: [`id ${id} already appears on line ${earlier}`],
+        });
+        continue;
+      }
+      firstLineOf.set(id, line);
+      pending.push({ line, person: toPerson(id, outcome.record) });
+      if (pending.length >= chunkSize) {
+        await flush(pending, report, requestId);
+        pending = [];
+      }
+    }
+    if (header) {
+      throw new ValidationError([
+        `empty CSV: expected the header "${PEOPLE_CSV_HEADER.join(',')}"`,
+      ]);
+    }
+    await flush(pending, report, requestId);
+  }
+
+  return {
+    /** Imports one CSV stream; resolves with the report once every good row is queued. */
+    async importCsv(source: Readable, meta: { requestId: string }): Promise<ImportReport> {
+      const report = new ImportReportBuilder(maxProblems);
+      try {
+        await readRows(source, report, meta.requestId);
+      } catch (caught) {
+        // A parse error csv-parse could not skip is the file's fault, not ours.
+        const error =
+          caught instanceof CsvError
+            ? new AppError(`the CSV could not be read: ${caught.message}`, {
+                code: 'BAD_CSV',
+                status: 400,
+                expose: true,
+              })
+            : caught;
+        const { accepted, duplicate, invalid } = report.counts;
+        if (!(error instanceof AppError) || accepted + duplicate + invalid === 0) throw error;
+        // Rows queued before the failure stay queued: say so, with the exact counts.
+        throw new AppError(
+          `${error.message}; before that, ${accepted} rows were queued and ${duplicate + invalid} skipped (${duplicate} duplicate, ${invalid} invalid)`,
+          { code: error.code, status: error.status, expose: error.expose, cause: error },
+        );
+      }
+      return report.build();
+    },
+  };
+}
+
+export type PeopleImporter = ReturnType<typeof createPeopleImporter>;

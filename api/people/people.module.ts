@@ -1,0 +1,34 @@
+import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { PersonRepository } from '../../shared/repositories/person.repository.js';
+import type { ServiceModule } from '../service-module.js';
+import { PEOPLE_OPERATIONS } from './people.openapi.js';
+import { createPeopleImporter } from './people-import.js';
+import { PEOPLE_IMPORT_PATH, peopleRoutes } from './people.routes.js';
+import { createPeopleService } from './people.service.js';
+
+/**
+ * §2.6: the people service. Its id counter is raised past the ids MySQL holds
+ * before any write; each import raises it past the ids it queues.
+ */
+export const peopleModule: ServiceModule = {
+  name: 'people',
+  title: 'Spillway people service',
+  async build(context) {
+    const people = new PersonRepository(context.connections.mysql);
+    await context.ids.ensureAbove('people', await people.maxId());
+    const queue = context.queues.persistPeople;
+    const service = createPeopleService({
+      queue,
+      queueEvents: context.queueEvents(QUEUE_NAMES.persistPeople),
+      ids: context.ids,
+      cache: context.cache,
+      people,
+      importer: createPeopleImporter({ queue, people, ids: context.ids }),
+    });
+    return {
+      routers: [peopleRoutes(service, { ...context.config.http, ...context.config.people })],
+      operations: PEOPLE_OPERATIONS,
+      rawBodyPaths: [PEOPLE_IMPORT_PATH],
+    };
+  },
+};

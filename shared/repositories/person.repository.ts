@@ -1,0 +1,93 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import type { MysqlPool } from './mysql-pool.repository.js';
+import type { Person } from '../schemas/person.schema.js';
+import type { PageQuery } from '../schemas/query.schema.js';
+import { buildVersionedUpsert } from './versioned-upsert.js';
+
+export interface VersionedPerson {
+  readonly person: Person;
+  readonly version: number;
+}
+
+const COLUMNS = ['id', 'first', 'last', 'age', 'github_acct', 'third_grade_graduation'] as const;
+const MUTABLE = COLUMNS.filter((column) => column !== 'id');
+// DATE comes back as a string in the API's form: no Date object, no time zone shift.
+const SELECT =
+  'SELECT id, first, last, age, github_acct, ' +
+  "DATE_FORMAT(third_grade_graduation, '%Y-%m-%d') AS third_grade_graduation FROM people";
+
+type PersonRow = RowDataPacket & Person;
+
+function toPerson(row: PersonRow): Person {
+  return {
+    id: row.id,
+    first: row.first,
+    last: row.last,
+    age: row.age,
+    github_acct: row.github_acct,
+    third_grade_graduation: row.third_grade_graduation,
+  };
+}
+
+/** The only module that reads and writes the `people` table. */
+export class PersonRepository {
+  constructor(private readonly pool: MysqlPool) {}
+
+  /** Writes every row in one statement; idempotent and version-checked. */
+  async upsertMany(rows: readonly VersionedPerson[]): Promise<void> {
+    if (rows.length === 0) return;
+    const params = rows.flatMap(({ person, version }) => [
+      ...COLUMNS.map((column) => person[column]),
+      version,
+    ]);
+    await this.pool.query(buildVersionedUpsert('people', COLUMNS, MUTABLE, rows.length), params);
+  }
+
+  async findById(id: number): Promise<Person | null> {
+    const [rows] = await this.pool.query<PersonRow[]>(`${SELECT} WHERE id = ?`, [id]);
+    return rows[0] ? toPerson(rows[0]) : null;
+  }
+
+  /** By id, ascending. */
+  async listPage(page: PageQuery): Promise<Person[]> {
+    const [rows] = await this.pool.query<PersonRow[]>(`${SELECT} ORDER BY id LIMIT ? OFFSET ?`, [
+      page.page_size,
+      (page.page_num - 1) * page.page_size,
+    ]);
+    return rows.map(toPerson);
+  }
+
+  /** Youngest first, people without an age last; ties by id, ascending. */
+  async listPageByAge(page: PageQuery): Promise<Person[]> {
+    const [rows] = await this.pool.query<PersonRow[]>(
+      `${SELECT} ORDER BY age IS NULL, age, id LIMIT ? OFFSET ?`,
+      [page.page_size, (page.page_num - 1) * page.page_size],
+    );
+    return rows.map(toPerson);
+  }
+
+  /** Ids with this last name, ascending; compared by the column's case-insensitive collation. */
+  async idsByLastName(last: string): Promise<number[]> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      'SELECT id FROM people WHERE last = ? ORDER BY id',
+      [last],
+    );
+    return rows.map((row) => Number(row.id));
+  }
+
+  /** Which of these ids are already stored. */
+  async existingIds(ids: readonly number[]): Promise<Set<number>> {
+    if (ids.length === 0) return new Set();
+    const [rows] = await this.pool.query<RowDataPacket[]>('SELECT id FROM people WHERE id IN (?)', [
+      ids,
+    ]);
+    return new Set(rows.map((row) => Number(row.id)));
+  }
+
+  async maxId(): Promise<number> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      'SELECT COALESCE(MAX(id), 0) AS max_id FROM people',
+    );
+    return Number(rows[0]?.max_id ?? 0);
+  }
+}
