@@ -1,6 +1,7 @@
 import {
   acceptedWriteExtra,
   errorAnswerSchema,
+  invalidInputResponse,
   PREFER_WAIT_HEADER,
   resultEnvelope,
 } from '../../shared/openapi/envelopes.js';
@@ -16,10 +17,7 @@ import {
 import { changeEventSchema } from '../../shared/jobs/job-payloads.js';
 import { pageQuerySchema } from '../../shared/schemas/query.schema.js';
 
-const invalid = {
-  description: 'invalid input; each message names a field',
-  schema: errorAnswerSchema,
-};
+const invalid = invalidInputResponse;
 const notFound = { description: 'no such customer (or deleted)', schema: errorAnswerSchema };
 const taken = {
   description: 'username already taken (even while queued)',

@@ -1,6 +1,8 @@
 import {
   acceptedWriteExtra,
   errorAnswerSchema,
+  invalidInputResponse,
+  notFoundResponse,
   PREFER_WAIT_HEADER,
   resultEnvelope,
 } from '../../shared/openapi/envelopes.js';
@@ -8,10 +10,7 @@ import type { OperationDoc } from '../../shared/openapi/openapi-document.js';
 import { listingCreateSchema, listingSchema } from '../../shared/schemas/listing.schema.js';
 import { idParamSchema, listingPageQuerySchema } from '../../shared/schemas/query.schema.js';
 
-const invalid = {
-  description: 'invalid input; each message names a field',
-  schema: errorAnswerSchema,
-};
+const invalid = invalidInputResponse;
 
 /** The listing service's operations, documented from the schemas that validate them. */
 export const LISTING_OPERATIONS: readonly OperationDoc[] = [
@@ -44,7 +43,7 @@ export const LISTING_OPERATIONS: readonly OperationDoc[] = [
     responses: {
       200: { description: 'the listing', schema: resultEnvelope('listing', listingSchema) },
       400: invalid,
-      404: { description: 'no such listing', schema: errorAnswerSchema },
+      404: notFoundResponse('listing'),
     },
   },
   {

@@ -1,6 +1,8 @@
 import {
   acceptedWriteExtra,
   errorAnswerSchema,
+  invalidInputResponse,
+  notFoundResponse,
   PREFER_WAIT_HEADER,
   resultEnvelope,
 } from '../../shared/openapi/envelopes.js';
@@ -14,11 +16,8 @@ import {
 } from '../../shared/schemas/order.schema.js';
 import { pageQuerySchema } from '../../shared/schemas/query.schema.js';
 
-const invalid = {
-  description: 'invalid input; each message names a field',
-  schema: errorAnswerSchema,
-};
-const notFound = { description: 'no such order', schema: errorAnswerSchema };
+const invalid = invalidInputResponse;
+const notFound = notFoundResponse('order');
 const written = (description: string) => ({
   description,
   schema: resultEnvelope('order', orderSchema, acceptedWriteExtra),

@@ -1,6 +1,8 @@
 import {
   acceptedWriteExtra,
   errorAnswerSchema,
+  invalidInputResponse,
+  notFoundResponse,
   PREFER_WAIT_HEADER,
   resultEnvelope,
 } from '../../shared/openapi/envelopes.js';
@@ -12,10 +14,7 @@ import {
 } from '../../shared/schemas/person.schema.js';
 import { idParamSchema, pageQuerySchema } from '../../shared/schemas/query.schema.js';
 
-const invalid = {
-  description: 'invalid input; each message names a field',
-  schema: errorAnswerSchema,
-};
+const invalid = invalidInputResponse;
 const people = {
   description: 'people',
   schema: resultEnvelope('people', { type: 'array', items: personSchema }),
@@ -53,7 +52,7 @@ export const PEOPLE_OPERATIONS: readonly OperationDoc[] = [
     responses: {
       200: { description: 'the person', schema: resultEnvelope('person', personSchema) },
       400: invalid,
-      404: { description: 'no such person', schema: errorAnswerSchema },
+      404: notFoundResponse('person'),
     },
   },
   {

@@ -1,6 +1,8 @@
 import {
   acceptedWriteExtra,
   errorAnswerSchema,
+  invalidInputResponse,
+  notFoundResponse,
   PREFER_WAIT_HEADER,
   resultEnvelope,
 } from '../../shared/openapi/envelopes.js';
@@ -18,10 +20,7 @@ const publicListingSchema = {
   properties: { ...listingFields, user: { ...userSchema, nullable: true } },
 };
 
-const invalid = {
-  description: 'invalid input; each message names a field',
-  schema: errorAnswerSchema,
-};
+const invalid = invalidInputResponse;
 const upstreamDown = {
   description: 'an internal service is down or too slow',
   schema: errorAnswerSchema,
@@ -52,7 +51,7 @@ export const PUBLIC_OPERATIONS: readonly OperationDoc[] = [
     responses: {
       200: { description: 'the listing', schema: resultEnvelope('listing', publicListingSchema) },
       400: invalid,
-      404: { description: 'no such listing', schema: errorAnswerSchema },
+      404: notFoundResponse('listing'),
       502: upstreamDown,
       503: upstreamDown,
     },
@@ -65,7 +64,7 @@ export const PUBLIC_OPERATIONS: readonly OperationDoc[] = [
     responses: {
       200: { description: 'the user', schema: resultEnvelope('user', userSchema) },
       400: invalid,
-      404: { description: 'no such user', schema: errorAnswerSchema },
+      404: notFoundResponse('user'),
       502: upstreamDown,
       503: upstreamDown,
     },

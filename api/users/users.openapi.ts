@@ -1,6 +1,8 @@
 import {
   acceptedWriteExtra,
   errorAnswerSchema,
+  invalidInputResponse,
+  notFoundResponse,
   PREFER_WAIT_HEADER,
   resultEnvelope,
 } from '../../shared/openapi/envelopes.js';
@@ -8,10 +10,7 @@ import type { OperationDoc } from '../../shared/openapi/openapi-document.js';
 import { idParamSchema, userQuerySchema } from '../../shared/schemas/query.schema.js';
 import { userCreateSchema, userSchema } from '../../shared/schemas/user.schema.js';
 
-const invalid = {
-  description: 'invalid input; each message names a field',
-  schema: errorAnswerSchema,
-};
+const invalid = invalidInputResponse;
 
 /** The user service's operations, documented from the schemas that validate them. */
 export const USER_OPERATIONS: readonly OperationDoc[] = [
@@ -36,7 +35,7 @@ export const USER_OPERATIONS: readonly OperationDoc[] = [
     responses: {
       200: { description: 'the user', schema: resultEnvelope('user', userSchema) },
       400: invalid,
-      404: { description: 'no such user', schema: errorAnswerSchema },
+      404: notFoundResponse('user'),
     },
   },
   {

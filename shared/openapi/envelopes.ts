@@ -23,3 +23,14 @@ export const PREFER_WAIT_HEADER = {
   name: 'Prefer',
   description: 'RFC 7240 `wait=N`: answer 201 once the write is persisted, or 202 after N seconds',
 };
+
+/** The 400 every validated operation may answer. */
+export const invalidInputResponse = {
+  description: 'invalid input; each message names a field',
+  schema: errorAnswerSchema,
+};
+
+/** A 404 for one kind of resource. */
+export function notFoundResponse(what: string) {
+  return { description: `no such ${what}`, schema: errorAnswerSchema };
+}
