@@ -1,6 +1,5 @@
 import {
   acceptedWriteExtra,
-  errorAnswerSchema,
   invalidInputResponse,
   notFoundResponse,
   PREFER_WAIT_HEADER,
