@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { QueueEvents } from 'bullmq';
+import type { Queue, QueueEvents } from 'bullmq';
 import type { Config, ServiceName } from '../config/index.js';
 import type { ReadThroughCache } from '../shared/cache/read-through-cache.js';
 import type { Connections } from '../shared/connections.js';
@@ -30,6 +30,8 @@ export interface BuiltService {
   readonly operations: readonly OperationDoc[];
   /** Body size limit, when the service takes larger bodies than the default 64 kB. */
   readonly bodyLimit?: string;
+  /** The queues its writes land on; backpressure refuses writes while one is backlogged. */
+  readonly writeQueues?: readonly Queue[];
   /** Releases what the service opened itself (clients, timers). */
   close?(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
 import type Router from '@koa/router';
 import type { Logger } from '../../shared/logger.js';
 import type { Metrics } from '../../shared/metrics/metrics.js';
@@ -21,6 +21,12 @@ export interface ServiceAppOptions {
   readonly operations: readonly OperationDoc[];
   readonly readiness: Record<string, ReadinessCheck>;
   readonly bodyLimit?: string;
+  /** Take the client address from X-Forwarded-For (rate limits key on it). */
+  readonly trustProxy?: boolean;
+  /** Checks that need no body (service token, rate limit): they refuse before it is read. */
+  readonly beforeBody?: readonly Middleware<RequestState>[];
+  /** Checks on the parsed write (idempotency, then backpressure), before the routes. */
+  readonly afterBody?: readonly Middleware<RequestState>[];
 }
 
 /** The OpenAPI document of one service: its own operations and the common ones. */
@@ -35,16 +41,19 @@ export function serviceOpenApi(options: Pick<ServiceAppOptions, 'title' | 'opera
 }
 
 /**
- * A Koa app for one service: request id → timing/logs → errors → body →
- * health, metrics, API docs and the service's routes. Does not listen.
+ * A Koa app for one service: request id → timing/logs → errors → guards
+ * without a body → body → guards on the body → health, metrics, API docs and
+ * the service's routes. Does not listen.
  */
 export function createServiceApp(options: ServiceAppOptions): Koa<RequestState> {
-  const app = new Koa<RequestState>();
+  const app = new Koa<RequestState>({ proxy: options.trustProxy ?? false });
   app.use(requestId(options.logger));
   app.use(observeRequests(options.name, options.metrics));
   app.use(errorHandler());
   app.use(notFoundFallback());
+  for (const middleware of options.beforeBody ?? []) app.use(middleware);
   for (const middleware of parseBody({ limit: options.bodyLimit ?? '64kb' })) app.use(middleware);
+  for (const middleware of options.afterBody ?? []) app.use(middleware);
   const routers = [
     healthRoutes(options.readiness),
     metricsRoutes(options.metrics.registry),
