@@ -1,5 +1,8 @@
 import type { Queue } from 'bullmq';
 
+/** The part of a BullMQ Queue the backlog reads. */
+export type BacklogSource = Pick<Queue, 'name' | 'getJobCounts'>;
+
 interface CachedCount {
   readonly count: number;
   readonly at: number;
@@ -20,7 +23,7 @@ export class QueueBacklog {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async count(queue: Queue): Promise<number> {
+  async count(queue: BacklogSource): Promise<number> {
     const cached = this.counts.get(queue.name);
     if (cached && this.now() - cached.at < this.intervalMs) return cached.count;
     let pending = this.inFlight.get(queue.name);
@@ -31,7 +34,7 @@ export class QueueBacklog {
     return pending;
   }
 
-  private async read(queue: Queue): Promise<number> {
+  private async read(queue: BacklogSource): Promise<number> {
     const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed');
     const count = Object.values(counts).reduce((sum, n) => sum + n, 0);
     this.counts.set(queue.name, { count, at: this.now() });
