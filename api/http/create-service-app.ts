@@ -6,6 +6,7 @@ import { buildOpenApiDocument, type OperationDoc } from '../../shared/openapi/op
 import { apiDocsRoutes } from './api-docs.routes.js';
 import { parseBody } from './body-parser.js';
 import { COMMON_OPERATIONS } from './common-operations.js';
+import { withWriteGuardDocs } from './write-guard-docs.js';
 import { errorHandler, notFoundFallback } from './error-handler.js';
 import { healthRoutes, type ReadinessCheck } from '../../shared/http/health.routes.js';
 import { metricsRoutes } from '../../shared/http/metrics.routes.js';
@@ -36,7 +37,7 @@ export function serviceOpenApi(options: Pick<ServiceAppOptions, 'title' | 'opera
     version: '1.0.0',
     description:
       'Writes are validated, queued and answered 202 (201 with Prefer: wait); reads are cached.',
-    operations: [...options.operations, ...COMMON_OPERATIONS],
+    operations: [...withWriteGuardDocs(options.operations), ...COMMON_OPERATIONS],
   });
 }
 

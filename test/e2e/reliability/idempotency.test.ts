@@ -67,6 +67,22 @@ describe('Idempotency-Key on writes (§3.6)', function () {
     });
   });
 
+  it('documents the Idempotency-Key header and the guard answers on every write operation', async () => {
+    const doc = (await http('GET', `${pipeline.urls.orders}/api/openapi.json`)).body;
+    for (const [path, method] of [
+      ['/orders', 'post'],
+      ['/orders/{id}', 'patch'],
+      ['/orders/{id}', 'delete'],
+    ] as const) {
+      const operation = doc.paths[path][method];
+      const names = operation.parameters.map((p: { name: string }) => p.name);
+      expect(names, `${method} ${path}`).to.include('Idempotency-Key');
+      expect(Object.keys(operation.responses)).to.include.members(['409', '422', '429', '503']);
+    }
+    const read = doc.paths['/orders'].get;
+    expect(read.parameters.map((p: { name: string }) => p.name)).not.to.include('Idempotency-Key');
+  });
+
   describe('on every write route (workers stopped, so the queues show each enqueue)', () => {
     let userId: number;
     let customerUuid: string;
