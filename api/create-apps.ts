@@ -13,9 +13,11 @@ import {
   readQueueDepth,
 } from '../shared/jobs/queues.js';
 import { createMetrics, WATCHED_JOB_STATES, type Metrics } from '../shared/metrics/metrics.js';
+import { QueueBacklog } from '../shared/jobs/queue-backlog.js';
 import { readinessChecks } from '../shared/readiness.js';
 import { createServiceApp, serviceOpenApi } from './http/create-service-app.js';
 import type { RequestState } from './http/request-id.js';
+import { serviceGuards } from './http/service-guards.js';
 import type { BuiltService, ServiceContext } from './service-module.js';
 import { SERVICE_MODULES } from './service-registry.js';
 
@@ -70,6 +72,8 @@ export async function createServiceApps(
     },
   };
   const readiness = readinessChecks(connections);
+  // One backlog cache per process: every service's writes share its counts.
+  const backlog = new QueueBacklog(config.backpressure.checkIntervalMs);
 
   const apps = new Map<ServiceName, Koa<RequestState>>();
   const documents = new Map<ServiceName, object>();
@@ -93,6 +97,8 @@ export async function createServiceApps(
         rawBodyPaths: service.rawBodyPaths,
         readiness,
         bodyLimit: service.bodyLimit,
+        trustProxy: config.rateLimit.trustProxy,
+        ...serviceGuards(module.name, service, { config, connections, backlog }),
       }),
     );
   }

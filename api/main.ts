@@ -30,7 +30,9 @@ if (ops) {
   });
   listening.push(await listen(opsApp, config.ops));
 }
-for (const { url } of listening) logger.info({ url }, 'listening');
+// The bound address (not only the configured one), so operators see what is reachable.
+for (const { url, server } of listening)
+  logger.info({ url, address: server.address() }, 'listening');
 if (peopleFile) await importPeopleAtStartup(config, connections, logger, peopleFile);
 
 exitOnSignals(

@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { QueueEvents } from 'bullmq';
+import type { Queue, QueueEvents } from 'bullmq';
 import type { Config, ServiceName } from '../config/index.js';
 import type { ReadThroughCache } from '../shared/cache/read-through-cache.js';
 import type { Connections } from '../shared/connections.js';
@@ -32,6 +32,8 @@ export interface BuiltService {
   readonly bodyLimit?: string;
   /** Paths whose route streams the request body itself; the shared body parser skips them. */
   readonly rawBodyPaths?: readonly string[];
+  /** The queues its writes land on; backpressure refuses writes while one is backlogged. */
+  readonly writeQueues?: readonly Queue[];
   /** Releases what the service opened itself (clients, timers). */
   close?(): Promise<void>;
 }

@@ -13,6 +13,9 @@ export const SERVICE_NAMES = [
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
+/** Services that are not meant to be reached from outside: loopback by default, token when configured. */
+export const INTERNAL_SERVICES: readonly ServiceName[] = ['users', 'listings'];
+
 export interface ServiceAddress {
   readonly host: string;
   readonly port: number;
@@ -85,6 +88,32 @@ export interface Config {
     /** How long the legacy `POST`/`PUT /api/vehicle/order` wait for persistence before answering. */
     readonly legacyWaitSeconds: number;
   };
+  /** Replayed answers for `Idempotency-Key` (§3.6). */
+  readonly idempotency: {
+    /** How long a stored answer is replayed. */
+    readonly ttlSeconds: number;
+    /** How long a key stays reserved while its first request runs (a crashed process frees it then). */
+    readonly pendingTtlSeconds: number;
+  };
+  /** Refusing writes while a queue is backlogged (§3.7). */
+  readonly backpressure: {
+    /** Jobs waiting (incl. delayed retries) in one queue above which its writes get 503; 0: off. */
+    readonly maxWaiting: number;
+    /** How long a process reuses one queue's count before asking Redis again. */
+    readonly checkIntervalMs: number;
+    readonly retryAfterSeconds: number;
+  };
+  /** Per-client request budgets (fixed window of one minute); 0: off. */
+  readonly rateLimit: {
+    /** Writes per client per minute, on every service. */
+    readonly writesPerMinute: number;
+    /** Requests (reads and writes) per client per minute on the public API. */
+    readonly publicPerMinute: number;
+    /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+    readonly trustProxy: boolean;
+  };
+  /** Shared secret the internal services require when set; the public API sends it. */
+  readonly serviceToken: string | undefined;
   readonly shutdownTimeoutMs: number;
 }
 
@@ -268,11 +297,32 @@ export function loadConfig(env: Env = process.env): Config {
       ),
       legacyWaitSeconds: read.int('ORDER_LEGACY_WAIT_SECONDS', 5, { min: 0, max: 60 }),
     },
+    idempotency: {
+      ttlSeconds: read.int('IDEMPOTENCY_TTL_SECONDS', 86_400, { min: 1, max: 30 * 86_400 }),
+      pendingTtlSeconds: read.int('IDEMPOTENCY_PENDING_TTL_SECONDS', 120, { min: 1, max: 3600 }),
+    },
+    backpressure: {
+      maxWaiting: read.int('BACKPRESSURE_MAX_WAITING', 100_000, { min: 0, max: 1_000_000_000 }),
+      checkIntervalMs: read.int('BACKPRESSURE_CHECK_INTERVAL_MS', 250, { min: 0, max: 60_000 }),
+      retryAfterSeconds: read.int('BACKPRESSURE_RETRY_AFTER_SECONDS', 5, { min: 1, max: 3600 }),
+    },
+    rateLimit: {
+      writesPerMinute: read.int('RATE_LIMIT_PER_MINUTE', 6000, { min: 0, max: 10_000_000 }),
+      publicPerMinute: read.int('PUBLIC_RATE_LIMIT_PER_MINUTE', 6000, {
+        min: 0,
+        max: 10_000_000,
+      }),
+      trustProxy: read.bool('TRUST_PROXY', false),
+    },
+    serviceToken: read.optionalString('SERVICE_TOKEN'),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
   };
   const config: Config = { ...settings, upstreams: readUpstreams(read, settings.services) };
   if (boardPassword === '') {
     read.problem('BOARD_PASSWORD: required in production (Bull Board has no default password)');
+  }
+  if (config.serviceToken !== undefined && config.serviceToken.length < 16) {
+    read.problem('SERVICE_TOKEN: expected at least 16 characters');
   }
   const seen = new Map<string, string>();
   if (config.mail.user !== undefined && config.mail.pass === undefined) {

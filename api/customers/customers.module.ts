@@ -25,6 +25,7 @@ export const customersModule: ServiceModule = {
     return {
       routers: [customerRoutes(service, context.config.http)],
       operations: CUSTOMER_OPERATIONS,
+      writeQueues: [context.queues.persistCustomers],
     };
   },
 };

@@ -1,4 +1,4 @@
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
 import type Router from '@koa/router';
 import type { Logger } from '../../shared/logger.js';
 import type { Metrics } from '../../shared/metrics/metrics.js';
@@ -6,6 +6,7 @@ import { buildOpenApiDocument, type OperationDoc } from '../../shared/openapi/op
 import { apiDocsRoutes } from './api-docs.routes.js';
 import { parseBody } from './body-parser.js';
 import { COMMON_OPERATIONS } from './common-operations.js';
+import { withWriteGuardDocs } from './write-guard-docs.js';
 import { errorHandler, notFoundFallback } from './error-handler.js';
 import { healthRoutes, type ReadinessCheck } from '../../shared/http/health.routes.js';
 import { metricsRoutes } from '../../shared/http/metrics.routes.js';
@@ -23,6 +24,12 @@ export interface ServiceAppOptions {
   readonly bodyLimit?: string;
   /** Paths whose route reads the request body itself (streamed uploads). */
   readonly rawBodyPaths?: readonly string[];
+  /** Take the client address from X-Forwarded-For (rate limits key on it). */
+  readonly trustProxy?: boolean;
+  /** Checks that need no body (service token, rate limit): they refuse before it is read. */
+  readonly beforeBody?: readonly Middleware<RequestState>[];
+  /** Checks on the parsed write (idempotency, then backpressure), before the routes. */
+  readonly afterBody?: readonly Middleware<RequestState>[];
 }
 
 /** The OpenAPI document of one service: its own operations and the common ones. */
@@ -32,25 +39,28 @@ export function serviceOpenApi(options: Pick<ServiceAppOptions, 'title' | 'opera
     version: '1.0.0',
     description:
       'Writes are validated, queued and answered 202 (201 with Prefer: wait); reads are cached.',
-    operations: [...options.operations, ...COMMON_OPERATIONS],
+    operations: [...withWriteGuardDocs(options.operations), ...COMMON_OPERATIONS],
   });
 }
 
 /**
- * A Koa app for one service: request id → timing/logs → errors → body →
- * health, metrics, API docs and the service's routes. Does not listen.
+ * A Koa app for one service: request id → timing/logs → errors → guards
+ * without a body → body → guards on the body → health, metrics, API docs and
+ * the service's routes. Does not listen.
  */
 export function createServiceApp(options: ServiceAppOptions): Koa<RequestState> {
-  const app = new Koa<RequestState>();
+  const app = new Koa<RequestState>({ proxy: options.trustProxy ?? false });
   app.use(requestId(options.logger));
   app.use(observeRequests(options.name, options.metrics));
   app.use(errorHandler());
   app.use(notFoundFallback());
+  for (const middleware of options.beforeBody ?? []) app.use(middleware);
   const bodyParsers = parseBody({
     limit: options.bodyLimit ?? '64kb',
     rawPaths: options.rawBodyPaths,
   });
   for (const middleware of bodyParsers) app.use(middleware);
+  for (const middleware of options.afterBody ?? []) app.use(middleware);
   const routers = [
     healthRoutes(options.readiness),
     metricsRoutes(options.metrics.registry),

@@ -3,10 +3,18 @@ import { AppError } from '../../shared/errors/index.js';
 import type { RequestState } from './request-id.js';
 
 interface HttpErrorLike {
+  /** raw-body's byte limit on a 413. */
+  limit?: number;
   status?: number;
   statusCode?: number;
   expose?: boolean;
   message?: string;
+}
+
+function tooLarge(error: HttpErrorLike): string {
+  return typeof error.limit === 'number'
+    ? `request body too large: at most ${error.limit} bytes`
+    : 'request body too large';
 }
 
 /**
@@ -35,7 +43,7 @@ export function errorHandler(): Middleware<RequestState> {
             ? 'malformed request body: expected valid JSON or form data'
             : (httpError.message ?? 'bad request');
         ctx.status = status;
-        ctx.body = { result: false, errors: [status === 413 ? 'request body too large' : message] };
+        ctx.body = { result: false, errors: [status === 413 ? tooLarge(httpError) : message] };
         return;
       }
       ctx.state.log.error({ err: error }, 'request failed');

@@ -5,6 +5,8 @@ import type { Logger } from '../../shared/logger.js';
 export interface RequestState {
   requestId: string;
   log: Logger;
+  /** Set when the caller presented the internal service token. */
+  trustedService?: boolean;
 }
 
 const ACCEPTABLE_ID = /^[\w.:-]{1,128}$/;

@@ -22,6 +22,7 @@ export const listingsModule: ServiceModule = {
     return {
       routers: [listingRoutes(service, context.config.http)],
       operations: LISTING_OPERATIONS,
+      writeQueues: [context.queues.persistListings],
     };
   },
 };

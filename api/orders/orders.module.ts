@@ -37,6 +37,7 @@ export const ordersModule: ServiceModule = {
         }),
       ],
       operations: ORDER_OPERATIONS,
+      writeQueues: [queues.persistOrders],
     };
   },
 };

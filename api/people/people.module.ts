@@ -29,6 +29,7 @@ export const peopleModule: ServiceModule = {
       routers: [peopleRoutes(service, { ...context.config.http, ...context.config.people })],
       operations: PEOPLE_OPERATIONS,
       rawBodyPaths: [PEOPLE_IMPORT_PATH],
+      writeQueues: [context.queues.persistPeople],
     };
   },
 };

@@ -15,7 +15,11 @@ export const publicModule: ServiceModule = {
   title: 'Spillway public API',
   async build(context) {
     const { upstreams } = context.config;
-    const shared = { timeoutMs: upstreams.timeoutMs, connections: upstreams.connections };
+    const shared = {
+      timeoutMs: upstreams.timeoutMs,
+      connections: upstreams.connections,
+      token: context.config.serviceToken,
+    };
     const users = new UpstreamClient({
       name: 'user service',
       baseUrl: upstreams.usersBaseUrl,

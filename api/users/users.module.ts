@@ -19,6 +19,10 @@ export const usersModule: ServiceModule = {
       cache: context.cache,
       users,
     });
-    return { routers: [userRoutes(service, context.config.http)], operations: USER_OPERATIONS };
+    return {
+      routers: [userRoutes(service, context.config.http)],
+      operations: USER_OPERATIONS,
+      writeQueues: [context.queues.persistUsers],
+    };
   },
 };

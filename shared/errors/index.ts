@@ -7,3 +7,7 @@ export { UnprocessableError } from './unprocessable-error.js';
 export { UpstreamFailedError } from './upstream-failed-error.js';
 export { UpstreamUnavailableError } from './upstream-unavailable-error.js';
 export { PayloadTooLargeError } from './payload-too-large-error.js';
+export { TooManyRequestsError } from './too-many-requests-error.js';
+export { OverloadedError } from './overloaded-error.js';
+export { UnauthorizedError } from './unauthorized-error.js';
+export { RequestInProgressError } from './request-in-progress-error.js';

@@ -217,9 +217,12 @@ describe('people CSV import (spec §2.6): POST /people/import', () => {
   it('raises the id counter past imported ids: POST /people never takes one of them', async () => {
     const answer = await importCsv([HEADER, '500000,Big,Id,,,'].join('\n'));
     expect(answer.body.counts.accepted).to.equal(1);
+    // Waits for persistence, so this write cannot land after the next test has emptied the table.
     const created = await http('POST', `${base}/people`, {
       json: { first: 'New', last: 'Person' },
+      headers: { Prefer: 'wait=10' },
     });
+    expect(created.status).to.equal(201);
     expect(created.body.person.id).to.be.greaterThan(500000);
   });
 

@@ -33,6 +33,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     WORKER_OPS_PORT: '0',
     CRON_OPS_PORT: '0',
     JOB_BACKOFF_MS: '100',
+    // Tests send bursts from one address; the rate-limit test turns limits on itself.
+    RATE_LIMIT_PER_MINUTE: '0',
+    PUBLIC_RATE_LIMIT_PER_MINUTE: '0',
     ...overrides,
   });
 }
@@ -46,6 +49,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     OPS_PORT: '0',
     WORKER_OPS_PORT: '0',
     CRON_OPS_PORT: '0',
+    RATE_LIMIT_PER_MINUTE: '0',
+    PUBLIC_RATE_LIMIT_PER_MINUTE: '0',
     ...overrides,
   };
 }

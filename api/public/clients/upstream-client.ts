@@ -16,6 +16,8 @@ export interface UpstreamOptions {
   readonly timeoutMs: number;
   /** Keep-alive connections kept open to the service. */
   readonly connections: number;
+  /** The internal services' shared token (SERVICE_TOKEN), sent on every request when set. */
+  readonly token?: string;
 }
 
 export interface UpstreamRequest {
@@ -85,6 +87,7 @@ export class UpstreamClient {
     const query = Object.entries(call.query ?? {}).filter(([, v]) => v !== undefined);
     const search = new URLSearchParams(query.map(([k, v]) => [k, String(v)])).toString();
     const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
+    if (this.options.token !== undefined) headers.authorization = `Bearer ${this.options.token}`;
     if (call.json !== undefined) headers['content-type'] = 'application/json';
     try {
       const response = await this.pool.request({
@@ -152,6 +155,8 @@ export class UpstreamClient {
       });
     }
     if (status >= 500) throw new UpstreamFailedError(`${this.name} failed (HTTP ${status})`);
+    // Our credentials were refused: a misconfiguration on our side, not the client's fault.
+    if (status === 401) throw new UpstreamFailedError(`${this.name} refused our credentials`);
     let body: unknown;
     try {
       body = text === '' ? undefined : JSON.parse(text);

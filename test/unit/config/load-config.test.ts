@@ -63,6 +63,10 @@ const DEFAULTS: Config = {
   notify: { attempts: 3, backoffMs: 1000 },
   outbox: { relayIntervalMs: 5000 },
   orders: { retentionHours: 72, purgeCron: '*/10 * * * *', legacyWaitSeconds: 5 },
+  idempotency: { ttlSeconds: 86_400, pendingTtlSeconds: 120 },
+  backpressure: { maxWaiting: 100_000, checkIntervalMs: 250, retryAfterSeconds: 5 },
+  rateLimit: { writesPerMinute: 6000, publicPerMinute: 6000, trustProxy: false },
+  serviceToken: undefined,
   shutdownTimeoutMs: 10_000,
 };
 
@@ -152,6 +156,32 @@ describe('loadConfig(env)', () => {
       });
     });
 
+    it('reads the idempotency, backpressure, rate limit and service token settings', () => {
+      const config = loadConfig({
+        IDEMPOTENCY_TTL_SECONDS: '60',
+        IDEMPOTENCY_PENDING_TTL_SECONDS: '5',
+        BACKPRESSURE_MAX_WAITING: '0',
+        BACKPRESSURE_CHECK_INTERVAL_MS: '0',
+        BACKPRESSURE_RETRY_AFTER_SECONDS: '2',
+        RATE_LIMIT_PER_MINUTE: '10',
+        PUBLIC_RATE_LIMIT_PER_MINUTE: '0',
+        TRUST_PROXY: 'true',
+        SERVICE_TOKEN: 'sixteen-chars-ok',
+      });
+      expect(config.idempotency).to.deep.equal({ ttlSeconds: 60, pendingTtlSeconds: 5 });
+      expect(config.backpressure).to.deep.equal({
+        maxWaiting: 0,
+        checkIntervalMs: 0,
+        retryAfterSeconds: 2,
+      });
+      expect(config.rateLimit).to.deep.equal({
+        writesPerMinute: 10,
+        publicPerMinute: 0,
+        trustProxy: true,
+      });
+      expect(config.serviceToken).to.equal('sixteen-chars-ok');
+    });
+
     it('accepts integers on the edges of their allowed range', () => {
       const config = loadConfig({
         MYSQL_POOL_SIZE: '1000',
@@ -228,6 +258,18 @@ describe('loadConfig(env)', () => {
       {
         env: { ORDER_RETENTION_HOURS: '0' },
         problem: 'ORDER_RETENTION_HOURS: expected 1..87600, got 0',
+      },
+      {
+        env: { SERVICE_TOKEN: 'short' },
+        problem: 'SERVICE_TOKEN: expected at least 16 characters',
+      },
+      {
+        env: { BACKPRESSURE_MAX_WAITING: '-1' },
+        problem: 'BACKPRESSURE_MAX_WAITING: expected 0..1000000000, got -1',
+      },
+      {
+        env: { TRUST_PROXY: 'yes' },
+        problem: 'TRUST_PROXY: expected one of true, false, got "yes"',
       },
     ];
 

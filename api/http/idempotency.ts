@@ -1,0 +1,117 @@
+import type { Context, Middleware } from 'koa';
+import { Readable } from 'node:stream';
+import {
+  RequestInProgressError,
+  UnprocessableError,
+  ValidationError,
+} from '../../shared/errors/index.js';
+import {
+  requestFingerprint,
+  type IdempotencyStore,
+  type StoredAnswer,
+} from '../../shared/idempotency/idempotency-store.js';
+import type { RequestState } from './request-id.js';
+import { WRITE_METHODS } from './write-methods.js';
+
+/** Longest `Idempotency-Key` accepted; a UUID is 36. */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+/** Visible ASCII only: the key is echoed in logs and must survive every proxy unchanged. */
+const KEY_PATTERN = /^[\x21-\x7e]+$/;
+/** Headers of the first answer that a replay repeats (the body carries the rest). */
+const REPLAYED_HEADERS = ['location', 'x-job-id', 'preference-applied', 'content-type'];
+
+function checkedKey(raw: string): string {
+  if (raw.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    throw new ValidationError([
+      `Idempotency-Key must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`,
+    ]);
+  }
+  if (!KEY_PATTERN.test(raw)) {
+    throw new ValidationError(['Idempotency-Key must be visible ASCII characters without spaces']);
+  }
+  return raw;
+}
+
+/** The answer as it will be replayed, or undefined when it cannot be stored (a stream). */
+function capture(ctx: Context): StoredAnswer | undefined {
+  const headers: Record<string, string> = {};
+  for (const name of REPLAYED_HEADERS) {
+    const value = ctx.response.get(name);
+    if (value) headers[name] = value;
+  }
+  const body: unknown = ctx.body;
+  if (body === undefined || body === null) {
+    return { status: ctx.status, headers, body: null, bodyKind: 'empty' };
+  }
+  if (typeof body === 'string') return { status: ctx.status, headers, body, bodyKind: 'text' };
+  if (Buffer.isBuffer(body) || body instanceof Readable) return undefined;
+  return { status: ctx.status, headers, body, bodyKind: 'json' };
+}
+
+function replay(ctx: Context, answer: StoredAnswer): void {
+  ctx.status = answer.status;
+  if (answer.bodyKind !== 'empty') ctx.body = answer.body;
+  ctx.set(answer.headers);
+  ctx.set('Idempotent-Replayed', 'true');
+}
+
+/**
+ * `Idempotency-Key` on writes (§3.6). The key is reserved atomically before
+ * the handler runs, so two concurrent requests cannot both enqueue: the second
+ * gets 409 (retry shortly) instead of waiting. A 2xx answer is kept for
+ * `ttl` and replayed as is (status, body, Location, job id) for the same
+ * method, path and body; a different request under the same key is 422. Any
+ * other answer frees the key, so a refused or failed request may be retried.
+ * Runs after the body parser (the body is part of the fingerprint).
+ */
+export function idempotency(options: {
+  store: IdempotencyStore;
+  /** Keys are per service: the same key at two services is two keys. */
+  scope: string;
+  /**
+   * Routes that stream their own body (CSV import) cannot be fingerprinted
+   * before they run; they are left out (the import is idempotent by row id).
+   */
+  skipPaths?: readonly string[];
+}): Middleware<RequestState> {
+  const { store, scope } = options;
+  const skipPaths = new Set(options.skipPaths ?? []);
+  return async function replayIdempotentWrites(ctx, next) {
+    const raw = ctx.get('Idempotency-Key');
+    if (!WRITE_METHODS.has(ctx.method) || raw === '' || skipPaths.has(ctx.path)) return next();
+    const key = checkedKey(raw);
+    const fingerprint = requestFingerprint({
+      method: ctx.method,
+      path: ctx.path,
+      querystring: ctx.querystring,
+      body: ctx.request.body,
+    });
+    const claim = await store.claim(scope, key, fingerprint);
+    if (claim.kind !== 'claimed') {
+      if (claim.fingerprint !== fingerprint) {
+        throw new UnprocessableError(
+          'Idempotency-Key was already used for a different request (method, path or body differ); use a new key',
+        );
+      }
+      if (claim.kind === 'in-progress') {
+        throw new RequestInProgressError(
+          'a request with this Idempotency-Key is in progress; retry shortly',
+        );
+      }
+      replay(ctx, claim.answer);
+      return;
+    }
+    let stored = false;
+    try {
+      await next();
+      const answer = ctx.status >= 200 && ctx.status < 300 ? capture(ctx) : undefined;
+      if (answer) stored = await store.complete(scope, key, { ...claim, fingerprint }, answer);
+    } finally {
+      if (!stored) {
+        await store.release(scope, key, claim.token).catch((error: unknown) => {
+          ctx.state.log.warn({ err: error }, 'could not release an Idempotency-Key reservation');
+        });
+      }
+    }
+  };
+}

@@ -1,0 +1,53 @@
+import type { Middleware } from 'koa';
+import { TooManyRequestsError } from '../../shared/errors/index.js';
+import type { FixedWindowLimiter } from '../../shared/rate-limit/fixed-window-limiter.js';
+import type { RequestState } from './request-id.js';
+import { WRITE_METHODS } from './write-methods.js';
+
+/** Paths that probes and scrapers use; never limited. */
+const OPERATIONAL_PATHS = new Set(['/health', '/ready', '/metrics']);
+
+export interface RateLimitOptions {
+  readonly limiter: FixedWindowLimiter;
+  /** Names the budget in Redis (one per service and kind). */
+  readonly scope: string;
+  readonly limit: number;
+  /** Which requests count: writes only, or every request (the public API). */
+  readonly applies: 'writes' | 'all';
+}
+
+/**
+ * Per-client budget (client = `ctx.ip`; X-Forwarded-For only with TRUST_PROXY)
+ * → 429 with `Retry-After` once spent. Requests from a trusted internal caller
+ * (valid service token) are not counted: the public API funnels many clients
+ * through one address and limits them itself. If Redis cannot be asked, the
+ * request goes through — a limiter outage must not become an API outage.
+ */
+export function rateLimit(options: RateLimitOptions): Middleware<RequestState> {
+  const { limiter, scope, limit, applies } = options;
+  return async function limitClientRate(ctx, next) {
+    const counted =
+      !OPERATIONAL_PATHS.has(ctx.path) &&
+      ctx.state.trustedService !== true &&
+      (applies === 'all' || WRITE_METHODS.has(ctx.method));
+    if (counted) {
+      let decision;
+      try {
+        decision = await limiter.hit(scope, ctx.ip);
+      } catch (error) {
+        ctx.state.log.warn({ err: error }, 'rate limiter unavailable; request let through');
+      }
+      if (decision) {
+        ctx.set('RateLimit-Limit', String(limit));
+        ctx.set('RateLimit-Remaining', String(decision.remaining));
+        if (!decision.allowed) {
+          throw new TooManyRequestsError(
+            `too many requests from this client: at most ${limit} per minute; retry in ${decision.retryAfterSeconds} s`,
+            { retryAfterSeconds: decision.retryAfterSeconds },
+          );
+        }
+      }
+    }
+    await next();
+  };
+}

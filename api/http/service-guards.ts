@@ -1,0 +1,61 @@
+import type { Middleware } from 'koa';
+import { INTERNAL_SERVICES, type Config, type ServiceName } from '../../config/index.js';
+import type { Connections } from '../../shared/connections.js';
+import { IdempotencyStore } from '../../shared/idempotency/idempotency-store.js';
+import type { QueueBacklog } from '../../shared/jobs/queue-backlog.js';
+import { FixedWindowLimiter } from '../../shared/rate-limit/fixed-window-limiter.js';
+import type { BuiltService } from '../service-module.js';
+import { backpressure } from './backpressure.js';
+import { idempotency } from './idempotency.js';
+import { rateLimit } from './rate-limit.js';
+import type { RequestState } from './request-id.js';
+import { requireServiceToken } from './service-token.js';
+
+const MINUTE_MS = 60_000;
+
+export interface ServiceGuards {
+  readonly beforeBody: Middleware<RequestState>[];
+  readonly afterBody: Middleware<RequestState>[];
+}
+
+/**
+ * The reliability checks one service gets, in order: service token (internal
+ * services, when configured) → rate limit → [body] → idempotency →
+ * backpressure. Idempotency comes before backpressure so a retry of a write
+ * that was already answered is replayed even while the queue is full.
+ */
+export function serviceGuards(
+  name: ServiceName,
+  service: BuiltService,
+  shared: { config: Config; connections: Connections; backlog: QueueBacklog },
+): ServiceGuards {
+  const { config, connections, backlog } = shared;
+  const beforeBody: Middleware<RequestState>[] = [];
+  if (config.serviceToken !== undefined && INTERNAL_SERVICES.includes(name)) {
+    beforeBody.push(requireServiceToken(config.serviceToken));
+  }
+  const isPublic = name === 'public';
+  const limit = isPublic ? config.rateLimit.publicPerMinute : config.rateLimit.writesPerMinute;
+  if (limit > 0) {
+    // Counters are disposable: they live in the cache Redis, not the durable one.
+    const limiter = new FixedWindowLimiter(connections.cacheRedis, {
+      prefix: config.cache.prefix,
+      limit,
+      windowMs: MINUTE_MS,
+    });
+    beforeBody.push(
+      rateLimit({ limiter, scope: name, limit, applies: isPublic ? 'all' : 'writes' }),
+    );
+  }
+  const store = new IdempotencyStore(connections.queueRedis, {
+    prefix: config.queue.prefix,
+    ...config.idempotency,
+  });
+  const afterBody: Middleware<RequestState>[] = [
+    idempotency({ store, scope: name, skipPaths: service.rawBodyPaths }),
+  ];
+  if (service.writeQueues && service.writeQueues.length > 0) {
+    afterBody.push(backpressure({ backlog, queues: service.writeQueues, ...config.backpressure }));
+  }
+  return { beforeBody, afterBody };
+}

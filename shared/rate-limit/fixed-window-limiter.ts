@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/** Counts one request; the window starts with the client's first request and lasts PX ms. */
+const HIT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return {count, ttl}
+`;
+
+export interface RateDecision {
+  readonly allowed: boolean;
+  readonly remaining: number;
+  /** Seconds until the window ends (at least 1). */
+  readonly retryAfterSeconds: number;
+}
+
+/**
+ * A fixed window per client in Redis, counted by one Lua script (atomic across
+ * processes). The window opens at the client's first request, so a burst is
+ * never doubled across a clock-aligned boundary, and the key expires with it.
+ */
+export class FixedWindowLimiter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: { prefix: string; limit: number; windowMs: number },
+  ) {}
+
+  async hit(scope: string, client: string): Promise<RateDecision> {
+    // Hashed: client addresses (IPv6, forwarded chains) have no bounded shape.
+    const hash = createHash('sha256').update(`${scope}\0${client}`).digest('hex').slice(0, 32);
+    const key = `${this.options.prefix}:rate:${hash}`;
+    const [count, ttlMs] = (await this.redis.eval(HIT, 1, key, String(this.options.windowMs))) as [
+      number,
+      number,
+    ];
+    return {
+      allowed: count <= this.options.limit,
+      remaining: Math.max(0, this.options.limit - count),
+      retryAfterSeconds: Math.max(1, Math.ceil(ttlMs / 1000)),
+    };
+  }
+}
