@@ -46,7 +46,7 @@ const DEFAULTS: Config = {
     connections: 64,
     userCheckWaitMs: 1000,
   },
-  worker: { concurrency: 200, groupCommitMaxBatch: 500, groupCommitMaxWaitMs: 5 },
+  worker: { concurrency: 200, groupCommitMaxBatch: 500, groupCommitMaxWaitMs: 5, lockMs: 30_000 },
   mail: {
     host: '127.0.0.1',
     port: 1025,
