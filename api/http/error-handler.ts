@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { AppError } from '../../shared/errors/index.js';
+import { AppError, isRedisUnreachable, QueueUnavailableError } from '../../shared/errors/index.js';
 import type { RequestState } from './request-id.js';
 
 interface HttpErrorLike {
@@ -18,7 +18,11 @@ export function errorHandler(): Middleware<RequestState> {
   return async function answerErrors(ctx, next) {
     try {
       await next();
-    } catch (error) {
+    } catch (thrown) {
+      // Redis unreachable (only the fail-fast producer connection fails this way): 503, not 500.
+      const error = isRedisUnreachable(thrown)
+        ? new QueueUnavailableError({ cause: thrown })
+        : thrown;
       if (error instanceof AppError) {
         ctx.status = error.status;
         ctx.set(error.headers);

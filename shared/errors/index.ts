@@ -6,3 +6,4 @@ export { ConflictError } from './conflict-error.js';
 export { UnprocessableError } from './unprocessable-error.js';
 export { UpstreamFailedError } from './upstream-failed-error.js';
 export { UpstreamUnavailableError } from './upstream-unavailable-error.js';
+export { QueueUnavailableError, isRedisUnreachable } from './queue-unavailable-error.js';
