@@ -56,6 +56,13 @@ export function errorHandler(): Middleware<RequestState> {
 export function notFoundFallback(): Middleware {
   return async function answerNotFound(ctx, next) {
     await next();
+    // The router answers 501 to a method it has never heard of (TRACE, PROPFIND):
+    // for a client that is the same mistake as any other wrong method, so 405.
+    if (ctx.status === 501 && ctx.body === undefined) {
+      ctx.status = 405;
+      ctx.body = { result: false, errors: [`method ${ctx.method} is not allowed on ${ctx.path}`] };
+      return;
+    }
     if (ctx.status === 404 && ctx.body === undefined) {
       ctx.status = 404;
       ctx.body = { result: false, errors: [`no route for ${ctx.method} ${ctx.path}`] };
