@@ -3,7 +3,7 @@
 # into a project-local virtualenv, once. Idempotent: a second run does nothing.
 set -euo pipefail
 VERSION=4.32.5
-VENV="${SPILLWAY_VENV:-$HOME/.spillway/venv}"
+VENV="$HOME/.spillway/venv"
 if "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "version $VERSION\$"; then
   exit 0
 fi
