@@ -33,8 +33,6 @@ export async function startChaosCluster(
     // Retries fast and often enough to outlast a 10 s outage (sum of backoffs > 100 s).
     JOB_BACKOFF_MS: '200',
     JOB_ATTEMPTS: '12',
-    // A killed worker's jobs come back after 3 s instead of 30 s, so the suite stays short.
-    WORKER_LOCK_MS: '3000',
     SHUTDOWN_TIMEOUT_MS: '10000',
     ...overrides,
   });
