@@ -42,7 +42,9 @@ export async function createServiceApps(
   options: { names?: readonly ServiceName[]; metrics?: Metrics } = {},
 ): Promise<ServiceApps> {
   const names = options.names ?? SERVICE_MODULES.map((m) => m.name);
-  const queues = createQueues(config, connections.queueRedis);
+  // Handlers produce through the fail-fast connection (503 while Redis is down);
+  // completion listeners keep the blocking one, which waits across a restart.
+  const queues = createQueues(config, connections.queueProducer);
   const metrics =
     options.metrics ??
     createMetrics({
@@ -52,7 +54,7 @@ export async function createServiceApps(
   const listeners = new Map<QueueName, QueueEvents>();
   const context: ServiceContext = {
     config,
-    connections,
+    connections: { ...connections, queueRedis: connections.queueProducer },
     logger,
     metrics,
     cache: new ReadThroughCache(connections.cacheRedis, {
@@ -60,7 +62,7 @@ export async function createServiceApps(
       onRead: (collection, hit) =>
         metrics.cacheReads.inc({ collection, result: hit ? 'hit' : 'miss' }),
     }),
-    ids: new IdAllocator(connections.queueRedis, config.queue.prefix),
+    ids: new IdAllocator(connections.queueProducer, config.queue.prefix),
     queues,
     queueEvents(queue) {
       let events = listeners.get(queue);

@@ -62,6 +62,12 @@ export interface Config {
     readonly concurrency: number;
     readonly groupCommitMaxBatch: number;
     readonly groupCommitMaxWaitMs: number;
+    /**
+     * How long a worker's lock on a job lasts without renewal; a job whose
+     * worker died is handed to another worker after about this long (and the
+     * stalled-job check runs at the same interval).
+     */
+    readonly lockMs: number;
   };
   /** SMTP and addresses of the customer change e-mails (§2.4). No recipients: notifications off. */
   readonly mail: {
@@ -267,6 +273,7 @@ export function loadConfig(env: Env = process.env): Config {
       concurrency: read.int('WORKER_CONCURRENCY', 200, { min: 1, max: 10_000 }),
       groupCommitMaxBatch: read.int('GROUP_COMMIT_MAX_BATCH', 500, { min: 1, max: 10_000 }),
       groupCommitMaxWaitMs: read.int('GROUP_COMMIT_MAX_WAIT_MS', 5, { min: 0, max: 10_000 }),
+      lockMs: read.int('WORKER_LOCK_MS', 30_000, { min: 1000, max: 3_600_000 }),
     },
     mail: {
       host: read.string('SMTP_HOST', '127.0.0.1'),

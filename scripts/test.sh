@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 bash scripts/services.sh start || { echo "0 passed, 1 failed"; exit 1; }
 bash scripts/ensure-browser.sh >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+bash scripts/ensure-schemathesis.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 problems=()
 echo "== lint (eslint, prettier)"
@@ -16,11 +17,11 @@ npx prettier --check . >/dev/null || { npx prettier --list-different .; problems
 echo "== type-check (tsc --noEmit)"
 npx tsc --noEmit -p tsconfig.json || problems+=("tsc")
 
-echo "== tests (unit, integration, e2e, browser)"
+echo "== tests (unit, integration, e2e, chaos, fuzz, browser)"
 mkdir -p test-artifacts
 report=test-artifacts/mocha.txt
 npx mocha 'test/unit/**/*.test.ts' 'test/integration/**/*.test.ts' 'test/e2e/**/*.test.ts' \
-  'test/browser/**/*.test.ts' 2>&1 | tee "$report"
+  'test/chaos/**/*.test.ts' 'test/fuzz/**/*.test.ts' 'test/browser/**/*.test.ts' 2>&1 | tee "$report"
 mocha_status=${PIPESTATUS[0]}
 
 passed=$(grep -Eo '^ +[0-9]+ passing' "$report" | tail -1 | grep -Eo '[0-9]+' || echo 0)

@@ -4,8 +4,13 @@ import { createMysqlPool, type MysqlPool } from './repositories/mysql-pool.repos
 import { openMongo, type MongoConnection } from './repositories/mongo-connection.repository.js';
 
 export interface Connections {
-  /** Durable Redis: queues and id counters. */
+  /** Durable Redis: queues and id counters; commands wait across a restart (workers, events). */
   readonly queueRedis: Redis;
+  /**
+   * The same Redis for request handlers: fails at once while Redis is
+   * unreachable, so a write is answered 503 instead of hanging until it returns.
+   */
+  readonly queueProducer: Redis;
   /** Disposable Redis: cached reads. */
   readonly cacheRedis: Redis;
   readonly mysql: MysqlPool;
@@ -22,18 +27,30 @@ export async function openConnections(config: Config): Promise<Connections> {
     maxRetriesPerRequest: null,
     connectionName: 'spillway-queue',
   });
+  const queueProducer = new Redis(config.redis.queueUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectionName: 'spillway-queue-producer',
+  });
+  // Failures reach the caller of each command; reconnection is automatic.
+  queueProducer.on('error', () => undefined);
   const cacheRedis = new Redis(config.redis.cacheUrl, {
     maxRetriesPerRequest: 1,
     connectionName: 'spillway-cache',
   });
   const mysql = createMysqlPool(config.mysql);
   const mongo = await openMongo(config.mongo.url);
-  return { queueRedis, cacheRedis, mysql, mongo };
+  // With no offline queue, a command sent before the first connect would fail: wait for it.
+  if (queueProducer.status !== 'ready') {
+    await new Promise((resolve) => queueProducer.once('ready', resolve));
+  }
+  return { queueRedis, queueProducer, cacheRedis, mysql, mongo };
 }
 
 export async function closeConnections(connections: Connections): Promise<void> {
   await Promise.allSettled([
     connections.queueRedis.quit(),
+    connections.queueProducer.quit(),
     connections.cacheRedis.quit(),
     connections.mysql.end(),
     connections.mongo.close(),

@@ -55,6 +55,9 @@ export function createWorkers(
       connection: connections.queueRedis,
       prefix: config.queue.prefix,
       concurrency: config.worker.concurrency,
+      // A killed worker's jobs are retried by another after the lock lapses (§5).
+      lockDuration: config.worker.lockMs,
+      stalledInterval: config.worker.lockMs,
     });
     worker.on('completed', (job) => observeJob(metrics, queue, 'completed', job));
     worker.on('failed', (job, error) => {

@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { AppError } from '../../shared/errors/index.js';
+import { AppError, isRedisUnreachable, QueueUnavailableError } from '../../shared/errors/index.js';
 import type { RequestState } from './request-id.js';
 
 interface HttpErrorLike {
@@ -26,7 +26,11 @@ export function errorHandler(): Middleware<RequestState> {
   return async function answerErrors(ctx, next) {
     try {
       await next();
-    } catch (error) {
+    } catch (thrown) {
+      // Redis unreachable (only the fail-fast producer connection fails this way): 503, not 500.
+      const error = isRedisUnreachable(thrown)
+        ? new QueueUnavailableError({ cause: thrown })
+        : thrown;
       if (error instanceof AppError) {
         ctx.status = error.status;
         ctx.set(error.headers);
@@ -60,6 +64,13 @@ export function errorHandler(): Middleware<RequestState> {
 export function notFoundFallback(): Middleware {
   return async function answerNotFound(ctx, next) {
     await next();
+    // The router answers 501 to a method it has never heard of (TRACE, PROPFIND):
+    // for a client that is the same mistake as any other wrong method, so 405.
+    if (ctx.status === 501 && ctx.body === undefined) {
+      ctx.status = 405;
+      ctx.body = { result: false, errors: [`method ${ctx.method} is not allowed on ${ctx.path}`] };
+      return;
+    }
     if (ctx.status === 404 && ctx.body === undefined) {
       ctx.status = 404;
       ctx.body = { result: false, errors: [`no route for ${ctx.method} ${ctx.path}`] };

@@ -11,3 +11,4 @@ export { TooManyRequestsError } from './too-many-requests-error.js';
 export { OverloadedError } from './overloaded-error.js';
 export { UnauthorizedError } from './unauthorized-error.js';
 export { RequestInProgressError } from './request-in-progress-error.js';
+export { QueueUnavailableError, isRedisUnreachable } from './queue-unavailable-error.js';

@@ -47,7 +47,7 @@ const DEFAULTS: Config = {
     userCheckWaitMs: 1000,
   },
   people: { importMaxBytes: 50 * 1024 * 1024 },
-  worker: { concurrency: 200, groupCommitMaxBatch: 500, groupCommitMaxWaitMs: 5 },
+  worker: { concurrency: 200, groupCommitMaxBatch: 500, groupCommitMaxWaitMs: 5, lockMs: 30_000 },
   mail: {
     host: '127.0.0.1',
     port: 1025,

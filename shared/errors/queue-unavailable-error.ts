@@ -1,0 +1,31 @@
+import { AppError } from './app-error.js';
+
+/**
+ * The queue Redis cannot take a write right now (down or restarting). The
+ * write was not accepted; the client should retry (with its Idempotency-Key).
+ */
+export class QueueUnavailableError extends AppError {
+  constructor(options: { cause?: unknown } = {}) {
+    super('the write queue is unavailable; retry shortly', {
+      code: 'QUEUE_UNAVAILABLE',
+      status: 503,
+      expose: true,
+      headers: { 'Retry-After': '1' },
+      cause: options.cause,
+    });
+  }
+}
+
+/**
+ * True for the errors ioredis raises when a command cannot reach Redis: the
+ * connection is offline (fail-fast producer connection), closed mid-command,
+ * or out of reconnect retries for this command.
+ */
+export function isRedisUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    error.name === 'MaxRetriesPerRequestError' ||
+    error.message.includes("Stream isn't writeable") ||
+    error.message === 'Connection is closed.'
+  );
+}

@@ -1,0 +1,98 @@
+import { expect } from 'chai';
+import { closeConnections, openConnections, type Connections } from '../../shared/connections.js';
+import { startChaosCluster, type ChaosCluster } from '../support/chaos-cluster.js';
+import { startLoad, statusesBetween } from '../support/load.js';
+import { startPrivateFerretdb, type PrivateFerretdb } from '../support/private-ferretdb.js';
+import { startPrivateMariadb, type PrivateMariadb } from '../support/private-mariadb.js';
+import { expectExact, reconcile } from '../support/reconcile.js';
+import { resetStores } from '../support/stores.js';
+import { testConfig } from '../support/test-config.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const OUTAGE_MS = 10_000;
+
+/**
+ * Writes stream in for ~16 s; the store is down for 10 s of that. Every write
+ * sent during the outage must still be answered 202, and once the store is
+ * back every acknowledged write must be in MySQL and Mongo exactly once.
+ */
+async function writeThroughOutage(
+  label: string,
+  cluster: ChaosCluster,
+  connections: Connections,
+  store: { stop(): Promise<void>; start(): Promise<void> },
+): Promise<void> {
+  const load = startLoad({ ...cluster, total: 2400, concurrency: 32, durationMs: 16_000 });
+  await sleep(2500);
+  const downAt = Date.now();
+  await store.stop();
+  await sleep(OUTAGE_MS);
+  await store.start();
+  const upAt = Date.now();
+  const result = await load.done;
+  const loadDoneAt = Date.now();
+
+  const during = statusesBetween(result, downAt, upAt);
+  console.log(
+    `      [${label}] answers to writes sent during the outage: ${JSON.stringify(during)}`,
+  );
+  expect(Object.keys(during)).to.deep.equal(['202']);
+  expect(during['202']).to.be.greaterThan(500);
+  const reconciled = await reconcile(connections, result, { label });
+  console.log(
+    `      [${label}] store down ${upAt - downAt} ms; backlog drained ${Date.now() - loadDoneAt} ms after the last write`,
+  );
+  expectExact(reconciled);
+  expect(reconciled.mysql.accepted).to.equal(2400);
+  cluster.expectAlive();
+}
+
+describe('chaos: a database stops for 10 s under load (spec §5)', function () {
+  this.timeout(150_000);
+  let cluster: ChaosCluster | undefined;
+  afterEach(async () => {
+    await cluster?.destroy();
+    cluster = undefined;
+  });
+
+  describe('MariaDB (a private server, so the shared one keeps running)', () => {
+    let mariadb: PrivateMariadb;
+    let connections: Connections;
+    before(async function () {
+      this.timeout(60_000);
+      mariadb = await startPrivateMariadb();
+      connections = await openConnections(testConfig({ MYSQL_URL: mariadb.url }));
+      await resetStores(connections);
+    });
+    after(async () => {
+      await closeConnections(connections);
+      await mariadb.destroy();
+    });
+
+    it('keeps answering 202, then stores every acknowledged write once', async () => {
+      cluster = await startChaosCluster({ MYSQL_URL: mariadb.url });
+      await writeThroughOutage('MariaDB down 10 s', cluster, connections, mariadb);
+    });
+  });
+
+  describe('FerretDB (a private server on its own SQLite directory)', () => {
+    let ferretdb: PrivateFerretdb;
+    let connections: Connections;
+    before(async () => {
+      ferretdb = await startPrivateFerretdb();
+      connections = await openConnections(
+        testConfig({ MONGO_URL: ferretdb.url('spillway_chaos') }),
+      );
+      await resetStores(connections);
+    });
+    after(async () => {
+      await closeConnections(connections);
+      await ferretdb.destroy();
+    });
+
+    it('keeps answering 202, then stores every acknowledged write once', async () => {
+      cluster = await startChaosCluster({ MONGO_URL: ferretdb.url('spillway_chaos') });
+      await writeThroughOutage('FerretDB down 10 s', cluster, connections, ferretdb);
+    });
+  });
+});
