@@ -9,7 +9,7 @@ export interface BenchResults {
   readonly http: HttpResults;
   readonly drain: { grouped: DrainRun; oneByOne: DrainRun; ceiling: DrainRun };
   readonly visibility: VisibilityResult;
-  readonly redis: { jobs: number; bytes: number; bytesPerJob: number };
+  readonly redis: { jobs: number; bytes: number; bytesPerJob: number; usedMemoryPerJob: number };
 }
 
 export interface Goal {

@@ -23,15 +23,26 @@ export async function startApi(env: Record<string, string> = {}): Promise<Runnin
   );
   const listingsUrl = `http://127.0.0.1:${listingsPort}`;
   const usersUrl = `http://127.0.0.1:${usersPort}`;
-  await waitForHttp(`${listingsUrl}/ready`, child);
-  await waitForHttp(`${usersUrl}/ready`, child);
+  try {
+    // Generous: on a busy 2-core machine a tsx child can take long to start.
+    await waitForHttp(`${listingsUrl}/ready`, child, 120_000);
+    await waitForHttp(`${usersUrl}/ready`, child, 120_000);
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
   return { child, listingsUrl, usersUrl };
 }
 
 /** Starts the real workers/main.ts; resolves once it has logged that its workers run. */
 export async function startWorkers(env: Record<string, string> = {}): Promise<Child> {
   const child = runChild('workers/main.ts', [], benchEnv({ LOG_LEVEL: 'info', ...env }));
-  await child.waitForLine(/workers started/);
+  try {
+    await child.waitForLine(/workers started/, 120_000);
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
   return child;
 }
 

@@ -47,13 +47,26 @@ export async function openBenchStores(): Promise<{ config: Config; connections: 
 export async function resetBenchStores(connections: Connections): Promise<void> {
   await connections.mysql.query('DELETE FROM listings');
   await connections.mysql.query('DELETE FROM users');
-  const db = connections.mongo.db;
-  if (db) {
-    await db.collection('listings').deleteMany({});
-    await db.collection('users').deleteMany({});
-  }
+  for (const name of ['listings', 'users']) await emptyCollection(connections, name);
   await connections.queueRedis.flushdb();
   await connections.cacheRedis.flushdb();
+}
+
+/**
+ * Deletes every document in chunks: FerretDB (SQLite) refuses one deleteMany
+ * over ~100,000 documents ("too many SQL variables").
+ */
+async function emptyCollection(connections: Connections, name: string): Promise<void> {
+  const collection = connections.mongo.db?.collection(name);
+  if (!collection) return;
+  for (;;) {
+    const ids = await collection
+      .find({}, { projection: { _id: 1 } })
+      .limit(5000)
+      .toArray();
+    if (ids.length === 0) return;
+    await collection.deleteMany({ _id: { $in: ids.map((d) => d._id) } });
+  }
 }
 
 /** Rows in MySQL and documents in Mongo of the listings table / collection. */

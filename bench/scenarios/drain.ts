@@ -124,7 +124,7 @@ async function drainEmpty(
     benchEnv(),
   );
   try {
-    await worker.waitForLine(/^ready/);
+    await worker.waitForLine(/^ready/, 120_000);
     const started = performance.now();
     const done = worker.waitForLine(/^done/, 600_000);
     await queue.resume();

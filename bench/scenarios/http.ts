@@ -23,7 +23,12 @@ const LISTING = { user_id: 1, listing_type: 'rent', price: 1500 } as const;
 async function startServer(entry: string, env: Record<string, string> = {}) {
   const port = await freePort();
   const child = runChild(entry, [String(port)], { ...benchStores(), ...env });
-  await child.waitForLine(/^listening/);
+  try {
+    await child.waitForLine(/^listening/, 120_000);
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
