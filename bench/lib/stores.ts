@@ -53,20 +53,15 @@ export async function resetBenchStores(connections: Connections): Promise<void> 
 }
 
 /**
- * Deletes every document in chunks: FerretDB (SQLite) refuses one deleteMany
- * over ~100,000 documents ("too many SQL variables").
+ * Drops the collection: FerretDB (SQLite) refuses one deleteMany over ~100,000
+ * documents ("too many SQL variables") and deletes in chunks at ~500 docs/s.
+ * The replica collections need no index but `_id`, which Mongo recreates.
  */
 async function emptyCollection(connections: Connections, name: string): Promise<void> {
-  const collection = connections.mongo.db?.collection(name);
-  if (!collection) return;
-  for (;;) {
-    const ids = await collection
-      .find({}, { projection: { _id: 1 } })
-      .limit(5000)
-      .toArray();
-    if (ids.length === 0) return;
-    await collection.deleteMany({ _id: { $in: ids.map((d) => d._id) } });
-  }
+  const db = connections.mongo.db;
+  if (!db) return;
+  const exists = await db.listCollections({ name }).hasNext();
+  if (exists) await db.collection(name).drop();
 }
 
 /** Rows in MySQL and documents in Mongo of the listings table / collection. */
