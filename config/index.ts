@@ -32,7 +32,12 @@ export interface Config {
     readonly keepCompleted: number;
     readonly keepFailed: number;
   };
-  readonly cache: { readonly prefix: string; readonly ttlSeconds: number };
+  readonly cache: {
+    readonly prefix: string;
+    readonly ttlSeconds: number;
+    /** False: every read loads from the database (benchmarks, debugging); writes still invalidate. */
+    readonly enabled: boolean;
+  };
   readonly mysql: { readonly url: string; readonly poolSize: number };
   readonly mongo: { readonly url: string };
   readonly services: Readonly<Record<ServiceName, ServiceAddress>>;
@@ -207,6 +212,7 @@ export function loadConfig(env: Env = process.env): Config {
     cache: {
       prefix: read.string('CACHE_PREFIX', 'spillway'),
       ttlSeconds: read.int('CACHE_TTL_SECONDS', 300, { min: 1, max: 86_400 }),
+      enabled: read.bool('CACHE_ENABLED', true),
     },
     mysql: {
       url: read.url('MYSQL_URL', 'mysql://spillway:spillway@127.0.0.1:3306/spillway', ['mysql:']),

@@ -7,7 +7,7 @@ set -euo pipefail
 
 STATE_DIR="${SPILLWAY_STATE_DIR:-$HOME/.spillway}"
 FERRETDB_VERSION="v1.24.2"
-MYSQL_DATABASES="${SPILLWAY_MYSQL_DATABASES:-spillway spillway_test spillway_test_1 spillway_test_2 spillway_test_3 spillway_test_4 spillway_test_5}"
+MYSQL_DATABASES="${SPILLWAY_MYSQL_DATABASES:-spillway spillway_test spillway_test_1 spillway_test_2 spillway_test_3 spillway_test_4 spillway_test_5 spillway_bench}"
 mkdir -p "$STATE_DIR"/{redis-queue,redis-cache,mariadb,ferretdb,run,log}
 
 log() { printf '[services] %s\n' "$*" >&2; }

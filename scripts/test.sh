@@ -21,7 +21,8 @@ echo "== tests (unit, integration, e2e, chaos, fuzz, browser)"
 mkdir -p test-artifacts
 report=test-artifacts/mocha.txt
 npx mocha 'test/unit/**/*.test.ts' 'test/integration/**/*.test.ts' 'test/e2e/**/*.test.ts' \
-  'test/chaos/**/*.test.ts' 'test/fuzz/**/*.test.ts' 'test/browser/**/*.test.ts' 2>&1 | tee "$report"
+  'test/chaos/**/*.test.ts' 'test/fuzz/**/*.test.ts' 'test/browser/**/*.test.ts' \
+  'test/bench/**/*.test.ts' 2>&1 | tee "$report"
 mocha_status=${PIPESTATUS[0]}
 
 passed=$(grep -Eo '^ +[0-9]+ passing' "$report" | tail -1 | grep -Eo '[0-9]+' || echo 0)

@@ -26,6 +26,12 @@ export class IdAllocator {
     return this.redis.incr(this.key(entity));
   }
 
+  /** Reserves `count` consecutive ids in one INCRBY; returns the first of them. */
+  async nextBlock(entity: Entity, count: number): Promise<number> {
+    const last = await this.redis.incrby(this.key(entity), count);
+    return last - count + 1;
+  }
+
   /**
    * Makes sure the counter is past every id already stored, so a counter that
    * was lost or reset can never hand out an id that a row already has.

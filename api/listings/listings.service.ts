@@ -3,6 +3,7 @@ import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js'
 import { nowMicros } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/errors/index.js';
 import type { IdAllocator } from '../../shared/ids.js';
+import { IntakeBatcher } from '../../shared/jobs/intake-batcher.js';
 import { jobIds, type PersistListingJob } from '../../shared/jobs/job-payloads.js';
 import { waitForJob } from '../../shared/jobs/wait-for-job.js';
 import type { ListingRepository } from '../../shared/repositories/listing.repository.js';
@@ -20,26 +21,31 @@ export interface ListingServiceDeps {
 
 /** Listings: writes go to the persist queue with their identity assigned; reads go through the cache. */
 export function createListingService(deps: ListingServiceDeps) {
+  const intake = new IntakeBatcher(deps.queue, deps.ids, 'listings');
   return {
     async enqueueListingWrite(
       input: ListingCreate,
       meta: { requestId: string; waitSeconds: number },
     ): Promise<AcceptedWrite<Listing>> {
       const now = nowMicros();
-      const listing: Listing = {
-        id: await deps.ids.next('listings'),
-        user_id: input.user_id,
-        listing_type: input.listing_type,
-        price: input.price,
-        created_at: now,
-        updated_at: now,
-      };
       const version = 1;
-      const job = await deps.queue.add(
-        'listing.create',
-        { requestId: meta.requestId, version, listing },
-        { jobId: jobIds.persist('listings', listing.id, version) },
-      );
+      let listing: Listing | undefined;
+      const { job } = await intake.submit((id) => {
+        listing = {
+          id,
+          user_id: input.user_id,
+          listing_type: input.listing_type,
+          price: input.price,
+          created_at: now,
+          updated_at: now,
+        };
+        return {
+          name: 'listing.create',
+          data: { requestId: meta.requestId, version, listing },
+          opts: { jobId: jobIds.persist('listings', id, version) },
+        };
+      });
+      if (!listing) throw new Error('intake resolved without building the listing');
       const persisted = await waitForJob(job, deps.queueEvents, meta.waitSeconds);
       return { resource: listing, jobId: job.id ?? '', persisted };
     },

@@ -3,6 +3,7 @@ import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js'
 import { nowMicros } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/errors/index.js';
 import type { IdAllocator } from '../../shared/ids.js';
+import { IntakeBatcher } from '../../shared/jobs/intake-batcher.js';
 import { jobIds, type PersistUserJob } from '../../shared/jobs/job-payloads.js';
 import { waitForJob } from '../../shared/jobs/wait-for-job.js';
 import type { UserRepository } from '../../shared/repositories/user.repository.js';
@@ -31,24 +32,24 @@ export interface CachedRead<T> {
 
 /** Users: writes go to the persist queue with their identity assigned; reads go through the cache. */
 export function createUserService(deps: UserServiceDeps) {
+  const intake = new IntakeBatcher(deps.queue, deps.ids, 'users');
   return {
     async enqueueUserWrite(
       input: UserCreate,
       meta: { requestId: string; waitSeconds: number },
     ): Promise<AcceptedWrite<User>> {
       const now = nowMicros();
-      const user: User = {
-        id: await deps.ids.next('users'),
-        name: input.name,
-        created_at: now,
-        updated_at: now,
-      };
       const version = 1;
-      const job = await deps.queue.add(
-        'user.create',
-        { requestId: meta.requestId, version, user },
-        { jobId: jobIds.persist('users', user.id, version) },
-      );
+      let user: User | undefined;
+      const { job } = await intake.submit((id) => {
+        user = { id, name: input.name, created_at: now, updated_at: now };
+        return {
+          name: 'user.create',
+          data: { requestId: meta.requestId, version, user },
+          opts: { jobId: jobIds.persist('users', id, version) },
+        };
+      });
+      if (!user) throw new Error('intake resolved without building the user');
       const persisted = await waitForJob(job, deps.queueEvents, meta.waitSeconds);
       return { resource: user, jobId: job.id ?? '', persisted };
     },

@@ -37,6 +37,8 @@ export class ReadThroughCache {
     private readonly options: {
       prefix: string;
       ttlSeconds: number;
+      /** False: every read calls its loader and nothing is stored (CACHE_ENABLED=false). */
+      enabled?: boolean;
       /** Told of every read and whether it was a hit (metrics). */
       onRead?: (collection: CacheCollection, hit: boolean) => void;
     },
@@ -52,6 +54,11 @@ export class ReadThroughCache {
     parts: readonly (string | number)[],
     load: () => Promise<T>,
   ): Promise<CacheRead<T>> {
+    if (this.options.enabled === false) {
+      // No Redis round trip at all, so "uncached" measures the database path alone.
+      this.options.onRead?.(collection, false);
+      return { value: await load(), hit: false };
+    }
     const keys = cacheKeys(this.options.prefix, collection);
     const suffix = keys.entrySuffix(parts);
     const [generation, cached] = await this.redis.spillwayReadEntry(

@@ -57,6 +57,15 @@ describe('ReadThroughCache on the cache Redis', () => {
     expect(reads.every((r) => r.value === 'value')).to.equal(true);
   });
 
+  it('with enabled: false loads on every read and stores nothing in Redis', async () => {
+    const off = new ReadThroughCache(redis, { prefix: 'test', ttlSeconds: 60, enabled: false });
+    let loads = 0;
+    const load = async () => ({ n: ++loads });
+    expect(await off.read('users', ['id', 3], load)).to.deep.equal({ value: { n: 1 }, hit: false });
+    expect(await off.read('users', ['id', 3], load)).to.deep.equal({ value: { n: 2 }, hit: false });
+    expect(await redis.dbsize()).to.equal(0);
+  });
+
   it('invalidates one collection only', async () => {
     await cache.read('users', ['page', 1], async () => 'u');
     await cache.read('listings', ['page', 1], async () => 'l');

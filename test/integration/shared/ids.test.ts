@@ -22,6 +22,18 @@ describe('IdAllocator on the queue Redis', () => {
     expect(Math.max(...all)).to.equal(500);
   });
 
+  it('reserves blocks of consecutive ids that never overlap single ids or other blocks', async () => {
+    const [a, single, b] = [
+      await ids.nextBlock('users', 3),
+      await ids.next('users'),
+      await ids.nextBlock('users', 2),
+    ];
+    expect(a).to.equal(1);
+    expect(single).to.equal(4);
+    expect(b).to.equal(5);
+    expect(await ids.next('users')).to.equal(7);
+  });
+
   it('keeps separate sequences per entity', async () => {
     expect(await ids.next('users')).to.equal(1);
     expect(await ids.next('listings')).to.equal(1);

@@ -23,7 +23,7 @@ const DEFAULTS: Config = {
     keepCompleted: 1000,
     keepFailed: 100_000,
   },
-  cache: { prefix: 'spillway', ttlSeconds: 300 },
+  cache: { prefix: 'spillway', ttlSeconds: 300, enabled: true },
   mysql: { url: 'mysql://spillway:spillway@127.0.0.1:3306/spillway', poolSize: 20 },
   mongo: { url: 'mongodb://127.0.0.1:27017/spillway' },
   services: {

@@ -1,0 +1,55 @@
+/**
+ * A focused tool for tuning intake: runs the ceiling and POST /listings side
+ * by side, alternating, with extra API environment given as KEY=VALUE
+ * arguments, e.g. `npx tsx bench/accept-only.ts LOG_LEVEL=warn`. Add
+ * `--cpu-prof` to write a V8 CPU profile of the API process into bench/results/.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { freePort, ROOT, runChild } from './lib/child.js';
+import { load } from './lib/load.js';
+import { benchEnv, openBenchStores, resetBenchStores } from './lib/stores.js';
+import { waitForHttp } from './lib/child.js';
+import { closeConnections } from '../shared/connections.js';
+
+const args = process.argv.slice(2);
+const env = Object.fromEntries(
+  args.filter((a) => a.includes('=')).map((a) => a.split('=', 2) as [string, string]),
+);
+const profile = args.includes('--cpu-prof');
+const seconds = Number(env.SECONDS ?? 5);
+const { connections } = await openBenchStores();
+await resetBenchStores(connections);
+const [hello, port] = [await freePort(), await freePort()];
+const ceiling = runChild('bench/servers/koa-hello.ts', [String(hello)], {});
+await ceiling.waitForLine(/^listening/);
+const api = runChild(
+  'api/main.ts',
+  ['--service', 'listings'],
+  benchEnv({ LISTING_SERVICE_PORT: String(port), ...env }),
+  profile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`] : [],
+);
+await waitForHttp(`http://127.0.0.1:${port}/ready`, api);
+const body = { user_id: 1, listing_type: 'rent', price: 1500 };
+/** CPU time (user + system) the process has used so far, in ms: noise-resistant cost per request. */
+async function cpuMs(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+for (let round = 0; round < 2; round += 1) {
+  const c = await load('ceiling', { url: `http://127.0.0.1:${hello}/`, seconds });
+  const cpuBefore = await cpuMs(api.pid);
+  const a = await load('accept', {
+    url: `http://127.0.0.1:${port}/listings`,
+    seconds,
+    method: 'POST',
+    body,
+  });
+  const cpuPerRequest = ((await cpuMs(api.pid)) - cpuBefore) / a.ok;
+  console.log(
+    `ceiling ${c.rps.toFixed(0)} req/s p99 ${c.p99} | accept ${a.rps.toFixed(0)} req/s p50 ${a.p50} p99 ${a.p99} non2xx ${a.non2xx} | ratio ${(a.rps / c.rps).toFixed(2)} | API CPU ${(cpuPerRequest * 1000).toFixed(0)} µs/request`,
+  );
+}
+await Promise.all([ceiling.stop(), api.stop()]);
+await resetBenchStores(connections);
+await closeConnections(connections);

@@ -1,0 +1,63 @@
+import autocannon from 'autocannon';
+
+/** One HTTP load run: throughput and latency as autocannon measured them. */
+export interface HttpRun {
+  readonly name: string;
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly ok: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly seconds: number;
+}
+
+export interface LoadOptions {
+  readonly url: string;
+  readonly seconds: number;
+  readonly connections?: number;
+  readonly method?: 'GET' | 'POST';
+  readonly body?: unknown;
+  /** Requests per second over all connections; unset: as fast as the server answers. */
+  readonly overallRate?: number;
+}
+
+/**
+ * Runs autocannon in this process (programmatic API). 100 connections, like
+ * the baselines in shared/NOTES.md, unless told otherwise.
+ */
+export async function load(name: string, options: LoadOptions): Promise<HttpRun> {
+  const result = await autocannon({
+    url: options.url,
+    connections: options.connections ?? 100,
+    duration: options.seconds,
+    method: options.method ?? 'GET',
+    ...(options.body === undefined
+      ? {}
+      : {
+          body: JSON.stringify(options.body),
+          headers: { 'content-type': 'application/json' },
+        }),
+    ...(options.overallRate === undefined ? {} : { overallRate: options.overallRate }),
+  });
+  const ok = result['2xx'];
+  return {
+    name,
+    // Only successful answers count as throughput.
+    rps: ok / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    seconds: result.duration,
+  };
+}
+
+/** The better of several runs of one scenario (the least disturbed by neighbours). */
+export function best(runs: readonly HttpRun[]): HttpRun {
+  const sorted = [...runs].sort((a, b) => b.rps - a.rps);
+  const top = sorted[0];
+  if (!top) throw new Error('no runs');
+  return top;
+}

@@ -1,0 +1,116 @@
+import type { HttpResults } from '../scenarios/http.js';
+import type { DrainRun } from '../scenarios/drain.js';
+import type { VisibilityResult } from '../scenarios/visibility.js';
+
+export interface BenchResults {
+  readonly when: string;
+  readonly machine: { readonly cpus: number; readonly cpuModel: string; readonly node: string };
+  readonly mode: 'quick' | 'full';
+  readonly http: HttpResults;
+  readonly drain: { grouped: DrainRun; oneByOne: DrainRun; ceiling: DrainRun };
+  readonly visibility: VisibilityResult;
+  readonly redis: { jobs: number; bytes: number; bytesPerJob: number; usedMemoryPerJob: number };
+}
+
+export interface Goal {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  /** 'min': value must be ≥ target; 'max': value must be ≤ target. */
+  readonly kind: 'min' | 'max';
+  readonly target: number;
+  readonly met: boolean;
+}
+
+function goal(name: string, value: number, kind: 'min' | 'max', target: number, unit = '×'): Goal {
+  const met = Number.isFinite(value) && (kind === 'min' ? value >= target : value <= target);
+  return { name, value, unit, kind, target, met };
+}
+
+/** The goals of issue 5, each with its measured value. */
+export function evaluateGoals(r: BenchResults): Goal[] {
+  const { http, drain } = r;
+  return [
+    goal('accept / ceiling', http.accept.rps / http.ceiling.rps, 'min', 0.6),
+    goal('accept / sync', http.accept.rps / http.sync.rps, 'min', 5),
+    goal('p99 sync / accept', http.sync.p99 / Math.max(http.accept.p99, 1), 'min', 5),
+    goal(
+      'drain / bullmq ceiling',
+      drain.grouped.mysqlJobsPerSec / drain.ceiling.mysqlJobsPerSec,
+      'min',
+      0.8,
+    ),
+    goal(
+      'drain / one-by-one',
+      drain.grouped.mysqlJobsPerSec / drain.oneByOne.mysqlJobsPerSec,
+      'min',
+      2.5,
+    ),
+    goal(
+      'drain+mongo / ceiling',
+      drain.grouped.mongoJobsPerSec / drain.ceiling.mysqlJobsPerSec,
+      'min',
+      0.5,
+    ),
+    goal('cached page / ceiling', http.cachedPage.rps / http.ceiling.rps, 'min', 0.6),
+    goal('cached user / ceiling', http.cachedUser.rps / http.ceiling.rps, 'min', 0.6),
+    goal('cached / uncached page', http.cachedPage.rps / http.uncachedPage.rps, 'min', 2),
+    goal('cached / uncached user', http.cachedUser.rps / http.uncachedUser.rps, 'min', 2),
+    goal('visibility p99', r.visibility.p99, 'max', 250, 'ms'),
+    goal(
+      'API RSS under load',
+      Math.max(http.apiRss.hwmMb, http.apiRss.maxSampledMb),
+      'max',
+      200,
+      'MB',
+    ),
+    goal('Redis bytes / waiting job', r.redis.bytesPerJob, 'max', 1024, 'B'),
+  ];
+}
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+
+/** The printed report: measurements, then ratios against the goals (met / NOT met). */
+export function renderTable(r: BenchResults, goals: readonly Goal[]): string {
+  const { http, drain } = r;
+  const lines = [
+    `Spillway benchmark (${r.mode}) ${r.when} — ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}`,
+    '',
+    '| scenario | throughput | p50 ms | p99 ms |',
+    '|---|---:|---:|---:|',
+  ];
+  const httpRow = (label: string, run: { rps: number; p50: number; p99: number }) =>
+    lines.push(`| ${label} | ${fmt(run.rps)} req/s | ${fmt(run.p50, 1)} | ${fmt(run.p99, 1)} |`);
+  httpRow('ceiling (bare Koa)', http.ceiling);
+  httpRow('accept POST /listings (202)', http.accept);
+  httpRow('sync baseline (MySQL + Mongo, 201)', http.sync);
+  httpRow('cached GET /listings?page_num=1', http.cachedPage);
+  httpRow('uncached GET /listings?page_num=1', http.uncachedPage);
+  httpRow('cached GET /users/1', http.cachedUser);
+  httpRow('uncached GET /users/1', http.uncachedUser);
+  const drainRow = (label: string, run: DrainRun, mongo: boolean) =>
+    lines.push(
+      `| ${label} | ${fmt(mongo ? run.mongoJobsPerSec : run.mysqlJobsPerSec)} jobs/s (${run.jobs} in ${fmt(mongo ? run.mongoSeconds : run.mysqlSeconds, 1)} s) | | |`,
+    );
+  drainRow('drain → MySQL, group commit', drain.grouped, false);
+  drainRow('drain → MySQL + Mongo, group commit', drain.grouped, true);
+  drainRow('drain → MySQL, one commit per job', drain.oneByOne, false);
+  drainRow('drain → MySQL + Mongo, one commit per job', drain.oneByOne, true);
+  drainRow('BullMQ ceiling (empty jobs)', drain.ceiling, false);
+  const v = r.visibility;
+  lines.push(
+    `| visibility 202 → readable at ${v.targetRps} req/s | ${v.samples} samples | ${fmt(v.p50, 1)} | ${fmt(v.p99, 1)} |`,
+    '',
+    '| goal | measured | target | |',
+    '|---|---:|---:|---|',
+  );
+  for (const g of goals) {
+    const digits = g.unit === '×' ? 2 : 0;
+    lines.push(
+      `| ${g.name} | ${fmt(g.value, digits)} ${g.unit} | ${g.kind === 'min' ? '≥' : '≤'} ${g.target} ${g.unit} | ${g.met ? 'met' : 'NOT met'} |`,
+    );
+  }
+  const met = goals.filter((g) => g.met).length;
+  lines.push('', `${met} of ${goals.length} goals met.`);
+  return lines.join('\n');
+}

@@ -1,0 +1,54 @@
+import { readFile } from 'node:fs/promises';
+import { benchEnv } from './stores.js';
+import { freePort, runChild, waitForHttp, type Child } from './child.js';
+
+/** A running Spillway API process (listings + users) and where to reach it. */
+export interface RunningApi {
+  readonly child: Child;
+  readonly listingsUrl: string;
+  readonly usersUrl: string;
+}
+
+/** Starts the real api/main.ts as a child process with the listing and user services. */
+export async function startApi(env: Record<string, string> = {}): Promise<RunningApi> {
+  const [listingsPort, usersPort] = [await freePort(), await freePort()];
+  const child = runChild(
+    'api/main.ts',
+    ['--service', 'listings,users'],
+    benchEnv({
+      LISTING_SERVICE_PORT: String(listingsPort),
+      USER_SERVICE_PORT: String(usersPort),
+      ...env,
+    }),
+  );
+  const listingsUrl = `http://127.0.0.1:${listingsPort}`;
+  const usersUrl = `http://127.0.0.1:${usersPort}`;
+  try {
+    // Generous: on a busy 2-core machine a tsx child can take long to start.
+    await waitForHttp(`${listingsUrl}/ready`, child, 120_000);
+    await waitForHttp(`${usersUrl}/ready`, child, 120_000);
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+  return { child, listingsUrl, usersUrl };
+}
+
+/** Starts the real workers/main.ts; resolves once it has logged that its workers run. */
+export async function startWorkers(env: Record<string, string> = {}): Promise<Child> {
+  const child = runChild('workers/main.ts', [], benchEnv({ LOG_LEVEL: 'info', ...env }));
+  try {
+    await child.waitForLine(/workers started/, 120_000);
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+  return child;
+}
+
+/** Resident set size now and its high-water mark, in MB, from /proc. */
+export async function readRss(pid: number): Promise<{ rssMb: number; hwmMb: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+}

@@ -1,0 +1,90 @@
+/**
+ * `npm run bench [-- --quick] [-- --out DIR]`: Spillway against the honest
+ * alternatives, side by side on this machine (issue 5). Prints one table,
+ * writes DIR/<timestamp>.json, DIR/latest.json and DIR/latest.svg
+ * (DIR defaults to bench/results). Uses its own stores (see lib/stores.ts).
+ */
+import { cpus } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { closeConnections } from '../shared/connections.js';
+import { renderChart } from './lib/chart.js';
+import { ROOT } from './lib/child.js';
+import { evaluateGoals, renderTable, type BenchResults } from './lib/report.js';
+import { openBenchStores, resetBenchStores } from './lib/stores.js';
+import { runDrains } from './scenarios/drain.js';
+import { runHttpScenarios } from './scenarios/http.js';
+import { runRedisBytesPerJob } from './scenarios/memory.js';
+import { runVisibility } from './scenarios/visibility.js';
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const outIndex = argv.indexOf('--out');
+const out = outIndex >= 0 && argv[outIndex + 1] ? argv[outIndex + 1]! : join(ROOT, 'bench/results');
+const plan = quick
+  ? {
+      seconds: 2,
+      rounds: 1,
+      drainJobs: 10_000,
+      oneByOneJobs: 1_000,
+      visibilitySeconds: 3,
+      redisJobs: 5_000,
+    }
+  : {
+      seconds: 10,
+      rounds: 2,
+      drainJobs: 100_000,
+      // One commit per job is slow: 20,000 of them give its rate; the drain goal compares rates.
+      oneByOneJobs: 20_000,
+      visibilitySeconds: 10,
+      redisJobs: 20_000,
+    };
+const log = (line: string) => console.log(line);
+
+const { config, connections } = await openBenchStores();
+try {
+  await resetBenchStores(connections);
+  log(`== HTTP: ceiling, accept, sync baseline, reads (${plan.rounds} × ${plan.seconds} s each)`);
+  const http = await runHttpScenarios(connections, { ...plan, log });
+  await resetBenchStores(connections);
+  log('== visibility (workers running, half the best accept rate)');
+  const visibility = await runVisibility({
+    acceptRps: http.accept.rps,
+    seconds: plan.visibilitySeconds,
+    log,
+  });
+  log(`== drain of ${plan.drainJobs} jobs`);
+  const drain = await runDrains(config, connections, {
+    jobs: plan.drainJobs,
+    oneByOneJobs: plan.oneByOneJobs,
+    log,
+  });
+  log('== Redis bytes per waiting job');
+  const redis = await runRedisBytesPerJob(config, connections, plan.redisJobs);
+  const results: BenchResults = {
+    when: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+    },
+    mode: quick ? 'quick' : 'full',
+    http,
+    drain,
+    visibility,
+    redis,
+  };
+  const goals = evaluateGoals(results);
+  const table = renderTable(results, goals);
+  log('');
+  log(table);
+  await mkdir(out, { recursive: true });
+  const json = JSON.stringify({ ...results, goals, table }, null, 2);
+  await writeFile(join(out, `${results.when.replace(/[:.]/g, '-')}.json`), json);
+  await writeFile(join(out, 'latest.json'), json);
+  await writeFile(join(out, 'latest.svg'), await renderChart(results));
+  log(`\nresults: ${join(out, 'latest.json')}, chart: ${join(out, 'latest.svg')}`);
+} finally {
+  await resetBenchStores(connections).catch(() => undefined);
+  await closeConnections(connections);
+}

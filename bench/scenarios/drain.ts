@@ -1,0 +1,175 @@
+import { Queue } from 'bullmq';
+import type { Config } from '../../config/index.js';
+import type { Connections } from '../../shared/connections.js';
+import { jobIds, type PersistListingJob } from '../../shared/jobs/job-payloads.js';
+import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { defaultJobOptions } from '../../shared/jobs/queues.js';
+import { benchEnv, countListings, resetBenchStores } from '../lib/stores.js';
+import { runChild } from '../lib/child.js';
+import { startWorkers } from '../lib/spillway.js';
+
+export interface DrainRun {
+  readonly name: string;
+  readonly jobs: number;
+  /** Seconds from releasing the backlog until every row is in MySQL (or every empty job done). */
+  readonly mysqlSeconds: number;
+  /** ... until every document is in Mongo as well (NaN for the empty-job ceiling). */
+  readonly mongoSeconds: number;
+  readonly mysqlJobsPerSec: number;
+  readonly mongoJobsPerSec: number;
+}
+
+const CHUNK = 1000;
+
+/** The real payload shape of a listing write, as the API enqueues it. */
+export function listingJob(id: number): { name: string; data: PersistListingJob; opts: object } {
+  const now = Date.now() * 1000;
+  return {
+    name: 'listing.create',
+    data: {
+      requestId: `bench-${id}`,
+      version: 1,
+      listing: {
+        id,
+        user_id: 1,
+        listing_type: 'rent',
+        price: 1000 + id,
+        created_at: now,
+        updated_at: now,
+      },
+    },
+    opts: { jobId: jobIds.persist('listings', id, 1) },
+  };
+}
+
+/** Fills a paused queue with `jobs` jobs through Queue.addBulk in chunks of 1000. */
+export async function fillBacklog(
+  queue: Queue,
+  jobs: number,
+  make: (id: number) => { name: string; data: unknown; opts: object },
+): Promise<void> {
+  for (let start = 1; start <= jobs; start += CHUNK) {
+    const chunk = Array.from({ length: Math.min(CHUNK, jobs - start + 1) }, (_, i) =>
+      make(start + i),
+    );
+    await queue.addBulk(chunk as never);
+  }
+}
+
+async function drainSpillway(
+  name: string,
+  config: Config,
+  connections: Connections,
+  jobs: number,
+  env: Record<string, string>,
+): Promise<DrainRun> {
+  await resetBenchStores(connections);
+  const queue = new Queue(QUEUE_NAMES.persistListings, {
+    connection: connections.queueRedis,
+    prefix: config.queue.prefix,
+    defaultJobOptions: defaultJobOptions(config),
+  });
+  await queue.pause();
+  await fillBacklog(queue, jobs, listingJob);
+  const workers = await startWorkers(env);
+  try {
+    const started = performance.now();
+    await queue.resume();
+    let mysqlSeconds = Number.NaN;
+    for (;;) {
+      const counts = await countListings(connections);
+      const elapsed = (performance.now() - started) / 1000;
+      if (Number.isNaN(mysqlSeconds) && counts.mysql >= jobs) mysqlSeconds = elapsed;
+      if (counts.mongo >= jobs && !Number.isNaN(mysqlSeconds)) {
+        return {
+          name,
+          jobs,
+          mysqlSeconds,
+          mongoSeconds: elapsed,
+          mysqlJobsPerSec: jobs / mysqlSeconds,
+          mongoJobsPerSec: jobs / elapsed,
+        };
+      }
+      if (elapsed > 600)
+        throw new Error(`${name}: not drained in 600 s (${JSON.stringify(counts)})`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await workers.stop();
+    await queue.close();
+  }
+}
+
+async function drainEmpty(
+  config: Config,
+  connections: Connections,
+  jobs: number,
+): Promise<DrainRun> {
+  await resetBenchStores(connections);
+  const name = 'bench-empty';
+  const queue = new Queue(name, {
+    connection: connections.queueRedis,
+    prefix: config.queue.prefix,
+    defaultJobOptions: defaultJobOptions(config),
+  });
+  await queue.pause();
+  await fillBacklog(queue, jobs, (id) => ({
+    name: 'empty',
+    data: {},
+    opts: { jobId: `empty-${id}` },
+  }));
+  const worker = runChild(
+    'bench/servers/bullmq-empty-worker.ts',
+    [name, String(jobs), String(config.worker.concurrency)],
+    benchEnv(),
+  );
+  try {
+    await worker.waitForLine(/^ready/, 120_000);
+    const started = performance.now();
+    const done = worker.waitForLine(/^done/, 600_000);
+    await queue.resume();
+    await done;
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      name: 'bullmq-ceiling',
+      jobs,
+      mysqlSeconds: seconds,
+      mongoSeconds: Number.NaN,
+      mysqlJobsPerSec: jobs / seconds,
+      mongoJobsPerSec: Number.NaN,
+    };
+  } finally {
+    await worker.stop();
+    await queue.close();
+  }
+}
+
+/**
+ * A backlog of `jobs` listing writes drained by the real workers (group commit),
+ * by the same workers committing one job at a time, and BullMQ's own ceiling
+ * with empty jobs at the same concurrency. Each starts from empty stores.
+ */
+export async function runDrains(
+  config: Config,
+  connections: Connections,
+  options: { jobs: number; oneByOneJobs: number; log: (line: string) => void },
+): Promise<{ grouped: DrainRun; oneByOne: DrainRun; ceiling: DrainRun }> {
+  const show = (run: DrainRun) => {
+    options.log(
+      `  ${run.name.padEnd(14)} ${run.jobs} jobs: MySQL ${run.mysqlJobsPerSec.toFixed(0)} jobs/s (${run.mysqlSeconds.toFixed(1)} s)` +
+        (Number.isNaN(run.mongoSeconds)
+          ? ''
+          : `, + Mongo ${run.mongoJobsPerSec.toFixed(0)} jobs/s (${run.mongoSeconds.toFixed(1)} s)`),
+    );
+    return run;
+  };
+  const ceiling = show(await drainEmpty(config, connections, options.jobs));
+  const grouped = show(await drainSpillway('group-commit', config, connections, options.jobs, {}));
+  const oneByOne = show(
+    // Quick mode drains fewer jobs one by one: the rate is what is compared, and it is slow.
+    await drainSpillway('one-by-one', config, connections, options.oneByOneJobs, {
+      GROUP_COMMIT_MAX_BATCH: '1',
+    }),
+  );
+  return { grouped, oneByOne, ceiling };
+}

@@ -1,0 +1,88 @@
+import type { Child } from '../lib/child.js';
+import { load, type HttpRun } from '../lib/load.js';
+import { startApi, startWorkers } from '../lib/spillway.js';
+
+export interface VisibilityResult {
+  /** The background POST rate asked for: half the best accept rate. */
+  readonly targetRps: number;
+  readonly background: HttpRun;
+  readonly samples: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+const LISTING = { user_id: 1, listing_type: 'sale', price: 99 } as const;
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+/** One write: POST, then GET /listings/{id} every 2 ms until 200; ms from the 202 to that 200. */
+async function sampleOnce(base: string): Promise<number> {
+  const response = await fetch(`${base}/listings`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(LISTING),
+  });
+  const body = (await response.json()) as { listing?: { id: number } };
+  if (response.status !== 202 || !body.listing) throw new Error(`POST answered ${response.status}`);
+  const accepted = performance.now();
+  for (;;) {
+    const read = await fetch(`${base}/listings/${body.listing.id}`);
+    await read.arrayBuffer();
+    if (read.status === 200) return performance.now() - accepted;
+    if (performance.now() - accepted > 30_000) throw new Error('write not visible after 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/**
+ * Time from a 202 to the write being readable, while the API takes half its
+ * maximum accept rate and the workers drain it: a few sampling clients run
+ * beside the autocannon load.
+ */
+export async function runVisibility(options: {
+  acceptRps: number;
+  seconds: number;
+  log: (line: string) => void;
+}): Promise<VisibilityResult> {
+  const children: Child[] = [];
+  try {
+    children.push(await startWorkers());
+    const api = await startApi();
+    children.push(api.child);
+    const targetRps = Math.max(1, Math.round(options.acceptRps / 2));
+    const latencies: number[] = [];
+    const until = Date.now() + options.seconds * 1000;
+    const samplers = Array.from({ length: 4 }, async () => {
+      while (Date.now() < until) latencies.push(await sampleOnce(api.listingsUrl));
+    });
+    const [background] = await Promise.all([
+      load('visibility-load', {
+        url: `${api.listingsUrl}/listings`,
+        seconds: options.seconds,
+        method: 'POST',
+        body: LISTING,
+        overallRate: targetRps,
+      }),
+      ...samplers,
+    ]);
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const result = {
+      targetRps,
+      background,
+      samples: sorted.length,
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      max: sorted.at(-1) ?? Number.NaN,
+    };
+    options.log(
+      `  visibility at ${targetRps} req/s (got ${background.rps.toFixed(0)}): p50 ${result.p50.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms  (${result.samples} samples)`,
+    );
+    return result;
+  } finally {
+    await Promise.all(children.map((child) => child.stop()));
+  }
+}

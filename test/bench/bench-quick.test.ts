@@ -1,0 +1,68 @@
+import { expect } from 'chai';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runEntry } from '../support/processes.js';
+import { testConfig } from '../support/test-config.js';
+
+/**
+ * `npm run bench -- --quick` still works end to end. No timing assertions:
+ * the numbers depend on the machine; only that every scenario ran and was saved.
+ */
+describe('npm run bench -- --quick', function () {
+  this.timeout(300_000);
+  let out: string;
+
+  before(async () => {
+    out = await mkdtemp(join(tmpdir(), 'spillway-bench-'));
+  });
+  after(() => rm(out, { recursive: true, force: true }));
+
+  it('runs every scenario on the test slot stores and writes the JSON and the SVG chart', async () => {
+    const config = testConfig();
+    const bench = runEntry('bench/run.ts', ['--quick', '--out', out], {
+      BENCH_MYSQL_URL: config.mysql.url,
+      BENCH_MONGO_URL: config.mongo.url,
+      BENCH_REDIS_QUEUE_URL: config.redis.queueUrl,
+      BENCH_REDIS_CACHE_URL: config.redis.cacheUrl,
+    });
+    const exit = await new Promise<number | null>((resolve) =>
+      bench.child.once('exit', (code) => resolve(code)),
+    );
+    expect(exit, bench.output()).to.equal(0);
+
+    const results = JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')) as {
+      mode: string;
+      http: Record<string, { rps: number }>;
+      drain: Record<string, { jobs: number; mysqlJobsPerSec: number }>;
+      visibility: { samples: number };
+      redis: { bytesPerJob: number };
+      goals: { name: string; met: boolean }[];
+    };
+    expect(results.mode).to.equal('quick');
+    expect(Object.keys(results.http)).to.have.members([
+      'ceiling',
+      'accept',
+      'sync',
+      'cachedPage',
+      'uncachedPage',
+      'cachedUser',
+      'uncachedUser',
+      'apiRss',
+    ]);
+    for (const name of ['ceiling', 'accept', 'sync', 'cachedPage', 'uncachedPage']) {
+      expect(results.http[name]?.rps, name).to.be.greaterThan(0);
+    }
+    expect(Object.keys(results.drain)).to.have.members(['grouped', 'oneByOne', 'ceiling']);
+    expect(results.drain.grouped?.jobs).to.equal(10_000);
+    expect(results.visibility.samples).to.be.greaterThan(0);
+    expect(results.redis.bytesPerJob).to.be.greaterThan(0);
+    expect(results.goals).to.have.length(13);
+    expect(bench.output()).to.include('goals met');
+
+    const svg = await readFile(join(out, 'latest.svg'), 'utf8');
+    expect(svg).to.match(/^<svg/);
+    expect(svg).to.include('accept POST /listings');
+    expect(svg).to.include('BullMQ ceiling');
+  });
+});
