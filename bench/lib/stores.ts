@@ -28,6 +28,12 @@ export function benchEnv(overrides: Record<string, string> = {}): Record<string,
     OPS_PORT: '0',
     WORKER_OPS_PORT: '0',
     CRON_OPS_PORT: '0',
+    // One load generator is one client: per-client rate limits would cap it at the
+    // limit, and the accept scenario queues writes with no workers running, so the
+    // backlog bound would refuse it. Both are policies, not the pipeline's speed.
+    RATE_LIMIT_PER_MINUTE: '0',
+    PUBLIC_RATE_LIMIT_PER_MINUTE: '0',
+    BACKPRESSURE_MAX_WAITING: '100000000',
     ...overrides,
   };
 }
