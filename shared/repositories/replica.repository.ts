@@ -12,7 +12,11 @@ export interface ReplicaChange {
 
 export interface ReplicaApplyResult {
   readonly written: number;
-  /** Changes older than (or equal to) the stored document: skipped on purpose. */
+  /**
+   * Changes older than (or equal to) the stored document: skipped on purpose.
+   * Advisory after a fallback: a document the batch's own insert wrote first
+   * counts as stale when the batch is re-applied.
+   */
   readonly stale: number;
 }
 
@@ -70,12 +74,6 @@ function toDocument(change: ReplicaChange): ReplicaDocument {
   return { ...fieldsOf(change), _id: change.key } as ReplicaDocument;
 }
 
-/** The documents an insertMany did write before it failed (mongoose reports them). */
-function insertedKeysOf(error: unknown): Set<number | string> {
-  const docs = (error as { insertedDocs?: { _id: number | string }[] }).insertedDocs ?? [];
-  return new Set(docs.map((doc) => doc._id));
-}
-
 /**
  * The only module that writes the Mongo copies. A change is written only over
  * a document with a lower version, so a stale or repeated event is skipped.
@@ -101,17 +99,19 @@ export class ReplicaRepository {
     const newest = newestPerKey(changes);
     if (newest.length === 0) return { written: 0, stale: 0 };
     const model = this.models[entity];
-    let inserted: Set<number | string>;
     try {
       await model.insertMany(newest.map(toDocument), { ordered: false, lean: true });
-      inserted = new Set(newest.map((change) => change.key));
+      return { written: newest.length, stale: changes.length - newest.length };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      inserted = insertedKeysOf(error);
     }
-    let written = inserted.size;
+    // Which documents that insert wrote is not knowable here: FerretDB 1.24 stops an
+    // unordered insert at its first error, while the driver reports every document
+    // without an error of its own as inserted. So every change of the batch is
+    // applied again, one by one; each is idempotent, so that is always correct.
+    let written = 0;
     for (const change of newest) {
-      if (!inserted.has(change.key) && (await this.applyOne(model, change))) written += 1;
+      if (await this.applyOne(model, change)) written += 1;
     }
     return { written, stale: changes.length - written };
   }

@@ -141,7 +141,13 @@ export function compileValidator<T>(schema: object, style: MessageStyle = 'field
   return (input: unknown, source: InputSource = 'text'): T => {
     const validate = compiled[source];
     const candidate = trimStrings(input ?? {});
-    if (validate(candidate)) return candidate as T;
-    throw new ValidationError(describeErrors(validate.errors ?? [], style));
+    if (!validate(candidate))
+      throw new ValidationError(describeErrors(validate.errors ?? [], style));
+    // Coercion can turn text into a value the schema forbids ("1e309" → Infinity
+    // passes as an integer): what text coerced to must pass without coercion too.
+    if (source === 'text' && !compiled.json(candidate)) {
+      throw new ValidationError(describeErrors(compiled.json.errors ?? [], style));
+    }
+    return candidate as T;
   };
 }

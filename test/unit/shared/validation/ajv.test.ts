@@ -360,3 +360,13 @@ describe('compileValidator for JSON bodies (source "json")', () => {
     });
   });
 });
+
+describe('compileValidator for text whose coercion leaves the schema (found by fast-check)', () => {
+  it('refuses "1e309", which coerces to Infinity, as an id', () => {
+    const validate = compileValidator<IdParam>(idParamSchema, 'parameter');
+    expect(() => validate({ id: '1e309' }, 'text'))
+      .to.throw(ValidationError)
+      .with.property('messages')
+      .that.deep.equals(['invalid id']);
+  });
+});
