@@ -3,6 +3,7 @@ import type { MysqlPool } from './mysql-pool.repository.js';
 import type { Listing } from '../schemas/listing.schema.js';
 import type { ListingPageQuery } from '../schemas/query.schema.js';
 import { buildVersionedUpsert } from './versioned-upsert.js';
+import { maxIdOf } from './max-id.js';
 
 export interface VersionedListing {
   readonly listing: Listing;
@@ -62,9 +63,6 @@ export class ListingRepository {
   }
 
   async maxId(): Promise<number> {
-    const [rows] = await this.pool.query<RowDataPacket[]>(
-      'SELECT COALESCE(MAX(id), 0) AS max_id FROM listings',
-    );
-    return Number(rows[0]?.max_id ?? 0);
+    return maxIdOf(this.pool, 'listings');
   }
 }

@@ -3,6 +3,7 @@ import type { MysqlPool } from './mysql-pool.repository.js';
 import type { Person } from '../schemas/person.schema.js';
 import type { PageQuery } from '../schemas/query.schema.js';
 import { buildVersionedUpsert } from './versioned-upsert.js';
+import { maxIdOf } from './max-id.js';
 
 export interface VersionedPerson {
   readonly person: Person;
@@ -85,9 +86,6 @@ export class PersonRepository {
   }
 
   async maxId(): Promise<number> {
-    const [rows] = await this.pool.query<RowDataPacket[]>(
-      'SELECT COALESCE(MAX(id), 0) AS max_id FROM people',
-    );
-    return Number(rows[0]?.max_id ?? 0);
+    return maxIdOf(this.pool, 'people');
   }
 }

@@ -3,6 +3,7 @@ import type { MysqlPool } from './mysql-pool.repository.js';
 import type { User } from '../schemas/user.schema.js';
 import type { PageQuery } from '../schemas/query.schema.js';
 import { buildVersionedUpsert } from './versioned-upsert.js';
+import { maxIdOf } from './max-id.js';
 
 export interface VersionedUser {
   readonly user: User;
@@ -57,9 +58,6 @@ export class UserRepository {
   }
 
   async maxId(): Promise<number> {
-    const [rows] = await this.pool.query<RowDataPacket[]>(
-      'SELECT COALESCE(MAX(id), 0) AS max_id FROM users',
-    );
-    return Number(rows[0]?.max_id ?? 0);
+    return maxIdOf(this.pool, 'users');
   }
 }
