@@ -102,6 +102,24 @@ export class EnvReader {
     return addresses;
   }
 
+  /** A comma-separated list whose items are all in `allowed`; `fallback` when unset. */
+  listOf<T extends string>(name: string, fallback: readonly T[], allowed: readonly T[]): T[] {
+    const raw = this.env[name];
+    if (raw === undefined || raw.trim() === '') return [...fallback];
+    const items = raw
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+    const bad = items.filter((item) => !(allowed as readonly string[]).includes(item));
+    if (bad.length > 0) {
+      this.problems.push(
+        `${name}: unknown ${bad.map((b) => `"${b}"`).join(', ')}; expected some of ${allowed.join(', ')}`,
+      );
+      return [...fallback];
+    }
+    return items as T[];
+  }
+
   /** A string that `isValid` accepts; `expected` says what was wanted when it does not. */
   matching(name: string, fallback: string, isValid: (raw: string) => boolean, expected: string) {
     const raw = this.string(name, fallback);

@@ -1,5 +1,8 @@
 import { validate as isCronExpression } from 'node-cron';
 import { ConfigError, EnvReader, type Env } from './env-parsers.js';
+import { QUEUE_NAMES, type QueueName } from '../shared/jobs/queue-names.js';
+
+const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUE_NAMES);
 
 export { ConfigError };
 
@@ -73,6 +76,8 @@ export interface Config {
      * stalled-job check runs at the same interval).
      */
     readonly lockMs: number;
+    /** The queues this worker process consumes (WORKER_QUEUES); every queue by default. */
+    readonly queues: readonly QueueName[];
   };
   /** SMTP and addresses of the customer change e-mails (§2.4). No recipients: notifications off. */
   readonly mail: {
@@ -280,6 +285,7 @@ export function loadConfig(env: Env = process.env): Config {
       groupCommitMaxBatch: read.int('GROUP_COMMIT_MAX_BATCH', 500, { min: 1, max: 10_000 }),
       groupCommitMaxWaitMs: read.int('GROUP_COMMIT_MAX_WAIT_MS', 5, { min: 0, max: 10_000 }),
       lockMs: read.int('WORKER_LOCK_MS', 30_000, { min: 1000, max: 3_600_000 }),
+      queues: read.listOf('WORKER_QUEUES', ALL_QUEUES, ALL_QUEUES),
     },
     mail: {
       host: read.string('SMTP_HOST', '127.0.0.1'),

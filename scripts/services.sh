@@ -67,7 +67,12 @@ install_ferretdb() {
 
 start_redis() {
   local role=$1 port=$2; shift 2
-  if port_open "$port"; then log "redis ($role) already on $port"; return 0; fi
+  if port_open "$port"; then
+    # Settings that may change between versions of this script apply to a running server too.
+    [ "$role" = queue ] && redis-cli -p "$port" config set hash-max-listpack-value 1024 >/dev/null
+    log "redis ($role) already on $port"
+    return 0
+  fi
   redis-server --bind 127.0.0.1 --port "$port" --daemonize yes \
     --pidfile "$STATE_DIR/run/redis-$role.pid" --logfile "$STATE_DIR/log/redis-$role.log" \
     --dir "$STATE_DIR/redis-$role" "$@"
@@ -125,7 +130,8 @@ case "${1:-start}" in
   start)
     install_debian_packages
     install_ferretdb
-    start_redis queue 6379 --appendonly yes --appendfsync everysec --maxmemory-policy noeviction
+    start_redis queue 6379 --appendonly yes --appendfsync everysec --maxmemory-policy noeviction \
+      --hash-max-listpack-value 1024
     start_redis cache 6380 --appendonly no --save '' --maxmemory 256mb --maxmemory-policy allkeys-lru
     start_mariadb
     start_ferretdb

@@ -48,7 +48,9 @@ export function createWorkers(
     queues,
     hooks,
   };
-  const consumers: QueueConsumer[] = WORKER_MODULES.flatMap((module) => module.build(context));
+  const consumers: QueueConsumer[] = WORKER_MODULES.flatMap((module) =>
+    module.build(context),
+  ).filter((consumer) => config.worker.queues.includes(consumer.queue));
 
   const workers = consumers.map(({ queue, processor }) => {
     const worker = new Worker(queue, processor, {

@@ -35,8 +35,11 @@ export async function startApi(env: Record<string, string> = {}): Promise<Runnin
 }
 
 /** Starts the real workers/main.ts; resolves once it has logged that its workers run. */
-export async function startWorkers(env: Record<string, string> = {}): Promise<Child> {
-  const child = runChild('workers/main.ts', [], benchEnv({ LOG_LEVEL: 'info', ...env }));
+export async function startWorkers(
+  env: Record<string, string> = {},
+  nodeArgs: readonly string[] = [],
+): Promise<Child> {
+  const child = runChild('workers/main.ts', [], benchEnv({ LOG_LEVEL: 'info', ...env }), nodeArgs);
   try {
     await child.waitForLine(/workers started/, 120_000);
   } catch (error) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FromSchema } from 'json-schema-to-ts';
 import { userSchema } from '../schemas/user.schema.js';
 import { listingSchema } from '../schemas/listing.schema.js';
@@ -85,6 +86,17 @@ export const changeEventSchema = {
   },
 } as const;
 
+/**
+ * The change events of one committed group, replicated as one job: a write
+ * then costs one queue operation to persist and a fraction of one to replicate.
+ */
+export const changeBatchSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['events'],
+  properties: { events: { type: 'array', minItems: 1, items: changeEventSchema } },
+} as const;
+
 export type PersistUserJob = FromSchema<typeof persistUserJobSchema>;
 export type PersistListingJob = FromSchema<typeof persistListingJobSchema>;
 export type PersistCustomerJob = FromSchema<typeof persistCustomerJobSchema>;
@@ -94,12 +106,25 @@ export type ChangeEvent = Omit<FromSchema<typeof changeEventSchema>, 'before' | 
   after: Record<string, unknown> | null;
 };
 
+export interface ChangeBatch {
+  readonly events: readonly ChangeEvent[];
+}
+
+/** What the replicate queue carries: one change event (the customer outbox) or a batch of them. */
+export type ReplicateJob = ChangeEvent | ChangeBatch;
+
 /** BullMQ job ids: deterministic, so a duplicated enqueue of the same write is one job. */
 export const jobIds = {
   persist: (entity: Entity, id: number | string, version: number): string =>
     `${entity}-${id}-v${version}`,
   changeEvent: (entity: Entity, key: string, version: number): string =>
     `${entity}-${key}-v${version}-event`,
+  /**
+   * A batch's id is a digest of its events' ids: a retried group with the same
+   * members is one job, and a different grouping is never mistaken for it.
+   */
+  changeBatch: (entity: Entity, eventIds: readonly string[]): string =>
+    `${entity}-events-${createHash('sha1').update(eventIds.join('\n')).digest('base64url')}`,
   /** A customer update or delete: its version is only known when it commits, so a random op id. */
   customerOp: (uuid: string, op: 'update' | 'delete', opId: string): string =>
     `customers-${uuid}-${op}-${opId}`,

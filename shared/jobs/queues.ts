@@ -7,6 +7,7 @@ import type {
   PersistListingJob,
   PersistPersonJob,
   PersistUserJob,
+  ReplicateJob,
 } from './job-payloads.js';
 import type { PersistOrderJob } from './order-jobs.js';
 
@@ -15,7 +16,7 @@ export interface SpillwayQueues {
   readonly persistListings: Queue<PersistListingJob>;
   readonly persistCustomers: Queue<PersistCustomerJob>;
   readonly persistPeople: Queue<PersistPersonJob>;
-  readonly replicate: Queue<ChangeEvent>;
+  readonly replicate: Queue<ReplicateJob>;
   readonly notify: Queue<ChangeEvent>;
   readonly persistOrders: Queue<PersistOrderJob>;
 }
@@ -42,7 +43,7 @@ export function createQueues(config: Config, connection: ConnectionOptions): Spi
     persistListings: new Queue<PersistListingJob>(QUEUE_NAMES.persistListings, options),
     persistCustomers: new Queue<PersistCustomerJob>(QUEUE_NAMES.persistCustomers, options),
     persistPeople: new Queue<PersistPersonJob>(QUEUE_NAMES.persistPeople, options),
-    replicate: new Queue<ChangeEvent>(QUEUE_NAMES.replicate, options),
+    replicate: new Queue<ReplicateJob>(QUEUE_NAMES.replicate, options),
     // An e-mail is retried a few times only (NOTIFY_ATTEMPTS, default 3), then stays failed.
     notify: new Queue<ChangeEvent>(QUEUE_NAMES.notify, {
       ...options,

@@ -1,10 +1,10 @@
 import type { Queue } from 'bullmq';
-import type { ChangeEvent } from '../../shared/jobs/job-payloads.js';
+import type { ChangeEvent, ReplicateJob } from '../../shared/jobs/job-payloads.js';
 import type { CustomerWriteRepository } from '../../shared/repositories/customer-write.repository.js';
 
 export interface CustomerEventPublisherDeps {
   readonly writes: CustomerWriteRepository;
-  readonly replicate: Queue<ChangeEvent>;
+  readonly replicate: Queue<ReplicateJob>;
   /** Absent when no recipient is configured: then no e-mail is queued at all. */
   readonly notify?: Queue<ChangeEvent>;
 }

@@ -1,6 +1,11 @@
 import type { Queue } from 'bullmq';
 import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
-import { jobIds, type ChangeEvent, type Entity } from '../../shared/jobs/job-payloads.js';
+import {
+  jobIds,
+  type ChangeEvent,
+  type Entity,
+  type ReplicateJob,
+} from '../../shared/jobs/job-payloads.js';
 import { nowMicros } from '../../shared/clock.js';
 import { GroupCommitter } from '../group-commit.js';
 
@@ -15,7 +20,7 @@ export interface PersistCommitterDeps<R extends { id: number }> {
   readonly entity: Entity;
   readonly upsertMany: (writes: readonly EntityWrite<R>[]) => Promise<void>;
   readonly cache: ReadThroughCache;
-  readonly changeEvents: Queue<ChangeEvent>;
+  readonly changeEvents: Queue<ReplicateJob>;
   readonly maxBatch: number;
   readonly maxWaitMs: number;
   readonly onBatch?: (size: number) => void;
@@ -43,7 +48,7 @@ export function insertEvent<R extends { id: number }>(
 /**
  * Group commit for one entity: one multi-row statement per batch, then the
  * collection's cache generation is bumped (readers see the write at once),
- * then the change events go to replication in one bulk add. A job completes
+ * then the group's change events go to replication as one job. A job completes
  * only after all three, so a crash in between retries the whole, idempotent, step.
  */
 export function createPersistCommitter<R extends { id: number }>(
@@ -52,12 +57,12 @@ export function createPersistCommitter<R extends { id: number }>(
   const commitBatch = async (writes: readonly EntityWrite<R>[]): Promise<void> => {
     await deps.upsertMany(writes);
     await deps.cache.invalidate(deps.entity);
-    await deps.changeEvents.addBulk(
-      writes.map((write) => {
-        const event = insertEvent(deps.entity, write);
-        return { name: `${deps.entity}.${event.type}`, data: event, opts: { jobId: event.id } };
-      }),
+    const events = writes.map((write) => insertEvent(deps.entity, write));
+    const jobId = jobIds.changeBatch(
+      deps.entity,
+      events.map((event) => event.id),
     );
+    await deps.changeEvents.add(`${deps.entity}.inserts`, { events }, { jobId });
   };
   return new GroupCommitter<EntityWrite<R>>({
     commitBatch,

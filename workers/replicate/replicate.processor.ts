@@ -1,11 +1,13 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from '../../shared/logger.js';
 import {
+  changeBatchSchema,
   changeEventSchema,
   ENTITIES,
   entityKey,
   type ChangeEvent,
   type Entity,
+  type ReplicateJob,
 } from '../../shared/jobs/job-payloads.js';
 import type {
   ReplicaChange,
@@ -15,6 +17,18 @@ import { compileValidator } from '../../shared/validation/ajv.js';
 import { GroupCommitter } from '../group-commit.js';
 
 const validateEvent = compileValidator<ChangeEvent>(changeEventSchema);
+const validateBatch = compileValidator<{ events: ChangeEvent[] }>(changeBatchSchema);
+
+/** The events a replicate job carries; a malformed job can never succeed, so it fails for good. */
+function eventsOf(job: Job<ReplicateJob>): readonly ChangeEvent[] {
+  try {
+    return 'events' in job.data
+      ? validateBatch(job.data, 'json').events
+      : [validateEvent(job.data, 'json')];
+  } catch (error) {
+    throw new UnrecoverableError(`malformed change event ${job.id}: ${(error as Error).message}`);
+  }
+}
 
 /** One group committer per collection: a batch becomes one journaled bulk write. */
 export function createReplicaCommitters(
@@ -42,21 +56,23 @@ export function createReplicateProcessor(
   committers: Record<Entity, GroupCommitter<ReplicaChange>>,
   logger: Logger,
 ) {
-  return async function replicateChange(job: Job<ChangeEvent>): Promise<void> {
-    let event: ChangeEvent;
-    try {
-      event = validateEvent(job.data, 'json');
-    } catch (error) {
-      throw new UnrecoverableError(`malformed change event ${job.id}: ${(error as Error).message}`);
-    }
-    await committers[event.entity].submit({
-      key: entityKey(event.entity, event.key),
-      version: event.version,
-      after: event.after,
-    });
-    logger.info(
-      { requestId: event.requestId, jobId: job.id, entity: event.entity, key: event.key },
-      'change replicated',
+  return async function replicateChanges(job: Job<ReplicateJob>): Promise<void> {
+    const events = eventsOf(job);
+    // Submitted together, a batch's events share the committers' next bulk writes.
+    await Promise.all(
+      events.map((event) =>
+        committers[event.entity].submit({
+          key: entityKey(event.entity, event.key),
+          version: event.version,
+          after: event.after,
+        }),
+      ),
     );
+    for (const event of events) {
+      logger.info(
+        { requestId: event.requestId, jobId: job.id, entity: event.entity, key: event.key },
+        'change replicated',
+      );
+    }
   };
 }

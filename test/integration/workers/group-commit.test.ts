@@ -53,6 +53,35 @@ describe('persist workers (spec §3.5)', () => {
     expect(Math.max(...batches)).to.be.greaterThan(1);
   });
 
+  it('replicates a group of N writes with fewer than N replicate jobs, every document in Mongo', async () => {
+    const n = 200;
+    const accepted = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        http('POST', `${pipeline.urls.listings}/listings`, {
+          json: { user_id: 1, listing_type: 'sale', price: i + 1 },
+        }),
+      ),
+    );
+    expect(accepted.every((a) => a.status === 202)).to.equal(true);
+    const queues = createQueues(pipeline.config, pipeline.connections.queueRedis);
+    const replicateJobsBefore = (await queues.replicate.getJobCounts('completed')).completed ?? 0;
+    pipeline.startWorkers();
+    const listings = pipeline.connections.mongo.db!.collection('listings');
+    await eventually(async () => ((await listings.countDocuments()) === n ? true : undefined), {
+      what: `${n} listing documents`,
+    });
+    const docs = await listings.find({}).sort({ price: 1 }).toArray();
+    expect(docs.map((doc) => doc.price)).to.deep.equal(accepted.map((_, i) => i + 1));
+    expect(docs.map((doc) => doc._id)).to.have.members(
+      accepted.map((a) => (a.body as { listing: { id: number } }).listing.id),
+    );
+    const replicateJobs =
+      ((await queues.replicate.getJobCounts('completed')).completed ?? 0) - replicateJobsBefore;
+    expect(replicateJobs).to.be.greaterThan(0);
+    expect(replicateJobs).to.be.below(n / 4);
+    await Promise.all(Object.values(queues).map((queue) => queue.close()));
+  });
+
   it('leaves one row and one document when the same write is processed twice', async () => {
     pipeline.startWorkers();
     const created = await http('POST', `${pipeline.urls.users}/users`, {

@@ -47,7 +47,21 @@ const DEFAULTS: Config = {
     userCheckWaitMs: 1000,
   },
   people: { importMaxBytes: 50 * 1024 * 1024 },
-  worker: { concurrency: 200, groupCommitMaxBatch: 500, groupCommitMaxWaitMs: 5, lockMs: 30_000 },
+  worker: {
+    concurrency: 200,
+    groupCommitMaxBatch: 500,
+    groupCommitMaxWaitMs: 5,
+    lockMs: 30_000,
+    queues: [
+      'persist-users',
+      'persist-listings',
+      'persist-customers',
+      'persist-people',
+      'replicate',
+      'notify',
+      'persist-orders',
+    ],
+  },
   mail: {
     host: '127.0.0.1',
     port: 1025,
@@ -182,6 +196,11 @@ describe('loadConfig(env)', () => {
       expect(config.serviceToken).to.equal('sixteen-chars-ok');
     });
 
+    it('reads the queues a worker process consumes, trimmed, from a comma-separated list', () => {
+      const config = loadConfig({ WORKER_QUEUES: ' persist-listings, replicate ,' });
+      expect(config.worker.queues).to.deep.equal(['persist-listings', 'replicate']);
+    });
+
     it('accepts integers on the edges of their allowed range', () => {
       const config = loadConfig({
         MYSQL_POOL_SIZE: '1000',
@@ -266,6 +285,11 @@ describe('loadConfig(env)', () => {
       {
         env: { BACKPRESSURE_MAX_WAITING: '-1' },
         problem: 'BACKPRESSURE_MAX_WAITING: expected 0..1000000000, got -1',
+      },
+      {
+        env: { WORKER_QUEUES: 'persist-users,persist-lisings' },
+        problem:
+          'WORKER_QUEUES: unknown "persist-lisings"; expected some of persist-users, persist-listings, persist-customers, persist-people, replicate, notify, persist-orders',
       },
       {
         env: { TRUST_PROXY: 'yes' },

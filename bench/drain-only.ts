@@ -1,0 +1,32 @@
+/**
+ * A focused tool for tuning the workers: BullMQ's empty-job ceiling and the
+ * real workers' group-commit drain of JOBS listing writes (default 30,000),
+ * with extra worker environment given as KEY=VALUE arguments, e.g.
+ * `npx tsx bench/drain-only.ts WORKER_CONCURRENCY=500`. Add `--cpu-prof` to
+ * write a V8 CPU profile of the worker process into bench/results/profiles/.
+ */
+import { join } from 'node:path';
+import { closeConnections } from '../shared/connections.js';
+import { ROOT } from './lib/child.js';
+import { openBenchStores, resetBenchStores } from './lib/stores.js';
+import { drainEmpty, drainSpillway } from './scenarios/drain.js';
+
+const args = process.argv.slice(2);
+const env = Object.fromEntries(
+  args.filter((a) => a.includes('=')).map((a) => a.split('=', 2) as [string, string]),
+);
+const jobs = Number(env.JOBS ?? 30_000);
+const profile = args.includes('--cpu-prof')
+  ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`]
+  : [];
+const { config, connections } = await openBenchStores();
+try {
+  const ceiling = await drainEmpty(config, connections, jobs);
+  const grouped = await drainSpillway('group-commit', config, connections, jobs, env, profile);
+  console.log(
+    `ceiling ${ceiling.mysqlJobsPerSec.toFixed(0)} jobs/s | MySQL ${grouped.mysqlJobsPerSec.toFixed(0)} jobs/s (${(grouped.mysqlJobsPerSec / ceiling.mysqlJobsPerSec).toFixed(2)}×), + Mongo ${grouped.mongoJobsPerSec.toFixed(0)} jobs/s (${(grouped.mongoJobsPerSec / ceiling.mysqlJobsPerSec).toFixed(2)}×)`,
+  );
+} finally {
+  await resetBenchStores(connections);
+  await closeConnections(connections);
+}
