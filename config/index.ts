@@ -93,7 +93,12 @@ export interface Config {
     readonly timeoutMs: number;
   };
   /** Retries of one notification e-mail before it stays in the failed set. */
-  readonly notify: { readonly attempts: number; readonly backoffMs: number };
+  readonly notify: {
+    readonly attempts: number;
+    readonly backoffMs: number;
+    /** E-mails sent at once per worker process: an SMTP server is not a group-commit store. */
+    readonly concurrency: number;
+  };
   /** How often a worker re-publishes committed customer events whose publication was lost. */
   readonly outbox: { readonly relayIntervalMs: number };
   readonly orders: {
@@ -281,7 +286,7 @@ export function loadConfig(env: Env = process.env): Config {
       }),
     },
     worker: {
-      concurrency: read.int('WORKER_CONCURRENCY', 200, { min: 1, max: 10_000 }),
+      concurrency: read.int('WORKER_CONCURRENCY', 1000, { min: 1, max: 10_000 }),
       groupCommitMaxBatch: read.int('GROUP_COMMIT_MAX_BATCH', 500, { min: 1, max: 10_000 }),
       groupCommitMaxWaitMs: read.int('GROUP_COMMIT_MAX_WAIT_MS', 5, { min: 0, max: 10_000 }),
       lockMs: read.int('WORKER_LOCK_MS', 30_000, { min: 1000, max: 3_600_000 }),
@@ -302,6 +307,7 @@ export function loadConfig(env: Env = process.env): Config {
     notify: {
       attempts: read.int('NOTIFY_ATTEMPTS', 3, { min: 1, max: 100 }),
       backoffMs: read.int('NOTIFY_BACKOFF_MS', 1000, { min: 1, max: 3_600_000 }),
+      concurrency: read.int('NOTIFY_CONCURRENCY', 10, { min: 1, max: 1000 }),
     },
     outbox: {
       relayIntervalMs: read.int('OUTBOX_RELAY_INTERVAL_MS', 5000, { min: 100, max: 3_600_000 }),

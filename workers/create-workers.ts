@@ -52,11 +52,11 @@ export function createWorkers(
     module.build(context),
   ).filter((consumer) => config.worker.queues.includes(consumer.queue));
 
-  const workers = consumers.map(({ queue, processor }) => {
+  const workers = consumers.map(({ queue, processor, concurrency }) => {
     const worker = new Worker(queue, processor, {
       connection: connections.queueRedis,
       prefix: config.queue.prefix,
-      concurrency: config.worker.concurrency,
+      concurrency: concurrency ?? config.worker.concurrency,
       // A killed worker's jobs are retried by another after the lock lapses (§5).
       lockDuration: config.worker.lockMs,
       stalledInterval: config.worker.lockMs,

@@ -25,6 +25,8 @@ export interface WorkerContext {
 export interface QueueConsumer {
   readonly queue: QueueName;
   readonly processor: Processor;
+  /** Jobs in progress at once; WORKER_CONCURRENCY unless the consumer needs fewer. */
+  readonly concurrency?: number;
   drain(): Promise<void>;
 }
 

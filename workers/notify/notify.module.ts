@@ -34,6 +34,13 @@ export const notifyModule: WorkerModule = {
       );
       return sent;
     };
-    return [{ queue: QUEUE_NAMES.notify, processor, drain: async () => mailer.close() }];
+    return [
+      {
+        queue: QUEUE_NAMES.notify,
+        processor,
+        concurrency: config.notify.concurrency,
+        drain: async () => mailer.close(),
+      },
+    ];
   },
 };

@@ -48,7 +48,7 @@ const DEFAULTS: Config = {
   },
   people: { importMaxBytes: 50 * 1024 * 1024 },
   worker: {
-    concurrency: 200,
+    concurrency: 1000,
     groupCommitMaxBatch: 500,
     groupCommitMaxWaitMs: 5,
     lockMs: 30_000,
@@ -74,7 +74,7 @@ const DEFAULTS: Config = {
     bcc: [],
     timeoutMs: 10_000,
   },
-  notify: { attempts: 3, backoffMs: 1000 },
+  notify: { attempts: 3, backoffMs: 1000, concurrency: 10 },
   outbox: { relayIntervalMs: 5000 },
   orders: { retentionHours: 72, purgeCron: '*/10 * * * *', legacyWaitSeconds: 5 },
   idempotency: { ttlSeconds: 86_400, pendingTtlSeconds: 120 },
@@ -141,6 +141,7 @@ describe('loadConfig(env)', () => {
         MAIL_BCC: ' d@example.com ,',
         NOTIFY_ATTEMPTS: '5',
         NOTIFY_BACKOFF_MS: '20',
+        NOTIFY_CONCURRENCY: '4',
       });
       expect(config.mail).to.deep.equal({
         host: 'smtp.internal',
@@ -154,7 +155,7 @@ describe('loadConfig(env)', () => {
         bcc: ['d@example.com'],
         timeoutMs: 10_000,
       });
-      expect(config.notify).to.deep.equal({ attempts: 5, backoffMs: 20 });
+      expect(config.notify).to.deep.equal({ attempts: 5, backoffMs: 20, concurrency: 4 });
     });
 
     it('reads the order purge schedule, retention and legacy wait', () => {
