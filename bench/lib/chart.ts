@@ -21,18 +21,13 @@ export async function renderChart(r: BenchResults): Promise<string> {
     },
     {
       kind: 'drain (jobs/s)',
-      scenario: 'group commit → + Mongo',
-      value: drain.grouped.mongoJobsPerSec,
-    },
-    {
-      kind: 'drain (jobs/s)',
       scenario: 'one by one → MySQL',
       value: drain.oneByOne.mysqlJobsPerSec,
     },
     {
       kind: 'drain (jobs/s)',
-      scenario: 'one by one → + Mongo',
-      value: drain.oneByOne.mongoJobsPerSec,
+      scenario: 'pipeline → MySQL + Mongo',
+      value: drain.pipeline.mongoJobsPerSec,
     },
   ].map((v) => ({ ...v, value: Number.isFinite(v.value) ? Math.round(v.value) : 0 }));
   const bars = (kind: string): object => ({

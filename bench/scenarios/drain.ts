@@ -83,15 +83,15 @@ export async function drainSpillway(
       const counts = await countListings(connections);
       const elapsed = (performance.now() - started) / 1000;
       if (Number.isNaN(mysqlSeconds) && counts.mysql >= jobs) mysqlSeconds = elapsed;
-      const replicated = env.WORKER_QUEUES === QUEUE_NAMES.persistListings || counts.mongo >= jobs;
-      if (replicated && !Number.isNaN(mysqlSeconds)) {
+      const mysqlOnly = env.WORKER_QUEUES === QUEUE_NAMES.persistListings;
+      if (!Number.isNaN(mysqlSeconds) && (mysqlOnly || counts.mongo >= jobs)) {
         return {
           name,
           jobs,
           mysqlSeconds,
-          mongoSeconds: elapsed,
+          mongoSeconds: mysqlOnly ? Number.NaN : elapsed,
           mysqlJobsPerSec: jobs / mysqlSeconds,
-          mongoJobsPerSec: jobs / elapsed,
+          mongoJobsPerSec: mysqlOnly ? Number.NaN : jobs / elapsed,
         };
       }
       if (elapsed > 600)
@@ -148,16 +148,31 @@ export async function drainEmpty(
   }
 }
 
+/** A worker pool of the persist queue alone, as WORKER_QUEUES deploys one: drain into MySQL. */
+const MYSQL_POOL = { WORKER_QUEUES: QUEUE_NAMES.persistListings };
+
+export interface DrainResults {
+  /** Group commit into MySQL by a persist-only worker pool. */
+  readonly grouped: DrainRun;
+  /** The same pool committing one job at a time. */
+  readonly oneByOne: DrainRun;
+  /** One worker process consuming every queue: MySQL, then the Mongo replica. */
+  readonly pipeline: DrainRun;
+  /** Empty jobs at the same concurrency. */
+  readonly ceiling: DrainRun;
+}
+
 /**
- * A backlog of `jobs` listing writes drained by the real workers (group commit),
- * by the same workers committing one job at a time, and BullMQ's own ceiling
- * with empty jobs at the same concurrency. Each starts from empty stores.
+ * A backlog of `jobs` listing writes drained into MySQL by a persist worker
+ * pool (group commit, then one commit per job), through the whole pipeline
+ * to the Mongo replica by one worker process with every queue, and BullMQ's
+ * own ceiling with empty jobs at the same concurrency. Each starts from empty stores.
  */
 export async function runDrains(
   config: Config,
   connections: Connections,
   options: { jobs: number; oneByOneJobs: number; log: (line: string) => void },
-): Promise<{ grouped: DrainRun; oneByOne: DrainRun; ceiling: DrainRun }> {
+): Promise<DrainResults> {
   const show = (run: DrainRun) => {
     options.log(
       `  ${run.name.padEnd(14)} ${run.jobs} jobs: MySQL ${run.mysqlJobsPerSec.toFixed(0)} jobs/s (${run.mysqlSeconds.toFixed(1)} s)` +
@@ -168,12 +183,16 @@ export async function runDrains(
     return run;
   };
   const ceiling = show(await drainEmpty(config, connections, options.jobs));
-  const grouped = show(await drainSpillway('group-commit', config, connections, options.jobs, {}));
+  const grouped = show(
+    await drainSpillway('group-commit', config, connections, options.jobs, MYSQL_POOL),
+  );
   const oneByOne = show(
-    // Quick mode drains fewer jobs one by one: the rate is what is compared, and it is slow.
+    // Fewer jobs one by one: the rate is what is compared, and it is slow.
     await drainSpillway('one-by-one', config, connections, options.oneByOneJobs, {
+      ...MYSQL_POOL,
       GROUP_COMMIT_MAX_BATCH: '1',
     }),
   );
-  return { grouped, oneByOne, ceiling };
+  const pipeline = show(await drainSpillway('pipeline', config, connections, options.jobs, {}));
+  return { grouped, oneByOne, pipeline, ceiling };
 }

@@ -53,8 +53,14 @@ describe('npm run bench -- --quick', function () {
     for (const name of ['ceiling', 'accept', 'sync', 'cachedPage', 'uncachedPage']) {
       expect(results.http[name]?.rps, name).to.be.greaterThan(0);
     }
-    expect(Object.keys(results.drain)).to.have.members(['grouped', 'oneByOne', 'ceiling']);
+    expect(Object.keys(results.drain)).to.have.members([
+      'grouped',
+      'oneByOne',
+      'pipeline',
+      'ceiling',
+    ]);
     expect(results.drain.grouped?.jobs).to.equal(10_000);
+    expect(results.drain.pipeline?.jobs).to.equal(10_000);
     expect(results.visibility.samples).to.be.greaterThan(0);
     expect(results.redis.bytesPerJob).to.be.greaterThan(0);
     expect(results.goals).to.have.length(13);
