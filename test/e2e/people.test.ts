@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { RowDataPacket } from 'mysql2/promise';
 import { IdAllocator } from '../../shared/ids.js';
+import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
@@ -22,6 +23,12 @@ describe('people service (spec §2.6), HTTP in → MySQL row and Mongo document 
    * id counter past them as an import does, and drops cached reads.
    */
   async function seed(rows: readonly Row[]): Promise<void> {
+    // Earlier tests' writes must be stored first, or one could land on a seeded id.
+    const queue = pipeline.apps.queues.find((q) => q.name === QUEUE_NAMES.persistPeople)!;
+    await eventually(async () => {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return Object.values(counts).every((n) => n === 0) ? true : undefined;
+    });
     await pipeline.connections.mysql.query('DELETE FROM people');
     await pipeline.connections.mysql.query(
       'INSERT INTO people (id, first, last, age, github_acct, third_grade_graduation) VALUES ?',
