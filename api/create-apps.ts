@@ -1,5 +1,6 @@
 import type Koa from 'koa';
-import type { Queue, QueueEvents } from 'bullmq';
+import type { Queue } from 'bullmq';
+import { CompletionListener } from '../shared/jobs/completion-listener.js';
 import type { Config, ServiceName } from '../config/index.js';
 import type { Connections } from '../shared/connections.js';
 import type { Logger } from '../shared/logger.js';
@@ -51,7 +52,7 @@ export async function createServiceApps(
       process: 'api',
       queueDepth: () => readQueueDepth(queues, WATCHED_JOB_STATES),
     });
-  const listeners = new Map<QueueName, QueueEvents>();
+  const listeners = new Map<QueueName, CompletionListener>();
   const context: ServiceContext = {
     config,
     connections: { ...connections, queueRedis: connections.queueProducer },
@@ -67,7 +68,9 @@ export async function createServiceApps(
     queueEvents(queue) {
       let events = listeners.get(queue);
       if (!events) {
-        events = createQueueEvents(config, connections.queueRedis, queue);
+        events = new CompletionListener((lastEventId) =>
+          createQueueEvents(config, connections.queueRedis, queue, lastEventId),
+        );
         listeners.set(queue, events);
       }
       return events;

@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { Queue, QueueEvents } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Config, ServiceName } from '../config/index.js';
 import type { ReadThroughCache } from '../shared/cache/read-through-cache.js';
 import type { Connections } from '../shared/connections.js';
@@ -10,6 +10,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics/metrics.js';
 import type { OperationDoc } from '../shared/openapi/openapi-document.js';
 import type { RequestState } from './http/request-id.js';
+import type { CompletionListener } from '../shared/jobs/completion-listener.js';
 
 /** What every service is built from: shared connections, producers and the cache. */
 export interface ServiceContext {
@@ -21,7 +22,7 @@ export interface ServiceContext {
   readonly ids: IdAllocator;
   readonly queues: SpillwayQueues;
   /** Completion events of one queue (for `Prefer: wait`); one listener per queue per process. */
-  queueEvents(queue: QueueName): QueueEvents;
+  queueEvents(queue: QueueName): CompletionListener;
 }
 
 export interface BuiltService {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
-import type { Job, Queue, QueueEvents } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
 import { nowMicros } from '../../shared/clock.js';
 import { usernameKey } from '../../shared/customers/username-key.js';
@@ -25,10 +25,11 @@ import type { PageQuery } from '../../shared/schemas/query.schema.js';
 import type { AcceptedWrite, CachedRead } from '../users/users.service.js';
 import { customerChanges, newCustomerFields } from './customer-input.js';
 import { usernamePairsEncoder } from './username-encoder.js';
+import type { CompletionListener } from '../../shared/jobs/completion-listener.js';
 
 export interface CustomerServiceDeps {
   readonly queue: Queue<PersistCustomerJob>;
-  readonly queueEvents: QueueEvents;
+  readonly queueEvents: CompletionListener;
   readonly cache: ReadThroughCache;
   readonly customers: CustomerRepository;
   readonly reservations: UsernameReservations;

@@ -1,4 +1,4 @@
-import type { Queue, QueueEvents } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
 import { nowMicros } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/errors/index.js';
@@ -10,10 +10,11 @@ import type { ListingRepository } from '../../shared/repositories/listing.reposi
 import type { ListingPageQuery } from '../../shared/schemas/query.schema.js';
 import type { Listing, ListingCreate } from '../../shared/schemas/listing.schema.js';
 import type { AcceptedWrite, CachedRead } from '../users/users.service.js';
+import type { CompletionListener } from '../../shared/jobs/completion-listener.js';
 
 export interface ListingServiceDeps {
   readonly queue: Queue<PersistListingJob>;
-  readonly queueEvents: QueueEvents;
+  readonly queueEvents: CompletionListener;
   readonly ids: IdAllocator;
   readonly cache: ReadThroughCache;
   readonly listings: ListingRepository;

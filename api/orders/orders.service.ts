@@ -1,4 +1,4 @@
-import type { Queue, QueueEvents } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
 import { nowMicros } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/errors/index.js';
@@ -10,10 +10,11 @@ import type { PageQuery } from '../../shared/schemas/query.schema.js';
 import type { Order, OrderCreate, OrderPatch } from '../../shared/schemas/order.schema.js';
 import type { VersionAllocator } from '../../shared/versions.js';
 import type { AcceptedWrite, CachedRead } from '../users/users.service.js';
+import type { CompletionListener } from '../../shared/jobs/completion-listener.js';
 
 export interface OrderServiceDeps {
   readonly queue: Queue<PersistOrderJob>;
-  readonly queueEvents: QueueEvents;
+  readonly queueEvents: CompletionListener;
   readonly cache: ReadThroughCache;
   readonly orders: OrderRepository;
   readonly versions: VersionAllocator;

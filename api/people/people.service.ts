@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Queue, QueueEvents } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
 import { NotFoundError } from '../../shared/errors/index.js';
 import type { IdAllocator } from '../../shared/ids.js';
@@ -11,10 +11,11 @@ import type { PageQuery } from '../../shared/schemas/query.schema.js';
 import type { AcceptedWrite, CachedRead } from '../users/users.service.js';
 import type { ImportReport } from './import-report.js';
 import type { PeopleImporter } from './people-import.js';
+import type { CompletionListener } from '../../shared/jobs/completion-listener.js';
 
 export interface PeopleServiceDeps {
   readonly queue: Queue<PersistPersonJob>;
-  readonly queueEvents: QueueEvents;
+  readonly queueEvents: CompletionListener;
   readonly ids: IdAllocator;
   readonly cache: ReadThroughCache;
   readonly people: PersonRepository;

@@ -1,4 +1,4 @@
-import type { Queue, QueueEvents } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
 import { nowMicros } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/errors/index.js';
@@ -9,10 +9,11 @@ import { waitForJob } from '../../shared/jobs/wait-for-job.js';
 import type { UserRepository } from '../../shared/repositories/user.repository.js';
 import type { PageQuery } from '../../shared/schemas/query.schema.js';
 import type { User, UserCreate } from '../../shared/schemas/user.schema.js';
+import type { CompletionListener } from '../../shared/jobs/completion-listener.js';
 
 export interface UserServiceDeps {
   readonly queue: Queue<PersistUserJob>;
-  readonly queueEvents: QueueEvents;
+  readonly queueEvents: CompletionListener;
   readonly ids: IdAllocator;
   readonly cache: ReadThroughCache;
   readonly users: UserRepository;

@@ -66,8 +66,9 @@ export function createQueueEvents(
   config: Config,
   connection: ConnectionOptions,
   queue: QueueName,
+  lastEventId?: string,
 ): QueueEvents {
-  return new QueueEvents(queue, { connection, prefix: config.queue.prefix });
+  return new QueueEvents(queue, { connection, prefix: config.queue.prefix, lastEventId });
 }
 
 /** Job counts per queue for the states operators watch (queue-depth metric, backpressure). */

@@ -1,13 +1,18 @@
-import type { Job, QueueEvents } from 'bullmq';
+import type { Job } from 'bullmq';
+import type { CompletionListener } from './completion-listener.js';
 
 /**
  * Resolves true once the job has completed, false if it fails or `seconds`
  * pass first. The write stays queued either way; this only decides the answer.
  */
-export async function waitForJob(job: Job, events: QueueEvents, seconds: number): Promise<boolean> {
+export async function waitForJob(
+  job: Job,
+  events: CompletionListener,
+  seconds: number,
+): Promise<boolean> {
   if (seconds <= 0) return false;
   try {
-    await job.waitUntilFinished(events, seconds * 1000);
+    await events.use((listener) => job.waitUntilFinished(listener, seconds * 1000));
     return true;
   } catch {
     return false;
@@ -20,12 +25,12 @@ export async function waitForJob(job: Job, events: QueueEvents, seconds: number)
  */
 export async function waitForJobResult<T>(
   job: Job,
-  events: QueueEvents,
+  events: CompletionListener,
   seconds: number,
 ): Promise<T | undefined> {
   if (seconds <= 0) return undefined;
   try {
-    return (await job.waitUntilFinished(events, seconds * 1000)) as T;
+    return (await events.use((listener) => job.waitUntilFinished(listener, seconds * 1000))) as T;
   } catch {
     return undefined;
   }

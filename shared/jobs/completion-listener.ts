@@ -1,0 +1,58 @@
+import type { QueueEvents } from 'bullmq';
+
+/**
+ * A queue's completion events, opened only while someone waits for a job
+ * (`Prefer: wait`). An open QueueEvents reads every event of its queue — each
+ * add, start and finish of every job — so an API that keeps one open pays for
+ * all writes, not just the few that wait. It closes after `idleMs` unused.
+ *
+ * A new listener reads the events stream from `replayMs` before it opened, not
+ * from "now": BullMQ checks a waited job's state once the listener is ready,
+ * but its first read of the stream comes a moment later, and a job finishing
+ * in between would otherwise be missed until the wait times out.
+ */
+export class CompletionListener {
+  private events: QueueEvents | undefined;
+  private users = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly open: (lastEventId: string) => QueueEvents,
+    private readonly idleMs = 30_000,
+    private readonly replayMs = 5_000,
+  ) {}
+
+  /** Runs `wait` with the open listener; the listener stays open until no one waits. */
+  async use<T>(wait: (events: QueueEvents) => Promise<T>): Promise<T> {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    // Stream ids start with the Redis server's clock in ms; replayMs absorbs a small skew.
+    this.events ??= this.open(`${Date.now() - this.replayMs}-0`);
+    this.users += 1;
+    try {
+      return await wait(this.events);
+    } finally {
+      this.users -= 1;
+      if (this.users === 0) {
+        this.idleTimer = setTimeout(() => void this.closeIfIdle(), this.idleMs);
+        this.idleTimer.unref();
+      }
+    }
+  }
+
+  /** Whether a listener is open now (for tests and metrics). */
+  get isOpen(): boolean {
+    return this.events !== undefined;
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    const events = this.events;
+    this.events = undefined;
+    await events?.close();
+  }
+
+  private async closeIfIdle(): Promise<void> {
+    if (this.users === 0) await this.close();
+  }
+}
