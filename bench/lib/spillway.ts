@@ -10,7 +10,10 @@ export interface RunningApi {
 }
 
 /** Starts the real api/main.ts as a child process with the listing and user services. */
-export async function startApi(env: Record<string, string> = {}): Promise<RunningApi> {
+export async function startApi(
+  env: Record<string, string> = {},
+  nodeArgs: readonly string[] = [],
+): Promise<RunningApi> {
   const [listingsPort, usersPort] = [await freePort(), await freePort()];
   const child = runChild(
     'api/main.ts',
@@ -20,6 +23,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<Runnin
       USER_SERVICE_PORT: String(usersPort),
       ...env,
     }),
+    nodeArgs,
   );
   const listingsUrl = `http://127.0.0.1:${listingsPort}`;
   const usersUrl = `http://127.0.0.1:${usersPort}`;
