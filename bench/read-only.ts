@@ -6,7 +6,9 @@
  * arguments (SECONDS=5 and ROUNDS=2 by default), e.g.
  * `npx tsx bench/read-only.ts LOG_LEVEL=warn`. Add `--cpu-prof` to write a V8
  * CPU profile of the cached API process into bench/results/profiles/, and
- * `--cached-only` to leave out the uncached runs.
+ * `--cached-only` to leave out the uncached runs. `BASE=DIR` also runs a
+ * cached API from another checkout (e.g. `git archive` of the previous commit)
+ * right after each cached run: an A/B comparison under the same noise.
  */
 import { join } from 'node:path';
 import { closeConnections } from '../shared/connections.js';
@@ -21,7 +23,7 @@ const args = process.argv.slice(2);
 const env = Object.fromEntries(
   args.filter((a) => a.includes('=')).map((a) => a.split('=', 2) as [string, string]),
 );
-const { SECONDS = '5', ROUNDS = '2', ...apiEnv } = env;
+const { SECONDS = '5', ROUNDS = '2', BASE, ...apiEnv } = env;
 const seconds = Number(SECONDS);
 const profile = args.includes('--cpu-prof');
 /** `--cached-only`: skip the uncached API (quicker A/B runs of the hit path). */
@@ -36,6 +38,9 @@ const cached = await startApi(
   apiEnv,
   profile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`] : [],
 );
+const base = BASE
+  ? await startApi({ ...apiEnv, CACHE_PREFIX: 'bench-base' }, [], join(BASE, 'api/main.ts'))
+  : undefined;
 const uncached = cachedOnly ? undefined : await startApi({ ...apiEnv, CACHE_ENABLED: 'false' });
 
 /** One load run against `url`, with the CPU the process `pid` spent per successful answer. */
@@ -51,18 +56,26 @@ const user = '/users/1';
 // Warm the cache (and the JIT) so the cached runs measure hits.
 await load('warm', { url: `${cached.listingsUrl}${page}`, seconds: 3 });
 await load('warm', { url: `${cached.usersUrl}${user}`, seconds: 3 });
+if (base) {
+  await load('warm', { url: `${base.listingsUrl}${page}`, seconds: 3 });
+  await load('warm', { url: `${base.usersUrl}${user}`, seconds: 3 });
+}
 for (let round = 1; round <= Number(ROUNDS); round += 1) {
   const c = await measure('ceiling', `http://127.0.0.1:${hello}/`, ceiling.pid);
   console.log(`round ${round}: ceiling ${c.rps.toFixed(0)} req/s, ${c.us.toFixed(0)} µs/request`);
-  for (const [kind, path, base] of [
+  for (const [kind, path, url] of [
     ['page', page, 'listingsUrl'],
     ['user', user, 'usersUrl'],
   ] as const) {
-    const hit = await measure(`cached-${kind}`, `${cached[base]}${path}`, cached.child.pid);
-    const miss = uncached
-      ? await measure(`uncached-${kind}`, `${uncached[base]}${path}`, uncached.child.pid)
+    const hit = await measure(`cached-${kind}`, `${cached[url]}${path}`, cached.child.pid);
+    const before = base
+      ? await measure(`base-${kind}`, `${base[url]}${path}`, base.child.pid)
       : undefined;
-    for (const r of miss ? [hit, miss] : [hit]) {
+    const miss = uncached
+      ? await measure(`uncached-${kind}`, `${uncached[url]}${path}`, uncached.child.pid)
+      : undefined;
+    for (const r of [hit, before, miss]) {
+      if (!r) continue;
       console.log(
         `  ${r.name.padEnd(14)} ${r.rps.toFixed(0).padStart(6)} req/s  ${(r.rps / c.rps).toFixed(2)}× ceiling  p99 ${r.p99} ms  ${r.us.toFixed(0).padStart(4)} µs/request  non2xx ${r.non2xx}`,
       );
@@ -74,6 +87,11 @@ for (let round = 1; round <= Number(ROUNDS); round += 1) {
     }
   }
 }
-await Promise.all([ceiling.stop(), cached.child.stop(), uncached?.child.stop()]);
+await Promise.all([
+  ceiling.stop(),
+  cached.child.stop(),
+  base?.child.stop(),
+  uncached?.child.stop(),
+]);
 await resetBenchStores(connections);
 await closeConnections(connections);

@@ -13,10 +13,12 @@ export interface RunningApi {
 export async function startApi(
   env: Record<string, string> = {},
   nodeArgs: readonly string[] = [],
+  /** Another checkout's api/main.ts (A/B runs of two versions side by side). */
+  entry = 'api/main.ts',
 ): Promise<RunningApi> {
   const [listingsPort, usersPort] = [await freePort(), await freePort()];
   const child = runChild(
-    'api/main.ts',
+    entry,
     ['--service', 'listings,users'],
     benchEnv({
       LISTING_SERVICE_PORT: String(listingsPort),
