@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { RequestState } from '../http/request-id.js';
 import { preferredWaitSeconds } from '../http/prefer-wait.js';
+import { answerJsonText } from '../http/json-text.js';
 import { answerAcceptedWrite, bodySource, markCache } from '../http/write-response.js';
 import { compileValidator } from '../../shared/validation/ajv.js';
 import { userCreateSchema, type UserCreate } from '../../shared/schemas/user.schema.js';
@@ -34,17 +35,23 @@ export function userRoutes(service: UserService, options: { preferWaitMaxSeconds
     ) {
       throw new ValidationError(['ids cannot be combined with page_num or page_size']);
     }
-    const { value, cacheHit } =
-      ids === undefined ? await service.listUsers(page) : await service.findUsers(parseIds(ids));
+    if (ids !== undefined) {
+      const { value, cacheHit } = await service.findUsers(parseIds(ids));
+      markCache(ctx, cacheHit);
+      ctx.body = { result: true, users: value };
+      return;
+    }
+    const { json, cacheHit } = await service.listUsers(page);
     markCache(ctx, cacheHit);
-    ctx.body = { result: true, users: value };
+    // The same text as `{ result: true, users }` serialized, without parsing the cached page.
+    answerJsonText(ctx, `{"result":true,"users":${json}}`);
   });
 
   router.get('/users/:id', async (ctx) => {
     const { id } = validateId({ id: ctx.params.id });
-    const { value, cacheHit } = await service.getUser(id);
+    const { json, cacheHit } = await service.getUser(id);
     markCache(ctx, cacheHit);
-    ctx.body = { result: true, user: value };
+    answerJsonText(ctx, `{"result":true,"user":${json}}`);
   });
 
   router.post('/users', async (ctx) => {
