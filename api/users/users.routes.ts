@@ -4,6 +4,7 @@ import { preferredWaitSeconds } from '../http/prefer-wait.js';
 import { answerJsonText } from '../http/json-text.js';
 import { answerAcceptedWrite, bodySource, markCache } from '../http/write-response.js';
 import { compileValidator } from '../../shared/validation/ajv.js';
+import { rememberValid } from '../../shared/validation/remember-valid.js';
 import { userCreateSchema, type UserCreate } from '../../shared/schemas/user.schema.js';
 import {
   idParamSchema,
@@ -16,7 +17,7 @@ import type { UserService } from './users.service.js';
 
 const validateUserCreate = compileValidator<UserCreate>(userCreateSchema);
 const validateUserQuery = compileValidator<UserQuery>(userQuerySchema, 'parameter');
-const validateId = compileValidator<IdParam>(idParamSchema, 'parameter');
+const validateId = rememberValid(compileValidator<IdParam>(idParamSchema, 'parameter'));
 
 /** `1,2,3` (already checked by the schema) → distinct ids in the order given. */
 function parseIds(ids: string): number[] {
@@ -48,7 +49,7 @@ export function userRoutes(service: UserService, options: { preferWaitMaxSeconds
   });
 
   router.get('/users/:id', async (ctx) => {
-    const { id } = validateId({ id: ctx.params.id });
+    const { id } = validateId(ctx.params.id ?? '', () => ({ id: ctx.params.id }));
     const { json, cacheHit } = await service.getUser(id);
     markCache(ctx, cacheHit);
     answerJsonText(ctx, `{"result":true,"user":${json}}`);
