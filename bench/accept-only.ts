@@ -4,9 +4,9 @@
  * arguments, e.g. `npx tsx bench/accept-only.ts LOG_LEVEL=warn`. Add
  * `--cpu-prof` to write a V8 CPU profile of the API process into bench/results/.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort, ROOT, runChild } from './lib/child.js';
+import { cpuMs } from './lib/cpu.js';
 import { load } from './lib/load.js';
 import { benchEnv, openBenchStores, resetBenchStores } from './lib/stores.js';
 import { waitForHttp } from './lib/child.js';
@@ -31,11 +31,6 @@ const api = runChild(
 );
 await waitForHttp(`http://127.0.0.1:${port}/ready`, api);
 const body = { user_id: 1, listing_type: 'rent', price: 1500 };
-/** CPU time (user + system) the process has used so far, in ms: noise-resistant cost per request. */
-async function cpuMs(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
 for (let round = 0; round < 2; round += 1) {
   const c = await load('ceiling', { url: `http://127.0.0.1:${hello}/`, seconds });
   const cpuBefore = await cpuMs(api.pid);

@@ -2,6 +2,23 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
+let stampedMs = -1;
+let stamp = '';
+
+/**
+ * pino's `isoTime`, remembered for the current millisecond: a busy API logs
+ * several lines per millisecond and formatting the date was a visible share
+ * of each access log line. Same text as `pino.stdTimeFunctions.isoTime`.
+ */
+export function isoTimeStamp(): string {
+  const now = Date.now();
+  if (now !== stampedMs) {
+    stampedMs = now;
+    stamp = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return stamp;
+}
+
 /**
  * Structured JSON logs; every process creates one root logger and passes children down.
  * Lines go to stdout asynchronously: a synchronous write per line (pino's default)
@@ -14,7 +31,7 @@ export function createLogger(options: { level: string; name: string }): Logger {
       name: options.name,
       level: options.level,
       base: { pid: process.pid, process: options.name },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTimeStamp,
     },
     pino.destination({ dest: 1, sync: false }),
   );

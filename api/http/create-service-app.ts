@@ -1,4 +1,5 @@
-import Koa, { type Middleware } from 'koa';
+import Koa, { type Context, type Middleware } from 'koa';
+import compose from 'koa-compose';
 import type Router from '@koa/router';
 import type { Logger } from '../../shared/logger.js';
 import type { Metrics } from '../../shared/metrics/metrics.js';
@@ -28,7 +29,10 @@ export interface ServiceAppOptions {
   readonly trustProxy?: boolean;
   /** Checks that need no body (service token, rate limit): they refuse before it is read. */
   readonly beforeBody?: readonly Middleware<RequestState>[];
-  /** Checks on the parsed write (idempotency, then backpressure), before the routes. */
+  /**
+   * Checks on the parsed write (idempotency, then backpressure), before the
+   * routes. Like the body parser, they are skipped for a GET or HEAD without a body.
+   */
   readonly afterBody?: readonly Middleware<RequestState>[];
 }
 
@@ -44,9 +48,23 @@ export function serviceOpenApi(options: Pick<ServiceAppOptions, 'title' | 'opera
 }
 
 /**
+ * A GET or HEAD that carries no body (no Content-Length, no Transfer-Encoding:
+ * the test the body parser itself makes). Nothing in the body / write chain
+ * acts on one, so reads skip that chain.
+ */
+function isBodylessRead(ctx: Context): boolean {
+  const { method, headers } = ctx.req;
+  return (
+    (method === 'GET' || method === 'HEAD') &&
+    headers['content-length'] === undefined &&
+    headers['transfer-encoding'] === undefined
+  );
+}
+
+/**
  * A Koa app for one service: request id → timing/logs → errors → guards
- * without a body → body → guards on the body → health, metrics, API docs and
- * the service's routes. Does not listen.
+ * without a body → body → guards on the body → the service's routes, then
+ * health, metrics and API docs. Does not listen.
  */
 export function createServiceApp(options: ServiceAppOptions): Koa<RequestState> {
   const app = new Koa<RequestState>({ proxy: options.trustProxy ?? false });
@@ -59,10 +77,12 @@ export function createServiceApp(options: ServiceAppOptions): Koa<RequestState> 
     limit: options.bodyLimit ?? '64kb',
     rawPaths: options.rawBodyPaths,
   });
-  for (const middleware of bodyParsers) app.use(middleware);
-  for (const middleware of options.afterBody ?? []) app.use(middleware);
-  // The service's own routes first: they carry the traffic, and each router passed
-  // on the way costs every request a path match and two middleware hops.
+  const writeChain = compose([...bodyParsers, ...(options.afterBody ?? [])]);
+  app.use(function parseAndCheckWrites(ctx, next) {
+    return isBodylessRead(ctx) ? next() : writeChain(ctx, next);
+  });
+  // The service's routes first: the hot read path then never walks the
+  // operational routers. No path is served by two routers, so order is free.
   const routers = [
     ...options.routers,
     healthRoutes(options.readiness),

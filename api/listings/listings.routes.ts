@@ -1,8 +1,10 @@
 import Router from '@koa/router';
 import type { RequestState } from '../http/request-id.js';
 import { preferredWaitSeconds } from '../http/prefer-wait.js';
+import { answerJsonText } from '../http/json-text.js';
 import { answerAcceptedWrite, bodySource, markCache } from '../http/write-response.js';
 import { compileValidator } from '../../shared/validation/ajv.js';
+import { rememberValid } from '../../shared/validation/remember-valid.js';
 import { listingCreateSchema, type ListingCreate } from '../../shared/schemas/listing.schema.js';
 import {
   idParamSchema,
@@ -13,8 +15,10 @@ import {
 import type { ListingService } from './listings.service.js';
 
 const validateListingCreate = compileValidator<ListingCreate>(listingCreateSchema);
-const validateListingPage = compileValidator<ListingPageQuery>(listingPageQuerySchema, 'parameter');
-const validateId = compileValidator<IdParam>(idParamSchema, 'parameter');
+const validateListingPage = rememberValid(
+  compileValidator<ListingPageQuery>(listingPageQuerySchema, 'parameter'),
+);
+const validateId = rememberValid(compileValidator<IdParam>(idParamSchema, 'parameter'));
 
 /** §2.2 of the spec: the listing service's routes. */
 export function listingRoutes(service: ListingService, options: { preferWaitMaxSeconds: number }) {
@@ -26,16 +30,18 @@ export function listingRoutes(service: ListingService, options: { preferWaitMaxS
   });
 
   router.get('/listings', async (ctx) => {
-    const { value, cacheHit } = await service.listListings(validateListingPage({ ...ctx.query }));
+    const page = validateListingPage(ctx.querystring, () => ({ ...ctx.query }));
+    const { json, cacheHit } = await service.listListings(page);
     markCache(ctx, cacheHit);
-    ctx.body = { result: true, listings: value };
+    // The same text as `{ result: true, listings }` serialized, without parsing the cached page.
+    answerJsonText(ctx, `{"result":true,"listings":${json}}`);
   });
 
   router.get('/listings/:id', async (ctx) => {
-    const { id } = validateId({ id: ctx.params.id });
-    const { value, cacheHit } = await service.getListing(id);
+    const { id } = validateId(ctx.params.id ?? '', () => ({ id: ctx.params.id }));
+    const { json, cacheHit } = await service.getListing(id);
     markCache(ctx, cacheHit);
-    ctx.body = { result: true, listing: value };
+    answerJsonText(ctx, `{"result":true,"listing":${json}}`);
   });
 
   router.post('/listings', async (ctx) => {

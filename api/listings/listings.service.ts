@@ -9,7 +9,7 @@ import { waitForJob } from '../../shared/jobs/wait-for-job.js';
 import type { ListingRepository } from '../../shared/repositories/listing.repository.js';
 import type { ListingPageQuery } from '../../shared/schemas/query.schema.js';
 import type { Listing, ListingCreate } from '../../shared/schemas/listing.schema.js';
-import type { AcceptedWrite, CachedRead } from '../users/users.service.js';
+import type { AcceptedWrite, CachedJson } from '../users/users.service.js';
 import type { CompletionListener } from '../../shared/jobs/completion-listener.js';
 
 export interface ListingServiceDeps {
@@ -51,21 +51,24 @@ export function createListingService(deps: ListingServiceDeps) {
       return { resource: listing, jobId: job.id ?? '', persisted };
     },
 
-    async getListing(id: number): Promise<CachedRead<Listing>> {
-      const { value, hit } = await deps.cache.read('listings', ['id', id], () =>
+    /** The listing as JSON text. */
+    async getListing(id: number): Promise<CachedJson> {
+      const { value, hit } = await deps.cache.readJson('listings', ['id', id], () =>
         deps.listings.findById(id),
       );
-      if (!value) throw new NotFoundError(`listing ${id} not found`);
-      return { value, cacheHit: hit };
+      // The loader's "no such listing" is cached as JSON null.
+      if (value === 'null') throw new NotFoundError(`listing ${id} not found`);
+      return { json: value, cacheHit: hit };
     },
 
-    async listListings(page: ListingPageQuery): Promise<CachedRead<Listing[]>> {
-      const { value, hit } = await deps.cache.read(
+    /** A page of listings as JSON text (an array). */
+    async listListings(page: ListingPageQuery): Promise<CachedJson> {
+      const { value, hit } = await deps.cache.readJson(
         'listings',
         ['page', page.page_num, page.page_size, page.user_id ?? 'all'],
         () => deps.listings.listPage(page),
       );
-      return { value, cacheHit: hit };
+      return { json: value, cacheHit: hit };
     },
   };
 }

@@ -1,8 +1,10 @@
 import Router from '@koa/router';
 import type { RequestState } from '../http/request-id.js';
 import { preferredWaitSeconds } from '../http/prefer-wait.js';
+import { answerJsonText } from '../http/json-text.js';
 import { answerAcceptedWrite, bodySource, markCache } from '../http/write-response.js';
 import { compileValidator } from '../../shared/validation/ajv.js';
+import { rememberValid } from '../../shared/validation/remember-valid.js';
 import { userCreateSchema, type UserCreate } from '../../shared/schemas/user.schema.js';
 import {
   idParamSchema,
@@ -15,7 +17,7 @@ import type { UserService } from './users.service.js';
 
 const validateUserCreate = compileValidator<UserCreate>(userCreateSchema);
 const validateUserQuery = compileValidator<UserQuery>(userQuerySchema, 'parameter');
-const validateId = compileValidator<IdParam>(idParamSchema, 'parameter');
+const validateId = rememberValid(compileValidator<IdParam>(idParamSchema, 'parameter'));
 
 /** `1,2,3` (already checked by the schema) → distinct ids in the order given. */
 function parseIds(ids: string): number[] {
@@ -34,17 +36,23 @@ export function userRoutes(service: UserService, options: { preferWaitMaxSeconds
     ) {
       throw new ValidationError(['ids cannot be combined with page_num or page_size']);
     }
-    const { value, cacheHit } =
-      ids === undefined ? await service.listUsers(page) : await service.findUsers(parseIds(ids));
+    if (ids !== undefined) {
+      const { value, cacheHit } = await service.findUsers(parseIds(ids));
+      markCache(ctx, cacheHit);
+      ctx.body = { result: true, users: value };
+      return;
+    }
+    const { json, cacheHit } = await service.listUsers(page);
     markCache(ctx, cacheHit);
-    ctx.body = { result: true, users: value };
+    // The same text as `{ result: true, users }` serialized, without parsing the cached page.
+    answerJsonText(ctx, `{"result":true,"users":${json}}`);
   });
 
   router.get('/users/:id', async (ctx) => {
-    const { id } = validateId({ id: ctx.params.id });
-    const { value, cacheHit } = await service.getUser(id);
+    const { id } = validateId(ctx.params.id ?? '', () => ({ id: ctx.params.id }));
+    const { json, cacheHit } = await service.getUser(id);
     markCache(ctx, cacheHit);
-    ctx.body = { result: true, user: value };
+    answerJsonText(ctx, `{"result":true,"user":${json}}`);
   });
 
   router.post('/users', async (ctx) => {

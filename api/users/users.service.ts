@@ -31,6 +31,15 @@ export interface CachedRead<T> {
   readonly cacheHit: boolean;
 }
 
+/**
+ * A cached read as JSON text (`JSON.stringify` of the value), never parsed on
+ * a hit: the route writes it into the response body as is.
+ */
+export interface CachedJson {
+  readonly json: string;
+  readonly cacheHit: boolean;
+}
+
 /** Users: writes go to the persist queue with their identity assigned; reads go through the cache. */
 export function createUserService(deps: UserServiceDeps) {
   const intake = new IntakeBatcher(deps.queue, deps.ids, 'users');
@@ -55,12 +64,14 @@ export function createUserService(deps: UserServiceDeps) {
       return { resource: user, jobId: job.id ?? '', persisted };
     },
 
-    async getUser(id: number): Promise<CachedRead<User>> {
-      const { value, hit } = await deps.cache.read('users', ['id', id], () =>
+    /** The user as JSON text. */
+    async getUser(id: number): Promise<CachedJson> {
+      const { value, hit } = await deps.cache.readJson('users', ['id', id], () =>
         deps.users.findById(id),
       );
-      if (!value) throw new NotFoundError(`user ${id} not found`);
-      return { value, cacheHit: hit };
+      // The loader's "no such user" is cached as JSON null.
+      if (value === 'null') throw new NotFoundError(`user ${id} not found`);
+      return { json: value, cacheHit: hit };
     },
 
     /**
@@ -80,13 +91,14 @@ export function createUserService(deps: UserServiceDeps) {
       return { value: found, cacheHit: hit };
     },
 
-    async listUsers(page: PageQuery): Promise<CachedRead<User[]>> {
-      const { value, hit } = await deps.cache.read(
+    /** A page of users as JSON text (an array). */
+    async listUsers(page: PageQuery): Promise<CachedJson> {
+      const { value, hit } = await deps.cache.readJson(
         'users',
         ['page', page.page_num, page.page_size],
         () => deps.users.listPage(page),
       );
-      return { value, cacheHit: hit };
+      return { json: value, cacheHit: hit };
     },
   };
 }

@@ -10,16 +10,22 @@ export interface RunningApi {
 }
 
 /** Starts the real api/main.ts as a child process with the listing and user services. */
-export async function startApi(env: Record<string, string> = {}): Promise<RunningApi> {
+export async function startApi(
+  env: Record<string, string> = {},
+  nodeArgs: readonly string[] = [],
+  /** Another checkout's api/main.ts (A/B runs of two versions side by side). */
+  entry = 'api/main.ts',
+): Promise<RunningApi> {
   const [listingsPort, usersPort] = [await freePort(), await freePort()];
   const child = runChild(
-    'api/main.ts',
+    entry,
     ['--service', 'listings,users'],
     benchEnv({
       LISTING_SERVICE_PORT: String(listingsPort),
       USER_SERVICE_PORT: String(usersPort),
       ...env,
     }),
+    nodeArgs,
   );
   const listingsUrl = `http://127.0.0.1:${listingsPort}`;
   const usersUrl = `http://127.0.0.1:${usersPort}`;

@@ -33,7 +33,7 @@ async function startServer(entry: string, env: Record<string, string> = {}) {
 }
 
 /** Seeds what the read scenarios read: one user and a full first page of listings. */
-async function seedReads(connections: Connections): Promise<void> {
+export async function seedReads(connections: Connections): Promise<void> {
   const now = Date.now() * 1000;
   await new UserRepository(connections.mysql).upsertMany([
     { user: { id: 1, name: 'Bench User', created_at: now, updated_at: now }, version: 1 },

@@ -1,5 +1,10 @@
 import type { Redis } from 'ioredis';
-import { cacheKeys, type CacheCollection } from './cache-keys.js';
+import {
+  CACHE_COLLECTIONS,
+  cacheKeys,
+  type CacheCollection,
+  type CacheKeys,
+} from './cache-keys.js';
 
 /** Reads the collection's generation and the entry under it in one round trip. */
 const READ_ENTRY = `
@@ -20,6 +25,12 @@ type RedisWithReadEntry = Redis & {
   ): Promise<[string, string | null]>;
 };
 
+/** One load's result, both as loaded and as the JSON text the cache stores. */
+interface Loaded {
+  readonly value: unknown;
+  readonly json: string;
+}
+
 /**
  * Read-through cache over the cache Redis. Each collection has a generation
  * counter that is part of every entry's key; a write bumps it, which makes
@@ -29,8 +40,10 @@ type RedisWithReadEntry = Redis & {
  * Concurrent misses for one key in this process share one load.
  */
 export class ReadThroughCache {
-  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly inFlight = new Map<string, Promise<Loaded>>();
   private readonly redis: RedisWithReadEntry;
+  /** Built once: key strings are on every read's path. */
+  private readonly keys: ReadonlyMap<CacheCollection, CacheKeys>;
 
   constructor(
     redis: Redis,
@@ -47,6 +60,7 @@ export class ReadThroughCache {
       redis.defineCommand('spillwayReadEntry', { numberOfKeys: 1, lua: READ_ENTRY });
     }
     this.redis = redis as RedisWithReadEntry;
+    this.keys = new Map(CACHE_COLLECTIONS.map((c) => [c, cacheKeys(options.prefix, c)]));
   }
 
   async read<T>(
@@ -59,7 +73,42 @@ export class ReadThroughCache {
       this.options.onRead?.(collection, false);
       return { value: await load(), hit: false };
     }
-    const keys = cacheKeys(this.options.prefix, collection);
+    const read = await this.lookup(collection, parts, load);
+    if (typeof read === 'string') return { value: JSON.parse(read) as T, hit: true };
+    return { value: read.value as T, hit: false };
+  }
+
+  /**
+   * Like `read`, but answers the value as the JSON text of `JSON.stringify(value ?? null)`
+   * and never parses a hit: for answers that embed the value as is (the hot
+   * read path writes it straight into the response body).
+   */
+  async readJson<T>(
+    collection: CacheCollection,
+    parts: readonly (string | number)[],
+    load: () => Promise<T>,
+  ): Promise<CacheRead<string>> {
+    if (this.options.enabled === false) {
+      this.options.onRead?.(collection, false);
+      return { value: JSON.stringify((await load()) ?? null), hit: false };
+    }
+    const read = await this.lookup(collection, parts, load);
+    if (typeof read === 'string') return { value: read, hit: true };
+    return { value: read.json, hit: false };
+  }
+
+  /** Makes every cached read of the collection stale; called after a write commits. */
+  async invalidate(collection: CacheCollection): Promise<void> {
+    await this.redis.incr(this.keysOf(collection).generation);
+  }
+
+  /** The stored JSON text on a hit; on a miss, the result of the (shared) load that stores it. */
+  private async lookup(
+    collection: CacheCollection,
+    parts: readonly (string | number)[],
+    load: () => Promise<unknown>,
+  ): Promise<string | Loaded> {
+    const keys = this.keysOf(collection);
     const suffix = keys.entrySuffix(parts);
     const [generation, cached] = await this.redis.spillwayReadEntry(
       keys.generation,
@@ -67,25 +116,25 @@ export class ReadThroughCache {
       suffix,
     );
     this.options.onRead?.(collection, cached !== null);
-    if (cached !== null) return { value: JSON.parse(cached) as T, hit: true };
+    if (cached !== null) return cached;
     const key = `${keys.entryPrefix}${generation}${suffix}`;
-    let loading = this.inFlight.get(key) as Promise<T> | undefined;
+    let loading = this.inFlight.get(key);
     if (!loading) {
       loading = this.loadAndStore(key, load);
       this.inFlight.set(key, loading);
       void loading.finally(() => this.inFlight.delete(key)).catch(() => undefined);
     }
-    return { value: await loading, hit: false };
+    return loading;
   }
 
-  /** Makes every cached read of the collection stale; called after a write commits. */
-  async invalidate(collection: CacheCollection): Promise<void> {
-    await this.redis.incr(cacheKeys(this.options.prefix, collection).generation);
+  private keysOf(collection: CacheCollection): CacheKeys {
+    return this.keys.get(collection) ?? cacheKeys(this.options.prefix, collection);
   }
 
-  private async loadAndStore<T>(key: string, load: () => Promise<T>): Promise<T> {
+  private async loadAndStore(key: string, load: () => Promise<unknown>): Promise<Loaded> {
     const value = await load();
-    await this.redis.set(key, JSON.stringify(value ?? null), 'EX', this.options.ttlSeconds);
-    return value;
+    const json = JSON.stringify(value ?? null);
+    await this.redis.set(key, json, 'EX', this.options.ttlSeconds);
+    return { value, json };
   }
 }

@@ -89,6 +89,57 @@ describe('ReadThroughCache on the cache Redis', () => {
     expect(next).to.deep.equal({ value: 'fresh', hit: false });
   });
 
+  it('readJson answers the value as JSON text, from the same entry as read', async () => {
+    let loads = 0;
+    const load = async () => ({ n: ++loads, s: 'é"' });
+    expect(await cache.readJson('users', ['id', 4], load)).to.deep.equal({
+      value: '{"n":1,"s":"é\\""}',
+      hit: false,
+    });
+    expect(await cache.readJson('users', ['id', 4], load)).to.deep.equal({
+      value: '{"n":1,"s":"é\\""}',
+      hit: true,
+    });
+    expect(await cache.read('users', ['id', 4], load)).to.deep.equal({
+      value: { n: 1, s: 'é"' },
+      hit: true,
+    });
+    expect(loads).to.equal(1);
+  });
+
+  it('readJson answers "not found" as null, and loads once for concurrent misses', async () => {
+    let loads = 0;
+    const load = async () => {
+      loads += 1;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return undefined;
+    };
+    const reads = await Promise.all(
+      Array.from({ length: 10 }, () => cache.readJson('users', ['id', 5], load)),
+    );
+    expect(loads).to.equal(1);
+    expect(reads.every((r) => r.value === 'null' && !r.hit)).to.equal(true);
+    expect(await cache.readJson('users', ['id', 5], load)).to.deep.equal({
+      value: 'null',
+      hit: true,
+    });
+  });
+
+  it('readJson with enabled: false serializes every load and stores nothing', async () => {
+    const off = new ReadThroughCache(redis, { prefix: 'test', ttlSeconds: 60, enabled: false });
+    let loads = 0;
+    const load = async () => [++loads];
+    expect(await off.readJson('users', ['page', 1], load)).to.deep.equal({
+      value: '[1]',
+      hit: false,
+    });
+    expect(await off.readJson('users', ['page', 1], load)).to.deep.equal({
+      value: '[2]',
+      hit: false,
+    });
+    expect(await redis.dbsize()).to.equal(0);
+  });
+
   it('expires entries after the configured TTL', async () => {
     await cache.read('users', ['id', 3], async () => 'x');
     const keys = await redis.keys('test:cache:{users}:g*');
