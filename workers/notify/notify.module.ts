@@ -20,7 +20,7 @@ export const notifyModule: WorkerModule = {
     const processor = async (job: Job<ChangeEvent>) => {
       let event: ChangeEvent;
       try {
-        event = validateEvent(job.data, 'json');
+        event = validateEvent(job.data, 'job');
       } catch (error) {
         throw new UnrecoverableError(
           `malformed change event ${job.id}: ${(error as Error).message}`,

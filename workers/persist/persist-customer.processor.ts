@@ -81,7 +81,7 @@ export function createPersistCustomerProcessor(options: {
   return async function persistCustomer(job: Job<PersistCustomerJob>): Promise<Customer> {
     let pending: PendingCustomerOp;
     try {
-      pending = { op: toCustomerOp(options.validate(job.data, 'json'), job.id ?? '') };
+      pending = { op: toCustomerOp(options.validate(job.data, 'job'), job.id ?? '') };
     } catch (error) {
       throw new UnrecoverableError(`malformed job ${job.id}: ${(error as Error).message}`);
     }

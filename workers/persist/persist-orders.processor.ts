@@ -54,7 +54,7 @@ export function createPersistOrderProcessor(committer: GroupCommitter<OrderWrite
   return async function persistOrder(job: Job<PersistOrderJob>): Promise<{ id: string }> {
     let payload: PersistOrderJob;
     try {
-      payload = validateJob(job.data, 'json');
+      payload = validateJob(job.data, 'job');
     } catch (error) {
       throw new UnrecoverableError(`malformed job ${job.id}: ${(error as Error).message}`);
     }

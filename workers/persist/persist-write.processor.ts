@@ -18,7 +18,7 @@ export function createPersistWriteProcessor<P, R extends { id: number }>(options
   return async function persistWrite(job: Job<P>): Promise<{ id: number }> {
     let write: EntityWrite<R>;
     try {
-      write = options.toWrite(options.validate(job.data, 'json'));
+      write = options.toWrite(options.validate(job.data, 'job'));
     } catch (error) {
       throw new UnrecoverableError(`malformed job ${job.id}: ${(error as Error).message}`);
     }

@@ -23,8 +23,8 @@ const validateBatch = compileValidator<{ events: ChangeEvent[] }>(changeBatchSch
 function eventsOf(job: Job<ReplicateJob>): readonly ChangeEvent[] {
   try {
     return 'events' in job.data
-      ? validateBatch(job.data, 'json').events
-      : [validateEvent(job.data, 'json')];
+      ? validateBatch(job.data, 'job').events
+      : [validateEvent(job.data, 'job')];
   } catch (error) {
     throw new UnrecoverableError(`malformed change event ${job.id}: ${(error as Error).message}`);
   }

@@ -370,3 +370,22 @@ describe('compileValidator for text whose coercion leaves the schema (found by f
       .that.deep.equals(['invalid id']);
   });
 });
+
+describe('compileValidator for queued job payloads (source "job")', () => {
+  const validate = compileValidator<ListingCreate>(listingCreateSchema);
+
+  it('returns the payload itself when it is valid: the API trimmed it before queueing', () => {
+    const payload = { user_id: 1, listing_type: 'rent', price: 5 };
+    expect(validate(payload, 'job')).to.equal(payload);
+  });
+
+  it('refuses a malformed payload with the same messages as a JSON body', () => {
+    expect(() => validate({ user_id: '1', listing_type: 'rent', price: 5 }, 'job'))
+      .to.throw(ValidationError)
+      .with.property('messages')
+      .that.deep.equals(['user_id must be an integer']);
+    expect(() =>
+      validate({ user_id: 1, listing_type: 'rent', price: 5, extra: 1 }, 'job'),
+    ).to.throw(ValidationError);
+  });
+});
