@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { freePort, ROOT, runChild } from './lib/child.js';
 import { cpuMs } from './lib/cpu.js';
+import { readRss } from './lib/spillway.js';
 import { load } from './lib/load.js';
 import { benchEnv, openBenchStores, resetBenchStores } from './lib/stores.js';
 import { waitForHttp } from './lib/child.js';
@@ -42,7 +43,7 @@ for (let round = 0; round < 2; round += 1) {
   });
   const cpuPerRequest = ((await cpuMs(api.pid)) - cpuBefore) / a.ok;
   console.log(
-    `ceiling ${c.rps.toFixed(0)} req/s p99 ${c.p99} | accept ${a.rps.toFixed(0)} req/s p50 ${a.p50} p99 ${a.p99} non2xx ${a.non2xx} | ratio ${(a.rps / c.rps).toFixed(2)} | API CPU ${(cpuPerRequest * 1000).toFixed(0)} µs/request`,
+    `ceiling ${c.rps.toFixed(0)} req/s p99 ${c.p99} | accept ${a.rps.toFixed(0)} req/s p50 ${a.p50} p99 ${a.p99} non2xx ${a.non2xx} | ratio ${(a.rps / c.rps).toFixed(2)} | API CPU ${(cpuPerRequest * 1000).toFixed(0)} µs/request | RSS peak ${(await readRss(api.pid)).hwmMb.toFixed(0)} MB`,
   );
 }
 await Promise.all([ceiling.stop(), api.stop()]);

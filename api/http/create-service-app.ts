@@ -69,7 +69,7 @@ function isBodylessRead(ctx: Context): boolean {
 export function createServiceApp(options: ServiceAppOptions): Koa<RequestState> {
   const app = new Koa<RequestState>({ proxy: options.trustProxy ?? false });
   app.use(requestId(options.logger));
-  app.use(observeRequests(options.name, options.metrics));
+  app.use(observeRequests(options.name, options.metrics, options.logger));
   app.use(errorHandler());
   app.use(notFoundFallback());
   for (const middleware of options.beforeBody ?? []) app.use(middleware);

@@ -20,7 +20,15 @@ export function requestId(logger: Logger): Middleware<RequestState> {
     const offered = ctx.get('X-Request-Id');
     const id = ACCEPTABLE_ID.test(offered) ? offered : randomUUID();
     ctx.state.requestId = id;
-    ctx.state.log = logger.child({ requestId: id });
+    // Made on first use: most requests log one access line only, which the
+    // access logger writes with the id itself, and a child per request was a
+    // visible share of a small request's time.
+    let child: Logger | undefined;
+    Object.defineProperty(ctx.state, 'log', {
+      get: () => (child ??= logger.child({ requestId: id })),
+      enumerable: true,
+      configurable: true,
+    });
     ctx.set('X-Request-Id', id);
     await next();
   };
