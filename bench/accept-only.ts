@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { freePort, ROOT, runChild } from './lib/child.js';
 import { cpuMs } from './lib/cpu.js';
+import { API_ENTRY, buildSpillway } from './lib/build.js';
 import { readRss } from './lib/spillway.js';
 import { load } from './lib/load.js';
 import { benchEnv, openBenchStores, resetBenchStores } from './lib/stores.js';
@@ -19,13 +20,14 @@ const env = Object.fromEntries(
 );
 const profile = args.includes('--cpu-prof');
 const seconds = Number(env.SECONDS ?? 5);
+await buildSpillway();
 const { connections } = await openBenchStores();
 await resetBenchStores(connections);
 const [hello, port] = [await freePort(), await freePort()];
 const ceiling = runChild('bench/servers/koa-hello.ts', [String(hello)], {});
 await ceiling.waitForLine(/^listening/);
 const api = runChild(
-  'api/main.ts',
+  API_ENTRY,
   ['--service', 'listings'],
   benchEnv({ LISTING_SERVICE_PORT: String(port), ...env }),
   profile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`] : [],

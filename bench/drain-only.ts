@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { closeConnections } from '../shared/connections.js';
 import { ROOT } from './lib/child.js';
+import { buildSpillway } from './lib/build.js';
 import { openBenchStores, resetBenchStores } from './lib/stores.js';
 import { drainEmpty, drainSpillway } from './scenarios/drain.js';
 
@@ -19,6 +20,7 @@ const jobs = Number(env.JOBS ?? 30_000);
 const profile = args.includes('--cpu-prof')
   ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`]
   : [];
+await buildSpillway();
 const { config, connections } = await openBenchStores();
 try {
   const ceiling = await drainEmpty(config, connections, jobs);

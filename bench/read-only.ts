@@ -16,6 +16,7 @@ import { cpuMs } from './lib/cpu.js';
 import { freePort, ROOT, runChild } from './lib/child.js';
 import { load } from './lib/load.js';
 import { startApi } from './lib/spillway.js';
+import { buildSpillway } from './lib/build.js';
 import { benchStores, openBenchStores, resetBenchStores } from './lib/stores.js';
 import { seedReads } from './scenarios/http.js';
 
@@ -28,6 +29,7 @@ const seconds = Number(SECONDS);
 const profile = args.includes('--cpu-prof');
 /** `--cached-only`: skip the uncached API (quicker A/B runs of the hit path). */
 const cachedOnly = args.includes('--cached-only');
+await buildSpillway();
 const { connections } = await openBenchStores();
 await resetBenchStores(connections);
 await seedReads(connections);

@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { closeConnections } from '../shared/connections.js';
+import { buildSpillway } from './lib/build.js';
 import { renderChart } from './lib/chart.js';
 import { ROOT } from './lib/child.js';
 import { evaluateGoals, renderTable, type BenchResults } from './lib/report.js';
@@ -41,6 +42,8 @@ const plan = quick
     };
 const log = (line: string) => console.log(line);
 
+log('== building Spillway (dist/, as production runs it)');
+await buildSpillway();
 const { config, connections } = await openBenchStores();
 try {
   await resetBenchStores(connections);

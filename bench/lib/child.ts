@@ -29,7 +29,7 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Runs a TypeScript entry file in its own Node process (through tsx). Output is
+ * Runs an entry file in its own Node process (a TypeScript one through tsx). Output is
  * read continuously so a chatty child (access logs) never blocks on a full pipe.
  */
 export function runChild(
@@ -38,7 +38,9 @@ export function runChild(
   env: Record<string, string | undefined>,
   nodeArgs: readonly string[] = [],
 ): Child {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry, ...args], {
+  // TypeScript entries run through tsx; compiled ones (dist/, as in production) by node alone.
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, entry, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

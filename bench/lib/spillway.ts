@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { benchEnv } from './stores.js';
 import { freePort, runChild, waitForHttp, type Child } from './child.js';
+import { API_ENTRY, WORKERS_ENTRY } from './build.js';
 
 /** A running Spillway API process (listings + users) and where to reach it. */
 export interface RunningApi {
@@ -9,12 +10,12 @@ export interface RunningApi {
   readonly usersUrl: string;
 }
 
-/** Starts the real api/main.ts as a child process with the listing and user services. */
+/** Starts the real API (compiled, see build.ts) as a child process with the listing and user services. */
 export async function startApi(
   env: Record<string, string> = {},
   nodeArgs: readonly string[] = [],
-  /** Another checkout's api/main.ts (A/B runs of two versions side by side). */
-  entry = 'api/main.ts',
+  /** Another checkout's API entry (A/B runs of two versions side by side). */
+  entry = API_ENTRY,
 ): Promise<RunningApi> {
   const [listingsPort, usersPort] = [await freePort(), await freePort()];
   const child = runChild(
@@ -40,12 +41,12 @@ export async function startApi(
   return { child, listingsUrl, usersUrl };
 }
 
-/** Starts the real workers/main.ts; resolves once it has logged that its workers run. */
+/** Starts the real workers (compiled); resolves once it has logged that its workers run. */
 export async function startWorkers(
   env: Record<string, string> = {},
   nodeArgs: readonly string[] = [],
 ): Promise<Child> {
-  const child = runChild('workers/main.ts', [], benchEnv({ LOG_LEVEL: 'info', ...env }), nodeArgs);
+  const child = runChild(WORKERS_ENTRY, [], benchEnv({ LOG_LEVEL: 'info', ...env }), nodeArgs);
   try {
     await child.waitForLine(/workers started/, 120_000);
   } catch (error) {
