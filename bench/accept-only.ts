@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { freePort, ROOT, runChild } from './lib/child.js';
 import { cpuMs } from './lib/cpu.js';
-import { API_ENTRY, buildSpillway } from './lib/build.js';
+import { API_ENTRY, API_NODE_ARGS, buildSpillway } from './lib/build.js';
 import { readRss } from './lib/spillway.js';
 import { load } from './lib/load.js';
 import { benchEnv, openBenchStores, resetBenchStores } from './lib/stores.js';
@@ -30,7 +30,10 @@ const api = runChild(
   API_ENTRY,
   ['--service', 'listings'],
   benchEnv({ LISTING_SERVICE_PORT: String(port), ...env }),
-  profile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`] : [],
+  [
+    ...API_NODE_ARGS,
+    ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`] : []),
+  ],
 );
 await waitForHttp(`http://127.0.0.1:${port}/ready`, api);
 const body = { user_id: 1, listing_type: 'rent', price: 1500 };

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { benchEnv } from './stores.js';
 import { freePort, runChild, waitForHttp, type Child } from './child.js';
-import { API_ENTRY, WORKERS_ENTRY } from './build.js';
+import { API_ENTRY, API_NODE_ARGS, WORKERS_ENTRY } from './build.js';
 
 /** A running Spillway API process (listings + users) and where to reach it. */
 export interface RunningApi {
@@ -26,7 +26,7 @@ export async function startApi(
       USER_SERVICE_PORT: String(usersPort),
       ...env,
     }),
-    nodeArgs,
+    [...API_NODE_ARGS, ...nodeArgs],
   );
   const listingsUrl = `http://127.0.0.1:${listingsPort}`;
   const usersUrl = `http://127.0.0.1:${usersPort}`;
