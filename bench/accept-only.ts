@@ -16,7 +16,9 @@ import { closeConnections } from '../shared/connections.js';
 
 const args = process.argv.slice(2);
 const env = Object.fromEntries(
-  args.filter((a) => a.includes('=')).map((a) => a.split('=', 2) as [string, string]),
+  args
+    .filter((a) => a.includes('='))
+    .map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
 );
 const profile = args.includes('--cpu-prof');
 const seconds = Number(env.SECONDS ?? 5);

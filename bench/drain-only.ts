@@ -10,21 +10,29 @@ import { closeConnections } from '../shared/connections.js';
 import { ROOT } from './lib/child.js';
 import { buildSpillway } from './lib/build.js';
 import { openBenchStores, resetBenchStores } from './lib/stores.js';
-import { drainEmpty, drainSpillway } from './scenarios/drain.js';
+import { drainEmpty, drainSpillway, PIPELINE_POOLS } from './scenarios/drain.js';
 
 const args = process.argv.slice(2);
 const env = Object.fromEntries(
-  args.filter((a) => a.includes('=')).map((a) => a.split('=', 2) as [string, string]),
+  args
+    .filter((a) => a.includes('='))
+    .map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
 );
 const jobs = Number(env.JOBS ?? 30_000);
-const profile = args.includes('--cpu-prof')
-  ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`]
-  : [];
+const profile = [
+  ...(args.includes('--cpu-prof')
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`]
+    : []),
+  // NODE_ARGS='--flag …': Node flags for the worker processes.
+  ...(env.NODE_ARGS ? env.NODE_ARGS.split(' ') : []),
+];
 await buildSpillway();
 const { config, connections } = await openBenchStores();
 try {
   const ceiling = await drainEmpty(config, connections, jobs);
-  const grouped = await drainSpillway('group-commit', config, connections, jobs, env, profile);
+  // POOLS=2: a persist pool and a pool for every other queue, as the full bench's pipeline runs.
+  const pools = env.POOLS === '2' ? PIPELINE_POOLS : [env];
+  const grouped = await drainSpillway('group-commit', config, connections, jobs, pools, profile);
   console.log(
     `ceiling ${ceiling.mysqlJobsPerSec.toFixed(0)} jobs/s | MySQL ${grouped.mysqlJobsPerSec.toFixed(0)} jobs/s (${(grouped.mysqlJobsPerSec / ceiling.mysqlJobsPerSec).toFixed(2)}×), + Mongo ${grouped.mongoJobsPerSec.toFixed(0)} jobs/s (${(grouped.mongoJobsPerSec / ceiling.mysqlJobsPerSec).toFixed(2)}×)`,
   );

@@ -22,7 +22,9 @@ import { seedReads } from './scenarios/http.js';
 
 const args = process.argv.slice(2);
 const env = Object.fromEntries(
-  args.filter((a) => a.includes('=')).map((a) => a.split('=', 2) as [string, string]),
+  args
+    .filter((a) => a.includes('='))
+    .map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
 );
 const { SECONDS = '5', ROUNDS = '2', BASE, ...apiEnv } = env;
 const seconds = Number(SECONDS);

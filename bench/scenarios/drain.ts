@@ -63,7 +63,8 @@ export async function drainSpillway(
   config: Config,
   connections: Connections,
   jobs: number,
-  env: Record<string, string>,
+  /** One worker process per entry, each with its own extra environment. */
+  pools: readonly Record<string, string>[],
   nodeArgs: readonly string[] = [],
 ): Promise<DrainRun> {
   await resetBenchStores(connections);
@@ -74,7 +75,7 @@ export async function drainSpillway(
   });
   await queue.pause();
   await fillBacklog(queue, jobs, listingJob);
-  const workers = await startWorkers(env, nodeArgs);
+  const workers = await Promise.all(pools.map((env) => startWorkers(env, nodeArgs)));
   try {
     const started = performance.now();
     await queue.resume();
@@ -83,7 +84,7 @@ export async function drainSpillway(
       const counts = await countListings(connections);
       const elapsed = (performance.now() - started) / 1000;
       if (Number.isNaN(mysqlSeconds) && counts.mysql >= jobs) mysqlSeconds = elapsed;
-      const mysqlOnly = env.WORKER_QUEUES === QUEUE_NAMES.persistListings;
+      const mysqlOnly = pools.every((env) => env.WORKER_QUEUES === QUEUE_NAMES.persistListings);
       if (!Number.isNaN(mysqlSeconds) && (mysqlOnly || counts.mongo >= jobs)) {
         return {
           name,
@@ -99,7 +100,7 @@ export async function drainSpillway(
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   } finally {
-    await workers.stop();
+    await Promise.all(workers.map((worker) => worker.stop()));
     await queue.close();
   }
 }
@@ -150,6 +151,18 @@ export async function drainEmpty(
 
 /** A worker pool of the persist queue alone, as WORKER_QUEUES deploys one: drain into MySQL. */
 const MYSQL_POOL = { WORKER_QUEUES: QUEUE_NAMES.persistListings };
+/**
+ * The whole pipeline as a small deployment runs it on two cores: a persist
+ * pool and a pool for everything else (replication first), two processes.
+ */
+export const PIPELINE_POOLS = [
+  MYSQL_POOL,
+  {
+    WORKER_QUEUES: Object.values(QUEUE_NAMES)
+      .filter((queue) => queue !== QUEUE_NAMES.persistListings)
+      .join(','),
+  },
+];
 
 export interface DrainResults {
   /** Group commit into MySQL by a persist-only worker pool. */
@@ -184,15 +197,16 @@ export async function runDrains(
   };
   const ceiling = show(await drainEmpty(config, connections, options.jobs));
   const grouped = show(
-    await drainSpillway('group-commit', config, connections, options.jobs, MYSQL_POOL),
+    await drainSpillway('group-commit', config, connections, options.jobs, [MYSQL_POOL]),
   );
   const oneByOne = show(
     // Fewer jobs one by one: the rate is what is compared, and it is slow.
-    await drainSpillway('one-by-one', config, connections, options.oneByOneJobs, {
-      ...MYSQL_POOL,
-      GROUP_COMMIT_MAX_BATCH: '1',
-    }),
+    await drainSpillway('one-by-one', config, connections, options.oneByOneJobs, [
+      { ...MYSQL_POOL, GROUP_COMMIT_MAX_BATCH: '1' },
+    ]),
   );
-  const pipeline = show(await drainSpillway('pipeline', config, connections, options.jobs, {}));
+  const pipeline = show(
+    await drainSpillway('pipeline', config, connections, options.jobs, PIPELINE_POOLS),
+  );
   return { grouped, oneByOne, pipeline, ceiling };
 }

@@ -1,6 +1,7 @@
 import type { Child } from '../lib/child.js';
 import { load, type HttpRun } from '../lib/load.js';
 import { startApi, startWorkers } from '../lib/spillway.js';
+import { PIPELINE_POOLS } from './drain.js';
 
 export interface VisibilityResult {
   /** The background POST rate asked for: half the best accept rate. */
@@ -51,7 +52,8 @@ export async function runVisibility(options: {
 }): Promise<VisibilityResult> {
   const children: Child[] = [];
   try {
-    children.push(await startWorkers());
+    // The same two worker pools as the pipeline drain (persist; everything else).
+    children.push(...(await Promise.all(PIPELINE_POOLS.map((env) => startWorkers(env)))));
     const api = await startApi();
     children.push(api.child);
     const targetRps = Math.max(1, Math.round(options.acceptRps / 2));
