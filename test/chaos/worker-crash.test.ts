@@ -34,7 +34,12 @@ describe('chaos: worker processes die or compete (spec §5)', function () {
   it('a worker kill -9d while a backlog drains loses and doubles nothing once restarted', async () => {
     // A killed worker's jobs come back after ~10 s instead of 30 s, so the suite stays short.
     // (Much shorter locks lapse on a starved CPU and fail jobs as stalled.)
-    cluster = await startChaosCluster({ WORKER_LOCK_MS: '10000' }, { workers: 0 });
+    // Small batches, so the 2,000 writes take many commits and the kill lands between them
+    // (at the default concurrency a worker can take the whole backlog in one round).
+    cluster = await startChaosCluster(
+      { WORKER_LOCK_MS: '10000', WORKER_CONCURRENCY: '50', GROUP_COMMIT_MAX_BATCH: '50' },
+      { workers: 0 },
+    );
     // A backlog first, so the worker is in the middle of group commits when it dies.
     const backlog = await startLoad({ ...cluster, total: 2000, concurrency: 32 }).done;
     expect(backlog.acknowledged.users.length + backlog.acknowledged.listings.length).to.equal(2000);
