@@ -94,7 +94,7 @@ export function renderTable(r: BenchResults, goals: readonly Goal[]): string {
     );
   drainRow('drain → MySQL, group commit (persist pool)', drain.grouped, false);
   drainRow('drain → MySQL, one commit per job (persist pool)', drain.oneByOne, false);
-  drainRow('drain → MySQL, whole pipeline (one process, every queue)', drain.pipeline, false);
+  drainRow('drain → MySQL, whole pipeline (two worker pools)', drain.pipeline, false);
   drainRow('drain → MySQL + Mongo replica, whole pipeline', drain.pipeline, true);
   drainRow('BullMQ ceiling (empty jobs)', drain.ceiling, false);
   const v = r.visibility;
