@@ -7,8 +7,9 @@
  * `npx tsx bench/read-only.ts LOG_LEVEL=warn`. Add `--cpu-prof` to write a V8
  * CPU profile of the cached API process into bench/results/profiles/, and
  * `--cached-only` to leave out the uncached runs. `BASE=DIR` also runs a
- * cached API from another checkout (e.g. `git archive` of the previous commit)
- * right after each cached run: an A/B comparison under the same noise.
+ * cached API from another checkout, compiled there (`npm run build`; e.g. a
+ * `git archive` of the previous commit), right after each cached run: an A/B
+ * comparison under the same noise.
  */
 import { join } from 'node:path';
 import { closeConnections } from '../shared/connections.js';
@@ -16,7 +17,7 @@ import { cpuMs } from './lib/cpu.js';
 import { freePort, ROOT, runChild } from './lib/child.js';
 import { load } from './lib/load.js';
 import { startApi } from './lib/spillway.js';
-import { buildSpillway } from './lib/build.js';
+import { API_ENTRY, buildSpillway } from './lib/build.js';
 import { benchStores, openBenchStores, resetBenchStores } from './lib/stores.js';
 import { seedReads } from './scenarios/http.js';
 
@@ -43,7 +44,7 @@ const cached = await startApi(
   profile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`] : [],
 );
 const base = BASE
-  ? await startApi({ ...apiEnv, CACHE_PREFIX: 'bench-base' }, [], join(BASE, 'api/main.ts'))
+  ? await startApi({ ...apiEnv, CACHE_PREFIX: 'bench-base' }, [], join(BASE, API_ENTRY))
   : undefined;
 const uncached = cachedOnly ? undefined : await startApi({ ...apiEnv, CACHE_ENABLED: 'false' });
 
