@@ -4,23 +4,17 @@
  * arguments, e.g. `npx tsx bench/accept-only.ts LOG_LEVEL=warn`. Add
  * `--cpu-prof` to write a V8 CPU profile of the API process into bench/results/.
  */
-import { join } from 'node:path';
-import { freePort, ROOT, runChild } from './lib/child.js';
+import { freePort, runChild, waitForHttp } from './lib/child.js';
 import { cpuMs } from './lib/cpu.js';
 import { API_ENTRY, API_NODE_ARGS, buildSpillway } from './lib/build.js';
 import { readRss } from './lib/spillway.js';
 import { load } from './lib/load.js';
 import { benchEnv, openBenchStores, resetBenchStores } from './lib/stores.js';
-import { waitForHttp } from './lib/child.js';
 import { closeConnections } from '../shared/connections.js';
+import { parseToolArgs } from './lib/tool-args.js';
 
 const args = process.argv.slice(2);
-const env = Object.fromEntries(
-  args
-    .filter((a) => a.includes('='))
-    .map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
-);
-const profile = args.includes('--cpu-prof');
+const { env, cpuProfile } = parseToolArgs(args);
 const seconds = Number(env.SECONDS ?? 5);
 await buildSpillway();
 const { connections } = await openBenchStores();
@@ -32,10 +26,7 @@ const api = runChild(
   API_ENTRY,
   ['--service', 'listings'],
   benchEnv({ LISTING_SERVICE_PORT: String(port), ...env }),
-  [
-    ...API_NODE_ARGS,
-    ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`] : []),
-  ],
+  [...API_NODE_ARGS, ...cpuProfile],
 );
 await waitForHttp(`http://127.0.0.1:${port}/ready`, api);
 const body = { user_id: 1, listing_type: 'rent', price: 1500 };

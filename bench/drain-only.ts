@@ -5,24 +5,17 @@
  * `npx tsx bench/drain-only.ts WORKER_CONCURRENCY=500`. Add `--cpu-prof` to
  * write a V8 CPU profile of the worker process into bench/results/profiles/.
  */
-import { join } from 'node:path';
 import { closeConnections } from '../shared/connections.js';
-import { ROOT } from './lib/child.js';
 import { buildSpillway } from './lib/build.js';
 import { openBenchStores, resetBenchStores } from './lib/stores.js';
 import { drainEmpty, drainSpillway, PIPELINE_POOLS } from './scenarios/drain.js';
+import { parseToolArgs } from './lib/tool-args.js';
 
 const args = process.argv.slice(2);
-const env = Object.fromEntries(
-  args
-    .filter((a) => a.includes('='))
-    .map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
-);
+const { env, cpuProfile } = parseToolArgs(args);
 const jobs = Number(env.JOBS ?? 30_000);
 const profile = [
-  ...(args.includes('--cpu-prof')
-    ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`]
-    : []),
+  ...cpuProfile,
   // NODE_ARGS='--flag …': Node flags for the worker processes.
   ...(env.NODE_ARGS ? env.NODE_ARGS.split(' ') : []),
 ];

@@ -14,22 +14,19 @@
 import { join } from 'node:path';
 import { closeConnections } from '../shared/connections.js';
 import { cpuMs } from './lib/cpu.js';
-import { freePort, ROOT, runChild } from './lib/child.js';
+import { freePort, runChild } from './lib/child.js';
 import { load } from './lib/load.js';
 import { startApi } from './lib/spillway.js';
 import { API_ENTRY, buildSpillway } from './lib/build.js';
 import { benchStores, openBenchStores, resetBenchStores } from './lib/stores.js';
 import { seedReads } from './scenarios/http.js';
+import { parseToolArgs } from './lib/tool-args.js';
 
 const args = process.argv.slice(2);
-const env = Object.fromEntries(
-  args
-    .filter((a) => a.includes('='))
-    .map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
-);
+const tool = parseToolArgs(args);
+const env = tool.env;
 const { SECONDS = '5', ROUNDS = '2', BASE, ...apiEnv } = env;
 const seconds = Number(SECONDS);
-const profile = args.includes('--cpu-prof');
 /** `--cached-only`: skip the uncached API (quicker A/B runs of the hit path). */
 const cachedOnly = args.includes('--cached-only');
 await buildSpillway();
@@ -39,10 +36,7 @@ await seedReads(connections);
 const hello = await freePort();
 const ceiling = runChild('bench/servers/koa-hello.ts', [String(hello)], benchStores());
 await ceiling.waitForLine(/^listening/);
-const cached = await startApi(
-  apiEnv,
-  profile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`] : [],
-);
+const cached = await startApi(apiEnv, tool.cpuProfile);
 const base = BASE
   ? await startApi({ ...apiEnv, CACHE_PREFIX: 'bench-base' }, [], join(BASE, API_ENTRY))
   : undefined;

@@ -88,12 +88,8 @@ export class EnvReader {
 
   /** A comma-separated list of e-mail addresses; empty when unset. Each must look like `local@domain`. */
   addressList(name: string, fallback: readonly string[] = []): string[] {
-    const raw = this.env[name];
-    if (raw === undefined || raw.trim() === '') return [...fallback];
-    const addresses = raw
-      .split(',')
-      .map((address) => address.trim())
-      .filter((address) => address !== '');
+    const addresses = this.items(name);
+    if (addresses === undefined) return [...fallback];
     const bad = addresses.filter((address) => !EMAIL_ADDRESS.test(address));
     if (bad.length > 0) {
       this.problems.push(`${name}: not an e-mail address: ${bad.map((b) => `"${b}"`).join(', ')}`);
@@ -104,12 +100,8 @@ export class EnvReader {
 
   /** A comma-separated list whose items are all in `allowed`; `fallback` when unset. */
   listOf<T extends string>(name: string, fallback: readonly T[], allowed: readonly T[]): T[] {
-    const raw = this.env[name];
-    if (raw === undefined || raw.trim() === '') return [...fallback];
-    const items = raw
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== '');
+    const items = this.items(name);
+    if (items === undefined) return [...fallback];
     const bad = items.filter((item) => !(allowed as readonly string[]).includes(item));
     if (bad.length > 0) {
       this.problems.push(
@@ -118,6 +110,16 @@ export class EnvReader {
       return [...fallback];
     }
     return items as T[];
+  }
+
+  /** The trimmed, non-empty items of a comma-separated variable; undefined when unset or blank. */
+  private items(name: string): string[] | undefined {
+    const raw = this.env[name];
+    if (raw === undefined || raw.trim() === '') return undefined;
+    return raw
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
   }
 
   /** A string that `isValid` accepts; `expected` says what was wanted when it does not. */

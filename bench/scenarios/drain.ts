@@ -44,6 +44,15 @@ export function listingJob(id: number): { name: string; data: PersistListingJob;
   };
 }
 
+/** The listing persist queue as the API fills it (same name, prefix and job options). */
+export function listingQueue(config: Config, connections: Connections): Queue {
+  return new Queue(QUEUE_NAMES.persistListings, {
+    connection: connections.queueRedis,
+    prefix: config.queue.prefix,
+    defaultJobOptions: defaultJobOptions(config),
+  });
+}
+
 /** Fills a paused queue with `jobs` jobs through Queue.addBulk in chunks of 1000. */
 export async function fillBacklog(
   queue: Queue,
@@ -68,13 +77,10 @@ export async function drainSpillway(
   nodeArgs: readonly string[] = [],
 ): Promise<DrainRun> {
   await resetBenchStores(connections);
-  const queue = new Queue(QUEUE_NAMES.persistListings, {
-    connection: connections.queueRedis,
-    prefix: config.queue.prefix,
-    defaultJobOptions: defaultJobOptions(config),
-  });
+  const queue = listingQueue(config, connections);
   await queue.pause();
   await fillBacklog(queue, jobs, listingJob);
+  const mysqlOnly = pools.every((env) => env.WORKER_QUEUES === QUEUE_NAMES.persistListings);
   const workers = await Promise.all(pools.map((env) => startWorkers(env, nodeArgs)));
   try {
     const started = performance.now();
@@ -84,7 +90,6 @@ export async function drainSpillway(
       const counts = await countListings(connections);
       const elapsed = (performance.now() - started) / 1000;
       if (Number.isNaN(mysqlSeconds) && counts.mysql >= jobs) mysqlSeconds = elapsed;
-      const mysqlOnly = pools.every((env) => env.WORKER_QUEUES === QUEUE_NAMES.persistListings);
       if (!Number.isNaN(mysqlSeconds) && (mysqlOnly || counts.mongo >= jobs)) {
         return {
           name,

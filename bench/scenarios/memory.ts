@@ -1,10 +1,7 @@
-import { Queue } from 'bullmq';
 import type { Config } from '../../config/index.js';
 import type { Connections } from '../../shared/connections.js';
-import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
-import { defaultJobOptions } from '../../shared/jobs/queues.js';
 import { resetBenchStores } from '../lib/stores.js';
-import { fillBacklog, listingJob } from './drain.js';
+import { fillBacklog, listingJob, listingQueue } from './drain.js';
 
 async function usedMemory(connections: Connections): Promise<number> {
   const info = await connections.queueRedis.info('memory');
@@ -40,11 +37,7 @@ export async function runRedisBytesPerJob(
   jobs: number,
 ): Promise<{ jobs: number; bytes: number; bytesPerJob: number; usedMemoryPerJob: number }> {
   await resetBenchStores(connections);
-  const queue = new Queue(QUEUE_NAMES.persistListings, {
-    connection: connections.queueRedis,
-    prefix: config.queue.prefix,
-    defaultJobOptions: defaultJobOptions(config),
-  });
+  const queue = listingQueue(config, connections);
   await queue.waitUntilReady();
   const before = await usedMemory(connections);
   const keysBefore = await queueKeyBytes(connections, config.queue.prefix);
