@@ -2,8 +2,8 @@
  * A focused tool for the visibility goal: time from a 202 to the write being
  * readable while POSTs arrive at RATE per second (default 2,600: half the
  * accept rate of the last full run), for SECONDS (default 10), drained by the
- * same two worker pools as the full bench, e.g.
- * `npx tsx bench/visibility-only.ts RATE=1000`.
+ * same two worker pools as the full bench; other KEY=VALUE arguments go to
+ * the workers, e.g. `npx tsx bench/visibility-only.ts RATE=1000 WORKER_CONCURRENCY=200`.
  */
 import { closeConnections } from '../shared/connections.js';
 import { buildSpillway } from './lib/build.js';
@@ -11,15 +11,16 @@ import { openBenchStores, resetBenchStores } from './lib/stores.js';
 import { parseToolArgs } from './lib/tool-args.js';
 import { runVisibility } from './scenarios/visibility.js';
 
-const { env } = parseToolArgs(process.argv.slice(2));
+const { RATE = '2600', SECONDS = '10', ...workerEnv } = parseToolArgs(process.argv.slice(2)).env;
 await buildSpillway();
 const { connections } = await openBenchStores();
 try {
   await resetBenchStores(connections);
   const result = await runVisibility({
-    acceptRps: 2 * Number(env.RATE ?? 2600),
-    seconds: Number(env.SECONDS ?? 10),
+    acceptRps: 2 * Number(RATE),
+    seconds: Number(SECONDS),
     log: (line) => console.log(line),
+    workerEnv,
   });
   const { background } = result;
   console.log(

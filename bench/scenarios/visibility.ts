@@ -55,11 +55,17 @@ export async function runVisibility(options: {
   acceptRps: number;
   seconds: number;
   log: (line: string) => void;
+  /** Extra environment for both worker pools (the focused tool's tuning runs). */
+  workerEnv?: Record<string, string>;
 }): Promise<VisibilityResult> {
   const children: Child[] = [];
   try {
     // The same two worker pools as the pipeline drain (persist; everything else).
-    children.push(...(await Promise.all(PIPELINE_POOLS.map((env) => startWorkers(env)))));
+    children.push(
+      ...(await Promise.all(
+        PIPELINE_POOLS.map((env) => startWorkers({ ...env, ...options.workerEnv })),
+      )),
+    );
     const api = await startApi();
     children.push(api.child);
     const targetRps = Math.max(1, Math.round(options.acceptRps / 2));
