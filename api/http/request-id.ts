@@ -12,6 +12,27 @@ export interface RequestState {
 const ACCEPTABLE_ID = /^[\w.:-]{1,128}$/;
 
 /**
+ * A request's state. The logger that carries the id is made on first use:
+ * most requests log one access line only, which the access logger writes with
+ * the id itself, and a child per request was a visible share of a small
+ * request's time. A class getter, not `Object.defineProperty` on Koa's state
+ * object: that call alone was ~3 % of a cached read's CPU.
+ */
+class RequestScope implements RequestState {
+  trustedService?: boolean;
+  private child: Logger | undefined;
+
+  constructor(
+    readonly requestId: string,
+    private readonly logger: Logger,
+  ) {}
+
+  get log(): Logger {
+    return (this.child ??= this.logger.child({ requestId: this.requestId }));
+  }
+}
+
+/**
  * Takes the caller's `X-Request-Id` when it is a sane token, otherwise makes
  * one; returns it and gives the request a logger that carries it.
  */
@@ -19,16 +40,7 @@ export function requestId(logger: Logger): Middleware<RequestState> {
   return async function assignRequestId(ctx, next) {
     const offered = ctx.get('X-Request-Id');
     const id = ACCEPTABLE_ID.test(offered) ? offered : randomUUID();
-    ctx.state.requestId = id;
-    // Made on first use: most requests log one access line only, which the
-    // access logger writes with the id itself, and a child per request was a
-    // visible share of a small request's time.
-    let child: Logger | undefined;
-    Object.defineProperty(ctx.state, 'log', {
-      get: () => (child ??= logger.child({ requestId: id })),
-      enumerable: true,
-      configurable: true,
-    });
+    ctx.state = new RequestScope(id, logger);
     ctx.set('X-Request-Id', id);
     await next();
   };
