@@ -67,7 +67,14 @@ export interface Config {
   /** People service: the largest CSV body POST /people/import reads. */
   readonly people: { readonly importMaxBytes: number };
   readonly worker: {
+    /** Jobs a worker process holds at once per queue, shared by its `instances`. */
     readonly concurrency: number;
+    /**
+     * BullMQ workers per queue in one process. One worker moves its jobs to
+     * active one Redis round trip at a time and starts each only between those
+     * fetches, so under load fetched jobs wait in its loop; several fetch in parallel.
+     */
+    readonly instances: number;
     readonly groupCommitMaxBatch: number;
     readonly groupCommitMaxWaitMs: number;
     /**
@@ -287,6 +294,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     worker: {
       concurrency: read.int('WORKER_CONCURRENCY', 1000, { min: 1, max: 10_000 }),
+      instances: read.int('WORKER_INSTANCES', 8, { min: 1, max: 64 }),
       groupCommitMaxBatch: read.int('GROUP_COMMIT_MAX_BATCH', 500, { min: 1, max: 10_000 }),
       groupCommitMaxWaitMs: read.int('GROUP_COMMIT_MAX_WAIT_MS', 5, { min: 0, max: 10_000 }),
       lockMs: read.int('WORKER_LOCK_MS', 30_000, { min: 1000, max: 3_600_000 }),

@@ -24,7 +24,16 @@ function observeJob(metrics: Metrics | undefined, queue: string, outcome: string
   metrics.jobDuration.observe({ queue, outcome }, Math.max(0, seconds));
 }
 
-/** Starts a BullMQ worker for every registered consumer on the given connections. */
+/** `total` split over at most `instances` workers, each with at least one slot: 10 over 4 → 3, 3, 2, 2. */
+export function splitConcurrency(total: number, instances: number): number[] {
+  const count = Math.max(1, Math.min(instances, total));
+  return Array.from(
+    { length: count },
+    (_, i) => Math.floor(total / count) + (i < total % count ? 1 : 0),
+  );
+}
+
+/** Starts `instances` BullMQ workers for every registered consumer on the given connections. */
 export function createWorkers(
   config: Config,
   connections: Connections,
@@ -52,11 +61,18 @@ export function createWorkers(
     module.build(context),
   ).filter((consumer) => config.worker.queues.includes(consumer.queue));
 
-  const workers = consumers.map(({ queue, processor, concurrency }) => {
+  // A queue's workers share its processor (and so its group committer) and its concurrency.
+  const perQueue = consumers.flatMap((consumer) =>
+    splitConcurrency(
+      consumer.concurrency ?? config.worker.concurrency,
+      config.worker.instances,
+    ).map((concurrency) => ({ ...consumer, concurrency })),
+  );
+  const workers = perQueue.map(({ queue, processor, concurrency }) => {
     const worker = new Worker(queue, processor, {
       connection: connections.queueRedis,
       prefix: config.queue.prefix,
-      concurrency: concurrency ?? config.worker.concurrency,
+      concurrency,
       // A killed worker's jobs are retried by another after the lock lapses (§5).
       lockDuration: config.worker.lockMs,
       stalledInterval: config.worker.lockMs,

@@ -166,7 +166,7 @@ export async function drainEmpty(
   }));
   const worker = runChild(
     'bench/servers/bullmq-empty-worker.ts',
-    [name, String(jobs), String(config.worker.concurrency)],
+    [name, String(jobs), String(config.worker.concurrency), String(config.worker.instances)],
     benchEnv(),
   );
   try {

@@ -49,6 +49,7 @@ const DEFAULTS: Config = {
   people: { importMaxBytes: 50 * 1024 * 1024 },
   worker: {
     concurrency: 1000,
+    instances: 8,
     groupCommitMaxBatch: 500,
     groupCommitMaxWaitMs: 5,
     lockMs: 30_000,
@@ -286,6 +287,10 @@ describe('loadConfig(env)', () => {
       {
         env: { BACKPRESSURE_MAX_WAITING: '-1' },
         problem: 'BACKPRESSURE_MAX_WAITING: expected 0..1000000000, got -1',
+      },
+      {
+        env: { WORKER_INSTANCES: '0' },
+        problem: 'WORKER_INSTANCES: expected 1..64, got 0',
       },
       {
         env: { WORKER_QUEUES: 'persist-users,persist-lisings' },
