@@ -60,6 +60,7 @@ try {
   const drain = await runDrains(config, connections, {
     jobs: plan.drainJobs,
     oneByOneJobs: plan.oneByOneJobs,
+    rounds: plan.rounds,
     log,
   });
   log('== Redis bytes per waiting job');

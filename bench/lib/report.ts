@@ -99,7 +99,8 @@ export function renderTable(r: BenchResults, goals: readonly Goal[]): string {
   drainRow('BullMQ ceiling (empty jobs)', drain.ceiling, false);
   const v = r.visibility;
   lines.push(
-    `| visibility 202 → readable at ${v.targetRps} req/s | ${v.samples} samples | ${fmt(v.p50, 1)} | ${fmt(v.p99, 1)} |`,
+    // The load generator waits for each answer: a saturated machine takes fewer than asked.
+    `| visibility 202 → readable, ${v.targetRps} req/s asked, ${fmt(v.background.rps)} taken | ${v.samples} samples | ${fmt(v.p50, 1)} | ${fmt(v.p99, 1)} |`,
     '',
     '| goal | measured | target | |',
     '|---|---:|---:|---|',
