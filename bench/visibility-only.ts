@@ -1,7 +1,7 @@
 /**
  * A focused tool for the visibility goal: time from a 202 to the write being
- * readable while POSTs arrive at RATE per second (default 2,600: half the
- * accept rate of the last full run), for SECONDS (default 10), drained by the
+ * readable while POSTs arrive at RATE per second (default 2,600, about half
+ * the accept rate of recent full runs), for SECONDS (default 10), drained by the
  * same two worker pools as the full bench; other KEY=VALUE arguments go to
  * the workers, e.g. `npx tsx bench/visibility-only.ts RATE=1000 WORKER_CONCURRENCY=200`.
  */

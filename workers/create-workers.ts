@@ -7,6 +7,7 @@ import { ReadThroughCache } from '../shared/cache/read-through-cache.js';
 import { closeQueues, createQueues, type SpillwayQueues } from '../shared/jobs/queues.js';
 import type { QueueConsumer, WorkerHooks } from './worker-module.js';
 import { WORKER_MODULES } from './worker-registry.js';
+import { splitConcurrency } from './split-concurrency.js';
 
 export type { WorkerHooks } from './worker-module.js';
 
@@ -24,16 +25,7 @@ function observeJob(metrics: Metrics | undefined, queue: string, outcome: string
   metrics.jobDuration.observe({ queue, outcome }, Math.max(0, seconds));
 }
 
-/** `total` split over at most `instances` workers, each with at least one slot: 10 over 4 → 3, 3, 2, 2. */
-export function splitConcurrency(total: number, instances: number): number[] {
-  const count = Math.max(1, Math.min(instances, total));
-  return Array.from(
-    { length: count },
-    (_, i) => Math.floor(total / count) + (i < total % count ? 1 : 0),
-  );
-}
-
-/** Starts `instances` BullMQ workers for every registered consumer on the given connections. */
+/** Starts BullMQ workers (`WORKER_INSTANCES` per queue) for every registered consumer on the given connections. */
 export function createWorkers(
   config: Config,
   connections: Connections,
@@ -61,11 +53,12 @@ export function createWorkers(
     module.build(context),
   ).filter((consumer) => config.worker.queues.includes(consumer.queue));
 
-  // A queue's workers share its processor (and so its group committer) and its concurrency.
+  // A queue's workers share its processor (and so its group committer) and its
+  // concurrency. A consumer with a small concurrency of its own (e-mail) keeps one.
   const perQueue = consumers.flatMap((consumer) =>
-    splitConcurrency(
-      consumer.concurrency ?? config.worker.concurrency,
-      config.worker.instances,
+    (consumer.concurrency === undefined
+      ? splitConcurrency(config.worker.concurrency, config.worker.instances)
+      : [consumer.concurrency]
     ).map((concurrency) => ({ ...consumer, concurrency })),
   );
   const workers = perQueue.map(({ queue, processor, concurrency }) => {
@@ -112,10 +105,10 @@ export function createWorkers(
             });
             const outcome = await Promise.race([worker.close(), tooSlow]);
             clearTimeout(timer);
-            if (outcome === 'slow') {
+            // BullMQ cannot force a close already begun (a second close() returns the
+            // first one's promise), so stop waiting for it instead.
+            if (outcome === 'slow')
               log.warn({ queue: worker.name }, 'active jobs handed back at shutdown');
-              await worker.close(true);
-            }
           }),
         );
         await Promise.all(consumers.map((c) => c.drain()));

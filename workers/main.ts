@@ -22,7 +22,10 @@ const probe = await listen(
   createProbeApp({ logger, metrics, readiness: readinessChecks(connections) }),
   config.workerOps,
 );
-logger.info({ queues: running.workers.map((w) => w.name), probe: probe.url }, 'workers started');
+logger.info(
+  { queues: [...new Set(running.workers.map((w) => w.name))], probe: probe.url },
+  'workers started',
+);
 
 exitOnSignals(
   [

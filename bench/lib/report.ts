@@ -20,6 +20,21 @@ export interface Goal {
   readonly kind: 'min' | 'max';
   readonly target: number;
   readonly met: boolean;
+  /** Why the goal is not met although the value alone would meet it. */
+  readonly note?: string;
+}
+
+/** The visibility goal holds at a rate: below 95 % of the rate asked, the run did not test it. */
+const MIN_TAKEN_SHARE = 0.95;
+
+function visibilityGoal(v: VisibilityResult): Goal {
+  const byLatency = goal('visibility p99', v.p99, 'max', 250, 'ms');
+  if (v.background.rps >= MIN_TAKEN_SHARE * v.targetRps) return byLatency;
+  return {
+    ...byLatency,
+    met: false,
+    note: `the API took ${v.background.rps.toFixed(0)} of the ${v.targetRps} writes/s asked`,
+  };
 }
 
 function goal(name: string, value: number, kind: 'min' | 'max', target: number, unit = '×'): Goal {
@@ -56,7 +71,7 @@ export function evaluateGoals(r: BenchResults): Goal[] {
     goal('cached user / ceiling', http.cachedUser.rps / http.ceiling.rps, 'min', 0.6),
     goal('cached / uncached page', http.cachedPage.rps / http.uncachedPage.rps, 'min', 2),
     goal('cached / uncached user', http.cachedUser.rps / http.uncachedUser.rps, 'min', 2),
-    goal('visibility p99', r.visibility.p99, 'max', 250, 'ms'),
+    visibilityGoal(r.visibility),
     goal(
       'API RSS under load',
       Math.max(http.apiRss.hwmMb, http.apiRss.maxSampledMb),
@@ -99,7 +114,7 @@ export function renderTable(r: BenchResults, goals: readonly Goal[]): string {
   drainRow('BullMQ ceiling (empty jobs)', drain.ceiling, false);
   const v = r.visibility;
   lines.push(
-    // The load generator waits for each answer: a saturated machine takes fewer than asked.
+    // A saturated machine answers more slowly than the load generator's connections send.
     `| visibility 202 → readable, ${v.targetRps} req/s asked, ${fmt(v.background.rps)} taken | ${v.samples} samples | ${fmt(v.p50, 1)} | ${fmt(v.p99, 1)} |`,
     '',
     '| goal | measured | target | |',
@@ -108,7 +123,7 @@ export function renderTable(r: BenchResults, goals: readonly Goal[]): string {
   for (const g of goals) {
     const digits = g.unit === '×' ? 2 : 0;
     lines.push(
-      `| ${g.name} | ${fmt(g.value, digits)} ${g.unit} | ${g.kind === 'min' ? '≥' : '≤'} ${g.target} ${g.unit} | ${g.met ? 'met' : 'NOT met'} |`,
+      `| ${g.name} | ${fmt(g.value, digits)} ${g.unit} | ${g.kind === 'min' ? '≥' : '≤'} ${g.target} ${g.unit} | ${g.met ? 'met' : 'NOT met'}${g.note ? ` (${g.note})` : ''} |`,
     );
   }
   const met = goals.filter((g) => g.met).length;

@@ -7,6 +7,7 @@
  */
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { splitConcurrency } from '../../workers/split-concurrency.js';
 
 const [queueName = 'bench-empty', countArg = '0', concurrencyArg = '1', instancesArg = '1'] =
   process.argv.slice(2);
@@ -14,13 +15,12 @@ const instances = Number(instancesArg);
 const count = Number(countArg);
 const connection = new Redis(process.env.REDIS_QUEUE_URL ?? '', { maxRetriesPerRequest: null });
 let completed = 0;
-const workers = Array.from(
-  { length: instances },
-  () =>
+const workers = splitConcurrency(Number(concurrencyArg), instances).map(
+  (concurrency) =>
     new Worker(queueName, async () => undefined, {
       connection,
       prefix: process.env.QUEUE_PREFIX ?? '{spillway}',
-      concurrency: Math.ceil(Number(concurrencyArg) / instances),
+      concurrency,
     }),
 );
 for (const worker of workers) {

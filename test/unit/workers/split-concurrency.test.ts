@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { splitConcurrency } from '../../../workers/create-workers.js';
+import { splitConcurrency } from '../../../workers/split-concurrency.js';
 
 describe('splitConcurrency: a queue’s concurrency shared by its BullMQ workers', () => {
   it('splits evenly when it divides', () => {
