@@ -10,16 +10,16 @@ export type CacheCollection = (typeof CACHE_COLLECTIONS)[number];
 
 /**
  * Every cache key is built here. All keys of one collection share a hash tag,
- * so the generation and the entries sit in one Redis Cluster slot and one Lua
- * call can read both.
+ * so the generation and the entries sit in one Redis Cluster slot and one
+ * MGET can read both.
  */
 export function cacheKeys(prefix: string, collection: CacheCollection) {
   const base = `${prefix}:cache:{${collection}}`;
+  const entryBase = `${base}:e:`;
   return {
     generation: `${base}:gen`,
-    /** Entries are namespaced by generation; `entryPrefix + gen + entrySuffix` is the key. */
-    entryPrefix: `${base}:g`,
-    entrySuffix: (parts: readonly (string | number)[]): string => `:${parts.join(':')}`,
+    /** An entry's key; the entry stores the generation it was built under with its value. */
+    entry: (parts: readonly (string | number)[]): string => entryBase + parts.join(':'),
   };
 }
 

@@ -89,6 +89,25 @@ describe('ReadThroughCache on the cache Redis', () => {
     expect(next).to.deep.equal({ value: 'fresh', hit: false });
   });
 
+  it('never answers an older value that a slow load stored over a newer entry', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slowOld = cache.read('users', ['page', 2], async () => {
+      await gate;
+      return 'old';
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await cache.invalidate('users');
+    expect(await cache.read('users', ['page', 2], async () => 'new')).to.deep.equal({
+      value: 'new',
+      hit: false,
+    });
+    release();
+    await slowOld;
+    const next = await cache.read('users', ['page', 2], async () => 'newer');
+    expect(next.value).to.not.equal('old');
+  });
+
   it('readJson answers the value as JSON text, from the same entry as read', async () => {
     let loads = 0;
     const load = async () => ({ n: ++loads, s: 'é"' });
@@ -142,7 +161,7 @@ describe('ReadThroughCache on the cache Redis', () => {
 
   it('expires entries after the configured TTL', async () => {
     await cache.read('users', ['id', 3], async () => 'x');
-    const keys = await redis.keys('test:cache:{users}:g*');
+    const keys = await redis.keys('test:cache:{users}:e:*');
     expect(keys).to.have.length(1);
     const ttl = await redis.ttl(keys[0]!);
     expect(ttl).to.be.within(1, 60);
