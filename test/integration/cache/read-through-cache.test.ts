@@ -3,6 +3,19 @@ import { Redis } from 'ioredis';
 import { ReadThroughCache } from '../../../shared/cache/read-through-cache.js';
 import { testConfig } from '../../support/test-config.js';
 
+/** A loader that answers `value` only once released: a load still running while a write lands. */
+function heldLoad(value: string): { load: () => Promise<string>; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  return {
+    load: async () => {
+      await gate;
+      return value;
+    },
+    release,
+  };
+}
+
 describe('ReadThroughCache on the cache Redis', () => {
   let redis: Redis;
   let cache: ReadThroughCache;
@@ -75,34 +88,26 @@ describe('ReadThroughCache on the cache Redis', () => {
   });
 
   it('never serves a value loaded before a write that committed during the load', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const slowStale = cache.read('users', ['page', 1], async () => {
-      await gate;
-      return 'stale';
-    });
+    const stale = heldLoad('stale');
+    const slowStale = cache.read('users', ['page', 1], stale.load);
     await new Promise((resolve) => setTimeout(resolve, 20));
     await cache.invalidate('users');
-    release();
+    stale.release();
     expect((await slowStale).value).to.equal('stale');
     const next = await cache.read('users', ['page', 1], async () => 'fresh');
     expect(next).to.deep.equal({ value: 'fresh', hit: false });
   });
 
   it('never answers an older value that a slow load stored over a newer entry', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const slowOld = cache.read('users', ['page', 2], async () => {
-      await gate;
-      return 'old';
-    });
+    const old = heldLoad('old');
+    const slowOld = cache.read('users', ['page', 2], old.load);
     await new Promise((resolve) => setTimeout(resolve, 20));
     await cache.invalidate('users');
     expect(await cache.read('users', ['page', 2], async () => 'new')).to.deep.equal({
       value: 'new',
       hit: false,
     });
-    release();
+    old.release();
     await slowOld;
     const next = await cache.read('users', ['page', 2], async () => 'newer');
     expect(next.value).to.not.equal('old');
