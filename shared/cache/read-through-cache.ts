@@ -10,9 +10,9 @@ import {
 const SEPARATOR = '\n';
 
 /** The JSON text of `stored` if it was built under `generation`, else null. */
-function underGeneration(stored: string | null, generation: string): string | null {
-  if (stored === null || stored.charCodeAt(generation.length) !== 10) return null;
-  return stored.startsWith(generation) ? stored.slice(generation.length + 1) : null;
+function underGeneration(stored: string | null | undefined, generation: string): string | null {
+  const head = generation + SEPARATOR;
+  return stored?.startsWith(head) ? stored.slice(head.length) : null;
 }
 
 export interface CacheRead<T> {
@@ -20,10 +20,10 @@ export interface CacheRead<T> {
   readonly hit: boolean;
 }
 
-/** One load's result, both as loaded and as the JSON text the cache stores. */
+/** One load's result as loaded, and the JSON text the cache stored (none when it is off). */
 interface Loaded {
   readonly value: unknown;
-  readonly json: string;
+  readonly json?: string;
 }
 
 /**
@@ -40,12 +40,11 @@ interface Loaded {
  */
 export class ReadThroughCache {
   private readonly inFlight = new Map<string, Promise<Loaded>>();
-  private readonly redis: Redis;
   /** Built once: key strings are on every read's path. */
   private readonly keys: ReadonlyMap<CacheCollection, CacheKeys>;
 
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     private readonly options: {
       prefix: string;
       ttlSeconds: number;
@@ -55,7 +54,6 @@ export class ReadThroughCache {
       onRead?: (collection: CacheCollection, hit: boolean) => void;
     },
   ) {
-    this.redis = redis;
     this.keys = new Map(CACHE_COLLECTIONS.map((c) => [c, cacheKeys(options.prefix, c)]));
   }
 
@@ -64,11 +62,6 @@ export class ReadThroughCache {
     parts: readonly (string | number)[],
     load: () => Promise<T>,
   ): Promise<CacheRead<T>> {
-    if (this.options.enabled === false) {
-      // No Redis round trip at all, so "uncached" measures the database path alone.
-      this.options.onRead?.(collection, false);
-      return { value: await load(), hit: false };
-    }
     const read = await this.lookup(collection, parts, load);
     if (typeof read === 'string') return { value: JSON.parse(read) as T, hit: true };
     return { value: read.value as T, hit: false };
@@ -84,13 +77,9 @@ export class ReadThroughCache {
     parts: readonly (string | number)[],
     load: () => Promise<T>,
   ): Promise<CacheRead<string>> {
-    if (this.options.enabled === false) {
-      this.options.onRead?.(collection, false);
-      return { value: JSON.stringify((await load()) ?? null), hit: false };
-    }
     const read = await this.lookup(collection, parts, load);
     if (typeof read === 'string') return { value: read, hit: true };
-    return { value: read.json, hit: false };
+    return { value: read.json ?? JSON.stringify(read.value ?? null), hit: false };
   }
 
   /** Makes every cached read of the collection stale; called after a write commits. */
@@ -98,17 +87,25 @@ export class ReadThroughCache {
     await this.redis.incr(this.keysOf(collection).generation);
   }
 
-  /** The stored JSON text on a hit; on a miss, the result of the (shared) load that stores it. */
+  /**
+   * The stored JSON text on a hit; on a miss, the result of the (shared) load
+   * that stores it; with the cache off, the loader's result alone.
+   */
   private async lookup(
     collection: CacheCollection,
     parts: readonly (string | number)[],
     load: () => Promise<unknown>,
   ): Promise<string | Loaded> {
+    if (this.options.enabled === false) {
+      // No Redis round trip at all, so "uncached" measures the database path alone.
+      this.options.onRead?.(collection, false);
+      return { value: await load() };
+    }
     const keys = this.keysOf(collection);
     const key = keys.entry(parts);
     const [counter, stored] = await this.redis.mget(keys.generation, key);
     const generation = counter ?? '0';
-    const cached = underGeneration(stored ?? null, generation);
+    const cached = underGeneration(stored, generation);
     this.options.onRead?.(collection, cached !== null);
     if (cached !== null) return cached;
     const flight = `${generation}${SEPARATOR}${key}`;

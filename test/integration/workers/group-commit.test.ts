@@ -4,6 +4,7 @@ import { jobIds } from '../../../shared/jobs/job-payloads.js';
 import { createQueues } from '../../../shared/jobs/queues.js';
 import { eventually } from '../../support/eventually.js';
 import { http } from '../../support/http.js';
+import { countRows, postListings } from '../../support/listing-writes.js';
 import { startPipeline, type Pipeline } from '../../support/pipeline.js';
 
 async function insertStatementsSoFar(pipeline: Pipeline): Promise<number> {
@@ -11,13 +12,6 @@ async function insertStatementsSoFar(pipeline: Pipeline): Promise<number> {
     "SHOW GLOBAL STATUS LIKE 'Com_insert'",
   );
   return Number(rows[0]?.Value);
-}
-
-async function count(pipeline: Pipeline, table: 'users' | 'listings'): Promise<number> {
-  const [rows] = await pipeline.connections.mysql.query<RowDataPacket[]>(
-    `SELECT COUNT(*) AS n FROM ${table}`,
-  );
-  return Number(rows[0]?.n);
 }
 
 describe('persist workers (spec §3.5)', () => {
@@ -30,22 +24,19 @@ describe('persist workers (spec §3.5)', () => {
 
   it('write N jobs that arrive together with fewer than N INSERT statements (counted by MariaDB)', async () => {
     const n = 200;
-    const accepted = await Promise.all(
-      Array.from({ length: n }, (_, i) =>
-        http('POST', `${pipeline.urls.listings}/listings`, {
-          json: { user_id: 1, listing_type: 'rent', price: i + 1 },
-        }),
-      ),
-    );
+    const accepted = await postListings(pipeline, n, 'rent');
     expect(accepted.every((a) => a.status === 202)).to.equal(true);
     const batches: number[] = [];
     const before = await insertStatementsSoFar(pipeline);
     pipeline.startWorkers({
       onBatch: (queue, size) => queue === 'persist-listings' && batches.push(size),
     });
-    await eventually(async () => ((await count(pipeline, 'listings')) === n ? true : undefined), {
-      what: `${n} listing rows`,
-    });
+    await eventually(
+      async () => ((await countRows(pipeline, 'listings')) === n ? true : undefined),
+      {
+        what: `${n} listing rows`,
+      },
+    );
     const statements = (await insertStatementsSoFar(pipeline)) - before;
     expect(statements).to.be.greaterThan(0);
     expect(statements).to.be.below(n / 4);
@@ -55,13 +46,7 @@ describe('persist workers (spec §3.5)', () => {
 
   it('replicates a group of N writes with fewer than N replicate jobs, every document in Mongo', async () => {
     const n = 200;
-    const accepted = await Promise.all(
-      Array.from({ length: n }, (_, i) =>
-        http('POST', `${pipeline.urls.listings}/listings`, {
-          json: { user_id: 1, listing_type: 'sale', price: i + 1 },
-        }),
-      ),
-    );
+    const accepted = await postListings(pipeline, n, 'sale');
     expect(accepted.every((a) => a.status === 202)).to.equal(true);
     const queues = createQueues(pipeline.config, pipeline.connections.queueRedis);
     const replicateJobsBefore = (await queues.replicate.getJobCounts('completed')).completed ?? 0;
@@ -128,8 +113,8 @@ describe('persist workers (spec §3.5)', () => {
       ),
     );
     expect(accepted.every((a) => a.status === 202)).to.equal(true);
-    expect(await count(pipeline, 'users')).to.equal(0);
+    expect(await countRows(pipeline, 'users')).to.equal(0);
     pipeline.startWorkers();
-    await eventually(async () => ((await count(pipeline, 'users')) === 30 ? true : undefined));
+    await eventually(async () => ((await countRows(pipeline, 'users')) === 30 ? true : undefined));
   });
 });

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import type { RowDataPacket } from 'mysql2/promise';
 import { eventually } from '../../support/eventually.js';
-import { http } from '../../support/http.js';
+import { countRows, postListings } from '../../support/listing-writes.js';
 import { startPipeline, type Pipeline } from '../../support/pipeline.js';
 
 describe('several BullMQ workers per queue in one process (WORKER_INSTANCES)', () => {
@@ -31,24 +30,15 @@ describe('several BullMQ workers per queue in one process (WORKER_INSTANCES)', (
   });
 
   it('commit the jobs its workers took together, in one batch larger than any one worker holds', async () => {
-    const accepted = await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
-        http('POST', `${pipeline.urls.listings}/listings`, {
-          json: { user_id: 1, listing_type: 'sale', price: i + 1 },
-        }),
-      ),
-    );
+    const accepted = await postListings(pipeline, 10, 'sale');
     expect(accepted.map((a) => a.status)).to.deep.equal(Array(10).fill(202));
     const batches: number[] = [];
     pipeline.startWorkers({
       onBatch: (queue, size) => queue === 'persist-listings' && batches.push(size),
     });
-    await eventually(async () => {
-      const [rows] = await pipeline.connections.mysql.query<RowDataPacket[]>(
-        'SELECT COUNT(*) AS n FROM listings',
-      );
-      return Number(rows[0]?.n) === 10 ? true : undefined;
-    });
+    await eventually(async () =>
+      (await countRows(pipeline, 'listings')) === 10 ? true : undefined,
+    );
     // No worker holds more than 3 jobs; one committer serves all four.
     expect(Math.max(...batches)).to.be.greaterThan(3);
     expect(batches.reduce((a, b) => a + b)).to.equal(10);
