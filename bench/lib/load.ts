@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import type { CpuPerRequest } from './cpu.js';
 
 /** One HTTP load run: throughput and latency as autocannon measured them. */
 export interface HttpRun {
@@ -10,6 +11,8 @@ export interface HttpRun {
   readonly non2xx: number;
   readonly errors: number;
   readonly seconds: number;
+  /** Where the CPU went, per answered request (the HTTP scenarios measure it; visibility does not). */
+  readonly cpu?: CpuPerRequest;
 }
 
 export interface LoadOptions {

@@ -4,6 +4,7 @@ import { UserRepository } from '../../shared/repositories/user.repository.js';
 import { benchStores } from '../lib/stores.js';
 import { freePort, runChild, type Child } from '../lib/child.js';
 import { best, load, type HttpRun } from '../lib/load.js';
+import { localRedisPids, startCpuCount } from '../lib/cpu.js';
 import { readRss, startApi } from '../lib/spillway.js';
 
 export interface HttpResults {
@@ -74,28 +75,31 @@ export async function runHttpScenarios(
         .catch(() => undefined);
     }, 250);
 
+    const redisPids = await localRedisPids(connections);
     const runs: Record<string, HttpRun[]> = {};
-    const run = async (name: string, url: string, body?: unknown) => {
-      const result = await load(name, {
+    const run = async (name: string, server: Child, url: string, body?: unknown) => {
+      const cpu = await startCpuCount(server.pid, redisPids);
+      const measured = await load(name, {
         url,
         seconds: options.seconds,
         ...(body ? { method: 'POST' as const, body } : {}),
       });
+      const result = { ...measured, cpu: await cpu.stop(measured.ok) };
       options.log(
-        `  ${name.padEnd(14)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  non2xx ${result.non2xx}`,
+        `  ${name.padEnd(14)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  non2xx ${result.non2xx}  CPU µs/request: server ${result.cpu.server.toFixed(0)}, Redis ${result.cpu.redis.toFixed(0)}, load generator ${result.cpu.loadGenerator.toFixed(0)}`,
       );
       (runs[name] ??= []).push(result);
     };
     const page = '/listings?page_num=1';
     for (let round = 1; round <= options.rounds; round += 1) {
       options.log(`round ${round}/${options.rounds}`);
-      await run('ceiling', ceilingServer.url);
-      await run('accept', `${api.listingsUrl}/listings`, LISTING);
-      await run('sync', `${syncServer.url}/listings`, LISTING);
-      await run('cached-page', `${api.listingsUrl}${page}`);
-      await run('uncached-page', `${uncachedApi.listingsUrl}${page}`);
-      await run('cached-user', `${api.usersUrl}/users/1`);
-      await run('uncached-user', `${uncachedApi.usersUrl}/users/1`);
+      await run('ceiling', ceilingServer.child, ceilingServer.url);
+      await run('accept', api.child, `${api.listingsUrl}/listings`, LISTING);
+      await run('sync', syncServer.child, `${syncServer.url}/listings`, LISTING);
+      await run('cached-page', api.child, `${api.listingsUrl}${page}`);
+      await run('uncached-page', uncachedApi.child, `${uncachedApi.listingsUrl}${page}`);
+      await run('cached-user', api.child, `${api.usersUrl}/users/1`);
+      await run('uncached-user', uncachedApi.child, `${uncachedApi.usersUrl}/users/1`);
     }
     clearInterval(sampler);
     const { hwmMb } = await readRss(api.child.pid);

@@ -33,7 +33,7 @@ describe('npm run bench -- --quick', function () {
 
     const results = JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')) as {
       mode: string;
-      http: Record<string, { rps: number }>;
+      http: Record<string, { rps: number; cpu?: { server: number; loadGenerator: number } }>;
       drain: Record<string, { jobs: number; mysqlJobsPerSec: number }>;
       visibility: { samples: number };
       redis: { bytesPerJob: number };
@@ -52,7 +52,11 @@ describe('npm run bench -- --quick', function () {
     ]);
     for (const name of ['ceiling', 'accept', 'sync', 'cachedPage', 'uncachedPage']) {
       expect(results.http[name]?.rps, name).to.be.greaterThan(0);
+      // Where each request's CPU went: the server under test and autocannon itself.
+      expect(results.http[name]?.cpu?.server, name).to.be.greaterThan(0);
+      expect(results.http[name]?.cpu?.loadGenerator, name).to.be.greaterThan(0);
     }
+    expect(bench.output()).to.include('CPU µs per answered request');
     expect(Object.keys(results.drain)).to.have.members([
       'grouped',
       'oneByOne',
