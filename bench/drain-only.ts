@@ -29,6 +29,13 @@ try {
   console.log(
     `ceiling ${ceiling.mysqlJobsPerSec.toFixed(0)} jobs/s | MySQL ${grouped.mysqlJobsPerSec.toFixed(0)} jobs/s (${(grouped.mysqlJobsPerSec / ceiling.mysqlJobsPerSec).toFixed(2)}×), + Mongo ${grouped.mongoJobsPerSec.toFixed(0)} jobs/s (${(grouped.mongoJobsPerSec / ceiling.mysqlJobsPerSec).toFixed(2)}×)`,
   );
+  for (const run of [ceiling, grouped]) {
+    const cpu = run.cpu;
+    if (!cpu) continue;
+    console.log(
+      `  ${run.name}: CPU µs/job workers ${cpu.perUnit.workers.toFixed(0)}, Redis ${cpu.perUnit.redis.toFixed(0)}, MySQL ${cpu.perUnit.mysql.toFixed(0)}; machine ${(cpu.machineBusy * 100).toFixed(0)} % busy`,
+    );
+  }
 } finally {
   await resetBenchStores(connections);
   await closeConnections(connections);

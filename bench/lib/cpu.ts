@@ -7,29 +7,79 @@ export async function cpuMs(pid: number): Promise<number> {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
-/** CPU time this process (the load generator runs in it) has used so far, in ms. */
-export function ownCpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
+const isLocal = (pid: number) =>
+  Number.isInteger(pid) && pid > 0
+    ? access(`/proc/${pid}/stat`).then(
+        () => true,
+        () => false,
+      )
+    : Promise.resolve(false);
 
 /**
  * The pids of both Redis servers when they run on this machine (their
  * `process_id` from INFO names a live local process); empty otherwise, and the
- * Redis share of a request is then not measured.
+ * Redis share is then not measured.
  */
 export async function localRedisPids(connections: Connections): Promise<number[]> {
   const pids: number[] = [];
   for (const redis of [connections.queueRedis, connections.cacheRedis]) {
     const pid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
-    if (!Number.isInteger(pid) || pids.includes(pid)) continue;
-    const local = await access(`/proc/${pid}/stat`).then(
-      () => true,
-      () => false,
-    );
-    if (local) pids.push(pid);
+    if (!pids.includes(pid) && (await isLocal(pid))) pids.push(pid);
   }
   return pids;
+}
+
+/** The MySQL server's pid when it runs on this machine (from its pid file); empty otherwise. */
+export async function localMysqlPids(connections: Connections): Promise<number[]> {
+  const [rows] = await connections.mysql.query('SELECT @@pid_file AS file');
+  const file = (rows as { file: string | null }[])[0]?.file;
+  const pid = file ? Number((await readFile(file, 'utf8').catch(() => '')).trim()) : Number.NaN;
+  return (await isLocal(pid)) ? [pid] : [];
+}
+
+/** The whole machine's busy and total CPU time so far, in ms (/proc/stat: all but idle and iowait is busy). */
+async function machineMs(): Promise<{ busy: number; total: number }> {
+  const fields = (await readFile('/proc/stat', 'utf8')).split('\n')[0]?.trim().split(/\s+/) ?? [];
+  const ticks = fields.slice(1).map(Number);
+  const total = ticks.reduce((sum, tick) => sum + tick, 0);
+  return { busy: (total - (ticks[3] ?? 0) - (ticks[4] ?? 0)) * 10, total: total * 10 };
+}
+
+/** What a CPU count found: µs of CPU per unit of work by group (NaN for a group with no local process), and how busy the machine was. */
+export interface CpuCount<Group extends string> {
+  readonly perUnit: Record<Group, number>;
+  /** Share of all cores busy over the count (0–1), whoever used them. */
+  readonly machineBusy: number;
+}
+
+/**
+ * Starts counting the CPU time of groups of processes (by pid) and of the
+ * whole machine; `stop(units)` gives µs per unit of work (a request, a job).
+ */
+export async function startCpuCount<Group extends string>(
+  groups: Record<Group, readonly number[]>,
+): Promise<{ stop(units: number): Promise<CpuCount<Group>> }> {
+  const names = Object.keys(groups) as Group[];
+  const groupMs = async (name: Group) => {
+    let total = 0;
+    for (const pid of groups[name]) total += await cpuMs(pid);
+    return total;
+  };
+  const before = new Map<Group, number>();
+  for (const name of names) before.set(name, await groupMs(name));
+  const machineBefore = await machineMs();
+  return {
+    async stop(units) {
+      const perUnit = {} as Record<Group, number>;
+      for (const name of names) {
+        const ms = (await groupMs(name)) - (before.get(name) ?? 0);
+        perUnit[name] = groups[name].length ? (ms * 1000) / Math.max(units, 1) : Number.NaN;
+      }
+      const machine = await machineMs();
+      const total = machine.total - machineBefore.total;
+      return { perUnit, machineBusy: total > 0 ? (machine.busy - machineBefore.busy) / total : 0 };
+    },
+  };
 }
 
 /** µs of CPU per answered request, by who spent it. */
@@ -40,27 +90,4 @@ export interface CpuPerRequest {
   readonly redis: number;
   /** autocannon, in the benchmark's own process. */
   readonly loadGenerator: number;
-}
-
-/** Starts counting CPU of the server, the local Redis servers and this process; `stop` gives µs per request. */
-export async function startCpuCount(
-  serverPid: number,
-  redisPids: readonly number[],
-): Promise<{ stop(requests: number): Promise<CpuPerRequest> }> {
-  const redisMs = async () => {
-    let total = 0;
-    for (const pid of redisPids) total += await cpuMs(pid);
-    return total;
-  };
-  const before = { server: await cpuMs(serverPid), redis: await redisMs(), own: ownCpuMs() };
-  return {
-    async stop(requests) {
-      const perRequest = (ms: number) => (ms * 1000) / Math.max(requests, 1);
-      return {
-        server: perRequest((await cpuMs(serverPid)) - before.server),
-        redis: redisPids.length ? perRequest((await redisMs()) - before.redis) : Number.NaN,
-        loadGenerator: perRequest(ownCpuMs() - before.own),
-      };
-    },
-  };
 }

@@ -71,6 +71,34 @@ function ceilingGoal(name: string, run: HttpRun, r: BenchResults): Goal {
   };
 }
 
+/** µs of CPU a drain spent per job on this machine (workers, Redis, MySQL). */
+export function cpuPerJob(run: DrainRun): number {
+  const cpu = run.cpu?.perUnit;
+  if (!cpu) return Number.NaN;
+  return [cpu.workers, cpu.redis, cpu.mysql].reduce(
+    (sum, us) => sum + (Number.isFinite(us) ? us : 0),
+    0,
+  );
+}
+
+/** The drain into MySQL against BullMQ's ceiling; when unmet, says what the cores allow at the measured CPU per job. */
+function drainGoal(r: BenchResults): Goal {
+  const { grouped, ceiling } = r.drain;
+  const byRatio = goal(
+    'drain / bullmq ceiling',
+    grouped.mysqlJobsPerSec / ceiling.mysqlJobsPerSec,
+    'min',
+    0.8,
+  );
+  const cpu = grouped.cpu;
+  const bound = (r.machine.cpus * 1e6) / cpuPerJob(grouped);
+  if (byRatio.met || !cpu || !Number.isFinite(bound)) return byRatio;
+  return {
+    ...byRatio,
+    note: `at ${fmt(cpuPerJob(grouped))} µs of CPU per job (workers ${fmt(cpu.perUnit.workers)}, Redis ${fmt(cpu.perUnit.redis)}, MySQL ${fmt(cpu.perUnit.mysql)}; machine ${fmt(cpu.machineBusy * 100)} % busy) ${r.machine.cpus} cores allow at most ${fmt(bound)} jobs/s = ${fmt(bound / ceiling.mysqlJobsPerSec, 2)} × ceiling`,
+  };
+}
+
 /** The goals of issue 5, each with its measured value. */
 export function evaluateGoals(r: BenchResults): Goal[] {
   const { http, drain } = r;
@@ -78,12 +106,7 @@ export function evaluateGoals(r: BenchResults): Goal[] {
     ceilingGoal('accept / ceiling', http.accept, r),
     goal('accept / sync', http.accept.rps / http.sync.rps, 'min', 5),
     goal('p99 sync / accept', http.sync.p99 / Math.max(http.accept.p99, 1), 'min', 5),
-    goal(
-      'drain / bullmq ceiling',
-      drain.grouped.mysqlJobsPerSec / drain.ceiling.mysqlJobsPerSec,
-      'min',
-      0.8,
-    ),
+    drainGoal(r),
     goal(
       'drain / one-by-one',
       drain.grouped.mysqlJobsPerSec / drain.oneByOne.mysqlJobsPerSec,
@@ -157,6 +180,22 @@ export function renderTable(r: BenchResults, goals: readonly Goal[]): string {
   cpuRow('accept POST /listings', http.accept);
   cpuRow('cached GET /listings?page_num=1', http.cachedPage);
   cpuRow('cached GET /users/1', http.cachedUser);
+  lines.push(
+    '',
+    `| CPU µs per drained job | workers | Redis | MySQL | total | machine busy | ${r.machine.cpus} cores allow |`,
+    '|---|---:|---:|---:|---:|---:|---:|',
+  );
+  const drainCpuRow = (label: string, run: DrainRun) => {
+    const cpu = run.cpu;
+    lines.push(
+      `| ${label} | ${fmt(cpu?.perUnit.workers ?? Number.NaN)} | ${fmt(cpu?.perUnit.redis ?? Number.NaN)} | ${fmt(cpu?.perUnit.mysql ?? Number.NaN)} | ${fmt(cpuPerJob(run))} | ${fmt((cpu?.machineBusy ?? Number.NaN) * 100)} % | ${fmt((r.machine.cpus * 1e6) / cpuPerJob(run))} jobs/s |`,
+    );
+  };
+  drainCpuRow('group commit → MySQL', drain.grouped);
+  drainCpuRow('one commit per job → MySQL', drain.oneByOne);
+  // FerretDB's share shows in "machine busy" only: it is not one of the counted processes.
+  drainCpuRow('whole pipeline → MySQL + Mongo', drain.pipeline);
+  drainCpuRow('BullMQ ceiling (empty jobs)', drain.ceiling);
   lines.push('', '| goal | measured | target | |', '|---|---:|---:|---|');
   for (const g of goals) {
     const digits = g.unit === '×' ? 2 : 0;

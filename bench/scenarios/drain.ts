@@ -8,6 +8,7 @@ import { defaultJobOptions } from '../../shared/jobs/queues.js';
 import { benchEnv, countListings, resetBenchStores } from '../lib/stores.js';
 import { runChild } from '../lib/child.js';
 import { startWorkers } from '../lib/spillway.js';
+import { localMysqlPids, localRedisPids, startCpuCount, type CpuCount } from '../lib/cpu.js';
 
 export interface DrainRun {
   readonly name: string;
@@ -18,6 +19,19 @@ export interface DrainRun {
   readonly mongoSeconds: number;
   readonly mysqlJobsPerSec: number;
   readonly mongoJobsPerSec: number;
+  /** Where the CPU went from release to the last queue settled: µs per job, and how busy the machine was. */
+  readonly cpu?: CpuCount<DrainCpuGroup>;
+}
+
+/** Who spends a drain's CPU: the worker processes, both Redis servers, the MySQL server. */
+export type DrainCpuGroup = 'workers' | 'redis' | 'mysql';
+
+async function drainCpuCount(connections: Connections, workerPids: readonly number[]) {
+  return startCpuCount<DrainCpuGroup>({
+    workers: workerPids,
+    redis: await localRedisPids(connections),
+    mysql: await localMysqlPids(connections),
+  });
 }
 
 const CHUNK = 1000;
@@ -87,12 +101,17 @@ export async function drainSpillway(
   });
   const workers = await Promise.all(pools.map((env) => startWorkers(env, nodeArgs)));
   try {
+    const cpu = await drainCpuCount(
+      connections,
+      workers.map((worker) => worker.pid),
+    );
     const started = performance.now();
     await queue.resume();
     const mysqlSeconds = await secondsUntilSettled(queue, started, name);
     const mongoSeconds = mysqlOnly
       ? Number.NaN
       : await secondsUntilSettled(replicate, started, name);
+    const cpuCount = await cpu.stop(jobs);
     await expectStored(connections, jobs, mysqlOnly, name);
     return {
       name,
@@ -101,6 +120,7 @@ export async function drainSpillway(
       mongoSeconds,
       mysqlJobsPerSec: jobs / mysqlSeconds,
       mongoJobsPerSec: jobs / mongoSeconds,
+      cpu: cpuCount,
     };
   } finally {
     await Promise.all(workers.map((worker) => worker.stop()));
@@ -171,11 +191,13 @@ export async function drainEmpty(
   );
   try {
     await worker.waitForLine(/^ready/, 120_000);
+    const cpu = await drainCpuCount(connections, [worker.pid]);
     const started = performance.now();
     const done = worker.waitForLine(/^done/, 600_000);
     await queue.resume();
     await done;
     const seconds = (performance.now() - started) / 1000;
+    const cpuCount = await cpu.stop(jobs);
     return {
       name: 'bullmq-ceiling',
       jobs,
@@ -183,6 +205,7 @@ export async function drainEmpty(
       mongoSeconds: Number.NaN,
       mysqlJobsPerSec: jobs / seconds,
       mongoJobsPerSec: Number.NaN,
+      cpu: cpuCount,
     };
   } finally {
     await worker.stop();
@@ -240,11 +263,15 @@ export async function runDrains(
   },
 ): Promise<DrainResults> {
   const show = (run: DrainRun) => {
+    const cpu = run.cpu;
     options.log(
       `  ${run.name.padEnd(14)} ${run.jobs} jobs: MySQL ${run.mysqlJobsPerSec.toFixed(0)} jobs/s (${run.mysqlSeconds.toFixed(1)} s)` +
         (Number.isNaN(run.mongoSeconds)
           ? ''
-          : `, + Mongo ${run.mongoJobsPerSec.toFixed(0)} jobs/s (${run.mongoSeconds.toFixed(1)} s)`),
+          : `, + Mongo ${run.mongoJobsPerSec.toFixed(0)} jobs/s (${run.mongoSeconds.toFixed(1)} s)`) +
+        (cpu
+          ? `  CPU µs/job: workers ${cpu.perUnit.workers.toFixed(0)}, Redis ${cpu.perUnit.redis.toFixed(0)}, MySQL ${cpu.perUnit.mysql.toFixed(0)}; machine ${(cpu.machineBusy * 100).toFixed(0)} % busy`
+          : ''),
     );
     return run;
   };

@@ -78,13 +78,17 @@ export async function runHttpScenarios(
     const redisPids = await localRedisPids(connections);
     const runs: Record<string, HttpRun[]> = {};
     const run = async (name: string, server: Child, url: string, body?: unknown) => {
-      const cpu = await startCpuCount(server.pid, redisPids);
+      const cpu = await startCpuCount({
+        server: [server.pid],
+        redis: redisPids,
+        loadGenerator: [process.pid],
+      });
       const measured = await load(name, {
         url,
         seconds: options.seconds,
         ...(body ? { method: 'POST' as const, body } : {}),
       });
-      const result = { ...measured, cpu: await cpu.stop(measured.ok) };
+      const result = { ...measured, cpu: (await cpu.stop(measured.ok)).perUnit };
       options.log(
         `  ${name.padEnd(14)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  non2xx ${result.non2xx}  CPU µs/request: server ${result.cpu.server.toFixed(0)}, Redis ${result.cpu.redis.toFixed(0)}, load generator ${result.cpu.loadGenerator.toFixed(0)}`,
       );

@@ -34,7 +34,10 @@ describe('npm run bench -- --quick', function () {
     const results = JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')) as {
       mode: string;
       http: Record<string, { rps: number; cpu?: { server: number; loadGenerator: number } }>;
-      drain: Record<string, { jobs: number; mysqlJobsPerSec: number }>;
+      drain: Record<
+        string,
+        { jobs: number; mysqlJobsPerSec: number; cpu?: { perUnit: { workers: number } } }
+      >;
       visibility: { samples: number };
       redis: { bytesPerJob: number };
       goals: { name: string; met: boolean }[];
@@ -63,6 +66,10 @@ describe('npm run bench -- --quick', function () {
       'pipeline',
       'ceiling',
     ]);
+    for (const name of ['grouped', 'oneByOne', 'pipeline', 'ceiling']) {
+      expect(results.drain[name]?.cpu?.perUnit.workers, name).to.be.greaterThan(0);
+    }
+    expect(bench.output()).to.include('CPU µs per drained job');
     expect(results.drain.grouped?.jobs).to.equal(10_000);
     expect(results.drain.pipeline?.jobs).to.equal(10_000);
     expect(results.visibility.samples).to.be.greaterThan(0);

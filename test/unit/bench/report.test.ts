@@ -97,4 +97,22 @@ describe('bench report: what the cores allow', () => {
     expect(table).to.include('| accept POST /listings | 170 | 40 | 40 | 250 | 8000 req/s |');
     expect(table).to.include('| ceiling (bare Koa) | 50 | 0 | 50 | 100 | 20000 req/s |');
   });
+
+  it('says, under an unmet drain goal, what the cores allow at its CPU per job', () => {
+    const r = results(run('accept', 6_000));
+    const grouped = {
+      ...r.drain.grouped,
+      mysqlJobsPerSec: 7_000,
+      cpu: { perUnit: { workers: 110, redis: 80, mysql: 10 }, machineBusy: 0.875 },
+    };
+    const withCpu = { ...r, drain: { ...r.drain, grouped } } as BenchResults;
+    const goal = evaluateGoals(withCpu).find((g) => g.name === 'drain / bullmq ceiling');
+    expect(goal?.met).to.equal(false);
+    expect(goal?.note).to.equal(
+      'at 200 µs of CPU per job (workers 110, Redis 80, MySQL 10; machine 88 % busy) 2 cores allow at most 10000 jobs/s = 1.00 × ceiling',
+    );
+    expect(renderTable(withCpu, evaluateGoals(withCpu))).to.include(
+      '| group commit → MySQL | 110 | 80 | 10 | 200 | 88 % | 10000 jobs/s |',
+    );
+  });
 });
