@@ -10,6 +10,7 @@ import { buildSpillway } from './lib/build.js';
 import { openBenchStores, resetBenchStores } from './lib/stores.js';
 import { drainEmpty, drainSpillway, PIPELINE_POOLS } from './scenarios/drain.js';
 import { parseToolArgs } from './lib/tool-args.js';
+import { describeCpu } from './lib/cpu.js';
 
 const args = process.argv.slice(2);
 const { env, cpuProfile } = parseToolArgs(args);
@@ -30,11 +31,7 @@ try {
     `ceiling ${ceiling.mysqlJobsPerSec.toFixed(0)} jobs/s | MySQL ${grouped.mysqlJobsPerSec.toFixed(0)} jobs/s (${(grouped.mysqlJobsPerSec / ceiling.mysqlJobsPerSec).toFixed(2)}×), + Mongo ${grouped.mongoJobsPerSec.toFixed(0)} jobs/s (${(grouped.mongoJobsPerSec / ceiling.mysqlJobsPerSec).toFixed(2)}×)`,
   );
   for (const run of [ceiling, grouped]) {
-    const cpu = run.cpu;
-    if (!cpu) continue;
-    console.log(
-      `  ${run.name}: CPU µs/job workers ${cpu.perUnit.workers.toFixed(0)}, Redis ${cpu.perUnit.redis.toFixed(0)}, MySQL ${cpu.perUnit.mysql.toFixed(0)}; machine ${(cpu.machineBusy * 100).toFixed(0)} % busy`,
-    );
+    if (run.cpu) console.log(`  ${run.name}: ${describeCpu(run.cpu, 'job')}`);
   }
 } finally {
   await resetBenchStores(connections);

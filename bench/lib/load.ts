@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import type { CpuPerRequest } from './cpu.js';
+import type { CpuCount, HttpCpuGroup } from './cpu.js';
 
 /** One HTTP load run: throughput and latency as autocannon measured them. */
 export interface HttpRun {
@@ -12,7 +12,7 @@ export interface HttpRun {
   readonly errors: number;
   readonly seconds: number;
   /** Where the CPU went, per answered request (the HTTP scenarios measure it; visibility does not). */
-  readonly cpu?: CpuPerRequest;
+  readonly cpu?: CpuCount<HttpCpuGroup>;
 }
 
 export interface LoadOptions {

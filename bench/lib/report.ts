@@ -2,6 +2,8 @@ import type { HttpResults } from '../scenarios/http.js';
 import type { DrainResults, DrainRun } from '../scenarios/drain.js';
 import type { VisibilityResult } from '../scenarios/visibility.js';
 import type { HttpRun } from './load.js';
+import { fmt } from './cpu.js';
+import { boundNote, renderCpuTables } from './cpu-report.js';
 
 export interface BenchResults {
   readonly when: string;
@@ -43,60 +45,23 @@ function goal(name: string, value: number, kind: 'min' | 'max', target: number, 
   return { name, value, unit, kind, target, met };
 }
 
-/** µs of CPU a run spent per answered request, on this machine (server, Redis, load generator). */
-export function cpuPerRequest(run: HttpRun): number {
-  const cpu = run.cpu;
-  if (!cpu) return Number.NaN;
-  return cpu.server + (Number.isFinite(cpu.redis) ? cpu.redis : 0) + cpu.loadGenerator;
-}
-
-/**
- * The most requests per second `cores` could answer at a run's measured CPU
- * per request, if they did nothing else: an upper bound for that scenario on
- * this machine, whatever the code around it.
- */
-export function machineBound(run: HttpRun, cores: number): number {
-  return (cores * 1e6) / cpuPerRequest(run);
-}
-
-/** A ratio to the ceiling; when unmet, says what this machine's cores allow at the measured CPU per request. */
+/** A ratio to the ceiling; when unmet, says what full cores would allow at the run's cost per request. */
 function ceilingGoal(name: string, run: HttpRun, r: BenchResults): Goal {
   const ceiling = r.http.ceiling.rps;
   const byRatio = goal(name, run.rps / ceiling, 'min', 0.6);
-  const bound = machineBound(run, r.machine.cpus);
-  if (byRatio.met || !Number.isFinite(bound) || !run.cpu) return byRatio;
-  return {
-    ...byRatio,
-    note: `at ${fmt(cpuPerRequest(run))} µs of CPU per request (server ${fmt(run.cpu.server)}, Redis ${fmt(run.cpu.redis)}, load generator ${fmt(run.cpu.loadGenerator)}) ${r.machine.cpus} cores allow at most ${fmt(bound)} req/s = ${fmt(bound / ceiling, 2)} × ceiling`,
-  };
+  const note = byRatio.met ? undefined : boundNote(run.rps, ceiling, run.cpu, 'request');
+  return note ? { ...byRatio, note } : byRatio;
 }
 
-/** µs of CPU a drain spent per job on this machine (workers, Redis, MySQL). */
-export function cpuPerJob(run: DrainRun): number {
-  const cpu = run.cpu?.perUnit;
-  if (!cpu) return Number.NaN;
-  return [cpu.workers, cpu.redis, cpu.mysql].reduce(
-    (sum, us) => sum + (Number.isFinite(us) ? us : 0),
-    0,
-  );
-}
-
-/** The drain into MySQL against BullMQ's ceiling; when unmet, says what the cores allow at the measured CPU per job. */
+/** The drain into MySQL against BullMQ's ceiling; when unmet, says what full cores would allow at its cost per job. */
 function drainGoal(r: BenchResults): Goal {
   const { grouped, ceiling } = r.drain;
-  const byRatio = goal(
-    'drain / bullmq ceiling',
-    grouped.mysqlJobsPerSec / ceiling.mysqlJobsPerSec,
-    'min',
-    0.8,
-  );
-  const cpu = grouped.cpu;
-  const bound = (r.machine.cpus * 1e6) / cpuPerJob(grouped);
-  if (byRatio.met || !cpu || !Number.isFinite(bound)) return byRatio;
-  return {
-    ...byRatio,
-    note: `at ${fmt(cpuPerJob(grouped))} µs of CPU per job (workers ${fmt(cpu.perUnit.workers)}, Redis ${fmt(cpu.perUnit.redis)}, MySQL ${fmt(cpu.perUnit.mysql)}; machine ${fmt(cpu.machineBusy * 100)} % busy) ${r.machine.cpus} cores allow at most ${fmt(bound)} jobs/s = ${fmt(bound / ceiling.mysqlJobsPerSec, 2)} × ceiling`,
-  };
+  const rate = grouped.mysqlJobsPerSec;
+  const byRatio = goal('drain / bullmq ceiling', rate / ceiling.mysqlJobsPerSec, 'min', 0.8);
+  const note = byRatio.met
+    ? undefined
+    : boundNote(rate, ceiling.mysqlJobsPerSec, grouped.cpu, 'job');
+  return note ? { ...byRatio, note } : byRatio;
 }
 
 /** The goals of issue 5, each with its measured value. */
@@ -135,8 +100,6 @@ export function evaluateGoals(r: BenchResults): Goal[] {
   ];
 }
 
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
-
 /** The printed report: measurements, then ratios against the goals (met / NOT met). */
 export function renderTable(r: BenchResults, goals: readonly Goal[]): string {
   const { http, drain } = r;
@@ -169,33 +132,13 @@ export function renderTable(r: BenchResults, goals: readonly Goal[]): string {
     // A saturated machine answers more slowly than the load generator's connections send.
     `| visibility 202 → readable, ${v.targetRps} req/s asked, ${fmt(v.background.rps)} taken | ${v.samples} samples | ${fmt(v.p50, 1)} | ${fmt(v.p99, 1)} |`,
     '',
-    `| CPU µs per answered request | server | Redis | load generator | total | ${r.machine.cpus} cores allow |`,
-    '|---|---:|---:|---:|---:|---:|',
+    ...renderCpuTables(http, [
+      ['group commit → MySQL', drain.grouped],
+      ['one commit per job → MySQL', drain.oneByOne],
+      ['whole pipeline → MySQL + Mongo', drain.pipeline],
+      ['BullMQ ceiling (empty jobs)', drain.ceiling],
+    ]),
   );
-  const cpuRow = (label: string, run: HttpRun) =>
-    lines.push(
-      `| ${label} | ${fmt(run.cpu?.server ?? Number.NaN)} | ${fmt(run.cpu?.redis ?? Number.NaN)} | ${fmt(run.cpu?.loadGenerator ?? Number.NaN)} | ${fmt(cpuPerRequest(run))} | ${fmt(machineBound(run, r.machine.cpus))} req/s |`,
-    );
-  cpuRow('ceiling (bare Koa)', http.ceiling);
-  cpuRow('accept POST /listings', http.accept);
-  cpuRow('cached GET /listings?page_num=1', http.cachedPage);
-  cpuRow('cached GET /users/1', http.cachedUser);
-  lines.push(
-    '',
-    `| CPU µs per drained job | workers | Redis | MySQL | total | machine busy | ${r.machine.cpus} cores allow |`,
-    '|---|---:|---:|---:|---:|---:|---:|',
-  );
-  const drainCpuRow = (label: string, run: DrainRun) => {
-    const cpu = run.cpu;
-    lines.push(
-      `| ${label} | ${fmt(cpu?.perUnit.workers ?? Number.NaN)} | ${fmt(cpu?.perUnit.redis ?? Number.NaN)} | ${fmt(cpu?.perUnit.mysql ?? Number.NaN)} | ${fmt(cpuPerJob(run))} | ${fmt((cpu?.machineBusy ?? Number.NaN) * 100)} % | ${fmt((r.machine.cpus * 1e6) / cpuPerJob(run))} jobs/s |`,
-    );
-  };
-  drainCpuRow('group commit → MySQL', drain.grouped);
-  drainCpuRow('one commit per job → MySQL', drain.oneByOne);
-  // FerretDB's share shows in "machine busy" only: it is not one of the counted processes.
-  drainCpuRow('whole pipeline → MySQL + Mongo', drain.pipeline);
-  drainCpuRow('BullMQ ceiling (empty jobs)', drain.ceiling);
   lines.push('', '| goal | measured | target | |', '|---|---:|---:|---|');
   for (const g of goals) {
     const digits = g.unit === '×' ? 2 : 0;

@@ -8,7 +8,7 @@ import { defaultJobOptions } from '../../shared/jobs/queues.js';
 import { benchEnv, countListings, resetBenchStores } from '../lib/stores.js';
 import { runChild } from '../lib/child.js';
 import { startWorkers } from '../lib/spillway.js';
-import { localMysqlPids, localRedisPids, startCpuCount, type CpuCount } from '../lib/cpu.js';
+import { describeCpu, startDrainCpuCount, type CpuCount, type DrainCpuGroup } from '../lib/cpu.js';
 
 export interface DrainRun {
   readonly name: string;
@@ -21,17 +21,6 @@ export interface DrainRun {
   readonly mongoJobsPerSec: number;
   /** Where the CPU went from release to the last queue settled: µs per job, and how busy the machine was. */
   readonly cpu?: CpuCount<DrainCpuGroup>;
-}
-
-/** Who spends a drain's CPU: the worker processes, both Redis servers, the MySQL server. */
-export type DrainCpuGroup = 'workers' | 'redis' | 'mysql';
-
-async function drainCpuCount(connections: Connections, workerPids: readonly number[]) {
-  return startCpuCount<DrainCpuGroup>({
-    workers: workerPids,
-    redis: await localRedisPids(connections),
-    mysql: await localMysqlPids(connections),
-  });
 }
 
 const CHUNK = 1000;
@@ -101,7 +90,7 @@ export async function drainSpillway(
   });
   const workers = await Promise.all(pools.map((env) => startWorkers(env, nodeArgs)));
   try {
-    const cpu = await drainCpuCount(
+    const cpu = await startDrainCpuCount(
       connections,
       workers.map((worker) => worker.pid),
     );
@@ -191,7 +180,7 @@ export async function drainEmpty(
   );
   try {
     await worker.waitForLine(/^ready/, 120_000);
-    const cpu = await drainCpuCount(connections, [worker.pid]);
+    const cpu = await startDrainCpuCount(connections, [worker.pid]);
     const started = performance.now();
     const done = worker.waitForLine(/^done/, 600_000);
     await queue.resume();
@@ -269,9 +258,7 @@ export async function runDrains(
         (Number.isNaN(run.mongoSeconds)
           ? ''
           : `, + Mongo ${run.mongoJobsPerSec.toFixed(0)} jobs/s (${run.mongoSeconds.toFixed(1)} s)`) +
-        (cpu
-          ? `  CPU µs/job: workers ${cpu.perUnit.workers.toFixed(0)}, Redis ${cpu.perUnit.redis.toFixed(0)}, MySQL ${cpu.perUnit.mysql.toFixed(0)}; machine ${(cpu.machineBusy * 100).toFixed(0)} % busy`
-          : ''),
+        (cpu ? `  ${describeCpu(cpu, 'job')}` : ''),
     );
     return run;
   };

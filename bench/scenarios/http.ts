@@ -4,7 +4,7 @@ import { UserRepository } from '../../shared/repositories/user.repository.js';
 import { benchStores } from '../lib/stores.js';
 import { freePort, runChild, type Child } from '../lib/child.js';
 import { best, load, type HttpRun } from '../lib/load.js';
-import { localRedisPids, startCpuCount } from '../lib/cpu.js';
+import { describeCpu, localRedisPids, startHttpCpuCount } from '../lib/cpu.js';
 import { readRss, startApi } from '../lib/spillway.js';
 
 export interface HttpResults {
@@ -78,19 +78,15 @@ export async function runHttpScenarios(
     const redisPids = await localRedisPids(connections);
     const runs: Record<string, HttpRun[]> = {};
     const run = async (name: string, server: Child, url: string, body?: unknown) => {
-      const cpu = await startCpuCount({
-        server: [server.pid],
-        redis: redisPids,
-        loadGenerator: [process.pid],
-      });
+      const cpu = await startHttpCpuCount(server.pid, redisPids);
       const measured = await load(name, {
         url,
         seconds: options.seconds,
         ...(body ? { method: 'POST' as const, body } : {}),
       });
-      const result = { ...measured, cpu: (await cpu.stop(measured.ok)).perUnit };
+      const result = { ...measured, cpu: await cpu.stop(measured.ok) };
       options.log(
-        `  ${name.padEnd(14)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  non2xx ${result.non2xx}  CPU µs/request: server ${result.cpu.server.toFixed(0)}, Redis ${result.cpu.redis.toFixed(0)}, load generator ${result.cpu.loadGenerator.toFixed(0)}`,
+        `  ${name.padEnd(14)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  non2xx ${result.non2xx}  ${describeCpu(result.cpu, 'request')}`,
       );
       (runs[name] ??= []).push(result);
     };

@@ -9,6 +9,12 @@ import { testConfig } from '../support/test-config.js';
  * `npm run bench -- --quick` still works end to end. No timing assertions:
  * the numbers depend on the machine; only that every scenario ran and was saved.
  */
+/** The CPU a run counted (bench/lib/cpu.ts): µs per request or job by process group, and the machine's busy share. */
+interface CpuFields {
+  perUnit: Record<string, number>;
+  machineBusy: number;
+}
+
 describe('npm run bench -- --quick', function () {
   this.timeout(300_000);
   let out: string;
@@ -33,11 +39,8 @@ describe('npm run bench -- --quick', function () {
 
     const results = JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')) as {
       mode: string;
-      http: Record<string, { rps: number; cpu?: { server: number; loadGenerator: number } }>;
-      drain: Record<
-        string,
-        { jobs: number; mysqlJobsPerSec: number; cpu?: { perUnit: { workers: number } } }
-      >;
+      http: Record<string, { rps: number; cpu?: CpuFields }>;
+      drain: Record<string, { jobs: number; mysqlJobsPerSec: number; cpu?: CpuFields }>;
       visibility: { samples: number };
       redis: { bytesPerJob: number };
       goals: { name: string; met: boolean }[];
@@ -56,10 +59,13 @@ describe('npm run bench -- --quick', function () {
     for (const name of ['ceiling', 'accept', 'sync', 'cachedPage', 'uncachedPage']) {
       expect(results.http[name]?.rps, name).to.be.greaterThan(0);
       // Where each request's CPU went: the server under test and autocannon itself.
-      expect(results.http[name]?.cpu?.server, name).to.be.greaterThan(0);
-      expect(results.http[name]?.cpu?.loadGenerator, name).to.be.greaterThan(0);
+      const cpu = results.http[name]?.cpu;
+      expect(cpu?.perUnit.server, name).to.be.greaterThan(0);
+      expect(cpu?.perUnit.loadGenerator, name).to.be.greaterThan(0);
+      expect(cpu?.machineBusy, name).to.be.within(0.01, 1);
     }
-    expect(bench.output()).to.include('CPU µs per answered request');
+    // The test slot's Redis runs on this machine: the accept path's enqueue shows there.
+    expect(results.http.accept?.cpu?.perUnit.redis).to.be.greaterThan(0);
     expect(Object.keys(results.drain)).to.have.members([
       'grouped',
       'oneByOne',
@@ -67,9 +73,11 @@ describe('npm run bench -- --quick', function () {
       'ceiling',
     ]);
     for (const name of ['grouped', 'oneByOne', 'pipeline', 'ceiling']) {
-      expect(results.drain[name]?.cpu?.perUnit.workers, name).to.be.greaterThan(0);
+      const cpu = results.drain[name]?.cpu;
+      expect(cpu?.perUnit.workers, name).to.be.greaterThan(0);
+      expect(cpu?.perUnit.redis, name).to.be.greaterThan(0);
+      expect(cpu?.machineBusy, name).to.be.within(0.01, 1);
     }
-    expect(bench.output()).to.include('CPU µs per drained job');
     expect(results.drain.grouped?.jobs).to.equal(10_000);
     expect(results.drain.pipeline?.jobs).to.equal(10_000);
     expect(results.visibility.samples).to.be.greaterThan(0);
