@@ -38,5 +38,8 @@ STOPSIGNAL SIGTERM
 
 # No HEALTHCHECK here: it differs per process, so docker-compose.yml defines one per service.
 # A bounded old generation: V8 otherwise grows the heap lazily under load (~300 MB
-# RSS at 5k writes/s where ~150 MB does); measured by bench/ (API_NODE_ARGS there).
-CMD ["node", "--max-old-space-size=160", "dist/api/main.js"]
+# RSS at 5k writes/s where ~150 MB does). No allocation-site pretenuring: with it,
+# about one API process in four settled into ~30 % more CPU per request, most of it
+# in V8's garbage collector; without it none did (docs/performance.md, tuning log 26).
+# Both measured by bench/ (API_NODE_ARGS there).
+CMD ["node", "--max-old-space-size=160", "--no-allocation-site-pretenuring", "dist/api/main.js"]

@@ -9,9 +9,14 @@ export const WORKERS_ENTRY = 'dist/workers/main.js';
 /**
  * The API's Node flags in production (Dockerfile and docker-compose.yml): a
  * bounded old generation, which V8 otherwise grows lazily under load
- * (~300 MB RSS at 5k writes/s, ~150 MB with the bound, same throughput).
+ * (~300 MB RSS at 5k writes/s, ~150 MB with the bound, same throughput), and
+ * no allocation-site pretenuring, which left about one API process in four
+ * ~30 % slower for its whole life (docs/performance.md, tuning log 26).
  */
-export const API_NODE_ARGS = ['--max-old-space-size=160'] as const;
+export const API_NODE_ARGS = [
+  '--max-old-space-size=160',
+  '--no-allocation-site-pretenuring',
+] as const;
 
 /**
  * Compiles Spillway into dist/ (`npm run build`), so the benchmark measures the
