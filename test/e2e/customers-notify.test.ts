@@ -79,8 +79,10 @@ describe('customer change e-mails (spec §2.4) through a real SMTP server on loo
     const eventId = jobIds.changeEvent('customers', answer.body.customer.uuid, 1);
     const job = await eventually(
       async () => {
-        const found = await queues.notify.getJob(eventId);
-        return found && (await found.getState()) === 'failed' ? found : undefined;
+        // State first, then the job: a job read before its last attempt ends
+        // would carry that attempt's count, not the final one.
+        const failed = (await queues.notify.getJobState(eventId)) === 'failed';
+        return failed ? await queues.notify.getJob(eventId) : undefined;
       },
       { what: 'the notification to fail for good' },
     );
