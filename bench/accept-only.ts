@@ -6,7 +6,8 @@
  * `--cpu-prof` to write a V8 CPU profile of the API process into bench/results/.
  */
 import { freePort, runChild, waitForHttp } from './lib/child.js';
-import { describeCpu, localRedisPids, startHttpCpuCount } from './lib/cpu.js';
+import { localRedisPids, startHttpCpuCount } from './lib/cpu.js';
+import { describeCpu } from './lib/cpu-report.js';
 import { API_ENTRY, API_NODE_ARGS, buildSpillway } from './lib/build.js';
 import { readRss } from './lib/spillway.js';
 import { load } from './lib/load.js';

@@ -10,7 +10,7 @@ import { buildSpillway } from './lib/build.js';
 import { openBenchStores, resetBenchStores } from './lib/stores.js';
 import { drainEmpty, drainSpillway, PIPELINE_POOLS } from './scenarios/drain.js';
 import { parseToolArgs } from './lib/tool-args.js';
-import { describeCpu } from './lib/cpu.js';
+import { describeCpu } from './lib/cpu-report.js';
 
 const args = process.argv.slice(2);
 const { env, cpuProfile } = parseToolArgs(args);

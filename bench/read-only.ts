@@ -13,7 +13,7 @@
  */
 import { join } from 'node:path';
 import { closeConnections } from '../shared/connections.js';
-import { cpuMs } from './lib/cpu.js';
+import { startCpuCount } from './lib/cpu.js';
 import { freePort, runChild } from './lib/child.js';
 import { load } from './lib/load.js';
 import { startApi } from './lib/spillway.js';
@@ -44,10 +44,9 @@ const uncached = cachedOnly ? undefined : await startApi({ ...apiEnv, CACHE_ENAB
 
 /** One load run against `url`, with the CPU the process `pid` spent per successful answer. */
 async function measure(name: string, url: string, pid: number) {
-  const before = await cpuMs(pid);
+  const cpu = await startCpuCount({ server: [pid] });
   const run = await load(name, { url, seconds });
-  const us = (((await cpuMs(pid)) - before) * 1000) / Math.max(run.ok, 1);
-  return { ...run, us };
+  return { ...run, us: (await cpu.stop(run.ok)).perUnit.server };
 }
 
 const page = '/listings?page_num=1';

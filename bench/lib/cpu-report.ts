@@ -1,7 +1,22 @@
 import type { DrainRun } from '../scenarios/drain.js';
 import type { HttpResults } from '../scenarios/http.js';
-import { fmt, type CpuCount } from './cpu.js';
+import type { CpuCount } from './cpu.js';
 import type { HttpRun } from './load.js';
+
+/** A number for a log line or table cell: rounded, or "—" when it was not measured. */
+export const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+
+/** "server 162, redis 38, …": µs per unit by process group. */
+function perGroup(count: CpuCount<string>): string {
+  return Object.entries(count.perUnit)
+    .map(([name, us]) => `${name} ${fmt(us)}`)
+    .join(', ');
+}
+
+/** One log line of where a run's CPU went. */
+export function describeCpu(count: CpuCount<string>, unit: string): string {
+  return `CPU µs/${unit}: ${perGroup(count)}; machine ${fmt(count.machineBusy * 100)} % busy`;
+}
 
 /** µs of CPU per unit of work summed over the counted processes (a group not measured counts 0). */
 export function countedCpu<Group extends string>(count: CpuCount<Group>): number {
@@ -31,10 +46,7 @@ export function boundNote(
 ): string | undefined {
   const bound = busyBound(rate, count);
   if (!count || !Number.isFinite(bound)) return undefined;
-  const groups = Object.entries(count.perUnit)
-    .map(([name, us]) => `${name} ${fmt(us)}`)
-    .join(', ');
-  return `at this run's cost per ${unit} (µs: ${groups}; machine ${fmt(count.machineBusy * 100)} % busy) all cores would allow ~${fmt(bound)} ${unit}s/s = ${fmt(bound / ceiling, 2)} × ceiling`;
+  return `at this run's cost per ${unit} (µs: ${perGroup(count)}; machine ${fmt(count.machineBusy * 100)} % busy) all cores would allow ~${fmt(bound)} ${unit}s/s = ${fmt(bound / ceiling, 2)} × ceiling`;
 }
 
 /** The CPU tables of the printed report: per answered request, then per drained job. */

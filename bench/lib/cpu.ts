@@ -129,14 +129,3 @@ export async function startDrainCpuCount(connections: Connections, workerPids: r
     mysql: await localMysqlPids(connections),
   });
 }
-
-/** A number for a log line or table cell: rounded, or "—" when it was not measured. */
-export const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
-
-/** One log line of where a run's CPU went. */
-export function describeCpu<Group extends string>(count: CpuCount<Group>, unit: string): string {
-  const groups = (Object.keys(count.perUnit) as Group[])
-    .map((name) => `${name} ${fmt(count.perUnit[name])}`)
-    .join(', ');
-  return `CPU µs/${unit}: ${groups}; machine ${fmt(count.machineBusy * 100)} % busy`;
-}

@@ -57,10 +57,9 @@ export async function load(name: string, options: LoadOptions): Promise<HttpRun>
   };
 }
 
-/** The better of several runs of one scenario (the least disturbed by neighbours). */
-export function best(runs: readonly HttpRun[]): HttpRun {
-  const sorted = [...runs].sort((a, b) => b.rps - a.rps);
-  const top = sorted[0];
-  if (!top) throw new Error('no runs');
-  return top;
+/** The run of one scenario with the highest `rate` (the least disturbed by neighbours). */
+export function best<Run>(runs: readonly Run[], rate: (run: Run) => number): Run {
+  const [first, ...rest] = runs;
+  if (first === undefined) throw new Error('no runs');
+  return rest.reduce((top, run) => (rate(run) > rate(top) ? run : top), first);
 }

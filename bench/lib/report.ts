@@ -2,8 +2,7 @@ import type { HttpResults } from '../scenarios/http.js';
 import type { DrainResults, DrainRun } from '../scenarios/drain.js';
 import type { VisibilityResult } from '../scenarios/visibility.js';
 import type { HttpRun } from './load.js';
-import { fmt } from './cpu.js';
-import { boundNote, renderCpuTables } from './cpu-report.js';
+import { boundNote, fmt, renderCpuTables } from './cpu-report.js';
 
 export interface BenchResults {
   readonly when: string;

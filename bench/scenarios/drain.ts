@@ -8,7 +8,9 @@ import { defaultJobOptions } from '../../shared/jobs/queues.js';
 import { benchEnv, countListings, resetBenchStores } from '../lib/stores.js';
 import { runChild } from '../lib/child.js';
 import { startWorkers } from '../lib/spillway.js';
-import { describeCpu, startDrainCpuCount, type CpuCount, type DrainCpuGroup } from '../lib/cpu.js';
+import { startDrainCpuCount, type CpuCount, type DrainCpuGroup } from '../lib/cpu.js';
+import { describeCpu } from '../lib/cpu-report.js';
+import { best } from '../lib/load.js';
 
 export interface DrainRun {
   readonly name: string;
@@ -228,11 +230,6 @@ export interface DrainResults {
   readonly ceiling: DrainRun;
 }
 
-/** The run with the highest rate by `rate` (the least disturbed by neighbours). */
-function fastest(runs: readonly DrainRun[], rate: (run: DrainRun) => number): DrainRun {
-  return runs.reduce((best, run) => (rate(run) > rate(best) ? run : best));
-}
-
 /**
  * A backlog of `jobs` listing writes drained into MySQL by a persist worker
  * pool (group commit, then one commit per job), through the whole pipeline
@@ -286,9 +283,9 @@ export async function runDrains(
   }
   const byMysql = (run: DrainRun) => run.mysqlJobsPerSec;
   return {
-    ceiling: fastest(runs.ceiling, byMysql),
-    grouped: fastest(runs.grouped, byMysql),
-    oneByOne: fastest(runs.oneByOne, byMysql),
-    pipeline: fastest(runs.pipeline, (run) => run.mongoJobsPerSec),
+    ceiling: best(runs.ceiling, byMysql),
+    grouped: best(runs.grouped, byMysql),
+    oneByOne: best(runs.oneByOne, byMysql),
+    pipeline: best(runs.pipeline, (run) => run.mongoJobsPerSec),
   };
 }

@@ -4,7 +4,8 @@ import { UserRepository } from '../../shared/repositories/user.repository.js';
 import { benchStores } from '../lib/stores.js';
 import { freePort, runChild, type Child } from '../lib/child.js';
 import { best, load, type HttpRun } from '../lib/load.js';
-import { describeCpu, localRedisPids, startHttpCpuCount } from '../lib/cpu.js';
+import { localRedisPids, startHttpCpuCount } from '../lib/cpu.js';
+import { describeCpu } from '../lib/cpu-report.js';
 import { readRss, startApi } from '../lib/spillway.js';
 
 export interface HttpResults {
@@ -103,7 +104,7 @@ export async function runHttpScenarios(
     }
     clearInterval(sampler);
     const { hwmMb } = await readRss(api.child.pid);
-    const pick = (name: string) => best(runs[name] ?? []);
+    const pick = (name: string) => best(runs[name] ?? [], (run) => run.rps);
     return {
       ceiling: pick('ceiling'),
       accept: pick('accept'),
