@@ -40,6 +40,8 @@ interface Loaded {
  */
 export class ReadThroughCache {
   private readonly inFlight = new Map<string, Promise<Loaded>>();
+  /** Lookups (MGET) sent and not yet answered, by entry key: concurrent reads of one key share one. */
+  private readonly lookups = new Map<string, Promise<(string | null)[]>>();
   /** Built once: key strings are on every read's path. */
   private readonly keys: ReadonlyMap<CacheCollection, CacheKeys>;
 
@@ -103,7 +105,7 @@ export class ReadThroughCache {
     }
     const keys = this.keysOf(collection);
     const key = keys.entry(parts);
-    const [counter, stored] = await this.redis.mget(keys.generation, key);
+    const [counter, stored] = await this.sharedLookup(keys.generation, key);
     const generation = counter ?? '0';
     const cached = underGeneration(stored, generation);
     this.options.onRead?.(collection, cached !== null);
@@ -116,6 +118,24 @@ export class ReadThroughCache {
       void loading.finally(() => this.inFlight.delete(flight)).catch(() => undefined);
     }
     return loading;
+  }
+
+  /**
+   * One MGET for every read of `key` that arrives while one is in flight. A
+   * hot key under load is read by many requests at once; sharing the answer
+   * saves each a Redis round trip (client CPU and Redis CPU). A sharer may get
+   * an answer to a lookup sent just before it arrived: staleness bounded by one
+   * round trip, never stored, well inside the read path's one-second bound.
+   */
+  private sharedLookup(generationKey: string, key: string): Promise<(string | null)[]> {
+    let lookup = this.lookups.get(key);
+    if (!lookup) {
+      lookup = this.redis.mget(generationKey, key);
+      this.lookups.set(key, lookup);
+      const settled = () => this.lookups.delete(key);
+      lookup.then(settled, settled);
+    }
+    return lookup;
   }
 
   private keysOf(collection: CacheCollection): CacheKeys {

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { ReadThroughCache } from '../../../shared/cache/read-through-cache.js';
@@ -14,6 +15,15 @@ function heldLoad(value: string): { load: () => Promise<string>; release: () => 
     },
     release,
   };
+}
+
+/** Waits (≤ 2 s) until MONITOR has shown `count` lookups: it reports commands asynchronously. */
+async function untilMonitored(lookups: unknown[], count: number): Promise<void> {
+  const until = Date.now() + 2000;
+  while (lookups.length < count && Date.now() < until)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  // Give a lookup beyond `count` the same chance to show up before the caller counts.
+  await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 describe('ReadThroughCache on the cache Redis', () => {
@@ -68,6 +78,50 @@ describe('ReadThroughCache on the cache Redis', () => {
     );
     expect(loads).to.equal(1);
     expect(reads.every((r) => r.value === 'value')).to.equal(true);
+  });
+
+  it('answers concurrent reads of one key from one Redis lookup', async () => {
+    const monitor = await redis.monitor();
+    const lookups: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === 'mget') lookups.push(args);
+    });
+    try {
+      const shared = new ReadThroughCache(redis, { prefix: 'shared', ttlSeconds: 60 });
+      await shared.read('users', ['page', 1], async () => 'cached');
+      const reads = await Promise.all(
+        Array.from({ length: 50 }, () => shared.read('users', ['page', 1], async () => 'loaded')),
+      );
+      expect(reads.every((r) => r.value === 'cached' && r.hit)).to.equal(true);
+      // A lookup after the shared one was answered goes to Redis again.
+      await shared.read('users', ['page', 1], async () => 'loaded');
+      await untilMonitored(lookups, 3);
+      expect(lookups).to.have.length(3);
+    } finally {
+      monitor.disconnect();
+    }
+  });
+
+  it('does not keep a failed lookup: the next read asks Redis again', async () => {
+    const offline = new Redis(testConfig().redis.cacheUrl, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+    });
+    try {
+      const failing = new ReadThroughCache(offline, { prefix: 'test', ttlSeconds: 60 });
+      const reads = await Promise.allSettled(
+        Array.from({ length: 3 }, () => failing.read('users', ['id', 6], async () => 'loaded')),
+      );
+      expect(reads.map((r) => r.status)).to.deep.equal(['rejected', 'rejected', 'rejected']);
+      // The first command set the lazy connection connecting; wait until it is up.
+      if (offline.status !== 'ready') await once(offline, 'ready');
+      expect(await failing.read('users', ['id', 6], async () => 'loaded')).to.deep.equal({
+        value: 'loaded',
+        hit: false,
+      });
+    } finally {
+      offline.disconnect();
+    }
   });
 
   it('with enabled: false loads on every read and stores nothing in Redis', async () => {
