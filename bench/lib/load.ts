@@ -57,6 +57,48 @@ export async function load(name: string, options: LoadOptions): Promise<HttpRun>
   };
 }
 
+/**
+ * A steady `overallRate`. autocannon paces a rate per connection in whole
+ * seconds: each connection sends its quota back to back when its one-second
+ * interval ticks, and every connection ticks together, so a "3,000 req/s" run
+ * arrives as one burst at the API's full speed at the start of each second,
+ * then silence. Here `phases` autocannon runs each take an equal share of the
+ * rate and the connections, started 1000/phases ms apart: a burst of
+ * rate/phases every 1000/phases ms. The run's rate is the sum of theirs; its
+ * p50 and p99 are the worst of theirs (latencies of separate runs do not merge).
+ */
+export async function loadSteady(
+  name: string,
+  options: LoadOptions & { readonly overallRate: number; readonly phases: number },
+): Promise<HttpRun> {
+  const { phases, overallRate } = options;
+  const connections = options.connections ?? 100;
+  const share = (total: number, i: number) =>
+    Math.floor(total / phases) + (i < total % phases ? 1 : 0);
+  const runs = await Promise.all(
+    Array.from({ length: phases }, async (_, i) => {
+      await new Promise((resolve) => setTimeout(resolve, (i * 1000) / phases));
+      return load(`${name}-${i}`, {
+        ...options,
+        overallRate: Math.max(1, share(overallRate, i)),
+        connections: Math.max(1, share(connections, i)),
+      });
+    }),
+  );
+  const sum = (field: 'rps' | 'ok' | 'non2xx' | 'errors') =>
+    runs.reduce((total, run) => total + run[field], 0);
+  return {
+    name,
+    rps: sum('rps'),
+    p50: Math.max(...runs.map((run) => run.p50)),
+    p99: Math.max(...runs.map((run) => run.p99)),
+    ok: sum('ok'),
+    non2xx: sum('non2xx'),
+    errors: sum('errors'),
+    seconds: Math.max(...runs.map((run) => run.seconds)),
+  };
+}
+
 /** The run of one scenario with the highest `rate` (the least disturbed by neighbours). */
 export function best<Run>(runs: readonly Run[], rate: (run: Run) => number): Run {
   const [first, ...rest] = runs;

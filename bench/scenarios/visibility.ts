@@ -1,5 +1,5 @@
 import type { Child } from '../lib/child.js';
-import { load, type HttpRun } from '../lib/load.js';
+import { loadSteady, type HttpRun } from '../lib/load.js';
 import { startApi, startWorkers } from '../lib/spillway.js';
 import { PIPELINE_POOLS } from './drain.js';
 
@@ -22,6 +22,8 @@ const POLL_MS = 10;
  * 5 req/s keeps the asked rate up to 200 ms answers.
  */
 const REQUESTS_PER_CONNECTION = 5;
+/** A burst of rate/20 every 50 ms: see loadSteady. */
+const PHASES = 20;
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -55,7 +57,7 @@ async function sampleOnce(base: string): Promise<number> {
 /**
  * Time from a 202 to the write being readable, while the API takes half its
  * maximum accept rate and the workers drain it: a few sampling clients run
- * beside the autocannon load, after a warm-up of WARM_UP_SECONDS at that rate.
+ * beside a steady load (loadSteady), after a warm-up of WARM_UP_SECONDS at that rate.
  */
 export async function runVisibility(options: {
   acceptRps: number;
@@ -79,13 +81,14 @@ export async function runVisibility(options: {
     // Steady state, not start-up: fresh processes open their pools and compile
     // their hot paths during the first writes, which are not what the goal asks.
     await Promise.all([
-      load('visibility-warm-up', {
+      loadSteady('visibility-warm-up', {
         url: `${api.listingsUrl}/listings`,
         seconds: WARM_UP_SECONDS,
         method: 'POST',
         body: LISTING,
         overallRate: targetRps,
         connections,
+        phases: PHASES,
       }),
       sampleOnce(api.listingsUrl),
     ]);
@@ -95,13 +98,14 @@ export async function runVisibility(options: {
       while (Date.now() < until) latencies.push(await sampleOnce(api.listingsUrl));
     });
     const [background] = await Promise.all([
-      load('visibility-load', {
+      loadSteady('visibility-load', {
         url: `${api.listingsUrl}/listings`,
         seconds: options.seconds,
         method: 'POST',
         body: LISTING,
         overallRate: targetRps,
         connections,
+        phases: PHASES,
       }),
       ...samplers,
     ]);
