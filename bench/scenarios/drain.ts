@@ -271,7 +271,7 @@ export async function runDrains(
     );
     runs.oneByOne.push(
       show(
-        // Fewer jobs one by one: the rate is what is compared, and it is slow.
+        // As many jobs as the others in a full run; fewer in --quick (it is slow).
         await drainSpillway('one-by-one', config, connections, options.oneByOneJobs, [
           { ...MYSQL_POOL, GROUP_COMMIT_MAX_BATCH: '1' },
         ]),

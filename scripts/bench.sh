@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# npm run bench: like npm start and npm test, installs what is missing and
+# starts the local servers first, so it runs on a fresh clone. The benchmark
+# applies its own migrations and resets its own stores. Arguments (e.g. --quick)
+# go to bench/run.ts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-deps.sh
+bash scripts/services.sh start
+exec node --import tsx bench/run.ts "$@"
