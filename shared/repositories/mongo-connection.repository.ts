@@ -3,8 +3,9 @@ import mongoose, { type Connection } from 'mongoose';
 export type { Connection as MongoConnection };
 
 /**
- * Opens the document-store connection. Journaled acknowledgement is the
- * connection default; models and writes also ask for it explicitly.
+ * Opens the document-store connection. Journaled, majority acknowledgement
+ * is the connection default (see replica-models.ts); models and writes also
+ * ask for it explicitly.
  * `monitorCommands` lets tests observe what goes over the wire.
  */
 export async function openMongo(
@@ -12,7 +13,7 @@ export async function openMongo(
   options: { monitorCommands?: boolean } = {},
 ): Promise<Connection> {
   const connection = mongoose.createConnection(url, {
-    writeConcern: { w: 1, journal: true },
+    writeConcern: { w: 'majority', journal: true },
     serverSelectionTimeoutMS: 5000,
     monitorCommands: options.monitorCommands ?? false,
     autoIndex: false,

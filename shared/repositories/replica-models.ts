@@ -1,8 +1,13 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Entity } from '../jobs/job-payloads.js';
 
-/** Journaled writes are part of each model, so no write can forget them. */
-const JOURNALED = { w: 1, j: true } as const;
+/**
+ * Journaled, majority-acknowledged writes are part of each model, so no write
+ * can forget them. On a replica set an acknowledged write then survives a
+ * primary failover; on a single server (and FerretDB) the majority is that
+ * server, so it costs nothing there.
+ */
+const JOURNALED = { w: 'majority', j: true } as const;
 
 export interface ReplicaDocument {
   /** The entity's key: an integer id (users, listings) or a uuid string (customers). */
