@@ -64,7 +64,10 @@ describe('OrderRepository on FerretDB (the orders collection)', () => {
       'delete',
     ]);
     for (const event of writes) {
-      expect(event.command.writeConcern, event.commandName).to.deep.include({ w: 'majority', j: true });
+      expect(event.command.writeConcern, event.commandName).to.deep.include({
+        w: 'majority',
+        j: true,
+      });
     }
   });
 

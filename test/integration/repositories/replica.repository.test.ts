@@ -37,7 +37,10 @@ describe('ReplicaRepository on FerretDB (Mongo copies of users and listings)', (
     await replicas.applyChanges('users', [user(1, 'a', 2)]); // update
     expect(writes.map((event) => event.commandName)).to.include.members(['insert', 'update']);
     for (const event of writes) {
-      expect(event.command.writeConcern, event.commandName).to.deep.include({ w: 'majority', j: true });
+      expect(event.command.writeConcern, event.commandName).to.deep.include({
+        w: 'majority',
+        j: true,
+      });
     }
   });
 
