@@ -112,6 +112,27 @@ export class EnvReader {
     return items as T[];
   }
 
+  /** A comma-separated list of `host:port` (`[v6]:port` for IPv6); undefined when unset. */
+  hostPorts(name: string): { host: string; port: number }[] | undefined {
+    const items = this.items(name);
+    if (items === undefined) return undefined;
+    const parsed = items.map((item) => {
+      const colon = item.lastIndexOf(':');
+      const host = item.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+      const port = Number(item.slice(colon + 1));
+      const valid = colon > 0 && host !== '' && Number.isInteger(port) && port > 0 && port < 65536;
+      return valid ? { host, port } : item;
+    });
+    const bad = parsed.filter((entry): entry is string => typeof entry === 'string');
+    if (bad.length > 0) {
+      this.problems.push(
+        `${name}: expected host:port entries, got ${bad.map((b) => `"${b}"`).join(', ')}`,
+      );
+      return undefined;
+    }
+    return parsed as { host: string; port: number }[];
+  }
+
   /** The trimmed, non-empty items of a comma-separated variable; undefined when unset or blank. */
   private items(name: string): string[] | undefined {
     const raw = this.env[name];

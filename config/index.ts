@@ -24,10 +24,22 @@ export interface ServiceAddress {
   readonly port: number;
 }
 
+/** A Redis primary found through Sentinel: the sentinels to ask and the name they monitor it by. */
+export interface RedisSentinel {
+  readonly sentinels: readonly { readonly host: string; readonly port: number }[];
+  readonly name: string;
+}
+
 export interface Config {
   readonly env: 'development' | 'test' | 'production';
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  readonly redis: { readonly queueUrl: string; readonly cacheUrl: string };
+  readonly redis: {
+    readonly queueUrl: string;
+    readonly cacheUrl: string;
+    /** Reach the queue Redis through Sentinel (its URL then gives only credentials and db). */
+    readonly queueSentinel?: RedisSentinel;
+    readonly cacheSentinel?: RedisSentinel;
+  };
   readonly queue: {
     readonly prefix: string;
     readonly attempts: number;
@@ -186,6 +198,13 @@ function readUpstreams(read: EnvReader, services: Config['services']): Config['u
   };
 }
 
+/** The Sentinel setting of `<prefix>_SENTINELS` / `<prefix>_SENTINEL_NAME`; undefined when unset. */
+function sentinelOf(read: EnvReader, prefix: string): RedisSentinel | undefined {
+  const sentinels = read.hostPorts(`${prefix}_SENTINELS`);
+  if (!sentinels) return undefined;
+  return { sentinels, name: read.string(`${prefix}_SENTINEL_NAME`, 'mymaster') };
+}
+
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {
     for (const inner of Object.values(value)) deepFreeze(inner);
@@ -204,6 +223,8 @@ export function loadConfig(env: Env = process.env): Config {
   // A development default only: production must be given a password.
   const boardPassword =
     read.optionalString('BOARD_PASSWORD') ?? (nodeEnv === 'production' ? '' : 'spillway');
+  const queueSentinel = sentinelOf(read, 'REDIS_QUEUE');
+  const cacheSentinel = sentinelOf(read, 'REDIS_CACHE');
   const settings: Omit<Config, 'upstreams'> = {
     env: nodeEnv,
     logLevel: read.oneOf('LOG_LEVEL', 'info', [
@@ -218,6 +239,8 @@ export function loadConfig(env: Env = process.env): Config {
     redis: {
       queueUrl: read.url('REDIS_QUEUE_URL', 'redis://127.0.0.1:6379/0', ['redis:', 'rediss:']),
       cacheUrl: read.url('REDIS_CACHE_URL', 'redis://127.0.0.1:6380/0', ['redis:', 'rediss:']),
+      ...(queueSentinel ? { queueSentinel } : {}),
+      ...(cacheSentinel ? { cacheSentinel } : {}),
     },
     queue: {
       prefix: read.string('QUEUE_PREFIX', '{spillway}'),

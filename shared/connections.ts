@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
-import type { Config } from '../config/index.js';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Config, RedisSentinel } from '../config/index.js';
 import { createMysqlPool, type MysqlPool } from './repositories/mysql-pool.repository.js';
 import { openMongo, type MongoConnection } from './repositories/mongo-connection.repository.js';
 
@@ -18,23 +18,41 @@ export interface Connections {
 }
 
 /**
+ * A client for the Redis at `url`, or, with `sentinel`, for the primary the
+ * sentinels name: ioredis asks them where it is, and listens to them for a
+ * failover (`failoverDetector`), so it moves to the new primary at once
+ * instead of writing to a demoted one (the URL still gives the credentials
+ * and the db number).
+ */
+function redisClient(url: string, sentinel: RedisSentinel | undefined, options: RedisOptions) {
+  if (!sentinel) return new Redis(url, options);
+  return new Redis(url, {
+    ...options,
+    sentinels: sentinel.sentinels.map(({ host, port }) => ({ host, port })),
+    name: sentinel.name,
+    failoverDetector: true,
+  });
+}
+
+/**
  * Opens every connection a process needs. `maxRetriesPerRequest: null` is what
  * BullMQ requires of a worker's connection and keeps producers' commands
  * queued across a short Redis restart instead of failing accepted writes.
  */
 export async function openConnections(config: Config): Promise<Connections> {
-  const queueRedis = new Redis(config.redis.queueUrl, {
+  const { queueUrl, queueSentinel, cacheUrl, cacheSentinel } = config.redis;
+  const queueRedis = redisClient(queueUrl, queueSentinel, {
     maxRetriesPerRequest: null,
     connectionName: 'spillway-queue',
   });
-  const queueProducer = new Redis(config.redis.queueUrl, {
+  const queueProducer = redisClient(queueUrl, queueSentinel, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectionName: 'spillway-queue-producer',
   });
   // Failures reach the caller of each command; reconnection is automatic.
   queueProducer.on('error', () => undefined);
-  const cacheRedis = new Redis(config.redis.cacheUrl, {
+  const cacheRedis = redisClient(cacheUrl, cacheSentinel, {
     maxRetriesPerRequest: 1,
     // Cache reads of concurrent requests share one socket write and one reply read
     // per event-loop turn instead of one syscall each (the hot read path's top cost).

@@ -203,6 +203,26 @@ describe('loadConfig(env)', () => {
       expect(config.worker.queues).to.deep.equal(['persist-listings', 'replicate']);
     });
 
+    it('reads Redis Sentinel settings per role: the sentinels and the name they know the primary by', () => {
+      const config = loadConfig({
+        REDIS_QUEUE_SENTINELS: 'sentinel-a:26379, [::1]:26380',
+        REDIS_QUEUE_SENTINEL_NAME: 'queue-primary',
+        REDIS_CACHE_SENTINELS: 'sentinel-c:26379',
+      });
+      expect(config.redis.queueSentinel).to.deep.equal({
+        sentinels: [
+          { host: 'sentinel-a', port: 26379 },
+          { host: '::1', port: 26380 },
+        ],
+        name: 'queue-primary',
+      });
+      expect(config.redis.cacheSentinel).to.deep.equal({
+        sentinels: [{ host: 'sentinel-c', port: 26379 }],
+        name: 'mymaster',
+      });
+      expect(loadConfig({}).redis).to.not.have.any.keys('queueSentinel', 'cacheSentinel');
+    });
+
     it('accepts integers on the edges of their allowed range', () => {
       const config = loadConfig({
         MYSQL_POOL_SIZE: '1000',
@@ -296,6 +316,14 @@ describe('loadConfig(env)', () => {
         env: { WORKER_QUEUES: 'persist-users,persist-lisings' },
         problem:
           'WORKER_QUEUES: unknown "persist-lisings"; expected some of persist-users, persist-listings, persist-customers, persist-people, replicate, notify, persist-orders',
+      },
+      {
+        env: { REDIS_QUEUE_SENTINELS: 'sentinel-a:26379,sentinel-b' },
+        problem: 'REDIS_QUEUE_SENTINELS: expected host:port entries, got "sentinel-b"',
+      },
+      {
+        env: { REDIS_CACHE_SENTINELS: 'sentinel-a:0' },
+        problem: 'REDIS_CACHE_SENTINELS: expected host:port entries, got "sentinel-a:0"',
       },
       {
         env: { TRUST_PROXY: 'yes' },

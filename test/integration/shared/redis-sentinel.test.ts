@@ -1,0 +1,172 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import {
+  closeConnections,
+  openConnections,
+  type Connections,
+} from '../../../shared/connections.js';
+import { eventually } from '../../support/eventually.js';
+import { freePort } from '../../support/processes.js';
+import { testConfig } from '../../support/test-config.js';
+
+const PRIMARY_NAME = 'spillway-test-queue';
+
+/** A local redis-server (or, with `--sentinel`, a Sentinel) that answers PING. */
+async function startRedisServer(
+  args: readonly string[],
+  port: number,
+): Promise<{ child: ChildProcess; stop: () => Promise<void> }> {
+  const child = spawn('redis-server', [...args], { stdio: 'ignore' });
+  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0 });
+  probe.on('error', () => undefined);
+  try {
+    await eventually(
+      () =>
+        probe.ping().then(
+          (answer) => (answer === 'PONG' ? true : undefined),
+          () => undefined,
+        ),
+      { timeoutMs: 15_000, what: `redis-server on ${port} to answer` },
+    );
+  } finally {
+    probe.disconnect();
+  }
+  return {
+    child,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** The port of the Redis server a client is talking to, as that server says. */
+async function serverPort(client: Redis): Promise<number> {
+  const info = await client.info('server');
+  return Number(/tcp_port:(\d+)/.exec(info)?.[1]);
+}
+
+describe('Redis through Sentinel (REDIS_QUEUE_SENTINELS): a primary, its replica, one sentinel', function () {
+  this.timeout(60_000);
+  const dir = mkdtempSync(join(tmpdir(), 'spillway-sentinel-'));
+  const servers: { stop: () => Promise<void> }[] = [];
+  let primaryPort: number;
+  let replicaPort: number;
+  let sentinelPort: number;
+  let sentinel: Redis;
+  let connections: Connections;
+
+  before(async () => {
+    [primaryPort, replicaPort, sentinelPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
+    const server = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    servers.push(await startRedisServer(['--port', String(primaryPort), ...server], primaryPort));
+    servers.push(
+      await startRedisServer(
+        ['--port', String(replicaPort), ...server, '--replicaof', '127.0.0.1', String(primaryPort)],
+        replicaPort,
+      ),
+    );
+    // Sentinel rewrites its configuration file, so it gets one of its own.
+    const conf = join(dir, 'sentinel.conf');
+    writeFileSync(
+      conf,
+      [
+        `port ${sentinelPort}`,
+        'bind 127.0.0.1',
+        `dir ${dir}`,
+        `sentinel monitor ${PRIMARY_NAME} 127.0.0.1 ${primaryPort} 1`,
+        `sentinel down-after-milliseconds ${PRIMARY_NAME} 1000`,
+        `sentinel failover-timeout ${PRIMARY_NAME} 10000`,
+        '',
+      ].join('\n'),
+    );
+    servers.push(await startRedisServer([conf, '--sentinel'], sentinelPort));
+    sentinel = new Redis(sentinelPort, '127.0.0.1');
+    // Failover needs the sentinel to have found the replica (INFO from the primary).
+    await eventually(
+      async () => {
+        const replicas = (await sentinel.call('SENTINEL', 'REPLICAS', PRIMARY_NAME)) as unknown[];
+        return replicas.length > 0 ? true : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the sentinel to discover the replica' },
+    );
+    connections = await openConnections(
+      testConfig({
+        // Host and port of the URL are not used with sentinels; the db number is.
+        REDIS_QUEUE_URL: 'redis://unused.invalid:1/0',
+        REDIS_QUEUE_SENTINELS: `127.0.0.1:${sentinelPort}`,
+        REDIS_QUEUE_SENTINEL_NAME: PRIMARY_NAME,
+      }),
+    );
+  });
+
+  after(async () => {
+    if (connections) await closeConnections(connections);
+    sentinel?.disconnect();
+    for (const server of servers.reverse()) await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reaches the primary the sentinel names, and BullMQ queues and works jobs through it', async () => {
+    expect(await serverPort(connections.queueRedis)).to.equal(primaryPort);
+    expect(await serverPort(connections.queueProducer)).to.equal(primaryPort);
+    const queue = new Queue('sentinel-jobs', { connection: connections.queueRedis });
+    const done: unknown[] = [];
+    const worker = new Worker('sentinel-jobs', async (job) => done.push(job.data), {
+      connection: connections.queueRedis,
+    });
+    try {
+      await queue.add('write', { n: 1 });
+      await eventually(async () => (done.length === 1 ? true : undefined), {
+        what: 'the job to be worked',
+      });
+      expect(done).to.deep.equal([{ n: 1 }]);
+    } finally {
+      await worker.close();
+      await queue.close();
+    }
+  });
+
+  it('follows a failover to the new primary, with the data written before it', async () => {
+    await connections.queueProducer.set('before-failover', 'kept');
+    // The replica must have the key before it is promoted.
+    await connections.queueProducer.wait(1, 5000);
+    await sentinel.call('SENTINEL', 'FAILOVER', PRIMARY_NAME);
+    await eventually(
+      async () => {
+        const [, port] = (await sentinel.call(
+          'SENTINEL',
+          'GET-MASTER-ADDR-BY-NAME',
+          PRIMARY_NAME,
+        )) as string[];
+        return Number(port) === replicaPort ? true : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the sentinel to promote the replica' },
+    );
+    // The sentinel announces the switch; the client moves to the new primary.
+    for (const client of [connections.queueRedis, connections.queueProducer]) {
+      await eventually(
+        () =>
+          serverPort(client).then(
+            (port) => (port === replicaPort ? true : undefined),
+            () => undefined,
+          ),
+        { timeoutMs: 20_000, what: 'the client to reach the new primary' },
+      );
+    }
+    await connections.queueRedis.set('after-failover', 'written');
+    expect(await connections.queueRedis.get('before-failover')).to.equal('kept');
+    expect(await connections.queueRedis.get('after-failover')).to.equal('written');
+  });
+});
