@@ -9,6 +9,16 @@ import { testConfig, testEnv } from '../support/test-config.js';
 
 const WRITES = 600;
 
+/** The listing ids a worker process logged as persisted (its JSON log lines). */
+function persistedListingIds(output: string): number[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { msg?: string; queue?: string; id?: number })
+    .filter((entry) => entry.msg === 'write persisted' && entry.queue === 'persist-listings')
+    .map((entry) => Number(entry.id));
+}
+
 /**
  * docs/scaling.md in one machine: two API processes (`--service listings`, two
  * ports) and two worker processes share the same queues and stores. Every
@@ -42,7 +52,8 @@ describe('two API processes and two worker processes on the same queues', () => 
       runEntry(
         'workers/main.ts',
         [],
-        testEnv({ LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '20', GROUP_COMMIT_MAX_BATCH: '10' }),
+        // `info`: each persisted write is a log line naming its listing id.
+        testEnv({ LOG_LEVEL: 'info', WORKER_CONCURRENCY: '20', GROUP_COMMIT_MAX_BATCH: '10' }),
       ),
     );
     running.push(...apis, ...workers);
@@ -97,8 +108,16 @@ describe('two API processes and two worker processes on the same queues', () => 
     );
     expect(mongoIds).to.deep.equal(expected);
 
-    // Both workers shut down cleanly after sharing the backlog.
+    // Both workers shut down cleanly, and both took a share of the backlog.
     const outputs = await Promise.all(workers.map(async (w) => (await w.stop()).code));
     expect(outputs).to.deep.equal([0, 0]);
+    const persistedBy = workers.map((worker) => persistedListingIds(worker.output()));
+    for (const [i, ids] of persistedBy.entries()) {
+      expect(ids.length, `worker ${i + 1} persisted writes`).to.be.greaterThan(0);
+    }
+    const all = persistedBy.flat().sort((a, b) => a - b);
+    expect([...new Set(all)], 'the two workers persisted every write between them').to.deep.equal(
+      expected,
+    );
   });
 });
