@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -69,11 +69,24 @@ describe('Redis through Sentinel (REDIS_QUEUE_SENTINELS): a primary, its replica
       await freePort(),
       await freePort(),
     ];
-    const server = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-    servers.push(await startRedisServer(['--port', String(primaryPort), ...server], primaryPort));
+    // Each in a directory of the test's own: a replica writes the RDB it syncs from its primary.
+    const server = (name: string) => {
+      mkdirSync(join(dir, name));
+      return ['--bind', '127.0.0.1', '--dir', join(dir, name), '--save', '', '--appendonly', 'no'];
+    };
+    servers.push(
+      await startRedisServer(['--port', String(primaryPort), ...server('primary')], primaryPort),
+    );
     servers.push(
       await startRedisServer(
-        ['--port', String(replicaPort), ...server, '--replicaof', '127.0.0.1', String(primaryPort)],
+        [
+          '--port',
+          String(replicaPort),
+          ...server('replica'),
+          '--replicaof',
+          '127.0.0.1',
+          String(primaryPort),
+        ],
         replicaPort,
       ),
     );
