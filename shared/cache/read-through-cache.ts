@@ -1,10 +1,16 @@
-import type { Redis } from 'ioredis';
 import {
   CACHE_COLLECTIONS,
   cacheKeys,
   type CacheCollection,
   type CacheKeys,
 } from './cache-keys.js';
+
+/** The three commands the cache sends (an ioredis client has them). */
+export interface CacheRedis {
+  mget(...keys: string[]): Promise<(string | null)[]>;
+  set(key: string, value: string, expiry: 'EX', seconds: number): Promise<unknown>;
+  incr(key: string): Promise<number>;
+}
 
 /** An entry is stored as `<generation>\n<JSON text>`: JSON text never holds a raw newline. */
 const SEPARATOR = '\n';
@@ -36,17 +42,18 @@ interface Loaded {
  * *before* loading, a write that lands mid-load can never be hidden by a
  * stale entry; a slow load may overwrite a newer entry with an older one,
  * which costs the next reader a miss, never a stale answer.
- * Concurrent misses for one key and generation in this process share one load.
+ * Concurrent misses for one key and generation in this process share one load;
+ * reads of one key in one event-loop turn share one lookup (`sharedLookup`).
  */
 export class ReadThroughCache {
   private readonly inFlight = new Map<string, Promise<Loaded>>();
-  /** Lookups (MGET) sent and not yet answered, by entry key: concurrent reads of one key share one. */
+  /** Lookups (MGET) of this event-loop turn, by entry key: reads of one key in one turn share one. */
   private readonly lookups = new Map<string, Promise<(string | null)[]>>();
   /** Built once: key strings are on every read's path. */
   private readonly keys: ReadonlyMap<CacheCollection, CacheKeys>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: CacheRedis,
     private readonly options: {
       prefix: string;
       ttlSeconds: number;
@@ -121,19 +128,23 @@ export class ReadThroughCache {
   }
 
   /**
-   * One MGET for every read of `key` that arrives while one is in flight. A
-   * hot key under load is read by many requests at once; sharing the answer
-   * saves each a Redis round trip (client CPU and Redis CPU). A sharer may get
-   * an answer to a lookup sent just before it arrived: staleness bounded by one
-   * round trip, never stored, well inside the read path's one-second bound.
+   * One MGET for every read of `key` made before that MGET is sent. A hot key
+   * under load is read by many requests in one event-loop turn; sharing the
+   * answer saves each a Redis round trip (client CPU and Redis CPU). The
+   * lookup stops taking sharers at the next check phase, once the
+   * auto-pipelined client has written it (its flush is a setImmediate queued
+   * no later than this one), so every sharer arrived before the lookup left:
+   * a read that starts after a write's invalidation never gets an older answer.
    */
   private sharedLookup(generationKey: string, key: string): Promise<(string | null)[]> {
     let lookup = this.lookups.get(key);
     if (!lookup) {
-      lookup = this.redis.mget(generationKey, key);
-      this.lookups.set(key, lookup);
-      const settled = () => this.lookups.delete(key);
-      lookup.then(settled, settled);
+      const sent = this.redis.mget(generationKey, key);
+      lookup = sent;
+      this.lookups.set(key, sent);
+      setImmediate(() => {
+        if (this.lookups.get(key) === sent) this.lookups.delete(key);
+      });
     }
     return lookup;
   }
