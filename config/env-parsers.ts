@@ -6,6 +6,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** `host:port` or `[IPv6 address]:port`; a bare host never holds a colon. */
+const HOST_PORT = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/;
+
 /** Deliberately loose: SMTP servers judge addresses; this only catches a missing or doubled `@`. */
 const EMAIL_ADDRESS = /^[^\s@<>,]+@[^\s@<>,]+$/;
 
@@ -117,16 +120,15 @@ export class EnvReader {
     const items = this.items(name);
     if (items === undefined) return undefined;
     const parsed = items.map((item) => {
-      const colon = item.lastIndexOf(':');
-      const host = item.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
-      const port = Number(item.slice(colon + 1));
-      const valid = colon > 0 && host !== '' && Number.isInteger(port) && port > 0 && port < 65536;
-      return valid ? { host, port } : item;
+      const match = HOST_PORT.exec(item);
+      const host = match?.[1] ?? match?.[2];
+      const port = Number(match?.[3]);
+      return host && port >= 1 && port <= 65535 ? { host, port } : item;
     });
     const bad = parsed.filter((entry): entry is string => typeof entry === 'string');
     if (bad.length > 0) {
       this.problems.push(
-        `${name}: expected host:port entries, got ${bad.map((b) => `"${b}"`).join(', ')}`,
+        `${name}: expected host:port entries ([address]:port for IPv6), got ${bad.map((b) => `"${b}"`).join(', ')}`,
       );
       return undefined;
     }

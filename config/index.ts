@@ -1,5 +1,8 @@
 import { validate as isCronExpression } from 'node-cron';
 import { ConfigError, EnvReader, type Env } from './env-parsers.js';
+import { readRedisSentinels, type RedisSentinel } from './redis-sentinel.js';
+
+export type { RedisSentinel };
 import { QUEUE_NAMES, type QueueName } from '../shared/jobs/queue-names.js';
 
 const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUE_NAMES);
@@ -22,12 +25,6 @@ export const INTERNAL_SERVICES: readonly ServiceName[] = ['users', 'listings'];
 export interface ServiceAddress {
   readonly host: string;
   readonly port: number;
-}
-
-/** A Redis primary found through Sentinel: the sentinels to ask and the name they monitor it by. */
-export interface RedisSentinel {
-  readonly sentinels: readonly { readonly host: string; readonly port: number }[];
-  readonly name: string;
 }
 
 export interface Config {
@@ -198,11 +195,12 @@ function readUpstreams(read: EnvReader, services: Config['services']): Config['u
   };
 }
 
-/** The Sentinel setting of `<prefix>_SENTINELS` / `<prefix>_SENTINEL_NAME`; undefined when unset. */
-function sentinelOf(read: EnvReader, prefix: string): RedisSentinel | undefined {
-  const sentinels = read.hostPorts(`${prefix}_SENTINELS`);
-  if (!sentinels) return undefined;
-  return { sentinels, name: read.string(`${prefix}_SENTINEL_NAME`, 'mymaster') };
+function readRedis(read: EnvReader): Config['redis'] {
+  const urls = {
+    queueUrl: read.url('REDIS_QUEUE_URL', 'redis://127.0.0.1:6379/0', ['redis:', 'rediss:']),
+    cacheUrl: read.url('REDIS_CACHE_URL', 'redis://127.0.0.1:6380/0', ['redis:', 'rediss:']),
+  };
+  return { ...urls, ...readRedisSentinels(read, urls) };
 }
 
 function deepFreeze<T>(value: T): T {
@@ -223,8 +221,6 @@ export function loadConfig(env: Env = process.env): Config {
   // A development default only: production must be given a password.
   const boardPassword =
     read.optionalString('BOARD_PASSWORD') ?? (nodeEnv === 'production' ? '' : 'spillway');
-  const queueSentinel = sentinelOf(read, 'REDIS_QUEUE');
-  const cacheSentinel = sentinelOf(read, 'REDIS_CACHE');
   const settings: Omit<Config, 'upstreams'> = {
     env: nodeEnv,
     logLevel: read.oneOf('LOG_LEVEL', 'info', [
@@ -236,12 +232,7 @@ export function loadConfig(env: Env = process.env): Config {
       'trace',
       'silent',
     ]),
-    redis: {
-      queueUrl: read.url('REDIS_QUEUE_URL', 'redis://127.0.0.1:6379/0', ['redis:', 'rediss:']),
-      cacheUrl: read.url('REDIS_CACHE_URL', 'redis://127.0.0.1:6380/0', ['redis:', 'rediss:']),
-      ...(queueSentinel ? { queueSentinel } : {}),
-      ...(cacheSentinel ? { cacheSentinel } : {}),
-    },
+    redis: readRedis(read),
     queue: {
       prefix: read.string('QUEUE_PREFIX', '{spillway}'),
       attempts: read.int('JOB_ATTEMPTS', 10, { min: 1, max: 1000 }),

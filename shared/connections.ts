@@ -30,6 +30,7 @@ function redisClient(url: string, sentinel: RedisSentinel | undefined, options: 
     ...options,
     sentinels: sentinel.sentinels.map(({ host, port }) => ({ host, port })),
     name: sentinel.name,
+    ...(sentinel.password ? { sentinelPassword: sentinel.password } : {}),
     failoverDetector: true,
   });
 }

@@ -15,14 +15,24 @@ import { freePort } from '../../support/processes.js';
 import { testConfig } from '../../support/test-config.js';
 
 const PRIMARY_NAME = 'spillway-test-queue';
+/** The Redis servers' password (from the URL) and the sentinel's own (REDIS_QUEUE_SENTINEL_PASSWORD). */
+const REDIS_PASSWORD = 'primary-secret';
+const SENTINEL_PASSWORD = 'sentinel-secret';
+/** Not 0, so the test sees that the URL's db number applies. */
+const DB = 3;
 
 /** A local redis-server (or, with `--sentinel`, a Sentinel) that answers PING. */
 async function startRedisServer(
   args: readonly string[],
   port: number,
+  password: string,
 ): Promise<{ child: ChildProcess; stop: () => Promise<void> }> {
   const child = spawn('redis-server', [...args], { stdio: 'ignore' });
-  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0 });
+  const probe = new Redis(port, '127.0.0.1', {
+    password,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+  });
   probe.on('error', () => undefined);
   try {
     await eventually(
@@ -47,10 +57,14 @@ async function startRedisServer(
   };
 }
 
-/** The port of the Redis server a client is talking to, as that server says. */
-async function serverPort(client: Redis): Promise<number> {
+/** The port of the Redis server a client is talking to, and the db it uses, as that server says. */
+async function whereConnected(client: Redis): Promise<{ port: number; db: number }> {
   const info = await client.info('server');
-  return Number(/tcp_port:(\d+)/.exec(info)?.[1]);
+  const self = String(await client.call('CLIENT', 'INFO'));
+  return {
+    port: Number(/tcp_port:(\d+)/.exec(info)?.[1]),
+    db: Number(/ db=(\d+)/.exec(self)?.[1]),
+  };
 }
 
 describe('Redis through Sentinel (REDIS_QUEUE_SENTINELS): a primary, its replica, one sentinel', function () {
@@ -72,10 +86,17 @@ describe('Redis through Sentinel (REDIS_QUEUE_SENTINELS): a primary, its replica
     // Each in a directory of the test's own: a replica writes the RDB it syncs from its primary.
     const server = (name: string) => {
       mkdirSync(join(dir, name));
-      return ['--bind', '127.0.0.1', '--dir', join(dir, name), '--save', '', '--appendonly', 'no'];
+      return [
+        ...['--bind', '127.0.0.1', '--dir', join(dir, name), '--save', '', '--appendonly', 'no'],
+        ...['--requirepass', REDIS_PASSWORD, '--masterauth', REDIS_PASSWORD],
+      ];
     };
     servers.push(
-      await startRedisServer(['--port', String(primaryPort), ...server('primary')], primaryPort),
+      await startRedisServer(
+        ['--port', String(primaryPort), ...server('primary')],
+        primaryPort,
+        REDIS_PASSWORD,
+      ),
     );
     servers.push(
       await startRedisServer(
@@ -88,6 +109,7 @@ describe('Redis through Sentinel (REDIS_QUEUE_SENTINELS): a primary, its replica
           String(primaryPort),
         ],
         replicaPort,
+        REDIS_PASSWORD,
       ),
     );
     // Sentinel rewrites its configuration file, so it gets one of its own.
@@ -98,14 +120,16 @@ describe('Redis through Sentinel (REDIS_QUEUE_SENTINELS): a primary, its replica
         `port ${sentinelPort}`,
         'bind 127.0.0.1',
         `dir ${dir}`,
+        `requirepass ${SENTINEL_PASSWORD}`,
         `sentinel monitor ${PRIMARY_NAME} 127.0.0.1 ${primaryPort} 1`,
+        `sentinel auth-pass ${PRIMARY_NAME} ${REDIS_PASSWORD}`,
         `sentinel down-after-milliseconds ${PRIMARY_NAME} 1000`,
         `sentinel failover-timeout ${PRIMARY_NAME} 10000`,
         '',
       ].join('\n'),
     );
-    servers.push(await startRedisServer([conf, '--sentinel'], sentinelPort));
-    sentinel = new Redis(sentinelPort, '127.0.0.1');
+    servers.push(await startRedisServer([conf, '--sentinel'], sentinelPort, SENTINEL_PASSWORD));
+    sentinel = new Redis(sentinelPort, '127.0.0.1', { password: SENTINEL_PASSWORD });
     // Failover needs the sentinel to have found the replica (INFO from the primary).
     await eventually(
       async () => {
@@ -117,7 +141,8 @@ describe('Redis through Sentinel (REDIS_QUEUE_SENTINELS): a primary, its replica
     connections = await openConnections(
       testConfig({
         // Host and port of the URL are not used with sentinels; the db number is.
-        REDIS_QUEUE_URL: 'redis://unused.invalid:1/0',
+        REDIS_QUEUE_URL: `redis://:${REDIS_PASSWORD}@unused.invalid:1/${DB}`,
+        REDIS_QUEUE_SENTINEL_PASSWORD: SENTINEL_PASSWORD,
         REDIS_QUEUE_SENTINELS: `127.0.0.1:${sentinelPort}`,
         REDIS_QUEUE_SENTINEL_NAME: PRIMARY_NAME,
       }),
@@ -132,8 +157,9 @@ describe('Redis through Sentinel (REDIS_QUEUE_SENTINELS): a primary, its replica
   });
 
   it('reaches the primary the sentinel names, and BullMQ queues and works jobs through it', async () => {
-    expect(await serverPort(connections.queueRedis)).to.equal(primaryPort);
-    expect(await serverPort(connections.queueProducer)).to.equal(primaryPort);
+    for (const client of [connections.queueRedis, connections.queueProducer]) {
+      expect(await whereConnected(client)).to.deep.equal({ port: primaryPort, db: DB });
+    }
     const queue = new Queue('sentinel-jobs', { connection: connections.queueRedis });
     const done: unknown[] = [];
     const worker = new Worker('sentinel-jobs', async (job) => done.push(job.data), {
@@ -154,7 +180,7 @@ describe('Redis through Sentinel (REDIS_QUEUE_SENTINELS): a primary, its replica
   it('follows a failover to the new primary, with the data written before it', async () => {
     await connections.queueProducer.set('before-failover', 'kept');
     // The replica must have the key before it is promoted.
-    await connections.queueProducer.wait(1, 5000);
+    expect(await connections.queueProducer.wait(1, 5000)).to.equal(1);
     await sentinel.call('SENTINEL', 'FAILOVER', PRIMARY_NAME);
     await eventually(
       async () => {
@@ -171,11 +197,12 @@ describe('Redis through Sentinel (REDIS_QUEUE_SENTINELS): a primary, its replica
     for (const client of [connections.queueRedis, connections.queueProducer]) {
       await eventually(
         () =>
-          serverPort(client).then(
-            (port) => (port === replicaPort ? true : undefined),
+          whereConnected(client).then(
+            ({ port }) => (port === replicaPort ? true : undefined),
             () => undefined,
           ),
-        { timeoutMs: 20_000, what: 'the client to reach the new primary' },
+        // failoverDetector: at once on +switch-master (~1 s here; ~15 s without it).
+        { timeoutMs: 8_000, what: 'the client to reach the new primary' },
       );
     }
     await connections.queueRedis.set('after-failover', 'written');

@@ -208,6 +208,8 @@ describe('loadConfig(env)', () => {
         REDIS_QUEUE_SENTINELS: 'sentinel-a:26379, [::1]:26380',
         REDIS_QUEUE_SENTINEL_NAME: 'queue-primary',
         REDIS_CACHE_SENTINELS: 'sentinel-c:26379',
+        REDIS_CACHE_SENTINEL_NAME: 'cache-primary',
+        REDIS_CACHE_SENTINEL_PASSWORD: 'sentinel-secret',
       });
       expect(config.redis.queueSentinel).to.deep.equal({
         sentinels: [
@@ -218,7 +220,8 @@ describe('loadConfig(env)', () => {
       });
       expect(config.redis.cacheSentinel).to.deep.equal({
         sentinels: [{ host: 'sentinel-c', port: 26379 }],
-        name: 'mymaster',
+        name: 'cache-primary',
+        password: 'sentinel-secret',
       });
       expect(loadConfig({}).redis).to.not.have.any.keys('queueSentinel', 'cacheSentinel');
     });
@@ -319,17 +322,58 @@ describe('loadConfig(env)', () => {
       },
       {
         env: { REDIS_QUEUE_SENTINELS: 'sentinel-a:26379,sentinel-b' },
-        problem: 'REDIS_QUEUE_SENTINELS: expected host:port entries, got "sentinel-b"',
+        problem:
+          'REDIS_QUEUE_SENTINELS: expected host:port entries ([address]:port for IPv6), got "sentinel-b"',
       },
       {
-        env: { REDIS_CACHE_SENTINELS: 'sentinel-a:0' },
-        problem: 'REDIS_CACHE_SENTINELS: expected host:port entries, got "sentinel-a:0"',
+        env: { REDIS_CACHE_SENTINELS: 'sentinel-a:0,sentinel-b:0x63,2001:db8::5,s:1e3' },
+        problem:
+          'REDIS_CACHE_SENTINELS: expected host:port entries ([address]:port for IPv6), got "sentinel-a:0", "sentinel-b:0x63", "2001:db8::5", "s:1e3"',
+      },
+      {
+        env: { REDIS_QUEUE_SENTINELS: 'sentinel-a:26379' },
+        problem: 'REDIS_QUEUE_SENTINEL_NAME: required when REDIS_QUEUE_SENTINELS is set',
+      },
+      {
+        env: { REDIS_CACHE_SENTINEL_NAME: 'cache-primary' },
+        problem: 'REDIS_CACHE_SENTINEL_NAME/_PASSWORD: no effect without REDIS_CACHE_SENTINELS',
       },
       {
         env: { TRUST_PROXY: 'yes' },
         problem: 'TRUST_PROXY: expected one of true, false, got "yes"',
       },
     ];
+
+    it('refuses the queue and the cache on one primary, and TLS through Sentinel', () => {
+      const sentinels = { REDIS_QUEUE_SENTINELS: 's:26379', REDIS_CACHE_SENTINELS: 's:26379' };
+      expect(
+        configErrorFor({
+          ...sentinels,
+          REDIS_QUEUE_SENTINEL_NAME: 'one',
+          REDIS_CACHE_SENTINEL_NAME: 'one',
+        }).problems,
+      ).to.deep.equal([
+        'REDIS_CACHE_SENTINEL_NAME: names the same primary as REDIS_QUEUE_SENTINEL_NAME; the queue and the cache need separate Redis servers',
+      ]);
+      // The same name at other sentinels is another primary.
+      expect(() =>
+        loadConfig({
+          ...sentinels,
+          REDIS_CACHE_SENTINELS: 't:26379',
+          REDIS_QUEUE_SENTINEL_NAME: 'one',
+          REDIS_CACHE_SENTINEL_NAME: 'one',
+        }),
+      ).to.not.throw();
+      expect(
+        configErrorFor({
+          REDIS_QUEUE_URL: 'rediss://redis.internal:6379/0',
+          REDIS_QUEUE_SENTINELS: 's:26379',
+          REDIS_QUEUE_SENTINEL_NAME: 'queue',
+        }).problems,
+      ).to.deep.equal([
+        'REDIS_QUEUE_SENTINELS: TLS (a rediss: REDIS_QUEUE_URL) through Sentinel is not supported',
+      ]);
+    });
 
     for (const { env, problem } of cases) {
       const [name, value] = Object.entries(env)[0] ?? [];
