@@ -13,7 +13,7 @@ export async function openMongo(
   options: { monitorCommands?: boolean } = {},
 ): Promise<Connection> {
   const connection = mongoose.createConnection(url, {
-    writeConcern: { w: 'majority', journal: true },
+    writeConcern: { w: 'majority', journal: true, wtimeoutMS: 10_000 },
     serverSelectionTimeoutMS: 5000,
     monitorCommands: options.monitorCommands ?? false,
     autoIndex: false,

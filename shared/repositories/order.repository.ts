@@ -1,7 +1,7 @@
 import { Schema, Types, type AnyBulkWriteOperation, type Connection, type Model } from 'mongoose';
 import type { PageQuery } from '../schemas/query.schema.js';
 import type { Order, OrderPatch, OrderStatus } from '../schemas/order.schema.js';
-import { JOURNALED } from './replica-models.js';
+import { DURABLE_WRITE } from './replica-models.js';
 
 /** The fields an update sets: what the client changed, and when. */
 export type OrderChanges = OrderPatch & { updated_at: number };
@@ -53,7 +53,7 @@ const orderDocumentSchema = new Schema<OrderDocument>(
     version: { type: Number, required: true },
     deleted: Boolean,
   },
-  { collection: 'orders', versionKey: false, writeConcern: JOURNALED, strict: true },
+  { collection: 'orders', versionKey: false, writeConcern: DURABLE_WRITE, strict: true },
 );
 orderDocumentSchema.index({ created_at: -1, _id: -1 });
 
@@ -132,7 +132,7 @@ export class OrderRepository {
     const ordered = [...writes].sort((a, b) => a.version - b.version);
     const result = await this.model.bulkWrite(ordered.map(toOperation), {
       ordered: true,
-      writeConcern: JOURNALED,
+      writeConcern: DURABLE_WRITE,
     });
     return result.upsertedCount + result.modifiedCount;
   }
@@ -161,7 +161,7 @@ export class OrderRepository {
   /** Deletes every order (tombstones too) created before `cutoffMicros`; returns how many. */
   async deleteCreatedBefore(cutoffMicros: number): Promise<number> {
     const result = await this.model
-      .deleteMany({ created_at: { $lt: cutoffMicros } }, { writeConcern: JOURNALED })
+      .deleteMany({ created_at: { $lt: cutoffMicros } }, { writeConcern: DURABLE_WRITE })
       .exec();
     return result.deletedCount;
   }

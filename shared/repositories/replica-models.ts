@@ -5,9 +5,11 @@ import type { Entity } from '../jobs/job-payloads.js';
  * Journaled, majority-acknowledged writes are part of each model, so no write
  * can forget them. On a replica set an acknowledged write then survives a
  * primary failover; on a single server (and FerretDB) the majority is that
- * server, so it costs nothing there.
+ * server, so it costs nothing there. `wtimeout`: a set that has lost its
+ * majority fails the write after 10 s (the job retries with backoff) instead
+ * of holding it, and the worker's batch, forever.
  */
-const JOURNALED = { w: 'majority', j: true } as const;
+const DURABLE_WRITE = { w: 'majority', j: true, wtimeout: 10_000 } as const;
 
 export interface ReplicaDocument {
   /** The entity's key: an integer id (users, listings) or a uuid string (customers). */
@@ -26,7 +28,7 @@ const userDocumentSchema = new Schema(
     version: { type: Number, required: true },
     deleted: Boolean,
   },
-  { collection: 'users', versionKey: false, writeConcern: JOURNALED, strict: true },
+  { collection: 'users', versionKey: false, writeConcern: DURABLE_WRITE, strict: true },
 );
 
 const listingDocumentSchema = new Schema(
@@ -40,7 +42,7 @@ const listingDocumentSchema = new Schema(
     version: { type: Number, required: true },
     deleted: Boolean,
   },
-  { collection: 'listings', versionKey: false, writeConcern: JOURNALED, strict: true },
+  { collection: 'listings', versionKey: false, writeConcern: DURABLE_WRITE, strict: true },
 );
 
 /** Income stays a string: the exact DECIMAL text from MySQL, never a double. */
@@ -58,7 +60,7 @@ const customerDocumentSchema = new Schema(
     version: { type: Number, required: true },
     deleted: Boolean,
   },
-  { collection: 'customers', versionKey: false, writeConcern: JOURNALED, strict: true },
+  { collection: 'customers', versionKey: false, writeConcern: DURABLE_WRITE, strict: true },
 );
 
 const personDocumentSchema = new Schema(
@@ -72,7 +74,7 @@ const personDocumentSchema = new Schema(
     version: { type: Number, required: true },
     deleted: Boolean,
   },
-  { collection: 'people', versionKey: false, writeConcern: JOURNALED, strict: true },
+  { collection: 'people', versionKey: false, writeConcern: DURABLE_WRITE, strict: true },
 );
 
 /** The Mongo copy of each entity, one model per collection on the given connection. */
@@ -85,4 +87,4 @@ export function replicaModels(connection: Connection): Record<Entity, Model<Repl
   };
 }
 
-export { JOURNALED };
+export { DURABLE_WRITE };

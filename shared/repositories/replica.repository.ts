@@ -1,6 +1,6 @@
 import type { Connection, Model } from 'mongoose';
 import type { Entity } from '../jobs/job-payloads.js';
-import { JOURNALED, replicaModels, type ReplicaDocument } from './replica-models.js';
+import { DURABLE_WRITE, replicaModels, type ReplicaDocument } from './replica-models.js';
 
 /** One change to mirror: the row after the change (null when deleted) at its version. */
 export interface ReplicaChange {
@@ -119,7 +119,7 @@ export class ReplicaRepository {
   /** Update if stored with a lower version, else insert; false when a newer (or equal) copy is there. */
   private async applyOne(model: Model<ReplicaDocument>, change: ReplicaChange): Promise<boolean> {
     const { filter, update } = toUpsert(change);
-    const updated = await model.updateOne(filter, update, { writeConcern: JOURNALED }).exec();
+    const updated = await model.updateOne(filter, update, { writeConcern: DURABLE_WRITE }).exec();
     if (updated.matchedCount > 0) return true;
     try {
       await model.insertMany([toDocument(change)], { lean: true });

@@ -51,7 +51,7 @@ describe('OrderRepository on FerretDB (the orders collection)', () => {
     updated_at: 1_000 + version,
   });
 
-  it('sends every write, the purge included, with writeConcern w: majority, j: true (seen on the wire)', async () => {
+  it('sends every write, the purge included, with writeConcern w: majority, j: true, wtimeout 10 s (seen on the wire)', async () => {
     const order = anOrder();
     await orders.applyWrites([create(order)]);
     await orders.applyWrites([update(order.id, 2, 'Astra')]);

@@ -32,7 +32,7 @@ describe('ReplicaRepository on FerretDB (Mongo copies of users and listings)', (
     after: { id, name, created_at: 1, updated_at: version },
   });
 
-  it('sends every write with writeConcern w: majority, j: true (seen on the wire)', async () => {
+  it('sends every write with writeConcern w: majority, j: true, wtimeout 10 s (seen on the wire)', async () => {
     await replicas.applyChanges('users', [user(1, 'a', 1), user(2, 'b', 1)]); // insert
     await replicas.applyChanges('users', [user(1, 'a', 2)]); // update
     expect(writes.map((event) => event.commandName)).to.include.members(['insert', 'update']);
