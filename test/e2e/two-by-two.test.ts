@@ -13,8 +13,14 @@ const WRITES = 600;
 function persistedListingIds(output: string): number[] {
   return output
     .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as { msg?: string; queue?: string; id?: number })
+    .flatMap((line) => {
+      // stdout and stderr share the buffer: skip anything that is not a whole JSON line.
+      try {
+        return [JSON.parse(line) as { msg?: string; queue?: string; id?: number }];
+      } catch {
+        return [];
+      }
+    })
     .filter((entry) => entry.msg === 'write persisted' && entry.queue === 'persist-listings')
     .map((entry) => Number(entry.id));
 }
@@ -65,6 +71,17 @@ describe('two API processes and two worker processes on the same queues', () => 
             ? true
             : undefined,
         { timeoutMs: 90_000, what: `API ${i + 1} to be ready\n${apis[i]?.output()}` },
+      );
+    }
+
+    // Both workers must be taking jobs before the writes start, or one may find none left.
+    for (const [i, worker] of workers.entries()) {
+      await eventually(
+        async () => (worker.output().includes('workers started') ? true : undefined),
+        {
+          timeoutMs: 90_000,
+          what: `worker ${i + 1} to start\n${worker.output()}`,
+        },
       );
     }
 
