@@ -71,17 +71,14 @@ export async function loadSteady(
   name: string,
   options: LoadOptions & { readonly overallRate: number; readonly phases: number },
 ): Promise<HttpRun> {
-  const { phases, overallRate } = options;
-  const connections = options.connections ?? 100;
-  const share = (total: number, i: number) =>
-    Math.floor(total / phases) + (i < total % phases ? 1 : 0);
+  const schedule = steadyPhases(options.overallRate, options.connections ?? 100, options.phases);
   const runs = await Promise.all(
-    Array.from({ length: phases }, async (_, i) => {
-      await new Promise((resolve) => setTimeout(resolve, (i * 1000) / phases));
+    schedule.map(async (phase, i) => {
+      await new Promise((resolve) => setTimeout(resolve, phase.delayMs));
       return load(`${name}-${i}`, {
         ...options,
-        overallRate: Math.max(1, share(overallRate, i)),
-        connections: Math.max(1, share(connections, i)),
+        overallRate: phase.rate,
+        connections: phase.connections,
       });
     }),
   );
@@ -97,6 +94,30 @@ export async function loadSteady(
     errors: sum('errors'),
     seconds: Math.max(...runs.map((run) => run.seconds)),
   };
+}
+
+/**
+ * loadSteady's plan: `phases` equal shares (±1) of the rate and of the
+ * connections, started 1000/phases ms apart. Each phase needs at least one
+ * request per second and one connection, so fewer than that is an error
+ * rather than a silently higher rate.
+ */
+export function steadyPhases(
+  overallRate: number,
+  connections: number,
+  phases: number,
+): { delayMs: number; rate: number; connections: number }[] {
+  if (!Number.isInteger(phases) || phases < 1 || overallRate < phases || connections < phases)
+    throw new RangeError(
+      `a steady load of ${overallRate} req/s over ${connections} connections cannot be split into ${phases} phases`,
+    );
+  const share = (total: number, i: number) =>
+    Math.floor(total / phases) + (i < total % phases ? 1 : 0);
+  return Array.from({ length: phases }, (_, i) => ({
+    delayMs: (i * 1000) / phases,
+    rate: share(overallRate, i),
+    connections: share(connections, i),
+  }));
 }
 
 /** The run of one scenario with the highest `rate` (the least disturbed by neighbours). */

@@ -22,7 +22,7 @@ const POLL_MS = 10;
  * 5 req/s keeps the asked rate up to 200 ms answers.
  */
 const REQUESTS_PER_CONNECTION = 5;
-/** A burst of rate/20 every 50 ms: see loadSteady. */
+/** A burst of rate/20 every 50 ms (fewer phases below 20 req/s): see loadSteady. */
 const PHASES = 20;
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -88,7 +88,7 @@ export async function runVisibility(options: {
         body: LISTING,
         overallRate: targetRps,
         connections,
-        phases: PHASES,
+        phases: Math.min(PHASES, targetRps),
       }),
       sampleOnce(api.listingsUrl),
     ]);
@@ -105,7 +105,7 @@ export async function runVisibility(options: {
         body: LISTING,
         overallRate: targetRps,
         connections,
-        phases: PHASES,
+        phases: Math.min(PHASES, targetRps),
       }),
       ...samplers,
     ]);

@@ -6,8 +6,10 @@ import { runEntry } from '../support/processes.js';
 import { testConfig } from '../support/test-config.js';
 
 /**
- * `npm run bench -- --quick` still works end to end. No timing assertions:
- * the numbers depend on the machine; only that every scenario ran and was saved.
+ * `bench/run.ts --quick` still works end to end: what `npm run bench -- --quick`
+ * runs after scripts/bench.sh has installed and started what it needs (npm test
+ * has done that already). No timing assertions: the numbers depend on the
+ * machine; only that every scenario ran and was saved.
  */
 /** The CPU a run counted (bench/lib/cpu.ts): µs per request or job by process group, and the machine's busy share. */
 interface CpuFields {
@@ -15,7 +17,7 @@ interface CpuFields {
   machineBusy: number;
 }
 
-describe('npm run bench -- --quick', function () {
+describe('bench/run.ts --quick', function () {
   this.timeout(300_000);
   let out: string;
 
