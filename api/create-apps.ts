@@ -63,7 +63,13 @@ export async function createServiceApps(
       onRead: (collection, hit) =>
         metrics.cacheReads.inc({ collection, result: hit ? 'hit' : 'miss' }),
     }),
-    ids: new IdAllocator(connections.queueProducer, config.queue.prefix),
+    ids: new IdAllocator(connections.queueProducer, config.queue.prefix, {
+      onRaiseFailed: (entity, error) =>
+        logger.warn(
+          { err: error, entity },
+          'id counter not raised after a Redis reconnect; retrying',
+        ),
+    }),
     queues,
     queueEvents(queue) {
       let events = listeners.get(queue);

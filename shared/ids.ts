@@ -11,23 +11,45 @@ return redis.call('GET', KEYS[1])
 /**
  * Integer ids from an atomic counter in the queue Redis (durable, AOF), so the
  * API can answer with the id before the row exists.
+ *
+ * A counter can fall behind the stored ids when Redis loses its last writes:
+ * a crash under `appendfsync everysec`, or a Sentinel failover to a replica
+ * that had not yet received them. So an entity registered with `keepAbove` is
+ * raised past MySQL's highest id at registration and again after every
+ * reconnect of the client, before its next id is handed out.
  */
 export class IdAllocator {
+  /** How to read each registered entity's highest stored id. */
+  private readonly floors = new Map<Entity, () => Promise<number>>();
+  /** Registered entities to raise before their next id (set again on every reconnect). */
+  private readonly stale = new Set<Entity>();
+  private readonly raising = new Map<Entity, Promise<void>>();
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+    private readonly options: {
+      /** Told when a raise after a reconnect failed; ids are handed out anyway (SPEC §5: writes go on while MySQL is down). */
+      onRaiseFailed?: (entity: Entity, error: unknown) => void;
+    } = {},
+  ) {
+    redis.on('ready', () => {
+      for (const entity of this.floors.keys()) this.stale.add(entity);
+    });
+  }
 
   private key(entity: Entity): string {
     return `${this.prefix}:ids:${entity}`;
   }
 
   async next(entity: Entity): Promise<number> {
+    await this.raiseIfStale(entity);
     return this.redis.incr(this.key(entity));
   }
 
   /** Reserves `count` consecutive ids in one INCRBY; returns the first of them. */
   async nextBlock(entity: Entity, count: number): Promise<number> {
+    await this.raiseIfStale(entity);
     const last = await this.redis.incrby(this.key(entity), count);
     return last - count + 1;
   }
@@ -38,5 +60,34 @@ export class IdAllocator {
    */
   async ensureAbove(entity: Entity, storedMaxId: number): Promise<void> {
     await this.redis.eval(RAISE_TO, 1, this.key(entity), String(storedMaxId));
+  }
+
+  /** `ensureAbove(storedMaxId())` now, and again after every reconnect of the client. */
+  async keepAbove(entity: Entity, storedMaxId: () => Promise<number>): Promise<void> {
+    this.floors.set(entity, storedMaxId);
+    await this.ensureAbove(entity, await storedMaxId());
+  }
+
+  private async raiseIfStale(entity: Entity): Promise<void> {
+    if (!this.stale.has(entity)) return;
+    let raise = this.raising.get(entity);
+    if (!raise) {
+      this.stale.delete(entity);
+      raise = this.raiseAfterReconnect(entity).finally(() => this.raising.delete(entity));
+      this.raising.set(entity, raise);
+    }
+    await raise;
+  }
+
+  private async raiseAfterReconnect(entity: Entity): Promise<void> {
+    const storedMaxId = this.floors.get(entity);
+    if (!storedMaxId) return;
+    try {
+      await this.ensureAbove(entity, await storedMaxId());
+    } catch (error) {
+      // Tried again on the next id; meanwhile ids come from the counter as it is.
+      this.stale.add(entity);
+      this.options.onRaiseFailed?.(entity, error);
+    }
   }
 }

@@ -5,13 +5,13 @@ import { LISTING_OPERATIONS } from './listings.openapi.js';
 import { listingRoutes } from './listings.routes.js';
 import { createListingService } from './listings.service.js';
 
-/** §2.2: the listing service. Its id counter is raised past the ids MySQL holds before any write. */
+/** §2.2: the listing service. Its id counter is raised past the ids MySQL holds before any write (and after every queue-Redis reconnect). */
 export const listingsModule: ServiceModule = {
   name: 'listings',
   title: 'Spillway listing service',
   async build(context) {
     const listings = new ListingRepository(context.connections.mysql);
-    await context.ids.ensureAbove('listings', await listings.maxId());
+    await context.ids.keepAbove('listings', () => listings.maxId());
     const service = createListingService({
       queue: context.queues.persistListings,
       queueEvents: context.queueEvents(QUEUE_NAMES.persistListings),

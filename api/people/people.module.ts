@@ -15,7 +15,7 @@ export const peopleModule: ServiceModule = {
   title: 'Spillway people service',
   async build(context) {
     const people = new PersonRepository(context.connections.mysql);
-    await context.ids.ensureAbove('people', await people.maxId());
+    await context.ids.keepAbove('people', () => people.maxId());
     const queue = context.queues.persistPeople;
     const service = createPeopleService({
       queue,

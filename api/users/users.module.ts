@@ -5,13 +5,13 @@ import { USER_OPERATIONS } from './users.openapi.js';
 import { userRoutes } from './users.routes.js';
 import { createUserService } from './users.service.js';
 
-/** §2.1: the user service. Its id counter is raised past the ids MySQL holds before any write. */
+/** §2.1: the user service. Its id counter is raised past the ids MySQL holds before any write (and after every queue-Redis reconnect). */
 export const usersModule: ServiceModule = {
   name: 'users',
   title: 'Spillway user service',
   async build(context) {
     const users = new UserRepository(context.connections.mysql);
-    await context.ids.ensureAbove('users', await users.maxId());
+    await context.ids.keepAbove('users', () => users.maxId());
     const service = createUserService({
       queue: context.queues.persistUsers,
       queueEvents: context.queueEvents(QUEUE_NAMES.persistUsers),

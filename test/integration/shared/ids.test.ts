@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { IdAllocator } from '../../../shared/ids.js';
@@ -44,5 +45,54 @@ describe('IdAllocator on the queue Redis', () => {
     expect(await ids.next('users')).to.equal(42);
     await ids.ensureAbove('users', 5);
     expect(await ids.next('users')).to.equal(43);
+  });
+
+  describe('keepAbove: a counter that lost its last writes (a crash, a Sentinel failover)', () => {
+    let client: Redis;
+    beforeEach(async () => {
+      client = new Redis(testConfig().redis.queueUrl);
+      await once(client, 'ready');
+    });
+    afterEach(() => client.disconnect());
+
+    /** Drops the allocator's connection the way a failover does; resolves once it is back. */
+    async function reconnect(): Promise<void> {
+      const back = once(client, 'ready');
+      await redis.client('KILL', 'ID', String(await client.client('ID')));
+      await back;
+    }
+
+    it('raises the counter past the stored ids again after the client reconnects', async () => {
+      const ids = new IdAllocator(client, 'test');
+      let storedMaxId = 41;
+      await ids.keepAbove('users', async () => storedMaxId);
+      expect(await ids.next('users')).to.equal(42);
+      // Rows up to 100 were stored, then Redis lost the counter.
+      storedMaxId = 100;
+      await redis.del('test:ids:users');
+      await reconnect();
+      expect(await ids.nextBlock('users', 3)).to.equal(101);
+      expect(await ids.next('users')).to.equal(104);
+    });
+
+    it('still hands out ids when the stored ids cannot be read, and says so', async () => {
+      const failures: string[] = [];
+      const ids = new IdAllocator(client, 'test', {
+        onRaiseFailed: (entity) => failures.push(entity),
+      });
+      let mysqlDown = false;
+      await ids.keepAbove('listings', async () => {
+        if (mysqlDown) throw new Error('MySQL is down');
+        return 7;
+      });
+      mysqlDown = true;
+      await reconnect();
+      expect(await ids.next('listings')).to.equal(8);
+      expect(failures).to.deep.equal(['listings']);
+      // Tried again on the next id, once MySQL answers.
+      mysqlDown = false;
+      await redis.set('test:ids:listings', '0');
+      expect(await ids.next('listings')).to.equal(8);
+    });
   });
 });
