@@ -1,9 +1,9 @@
 import { validate as isCronExpression } from 'node-cron';
 import { ConfigError, EnvReader, type Env } from './env-parsers.js';
 import { readRedisSentinels, type RedisSentinel } from './redis-sentinel.js';
+import { QUEUE_NAMES, type QueueName } from '../shared/jobs/queue-names.js';
 
 export type { RedisSentinel };
-import { QUEUE_NAMES, type QueueName } from '../shared/jobs/queue-names.js';
 
 const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUE_NAMES);
 

@@ -28,7 +28,7 @@ function redisClient(url: string, sentinel: RedisSentinel | undefined, options: 
   if (!sentinel) return new Redis(url, options);
   return new Redis(url, {
     ...options,
-    sentinels: sentinel.sentinels.map(({ host, port }) => ({ host, port })),
+    sentinels: [...sentinel.sentinels],
     name: sentinel.name,
     ...(sentinel.password ? { sentinelPassword: sentinel.password } : {}),
     failoverDetector: true,

@@ -43,13 +43,14 @@ export class IdAllocator {
   }
 
   async next(entity: Entity): Promise<number> {
-    await this.raiseIfStale(entity);
+    // Checked here, not in raiseIfStale: the usual case costs no extra await.
+    if (this.stale.has(entity)) await this.raiseIfStale(entity);
     return this.redis.incr(this.key(entity));
   }
 
   /** Reserves `count` consecutive ids in one INCRBY; returns the first of them. */
   async nextBlock(entity: Entity, count: number): Promise<number> {
-    await this.raiseIfStale(entity);
+    if (this.stale.has(entity)) await this.raiseIfStale(entity);
     const last = await this.redis.incrby(this.key(entity), count);
     return last - count + 1;
   }
@@ -69,7 +70,6 @@ export class IdAllocator {
   }
 
   private async raiseIfStale(entity: Entity): Promise<void> {
-    if (!this.stale.has(entity)) return;
     let raise = this.raising.get(entity);
     if (!raise) {
       this.stale.delete(entity);

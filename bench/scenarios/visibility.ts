@@ -78,6 +78,7 @@ export async function runVisibility(options: {
     children.push(api.child);
     const targetRps = Math.max(1, Math.round(options.acceptRps / 2));
     const connections = Math.max(100, Math.ceil(targetRps / REQUESTS_PER_CONNECTION));
+    const phases = Math.min(PHASES, targetRps);
     // Steady state, not start-up: fresh processes open their pools and compile
     // their hot paths during the first writes, which are not what the goal asks.
     await Promise.all([
@@ -88,7 +89,7 @@ export async function runVisibility(options: {
         body: LISTING,
         overallRate: targetRps,
         connections,
-        phases: Math.min(PHASES, targetRps),
+        phases,
       }),
       sampleOnce(api.listingsUrl),
     ]);
@@ -105,7 +106,7 @@ export async function runVisibility(options: {
         body: LISTING,
         overallRate: targetRps,
         connections,
-        phases: Math.min(PHASES, targetRps),
+        phases,
       }),
       ...samplers,
     ]);
