@@ -105,7 +105,7 @@ export async function createServiceApps(
         metrics,
         routers: service.routers,
         operations: service.operations,
-        rawBodyPaths: service.rawBodyPaths,
+        rawBodyPaths: [...(service.rawBodyPaths ?? []), ...(service.bulkPaths ?? [])],
         readiness,
         bodyLimit: service.bodyLimit,
         trustProxy: config.rateLimit.trustProxy,

@@ -33,6 +33,12 @@ export interface BuiltService {
   readonly bodyLimit?: string;
   /** Paths whose route streams the request body itself; the shared body parser skips them. */
   readonly rawBodyPaths?: readonly string[];
+  /**
+   * Bulk intake routes (§7): streamed like raw bodies, fingerprinted as they
+   * stream for Idempotency-Key, and their items (not requests) are counted by
+   * the rate limit and backpressure.
+   */
+  readonly bulkPaths?: readonly string[];
   /** The queues its writes land on; backpressure refuses writes while one is backlogged. */
   readonly writeQueues?: readonly Queue[];
   /** Releases what the service opened itself (clients, timers). */

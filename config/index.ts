@@ -1,9 +1,10 @@
 import { validate as isCronExpression } from 'node-cron';
 import { ConfigError, EnvReader, type Env } from './env-parsers.js';
 import { readRedisSentinels, type RedisSentinel } from './redis-sentinel.js';
+import { readBulk, type BulkConfig } from './bulk.js';
 import { QUEUE_NAMES, type QueueName } from '../shared/jobs/queue-names.js';
 
-export type { RedisSentinel };
+export type { RedisSentinel, BulkConfig };
 
 const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUE_NAMES);
 
@@ -73,6 +74,8 @@ export interface Config {
     /** How long a new listing's user may still be queued before it counts as unknown. */
     readonly userCheckWaitMs: number;
   };
+  /** Bulk intake (§7): POST /<resource>/bulk. */
+  readonly bulk: BulkConfig;
   /** People service: the largest CSV body POST /people/import reads. */
   readonly people: { readonly importMaxBytes: number };
   readonly worker: {
@@ -300,6 +303,7 @@ export function loadConfig(env: Env = process.env): Config {
     http: {
       preferWaitMaxSeconds: read.int('PREFER_WAIT_MAX_SECONDS', 30, { min: 0, max: 600 }),
     },
+    bulk: readBulk(read),
     people: {
       importMaxBytes: read.int('PEOPLE_IMPORT_MAX_BYTES', 50 * 1024 * 1024, {
         min: 1024,

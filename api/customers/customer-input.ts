@@ -12,6 +12,8 @@ function exactIncome(income: string | number): string {
   return parsed.value;
 }
 
+export type NewCustomerFields = ReturnType<typeof newCustomerFields>;
+
 /** A schema-valid create body with its income in canonical DECIMAL(20,2) text and optional fields null when absent. */
 export function newCustomerFields(input: CustomerCreate) {
   return {

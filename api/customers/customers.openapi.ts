@@ -1,3 +1,4 @@
+import { bulkOperationDoc } from '../../shared/openapi/bulk-operation.js';
 import {
   acceptedWriteExtra,
   errorAnswerSchema,
@@ -123,4 +124,11 @@ export const CUSTOMER_OPERATIONS: readonly OperationDoc[] = [
       404: notFound,
     },
   },
+  bulkOperationDoc({
+    path: '/customers/bulk',
+    what: "customers (a taken username is that item's 409)",
+    item: customerCreateSchema,
+    resourceKey: 'customer',
+    resource: customerSchema,
+  }),
 ];

@@ -19,6 +19,8 @@ import {
 } from '../../shared/schemas/customer.schema.js';
 import { pageQuerySchema, type PageQuery } from '../../shared/schemas/query.schema.js';
 import type { CustomerService, WriteMeta } from './customers.service.js';
+import { newCustomerFields } from './customer-input.js';
+import { bulkIntake, type BulkRouteOptions } from '../http/bulk/bulk-route.js';
 
 const validateCreate = compileValidator<CustomerCreate>(customerCreateSchema);
 const validatePatch = compileValidator<CustomerPatch>(customerPatchSchema);
@@ -43,11 +45,11 @@ function publicEvent({ requestId: _requestId, ...event }: ChangeEvent) {
   return event;
 }
 
+/** Bulk intake of customers (§7); its body is streamed, not parsed by the shared body parser. */
+export const CUSTOMERS_BULK_PATH = '/customers/bulk';
+
 /** §2.4 of the spec: the customer service's routes, legacy and REST. */
-export function customerRoutes(
-  service: CustomerService,
-  options: { preferWaitMaxSeconds: number },
-) {
+export function customerRoutes(service: CustomerService, options: BulkRouteOptions) {
   const router = new Router<RequestState>();
   const meta = (ctx: Context & { state: RequestState }): WriteMeta => ({
     requestId: ctx.state.requestId,
@@ -81,6 +83,19 @@ export function customerRoutes(
     ctx.body = { result: true, customers: value };
   });
   router.post('/customers', create);
+  router.post(
+    CUSTOMERS_BULK_PATH,
+    bulkIntake(
+      {
+        resourceKey: 'customer',
+        // Schema first, then the exact income (a decimal the schema cannot judge).
+        validate: (item, source) => newCustomerFields(validateCreate(item, source)),
+        enqueueChunk: (items, meta) => service.createCustomers(items, meta),
+        completions: service.completions,
+      },
+      options,
+    ),
+  );
   router.get('/customers/:uuid', async (ctx) => {
     const { value, cacheHit } = await service.getCustomer(uuidParam(ctx));
     markCache(ctx, cacheHit);

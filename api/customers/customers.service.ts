@@ -23,7 +23,8 @@ import type {
 } from '../../shared/schemas/customer.schema.js';
 import type { PageQuery } from '../../shared/schemas/query.schema.js';
 import type { AcceptedWrite, CachedRead } from '../users/users.service.js';
-import { customerChanges, newCustomerFields } from './customer-input.js';
+import { customerChanges, newCustomerFields, type NewCustomerFields } from './customer-input.js';
+import type { BulkItemOutcome, BulkMeta } from '../http/bulk/bulk-intake.js';
 import { usernamePairsEncoder } from './username-encoder.js';
 import type { CompletionListener } from '../../shared/jobs/completion-listener.js';
 
@@ -97,8 +98,88 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     return { value, cacheHit: hit };
   }
 
+  /**
+   * Claims each username of a chunk (in input order, so the first of two equal
+   * names wins) and checks the committed ones in one MySQL query. True where
+   * the customer now holds its name.
+   */
+  async function claimAll(customers: readonly Customer[]): Promise<boolean[]> {
+    const reserved = await Promise.all(
+      customers.map((c) => deps.reservations.reserve(c.username, c.uuid)),
+    );
+    let holders = new Map<string, string>();
+    try {
+      holders = await deps.customers.uuidsHoldingUsernames([
+        ...new Set(customers.map((c) => usernameKey(c.username))),
+      ]);
+    } catch (error) {
+      deps.logger.warn({ err: (error as Error).message }, 'username check in MySQL skipped');
+    }
+    return Promise.all(
+      customers.map(async (customer, i) => {
+        if (!reserved[i]) return false;
+        const holder = holders.get(usernameKey(customer.username));
+        if (holder === undefined || holder === customer.uuid) return true;
+        await deps.reservations.release(customer.username, customer.uuid);
+        return false;
+      }),
+    );
+  }
+
   return {
     getCustomer,
+
+    /** Completion events of the customers' persist queue (`Prefer: wait`). */
+    completions: deps.queueEvents,
+
+    /**
+     * A chunk of bulk customers (§7): each username claimed as for one write
+     * (a taken one is that item's 409), the rest enqueued in one addBulk; if
+     * that fails, every claim of the chunk is given back.
+     */
+    async createCustomers(
+      inputs: readonly NewCustomerFields[],
+      meta: BulkMeta,
+    ): Promise<BulkItemOutcome<Customer>[]> {
+      const now = nowMicros();
+      const customers: Customer[] = inputs.map((fields) => ({
+        uuid: randomUUID(),
+        ...fields,
+        created_at: now,
+        updated_at: now,
+        deleted: false,
+        version: 1,
+      }));
+      const claimed = await claimAll(customers);
+      const fresh = customers.filter((_, i) => claimed[i]);
+      let jobs: Job<PersistCustomerJob>[];
+      try {
+        jobs = await deps.queue.addBulk(
+          fresh.map((customer) => ({
+            name: 'customer.create',
+            data: {
+              requestId: meta.requestId,
+              op: 'create' as const,
+              uuid: customer.uuid,
+              at: now,
+              customer,
+            },
+            opts: { jobId: jobIds.persist('customers', customer.uuid, 1) },
+          })),
+        );
+      } catch (error) {
+        await Promise.all(fresh.map((c) => deps.reservations.release(c.username, c.uuid)));
+        throw error;
+      }
+      const jobOf = new Map(fresh.map((customer, i) => [customer.uuid, jobs[i]]));
+      return customers.map((customer): BulkItemOutcome<Customer> => {
+        const job = jobOf.get(customer.uuid);
+        if (!job) {
+          return { status: 409, errors: [`username ${customer.username} is already taken`] };
+        }
+        return { status: 202, resource: customer, jobId: job.id ?? '', job };
+      });
+    },
 
     async createCustomer(input: CustomerCreate, meta: WriteMeta) {
       const now = nowMicros();

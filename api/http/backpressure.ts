@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Middleware } from 'koa';
+import type { Logger } from '../../shared/logger.js';
 import { OverloadedError } from '../../shared/errors/index.js';
 import type { QueueBacklog } from '../../shared/jobs/queue-backlog.js';
 import type { RequestState } from './request-id.js';
@@ -12,6 +13,8 @@ export interface BackpressureOptions {
   /** Backlog above which writes are refused; 0 turns the check off. */
   readonly maxWaiting: number;
   readonly retryAfterSeconds: number;
+  /** Bulk routes: each chunk's items are counted against the bound before it is enqueued. */
+  readonly bulkPaths?: ReadonlySet<string>;
 }
 
 /**
@@ -23,22 +26,37 @@ export interface BackpressureOptions {
  */
 export function backpressure(options: BackpressureOptions): Middleware<RequestState> {
   const { backlog, queues, maxWaiting, retryAfterSeconds } = options;
+  const bulkPaths = options.bulkPaths ?? new Set<string>();
+  /** Refuses `items` more writes if one queue would then hold `maxWaiting` or more. */
+  async function admit(log: Logger, items: number): Promise<void> {
+    for (const queue of queues) {
+      let count: number;
+      try {
+        count = await backlog.count(queue);
+      } catch (error) {
+        log.warn({ err: error, queue: queue.name }, 'could not read queue backlog');
+        continue;
+      }
+      // One write is refused once the bound is reached; a chunk once it would pass
+      // it (a chunk larger than the whole bound still goes into an empty queue).
+      if (count + items > Math.max(maxWaiting, items)) {
+        throw new OverloadedError(
+          `too many writes are waiting to be stored (${queue.name}); retry in ${retryAfterSeconds} s`,
+          { retryAfterSeconds },
+        );
+      }
+    }
+  }
+  /** A bulk chunk: admitted as above, then counted until the next read, so chunks see each other. */
+  async function admitChunk(log: Logger, items: number): Promise<void> {
+    await admit(log, items);
+    for (const queue of queues) backlog.note(queue, items);
+  }
   return async function refuseWritesWhenBacklogged(ctx, next) {
     if (maxWaiting > 0 && WRITE_METHODS.has(ctx.method)) {
-      for (const queue of queues) {
-        let count: number;
-        try {
-          count = await backlog.count(queue);
-        } catch (error) {
-          ctx.state.log.warn({ err: error, queue: queue.name }, 'could not read queue backlog');
-          continue;
-        }
-        if (count >= maxWaiting) {
-          throw new OverloadedError(
-            `too many writes are waiting to be stored (${queue.name}); retry in ${retryAfterSeconds} s`,
-            { retryAfterSeconds },
-          );
-        }
+      await admit(ctx.state.log, 1);
+      if (bulkPaths.has(ctx.path)) {
+        (ctx.state.admitItems ??= []).push((items) => admitChunk(ctx.state.log, items));
       }
     }
     await next();

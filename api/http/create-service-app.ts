@@ -13,6 +13,7 @@ import { healthRoutes, type ReadinessCheck } from '../../shared/http/health.rout
 import { metricsRoutes } from '../../shared/http/metrics.routes.js';
 import { observeRequests } from './observe-requests.js';
 import { requestId, type RequestState } from './request-id.js';
+import { closeUnreadBody } from './close-unread-body.js';
 
 export interface ServiceAppOptions {
   readonly name: string;
@@ -70,6 +71,7 @@ export function createServiceApp(options: ServiceAppOptions): Koa<RequestState> 
   const app = new Koa<RequestState>({ proxy: options.trustProxy ?? false });
   app.use(requestId(options.logger));
   app.use(observeRequests(options.name, options.metrics, options.logger));
+  app.use(closeUnreadBody());
   app.use(errorHandler());
   app.use(notFoundFallback());
   for (const middleware of options.beforeBody ?? []) app.use(middleware);

@@ -12,6 +12,7 @@ import {
 } from '../../shared/idempotency/idempotency-store.js';
 import type { RequestState } from './request-id.js';
 import { WRITE_METHODS } from './write-methods.js';
+import { digestPrefix, streamedBody, type BodyDigest } from './bulk/streamed-body.js';
 
 /** Longest `Idempotency-Key` accepted; a UUID is 36. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
@@ -73,21 +74,39 @@ export function idempotency(options: {
    * before they run; they are left out (the import is idempotent by row id).
    */
   skipPaths?: readonly string[];
+  /**
+   * Routes that stream their body (bulk intake): fingerprinted by the bytes
+   * they read, hashed as they pass; a replay hashes as many bytes of its own body.
+   */
+  streamed?: { readonly paths: readonly string[]; readonly maxBytes: number };
 }): Middleware<RequestState> {
   const { store, scope } = options;
   const skipPaths = new Set(options.skipPaths ?? []);
+  const streamedPaths = new Set(options.streamed?.paths ?? []);
+  const maxBytes = options.streamed?.maxBytes ?? 0;
+  const withBody = (head: string, digest: BodyDigest) => `${head}.${digest.bytes}.${digest.sha256}`;
+  /** The replay's fingerprint in the form the first answer was stored under. */
+  async function replayFingerprint(ctx: Context, head: string, stored: string): Promise<string> {
+    const bytes = Number(stored.split('.')[1] ?? 0);
+    return withBody(head, await digestPrefix(streamedBody(ctx, maxBytes).stream, bytes));
+  }
   return async function replayIdempotentWrites(ctx, next) {
     const raw = ctx.get('Idempotency-Key');
     if (!WRITE_METHODS.has(ctx.method) || raw === '' || skipPaths.has(ctx.path)) return next();
     const key = checkedKey(raw);
-    const fingerprint = requestFingerprint({
+    const streamed = streamedPaths.has(ctx.path);
+    const head = requestFingerprint({
       method: ctx.method,
       path: ctx.path,
       querystring: ctx.querystring,
-      body: ctx.request.body,
+      body: streamed ? null : ctx.request.body,
     });
-    const claim = await store.claim(scope, key, fingerprint);
+    const claim = await store.claim(scope, key, head);
     if (claim.kind !== 'claimed') {
+      const fingerprint =
+        streamed && claim.kind === 'answered'
+          ? await replayFingerprint(ctx, head, claim.fingerprint)
+          : head;
       if (claim.fingerprint !== fingerprint) {
         throw new UnprocessableError(
           'Idempotency-Key was already used for a different request (method, path or body differ); use a new key',
@@ -104,8 +123,12 @@ export function idempotency(options: {
     let stored = false;
     try {
       await next();
-      const answer = ctx.status >= 200 && ctx.status < 300 ? capture(ctx) : undefined;
-      if (answer) stored = await store.complete(scope, key, { ...claim, fingerprint }, answer);
+      const keep = (ctx.status >= 200 && ctx.status < 300) || ctx.state.keepAnswer === true;
+      const answer = keep ? capture(ctx) : undefined;
+      if (answer) {
+        const fingerprint = streamed ? withBody(head, streamedBody(ctx, maxBytes).digest()) : head;
+        stored = await store.complete(scope, key, { ...claim, fingerprint }, answer);
+      }
     } finally {
       if (!stored) {
         await store.release(scope, key, claim.token).catch((error: unknown) => {

@@ -14,6 +14,8 @@ export interface RateLimitOptions {
   readonly limit: number;
   /** Which requests count: writes only, or every request (the public API). */
   readonly applies: 'writes' | 'all';
+  /** Bulk routes: their items count, chunk by chunk, instead of the request. */
+  readonly bulkPaths?: ReadonlySet<string>;
 }
 
 /**
@@ -25,28 +27,36 @@ export interface RateLimitOptions {
  */
 export function rateLimit(options: RateLimitOptions): Middleware<RequestState> {
   const { limiter, scope, limit, applies } = options;
+  const bulkPaths = options.bulkPaths ?? new Set<string>();
   return async function limitClientRate(ctx, next) {
     const counted =
       !OPERATIONAL_PATHS.has(ctx.path) &&
       ctx.state.trustedService !== true &&
       (applies === 'all' || WRITE_METHODS.has(ctx.method));
-    if (counted) {
+    const spend = async (weight: number, what: string) => {
       let decision;
       try {
-        decision = await limiter.hit(scope, ctx.ip);
+        decision = await limiter.hit(scope, ctx.ip, weight);
       } catch (error) {
         ctx.state.log.warn({ err: error }, 'rate limiter unavailable; request let through');
       }
       if (decision) {
-        ctx.set('RateLimit-Limit', String(limit));
-        ctx.set('RateLimit-Remaining', String(decision.remaining));
+        if (!ctx.headerSent) {
+          ctx.set('RateLimit-Limit', String(limit));
+          ctx.set('RateLimit-Remaining', String(decision.remaining));
+        }
         if (!decision.allowed) {
           throw new TooManyRequestsError(
-            `too many requests from this client: at most ${limit} per minute; retry in ${decision.retryAfterSeconds} s`,
+            `too many ${what} from this client: at most ${limit} per minute; retry in ${decision.retryAfterSeconds} s`,
             { retryAfterSeconds: decision.retryAfterSeconds },
           );
         }
       }
+    };
+    if (counted && bulkPaths.has(ctx.path) && ctx.method === 'POST') {
+      (ctx.state.admitItems ??= []).push((items) => spend(items, 'writes'));
+    } else if (counted) {
+      await spend(1, 'requests');
     }
     await next();
   };

@@ -7,6 +7,13 @@ export interface RequestState {
   log: Logger;
   /** Set when the caller presented the internal service token. */
   trustedService?: boolean;
+  /**
+   * Item budgets of a streamed bulk request (rate limit, backpressure): each
+   * is asked before a chunk is enqueued and throws to refuse it.
+   */
+  admitItems?: ((items: number) => Promise<void>)[];
+  /** The answer is kept for its Idempotency-Key even if it is not a 2xx (it enqueued work). */
+  keepAnswer?: boolean;
 }
 
 const ACCEPTABLE_ID = /^[\w.:-]{1,128}$/;
@@ -21,6 +28,8 @@ const ACCEPTABLE_ID = /^[\w.:-]{1,128}$/;
  */
 class RequestScope implements RequestState {
   trustedService?: boolean;
+  admitItems?: ((items: number) => Promise<void>)[];
+  keepAnswer?: boolean;
   private child: Logger | undefined;
 
   constructor(

@@ -35,6 +35,7 @@ export function serviceGuards(
     beforeBody.push(requireServiceToken(config.serviceToken));
   }
   const isPublic = name === 'public';
+  const bulkPaths = new Set(service.bulkPaths ?? []);
   const limit = isPublic ? config.rateLimit.publicPerMinute : config.rateLimit.writesPerMinute;
   if (limit > 0) {
     // Counters are disposable: they live in the cache Redis, not the durable one.
@@ -44,7 +45,7 @@ export function serviceGuards(
       windowMs: MINUTE_MS,
     });
     beforeBody.push(
-      rateLimit({ limiter, scope: name, limit, applies: isPublic ? 'all' : 'writes' }),
+      rateLimit({ limiter, scope: name, limit, applies: isPublic ? 'all' : 'writes', bulkPaths }),
     );
   }
   const store = new IdempotencyStore(connections.queueRedis, {
@@ -52,10 +53,17 @@ export function serviceGuards(
     ...config.idempotency,
   });
   const afterBody: Middleware<RequestState>[] = [
-    idempotency({ store, scope: name, skipPaths: service.rawBodyPaths }),
+    idempotency({
+      store,
+      scope: name,
+      skipPaths: service.rawBodyPaths,
+      streamed: { paths: [...bulkPaths], maxBytes: config.bulk.maxBytes },
+    }),
   ];
   if (service.writeQueues && service.writeQueues.length > 0) {
-    afterBody.push(backpressure({ backlog, queues: service.writeQueues, ...config.backpressure }));
+    afterBody.push(
+      backpressure({ backlog, queues: service.writeQueues, ...config.backpressure, bulkPaths }),
+    );
   }
   return { beforeBody, afterBody };
 }

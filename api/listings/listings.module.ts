@@ -2,7 +2,7 @@ import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
 import { ListingRepository } from '../../shared/repositories/listing.repository.js';
 import type { ServiceModule } from '../service-module.js';
 import { LISTING_OPERATIONS } from './listings.openapi.js';
-import { listingRoutes } from './listings.routes.js';
+import { LISTINGS_BULK_PATH, listingRoutes } from './listings.routes.js';
 import { createListingService } from './listings.service.js';
 
 /** §2.2: the listing service. Its id counter is raised past the ids MySQL holds before any write (and after every queue-Redis reconnect). */
@@ -20,7 +20,8 @@ export const listingsModule: ServiceModule = {
       listings,
     });
     return {
-      routers: [listingRoutes(service, context.config.http)],
+      routers: [listingRoutes(service, { ...context.config.http, bulk: context.config.bulk })],
+      bulkPaths: [LISTINGS_BULK_PATH],
       operations: LISTING_OPERATIONS,
       writeQueues: [context.queues.persistListings],
     };

@@ -1,3 +1,4 @@
+import { bulkOperationDoc } from '../../shared/openapi/bulk-operation.js';
 import {
   acceptedWriteExtra,
   errorAnswerSchema,
@@ -65,4 +66,11 @@ export const LISTING_OPERATIONS: readonly OperationDoc[] = [
       415: { description: 'not JSON or form data', schema: errorAnswerSchema },
     },
   },
+  bulkOperationDoc({
+    path: '/listings/bulk',
+    what: 'listings',
+    item: listingCreateSchema,
+    resourceKey: 'listing',
+    resource: listingSchema,
+  }),
 ];

@@ -13,6 +13,7 @@ import {
   type ListingPageQuery,
 } from '../../shared/schemas/query.schema.js';
 import type { ListingService } from './listings.service.js';
+import { bulkIntake, type BulkRouteOptions } from '../http/bulk/bulk-route.js';
 
 const validateListingCreate = compileValidator<ListingCreate>(listingCreateSchema);
 const validateListingPage = rememberValid(
@@ -20,8 +21,11 @@ const validateListingPage = rememberValid(
 );
 const validateId = rememberValid(compileValidator<IdParam>(idParamSchema, 'parameter'));
 
+/** Bulk intake of listings (§7); its body is streamed, not parsed by the shared body parser. */
+export const LISTINGS_BULK_PATH = '/listings/bulk';
+
 /** §2.2 of the spec: the listing service's routes. */
-export function listingRoutes(service: ListingService, options: { preferWaitMaxSeconds: number }) {
+export function listingRoutes(service: ListingService, options: BulkRouteOptions) {
   const router = new Router<RequestState>();
 
   router.get('/listings/ping', (ctx) => {
@@ -54,6 +58,19 @@ export function listingRoutes(service: ListingService, options: { preferWaitMaxS
       listing: write.resource,
     });
   });
+
+  router.post(
+    LISTINGS_BULK_PATH,
+    bulkIntake(
+      {
+        resourceKey: 'listing',
+        validate: validateListingCreate,
+        enqueueChunk: (items, meta) => service.enqueueListingWrites(items, meta),
+        completions: service.completions,
+      },
+      options,
+    ),
+  );
 
   return router;
 }

@@ -11,6 +11,8 @@ import type { ListingPageQuery } from '../../shared/schemas/query.schema.js';
 import type { Listing, ListingCreate } from '../../shared/schemas/listing.schema.js';
 import type { AcceptedWrite, CachedJson } from '../users/users.service.js';
 import type { CompletionListener } from '../../shared/jobs/completion-listener.js';
+import { enqueueCreatedBatch, type CreatedWrite } from '../../shared/jobs/created-batch.js';
+import type { BulkItemOutcome, BulkMeta } from '../http/bulk/bulk-intake.js';
 
 export interface ListingServiceDeps {
   readonly queue: Queue<PersistListingJob>;
@@ -20,35 +22,73 @@ export interface ListingServiceDeps {
   readonly listings: ListingRepository;
 }
 
+/** A new listing with its id and timestamps, and the job that persists it (version 1). */
+function listingWrite(
+  id: number,
+  input: ListingCreate,
+  now: number,
+  requestId: string,
+): CreatedWrite<Listing, PersistListingJob> {
+  const listing: Listing = {
+    id,
+    user_id: input.user_id,
+    listing_type: input.listing_type,
+    price: input.price,
+    created_at: now,
+    updated_at: now,
+  };
+  return {
+    resource: listing,
+    job: {
+      name: 'listing.create',
+      data: { requestId, version: 1, listing },
+      opts: { jobId: jobIds.persist('listings', id, 1) },
+    },
+  };
+}
+
 /** Listings: writes go to the persist queue with their identity assigned; reads go through the cache. */
 export function createListingService(deps: ListingServiceDeps) {
   const intake = new IntakeBatcher(deps.queue, deps.ids, 'listings');
   return {
+    /** Completion events of the listings' persist queue (`Prefer: wait`). */
+    completions: deps.queueEvents,
+
     async enqueueListingWrite(
       input: ListingCreate,
       meta: { requestId: string; waitSeconds: number },
     ): Promise<AcceptedWrite<Listing>> {
       const now = nowMicros();
-      const version = 1;
       let listing: Listing | undefined;
       const { job } = await intake.submit((id) => {
-        listing = {
-          id,
-          user_id: input.user_id,
-          listing_type: input.listing_type,
-          price: input.price,
-          created_at: now,
-          updated_at: now,
-        };
-        return {
-          name: 'listing.create',
-          data: { requestId: meta.requestId, version, listing },
-          opts: { jobId: jobIds.persist('listings', id, version) },
-        };
+        const write = listingWrite(id, input, now, meta.requestId);
+        listing = write.resource;
+        return write.job;
       });
       if (!listing) throw new Error('intake resolved without building the listing');
       const persisted = await waitForJob(job, deps.queueEvents, meta.waitSeconds);
       return { resource: listing, jobId: job.id ?? '', persisted };
+    },
+
+    /** A chunk of bulk listings (§7): ids in one counter step, jobs in one addBulk. */
+    async enqueueListingWrites(
+      inputs: readonly ListingCreate[],
+      meta: BulkMeta,
+    ): Promise<BulkItemOutcome<Listing>[]> {
+      const now = nowMicros();
+      const written = await enqueueCreatedBatch(
+        deps.queue,
+        deps.ids,
+        'listings',
+        inputs,
+        (id, input) => listingWrite(id, input, now, meta.requestId),
+      );
+      return written.map(({ resource, job }) => ({
+        status: 202,
+        resource,
+        jobId: job.id ?? '',
+        job,
+      }));
     },
 
     /** The listing as JSON text. */

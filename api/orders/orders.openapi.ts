@@ -1,3 +1,4 @@
+import { bulkOperationDoc } from '../../shared/openapi/bulk-operation.js';
 import {
   acceptedWriteExtra,
   invalidInputResponse,
@@ -117,4 +118,11 @@ export const ORDER_OPERATIONS: readonly OperationDoc[] = [
     body: orderReplaceSchema,
     responses: { 204: { description: 'replaced (queued)' }, 400: invalid, 404: notFound },
   },
+  bulkOperationDoc({
+    path: '/orders/bulk',
+    what: 'orders',
+    item: orderCreateSchema,
+    resourceKey: 'order',
+    resource: orderSchema,
+  }),
 ];

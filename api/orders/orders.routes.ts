@@ -12,13 +12,17 @@ import {
 import { pageQuerySchema, type PageQuery } from '../../shared/schemas/query.schema.js';
 import { answerAcceptedChange, orderIdOf, requireSomeChange } from './order-answers.js';
 import type { OrderService } from './orders.service.js';
+import { bulkIntake, type BulkRouteOptions } from '../http/bulk/bulk-route.js';
 
 const validateOrderCreate = compileValidator<OrderCreate>(orderCreateSchema);
 const validateOrderPatch = compileValidator<OrderPatch>(orderPatchSchema);
 const validatePage = compileValidator<PageQuery>(pageQuerySchema, 'parameter');
 
+/** Bulk intake of orders (§7); its body is streamed, not parsed by the shared body parser. */
+export const ORDERS_BULK_PATH = '/orders/bulk';
+
 /** §2.5 of the spec: the order service's REST routes. */
-export function orderRoutes(service: OrderService, options: { preferWaitMaxSeconds: number }) {
+export function orderRoutes(service: OrderService, options: BulkRouteOptions) {
   const router = new Router<RequestState>();
   const meta = (ctx: { state: RequestState; get(name: string): string }) => ({
     requestId: ctx.state.requestId,
@@ -42,6 +46,19 @@ export function orderRoutes(service: OrderService, options: { preferWaitMaxSecon
     const write = await service.createOrder(input, meta(ctx));
     answerAcceptedWrite(ctx, write, `/orders/${write.resource.id}`, { order: write.resource });
   });
+
+  router.post(
+    ORDERS_BULK_PATH,
+    bulkIntake(
+      {
+        resourceKey: 'order',
+        validate: validateOrderCreate,
+        enqueueChunk: (items, meta) => service.createOrders(items, meta),
+        completions: service.completions,
+      },
+      options,
+    ),
+  );
 
   router.patch('/orders/:id', async (ctx) => {
     const id = orderIdOf(ctx);

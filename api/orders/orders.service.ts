@@ -11,6 +11,7 @@ import type { Order, OrderCreate, OrderPatch } from '../../shared/schemas/order.
 import type { VersionAllocator } from '../../shared/versions.js';
 import type { AcceptedWrite, CachedRead } from '../users/users.service.js';
 import type { CompletionListener } from '../../shared/jobs/completion-listener.js';
+import type { BulkItemOutcome, BulkMeta } from '../http/bulk/bulk-intake.js';
 
 export interface OrderServiceDeps {
   readonly queue: Queue<PersistOrderJob>;
@@ -23,6 +24,24 @@ export interface OrderServiceDeps {
 export interface WriteMeta {
   readonly requestId: string;
   readonly waitSeconds: number;
+}
+
+/** A new order: a fresh ObjectId, `new` unless told otherwise, both timestamps now. */
+function newOrder(input: OrderCreate, now: number): Order {
+  return {
+    id: newObjectId(),
+    vehicle_manufacturer: input.vehicle_manufacturer,
+    model: input.model,
+    total_price: input.total_price,
+    status: input.status ?? 'new',
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+/** A new id has no writes yet: its first version is 1, with no counter to touch. */
+function createJob(order: Order, requestId: string): PersistOrderJob {
+  return { requestId, version: 1, op: 'create', order };
 }
 
 /**
@@ -52,20 +71,34 @@ export function createOrderService(deps: OrderServiceDeps) {
   }
 
   return {
+    /** Completion events of the orders' persist queue (`Prefer: wait`). */
+    completions: deps.queueEvents,
+
     async createOrder(input: OrderCreate, meta: WriteMeta): Promise<AcceptedWrite<Order>> {
-      const now = nowMicros();
-      const order: Order = {
-        id: newObjectId(),
-        vehicle_manufacturer: input.vehicle_manufacturer,
-        model: input.model,
-        total_price: input.total_price,
-        status: input.status ?? 'new',
-        created_at: now,
-        updated_at: now,
-      };
-      // A new id has no writes yet: its first version is 1, with no counter to touch.
-      const job: PersistOrderJob = { requestId: meta.requestId, version: 1, op: 'create', order };
+      const order = newOrder(input, nowMicros());
+      const job = createJob(order, meta.requestId);
       return { resource: order, ...(await enqueue(job, order.id, meta.waitSeconds)) };
+    },
+
+    /** A chunk of bulk orders (§7): new ObjectIds, every job in one addBulk. */
+    async createOrders(
+      inputs: readonly OrderCreate[],
+      meta: BulkMeta,
+    ): Promise<BulkItemOutcome<Order>[]> {
+      const now = nowMicros();
+      const orders = inputs.map((input) => newOrder(input, now));
+      const jobs = await deps.queue.addBulk(
+        orders.map((order) => ({
+          name: 'order.create',
+          data: createJob(order, meta.requestId),
+          opts: { jobId: orderJobId(order.id, 1) },
+        })),
+      );
+      return orders.map((order, i) => {
+        const job = jobs[i];
+        if (!job) throw new Error('addBulk returned fewer jobs than it was given');
+        return { status: 202, resource: order, jobId: job.id ?? '', job };
+      });
     },
 
     async updateOrder(

@@ -3,7 +3,7 @@ import { PersonRepository } from '../../shared/repositories/person.repository.js
 import type { ServiceModule } from '../service-module.js';
 import { PEOPLE_OPERATIONS } from './people.openapi.js';
 import { createPeopleImporter } from './people-import.js';
-import { PEOPLE_IMPORT_PATH, peopleRoutes } from './people.routes.js';
+import { PEOPLE_BULK_PATH, PEOPLE_IMPORT_PATH, peopleRoutes } from './people.routes.js';
 import { createPeopleService } from './people.service.js';
 
 /**
@@ -26,7 +26,14 @@ export const peopleModule: ServiceModule = {
       importer: createPeopleImporter({ queue, people, ids: context.ids }),
     });
     return {
-      routers: [peopleRoutes(service, { ...context.config.http, ...context.config.people })],
+      routers: [
+        peopleRoutes(service, {
+          ...context.config.http,
+          ...context.config.people,
+          bulk: context.config.bulk,
+        }),
+      ],
+      bulkPaths: [PEOPLE_BULK_PATH],
       operations: PEOPLE_OPERATIONS,
       rawBodyPaths: [PEOPLE_IMPORT_PATH],
       writeQueues: [context.queues.persistPeople],

@@ -1,3 +1,4 @@
+import { bulkOperationDoc } from '../../shared/openapi/bulk-operation.js';
 import {
   acceptedWriteExtra,
   errorAnswerSchema,
@@ -104,4 +105,11 @@ export const PEOPLE_OPERATIONS: readonly OperationDoc[] = [
       415: { description: 'not text/csv', schema: errorAnswerSchema },
     },
   },
+  bulkOperationDoc({
+    path: '/people/bulk',
+    what: 'people (ids generated)',
+    item: personCreateSchema,
+    resourceKey: 'person',
+    resource: personSchema,
+  }),
 ];

@@ -16,8 +16,9 @@ import {
   type IdParam,
   type PageQuery,
 } from '../../shared/schemas/query.schema.js';
-import { limitedBody } from './import-body.js';
+import { limitedBody } from '../http/limited-body.js';
 import type { PeopleService } from './people.service.js';
+import { bulkIntake, type BulkRouteOptions } from '../http/bulk/bulk-route.js';
 
 const validatePersonCreate = compileValidator<PersonCreate>(personCreateSchema);
 const validatePage = compileValidator<PageQuery>(pageQuerySchema, 'parameter');
@@ -26,6 +27,9 @@ const validateLastName = compileValidator<LastNameParam>(lastNameParamSchema, 'p
 
 /** The import route streams its own body; the shared body parser must leave it alone. */
 export const PEOPLE_IMPORT_PATH = '/people/import';
+
+/** Bulk intake of people (§7); its body is streamed, not parsed by the shared body parser. */
+export const PEOPLE_BULK_PATH = '/people/bulk';
 
 /**
  * A blank field is an absent one, as in the CSV: `age=` in a form or
@@ -43,7 +47,7 @@ export function withoutBlankFields(body: unknown): unknown {
 /** §2.6 of the spec: the people service's routes. */
 export function peopleRoutes(
   service: PeopleService,
-  options: { preferWaitMaxSeconds: number; importMaxBytes: number },
+  options: BulkRouteOptions & { importMaxBytes: number },
 ) {
   const router = new Router<RequestState>();
 
@@ -98,6 +102,20 @@ export function peopleRoutes(
     ctx.status = 202;
     ctx.body = { result: true, ...report };
   });
+
+  router.post(
+    PEOPLE_BULK_PATH,
+    bulkIntake(
+      {
+        resourceKey: 'person',
+        validate: validatePersonCreate,
+        normalize: withoutBlankFields,
+        enqueueChunk: (items, meta) => service.enqueuePersonWrites(items, meta),
+        completions: service.completions,
+      },
+      options,
+    ),
+  );
 
   return router;
 }

@@ -12,6 +12,8 @@ import type { AcceptedWrite, CachedRead } from '../users/users.service.js';
 import type { ImportReport } from './import-report.js';
 import type { PeopleImporter } from './people-import.js';
 import type { CompletionListener } from '../../shared/jobs/completion-listener.js';
+import { enqueueCreatedBatch } from '../../shared/jobs/created-batch.js';
+import type { BulkItemOutcome, BulkMeta } from '../http/bulk/bulk-intake.js';
 
 export interface PeopleServiceDeps {
   readonly queue: Queue<PersistPersonJob>;
@@ -30,6 +32,39 @@ export function createPeopleService(deps: PeopleServiceDeps) {
   };
 
   return {
+    /** Completion events of the people's persist queue (`Prefer: wait`). */
+    completions: deps.queueEvents,
+
+    /** A chunk of bulk people (§7): generated ids in one counter step, jobs in one addBulk. */
+    async enqueuePersonWrites(
+      inputs: readonly PersonCreate[],
+      meta: BulkMeta,
+    ): Promise<BulkItemOutcome<Person>[]> {
+      const written = await enqueueCreatedBatch(
+        deps.queue,
+        deps.ids,
+        'people',
+        inputs,
+        (id, input) => {
+          const person = toPerson(id, input);
+          return {
+            resource: person,
+            job: {
+              name: 'person.create',
+              data: { requestId: meta.requestId, version: 1, person },
+              opts: { jobId: jobIds.persist('people', id, 1) },
+            },
+          };
+        },
+      );
+      return written.map(({ resource, job }) => ({
+        status: 202,
+        resource,
+        jobId: job.id ?? '',
+        job,
+      }));
+    },
+
     async enqueuePersonWrite(
       input: PersonCreate,
       meta: { requestId: string; waitSeconds: number },

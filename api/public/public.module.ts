@@ -3,7 +3,7 @@ import { createListingsClient } from './clients/listings.client.js';
 import { UpstreamClient } from './clients/upstream-client.js';
 import { createUsersClient } from './clients/users.client.js';
 import { PUBLIC_OPERATIONS } from './public.openapi.js';
-import { publicRoutes } from './public.routes.js';
+import { PUBLIC_BULK_PATHS, publicRoutes } from './public.routes.js';
 import { createPublicService } from './public.service.js';
 
 /**
@@ -36,7 +36,8 @@ export const publicModule: ServiceModule = {
       userCheckWaitMs: upstreams.userCheckWaitMs,
     });
     return {
-      routers: [publicRoutes(service, context.config.http)],
+      routers: [publicRoutes(service, { ...context.config.http, bulk: context.config.bulk })],
+      bulkPaths: PUBLIC_BULK_PATHS,
       operations: PUBLIC_OPERATIONS,
       close: async () => {
         await Promise.all([users.close(), listings.close()]);

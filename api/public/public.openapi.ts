@@ -1,3 +1,4 @@
+import { bulkOperationDoc } from '../../shared/openapi/bulk-operation.js';
 import {
   acceptedWriteExtra,
   errorAnswerSchema,
@@ -27,6 +28,13 @@ const upstreamDown = {
 };
 
 /** The public API's operations, documented from the schemas that validate them. */
+/** A listing written in bulk through the public API: as stored, with its user beside `user_id`. */
+const writtenListingSchema = {
+  ...listingSchema,
+  required: [...listingSchema.required, 'user'],
+  properties: { ...listingSchema.properties, user: userSchema },
+};
+
 export const PUBLIC_OPERATIONS: readonly OperationDoc[] = [
   {
     method: 'get',
@@ -112,4 +120,18 @@ export const PUBLIC_OPERATIONS: readonly OperationDoc[] = [
       503: upstreamDown,
     },
   },
+  bulkOperationDoc({
+    path: '/public-api/users/bulk',
+    what: 'users',
+    item: userCreateSchema,
+    resourceKey: 'user',
+    resource: userSchema,
+  }),
+  bulkOperationDoc({
+    path: '/public-api/listings/bulk',
+    what: "listings (an unknown user_id is that item's 422)",
+    item: listingCreateSchema,
+    resourceKey: 'listing',
+    resource: writtenListingSchema,
+  }),
 ];

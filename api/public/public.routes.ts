@@ -14,6 +14,11 @@ import {
 } from '../../shared/schemas/query.schema.js';
 import type { WriteMeta } from './clients/upstream-write.js';
 import type { PublicService } from './public.service.js';
+import { bulkIntake, type BulkRouteOptions } from '../http/bulk/bulk-route.js';
+import { MAX_BATCH_IDS } from '../../shared/schemas/query.schema.js';
+
+/** Bulk intake through the public API (§7); bodies are streamed, not parsed by the shared body parser. */
+export const PUBLIC_BULK_PATHS = ['/public-api/users/bulk', '/public-api/listings/bulk'];
 
 // The internal services' own schemas: bad input is refused here, before any upstream call.
 const validateUserCreate = compileValidator<UserCreate>(userCreateSchema);
@@ -22,7 +27,7 @@ const validateListingPage = compileValidator<ListingPageQuery>(listingPageQueryS
 const validateId = compileValidator<IdParam>(idParamSchema, 'parameter');
 
 /** The only routes meant for the internet (§2.3), all under /public-api. */
-export function publicRoutes(service: PublicService, options: { preferWaitMaxSeconds: number }) {
+export function publicRoutes(service: PublicService, options: BulkRouteOptions) {
   const router = new Router<RequestState>({ prefix: '/public-api' });
 
   function writeMeta(ctx: Context & { state: RequestState }): WriteMeta {
@@ -64,6 +69,34 @@ export function publicRoutes(service: PublicService, options: { preferWaitMaxSec
       { user: write.resource },
     );
   });
+
+  router.post(
+    '/users/bulk',
+    bulkIntake(
+      {
+        resourceKey: 'user',
+        validate: validateUserCreate,
+        enqueueChunk: (items, meta) => service.createUsers(items, meta),
+        // One user-service request per chunk, answered before the next is read.
+        chunkSize: MAX_BATCH_IDS,
+      },
+      options,
+    ),
+  );
+
+  router.post(
+    '/listings/bulk',
+    bulkIntake(
+      {
+        resourceKey: 'listing',
+        validate: validateListingCreate,
+        enqueueChunk: (items, meta) => service.createListings(items, meta),
+        // At most as many distinct users as one batched look-up may name.
+        chunkSize: MAX_BATCH_IDS,
+      },
+      options,
+    ),
+  );
 
   router.post('/listings', async (ctx) => {
     const input = validateListingCreate(ctx.request.body, bodySource(ctx));

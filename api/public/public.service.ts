@@ -6,6 +6,10 @@ import type { ListingsClient } from './clients/listings.client.js';
 import type { CallMeta } from './clients/upstream-client.js';
 import type { UpstreamWrite, WriteMeta } from './clients/upstream-write.js';
 import type { UsersClient } from './clients/users.client.js';
+import type { BulkItemOutcome, BulkMeta } from '../http/bulk/bulk-intake.js';
+
+/** A listing written through the public API's bulk intake: as stored (with `user_id`), its user beside. */
+export type PublicWrittenListing = Listing & { readonly user: User };
 
 /** A listing as the internet sees it: its user embedded instead of `user_id`. */
 export interface PublicListing {
@@ -50,7 +54,54 @@ export function createPublicService(deps: PublicServiceDeps) {
     }
   }
 
+  /**
+   * The known users among `ids` (≤ 100, one look-up), re-checking the missing
+   * ones with backoff for up to `userCheckWaitMs`: users created a moment ago
+   * may still be queued.
+   */
+  async function knownUsers(ids: readonly number[], meta: CallMeta): Promise<Map<number, User>> {
+    const found = new Map<number, User>();
+    const deadline = Date.now() + deps.userCheckWaitMs;
+    let missing = [...ids];
+    for (let pause = FIRST_RECHECK_MS; missing.length > 0; pause *= 2) {
+      for (const user of await deps.users.findUsers(missing, meta)) found.set(user.id, user);
+      missing = missing.filter((id) => !found.has(id));
+      const left = deadline - Date.now();
+      if (missing.length === 0 || left <= 0) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
+    }
+    return found;
+  }
+
   return {
+    /** One chunk of bulk users (§7), passed on to the user service's bulk intake. */
+    createUsers(inputs: readonly UserCreate[], meta: BulkMeta): Promise<BulkItemOutcome<User>[]> {
+      return deps.users.createUsers(inputs, meta);
+    },
+
+    /**
+     * One chunk of bulk listings (§7): every user_id checked in one batched
+     * look-up (an unknown one is that item's 422), the rest passed on to the
+     * listing service's bulk intake in one request.
+     */
+    async createListings(
+      inputs: readonly ListingCreate[],
+      meta: BulkMeta,
+    ): Promise<BulkItemOutcome<PublicWrittenListing>[]> {
+      const users = await knownUsers([...new Set(inputs.map((i) => i.user_id))], meta);
+      const known = inputs.filter((input) => users.has(input.user_id));
+      const written = known.length > 0 ? await deps.listings.createListings(known, meta) : [];
+      let next = 0;
+      return inputs.map((input): BulkItemOutcome<PublicWrittenListing> => {
+        const user = users.get(input.user_id);
+        if (!user) return { status: 422, errors: [`user_id ${input.user_id} does not exist`] };
+        const outcome = written[next++];
+        if (!outcome) throw new Error('the listing service answered fewer items than it was sent');
+        if (outcome.status !== 202) return outcome;
+        return { ...outcome, resource: { ...outcome.resource, user } };
+      });
+    },
+
     /** One listing-service request and at most one user-service request, however long the page. */
     async listListings(page: ListingPageQuery, meta: CallMeta): Promise<PublicListing[]> {
       const listings = await deps.listings.listPage(page, meta);

@@ -1,3 +1,4 @@
+import { bulkOperationDoc } from '../../shared/openapi/bulk-operation.js';
 import {
   acceptedWriteExtra,
   errorAnswerSchema,
@@ -57,4 +58,11 @@ export const USER_OPERATIONS: readonly OperationDoc[] = [
       415: { description: 'not JSON or form data', schema: errorAnswerSchema },
     },
   },
+  bulkOperationDoc({
+    path: '/users/bulk',
+    what: 'users',
+    item: userCreateSchema,
+    resourceKey: 'user',
+    resource: userSchema,
+  }),
 ];

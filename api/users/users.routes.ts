@@ -14,6 +14,7 @@ import {
 } from '../../shared/schemas/query.schema.js';
 import { ValidationError } from '../../shared/errors/index.js';
 import type { UserService } from './users.service.js';
+import { bulkIntake, type BulkRouteOptions } from '../http/bulk/bulk-route.js';
 
 const validateUserCreate = compileValidator<UserCreate>(userCreateSchema);
 const validateUserQuery = compileValidator<UserQuery>(userQuerySchema, 'parameter');
@@ -24,8 +25,11 @@ function parseIds(ids: string): number[] {
   return [...new Set(ids.split(',').map(Number))];
 }
 
+/** Bulk intake of users (§7); its body is streamed, not parsed by the shared body parser. */
+export const USERS_BULK_PATH = '/users/bulk';
+
 /** §2.1 of the spec: the user service's routes. */
-export function userRoutes(service: UserService, options: { preferWaitMaxSeconds: number }) {
+export function userRoutes(service: UserService, options: BulkRouteOptions) {
   const router = new Router<RequestState>();
 
   router.get('/users', async (ctx) => {
@@ -63,6 +67,19 @@ export function userRoutes(service: UserService, options: { preferWaitMaxSeconds
     });
     answerAcceptedWrite(ctx, write, `/users/${write.resource.id}`, { user: write.resource });
   });
+
+  router.post(
+    USERS_BULK_PATH,
+    bulkIntake(
+      {
+        resourceKey: 'user',
+        validate: validateUserCreate,
+        enqueueChunk: (items, meta) => service.enqueueUserWrites(items, meta),
+        completions: service.completions,
+      },
+      options,
+    ),
+  );
 
   return router;
 }

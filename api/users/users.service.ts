@@ -10,6 +10,8 @@ import type { UserRepository } from '../../shared/repositories/user.repository.j
 import type { PageQuery } from '../../shared/schemas/query.schema.js';
 import type { User, UserCreate } from '../../shared/schemas/user.schema.js';
 import type { CompletionListener } from '../../shared/jobs/completion-listener.js';
+import { enqueueCreatedBatch, type CreatedWrite } from '../../shared/jobs/created-batch.js';
+import type { BulkItemOutcome, BulkMeta } from '../http/bulk/bulk-intake.js';
 
 export interface UserServiceDeps {
   readonly queue: Queue<PersistUserJob>;
@@ -40,28 +42,66 @@ export interface CachedJson {
   readonly cacheHit: boolean;
 }
 
+/** A new user with its id and timestamps, and the job that persists it (version 1). */
+function userWrite(
+  id: number,
+  input: UserCreate,
+  now: number,
+  requestId: string,
+): CreatedWrite<User, PersistUserJob> {
+  const user: User = { id, name: input.name, created_at: now, updated_at: now };
+  return {
+    resource: user,
+    job: {
+      name: 'user.create',
+      data: { requestId, version: 1, user },
+      opts: { jobId: jobIds.persist('users', id, 1) },
+    },
+  };
+}
+
 /** Users: writes go to the persist queue with their identity assigned; reads go through the cache. */
 export function createUserService(deps: UserServiceDeps) {
   const intake = new IntakeBatcher(deps.queue, deps.ids, 'users');
   return {
+    /** Completion events of the users' persist queue (`Prefer: wait`). */
+    completions: deps.queueEvents,
+
     async enqueueUserWrite(
       input: UserCreate,
       meta: { requestId: string; waitSeconds: number },
     ): Promise<AcceptedWrite<User>> {
       const now = nowMicros();
-      const version = 1;
       let user: User | undefined;
       const { job } = await intake.submit((id) => {
-        user = { id, name: input.name, created_at: now, updated_at: now };
-        return {
-          name: 'user.create',
-          data: { requestId: meta.requestId, version, user },
-          opts: { jobId: jobIds.persist('users', id, version) },
-        };
+        const write = userWrite(id, input, now, meta.requestId);
+        user = write.resource;
+        return write.job;
       });
       if (!user) throw new Error('intake resolved without building the user');
       const persisted = await waitForJob(job, deps.queueEvents, meta.waitSeconds);
       return { resource: user, jobId: job.id ?? '', persisted };
+    },
+
+    /** A chunk of bulk users (§7): ids in one counter step, jobs in one addBulk. */
+    async enqueueUserWrites(
+      inputs: readonly UserCreate[],
+      meta: BulkMeta,
+    ): Promise<BulkItemOutcome<User>[]> {
+      const now = nowMicros();
+      const written = await enqueueCreatedBatch(
+        deps.queue,
+        deps.ids,
+        'users',
+        inputs,
+        (id, input) => userWrite(id, input, now, meta.requestId),
+      );
+      return written.map(({ resource, job }) => ({
+        status: 202,
+        resource,
+        jobId: job.id ?? '',
+        job,
+      }));
     },
 
     /** The user as JSON text. */

@@ -34,6 +34,15 @@ export class QueueBacklog {
     return pending;
   }
 
+  /**
+   * Adds `jobs` this process is about to enqueue to the count it holds, until
+   * the next read replaces it: the chunks of one bulk request count each other.
+   */
+  note(queue: Pick<BacklogSource, 'name'>, jobs: number): void {
+    const cached = this.counts.get(queue.name);
+    if (cached) this.counts.set(queue.name, { count: cached.count + jobs, at: cached.at });
+  }
+
   private async read(queue: BacklogSource): Promise<number> {
     const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed');
     const count = Object.values(counts).reduce((sum, n) => sum + n, 0);

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
-/** Counts one request; the window starts with the client's first request and lasts PX ms. */
+/** Counts ARGV[2] units (a request, or a bulk request's items); the window starts with the client's first and lasts PX ms. */
 const HIT = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local weight = tonumber(ARGV[2])
+local count = redis.call('INCRBY', KEYS[1], weight)
+if count == weight then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {count, ttl}
@@ -28,14 +29,18 @@ export class FixedWindowLimiter {
     private readonly options: { prefix: string; limit: number; windowMs: number },
   ) {}
 
-  async hit(scope: string, client: string): Promise<RateDecision> {
+  /** Counts `weight` units (1 for a request; a bulk chunk counts its items). */
+  async hit(scope: string, client: string, weight = 1): Promise<RateDecision> {
     // Hashed: client addresses (IPv6, forwarded chains) have no bounded shape.
     const hash = createHash('sha256').update(`${scope}\0${client}`).digest('hex').slice(0, 32);
     const key = `${this.options.prefix}:rate:${hash}`;
-    const [count, ttlMs] = (await this.redis.eval(HIT, 1, key, String(this.options.windowMs))) as [
-      number,
-      number,
-    ];
+    const [count, ttlMs] = (await this.redis.eval(
+      HIT,
+      1,
+      key,
+      String(this.options.windowMs),
+      String(weight),
+    )) as [number, number];
     return {
       allowed: count <= this.options.limit,
       remaining: Math.max(0, this.options.limit - count),

@@ -54,6 +54,16 @@ export class CustomerRepository {
     return rows[0] ? String(rows[0].uuid) : null;
   }
 
+  /** Which of these username keys committed customers hold: key → uuid (one query). */
+  async uuidsHoldingUsernames(usernameKeys: readonly string[]): Promise<Map<string, string>> {
+    if (usernameKeys.length === 0) return new Map();
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      'SELECT username_key, uuid FROM customers WHERE username_key IN (?)',
+      [usernameKeys],
+    );
+    return new Map(rows.map((row) => [String(row.username_key), String(row.uuid)]));
+  }
+
   /**
    * Every live customer as `{uuid, username}`, streamed from the server: the
    * driver pauses the connection while the consumer is behind, so memory stays

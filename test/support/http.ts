@@ -41,6 +41,7 @@ export async function http(
     if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   let parsed: unknown = undefined;
-  if (flat['content-type']?.includes('json')) parsed = JSON.parse(text);
+  // JSON and +json types; NDJSON (application/x-ndjson) stays text, one document per line.
+  if (/(^|\/|\+)json\b/.test(flat['content-type'] ?? '')) parsed = JSON.parse(text);
   return { status: response.statusCode, headers: flat, text, body: parsed };
 }

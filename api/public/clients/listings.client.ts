@@ -6,7 +6,16 @@ import {
 } from '../../../shared/schemas/listing.schema.js';
 import type { ListingPageQuery } from '../../../shared/schemas/query.schema.js';
 import type { CallMeta, UpstreamClient } from './upstream-client.js';
-import { readWrite, writeHeaders, type UpstreamWrite, type WriteMeta } from './upstream-write.js';
+import {
+  bulkHeaders,
+  bulkWaitMs,
+  readBulkWrite,
+  readWrite,
+  writeHeaders,
+  type UpstreamWrite,
+  type WriteMeta,
+} from './upstream-write.js';
+import type { BulkItemOutcome, BulkMeta } from '../../http/bulk/bulk-intake.js';
 
 // Answers are checked field by field; extra top-level fields (job_id) are allowed.
 const validateOne = compileValidator<{ listing: Listing }>({
@@ -44,6 +53,26 @@ export function createListingsClient(upstream: UpstreamClient) {
       if (answer.status === 404) return null;
       if (answer.status !== 200) throw upstream.unexpected(answer);
       return upstream.expectShape(validateOne, answer).listing;
+    },
+
+    /** One chunk of bulk listings, in one request to the listing service's bulk intake. */
+    async createListings(
+      inputs: readonly ListingCreate[],
+      meta: BulkMeta,
+    ): Promise<BulkItemOutcome<Listing>[]> {
+      const answer = await upstream.request({
+        method: 'POST',
+        path: '/listings/bulk',
+        json: inputs,
+        headers: bulkHeaders(meta),
+        extraMs: bulkWaitMs(meta),
+      });
+      return readBulkWrite(
+        upstream,
+        answer,
+        inputs.length,
+        (item) => upstream.expectShape(validateOne, { ...answer, body: item }).listing,
+      );
     },
 
     async createListing(input: ListingCreate, meta: WriteMeta): Promise<UpstreamWrite<Listing>> {

@@ -1,3 +1,5 @@
+import { compileValidator } from '../../../shared/validation/ajv.js';
+import type { BulkItemOutcome, BulkMeta } from '../../http/bulk/bulk-intake.js';
 import type { CallMeta, UpstreamAnswer, UpstreamClient } from './upstream-client.js';
 
 /** A write passed on to an internal service. */
@@ -39,4 +41,67 @@ export function readWrite<R>(
   }
   if (answer.status >= 400 && answer.status < 500) throw upstream.rejected(answer);
   throw upstream.unexpected(answer);
+}
+
+/** One bulk chunk's headers: our request id, and what is left of the client's wait. */
+export function bulkHeaders(meta: BulkMeta): Record<string, string> {
+  const headers: Record<string, string> = { 'x-request-id': meta.requestId };
+  const left = Math.ceil((meta.waitUntil - Date.now()) / 1000);
+  if (meta.waitUntil > 0 && left > 0) headers.prefer = `wait=${left}`;
+  return headers;
+}
+
+/** Seconds a bulk chunk may wait upstream, added to the call's deadline. */
+export function bulkWaitMs(meta: BulkMeta): number {
+  return meta.waitUntil > 0 ? Math.max(0, meta.waitUntil - Date.now()) : 0;
+}
+
+const validateBulkAnswer = compileValidator<{ items: { index: number; status: number }[] }>({
+  type: 'object',
+  required: ['items'],
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['index', 'status'],
+        properties: { index: { type: 'integer' }, status: { type: 'integer' } },
+      },
+    },
+  },
+});
+
+/**
+ * An internal service's answer to one bulk chunk (§7) → one outcome per item
+ * sent, in order. A refused chunk (413, 429) keeps its status and messages;
+ * 503 and 5xx were already raised by the client.
+ */
+export function readBulkWrite<R>(
+  upstream: UpstreamClient,
+  answer: UpstreamAnswer,
+  sent: number,
+  resource: (item: unknown) => R,
+): BulkItemOutcome<R>[] {
+  if (![201, 202, 207].includes(answer.status)) {
+    if (answer.status >= 400 && answer.status < 500) throw upstream.rejected(answer);
+    throw upstream.unexpected(answer);
+  }
+  const { items } = upstream.expectShape(validateBulkAnswer, answer);
+  if (items.length !== sent) throw upstream.unexpected(answer);
+  return items.map((item): BulkItemOutcome<R> => {
+    const entry = item as { status: number; errors?: unknown; job_id?: unknown };
+    if (entry.status === 201 || entry.status === 202) {
+      return {
+        status: 202,
+        resource: resource(entry),
+        jobId: typeof entry.job_id === 'string' ? entry.job_id : '',
+        persisted: entry.status === 201,
+      };
+    }
+    const errors = Array.isArray(entry.errors)
+      ? entry.errors.filter((m): m is string => typeof m === 'string')
+      : [];
+    const status = entry.status === 409 || entry.status === 422 ? entry.status : 400;
+    return { status, errors: errors.length > 0 ? errors : [`${upstream.name} refused the item`] };
+  });
 }

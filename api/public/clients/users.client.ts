@@ -1,7 +1,16 @@
 import { compileValidator } from '../../../shared/validation/ajv.js';
 import { userSchema, type User, type UserCreate } from '../../../shared/schemas/user.schema.js';
 import type { CallMeta, UpstreamClient } from './upstream-client.js';
-import { readWrite, writeHeaders, type UpstreamWrite, type WriteMeta } from './upstream-write.js';
+import {
+  bulkHeaders,
+  bulkWaitMs,
+  readBulkWrite,
+  readWrite,
+  writeHeaders,
+  type UpstreamWrite,
+  type WriteMeta,
+} from './upstream-write.js';
+import type { BulkItemOutcome, BulkMeta } from '../../http/bulk/bulk-intake.js';
 
 // Answers are checked field by field; extra top-level fields (job_id) are allowed.
 const validateOne = compileValidator<{ user: User }>({
@@ -41,6 +50,26 @@ export function createUsersClient(upstream: UpstreamClient) {
       });
       if (answer.status !== 200) throw upstream.unexpected(answer);
       return upstream.expectShape(validateMany, answer).users;
+    },
+
+    /** One chunk of bulk users, in one request to the user service's bulk intake. */
+    async createUsers(
+      inputs: readonly UserCreate[],
+      meta: BulkMeta,
+    ): Promise<BulkItemOutcome<User>[]> {
+      const answer = await upstream.request({
+        method: 'POST',
+        path: '/users/bulk',
+        json: inputs,
+        headers: bulkHeaders(meta),
+        extraMs: bulkWaitMs(meta),
+      });
+      return readBulkWrite(
+        upstream,
+        answer,
+        inputs.length,
+        (item) => upstream.expectShape(validateOne, { ...answer, body: item }).user,
+      );
     },
 
     async createUser(input: UserCreate, meta: WriteMeta): Promise<UpstreamWrite<User>> {

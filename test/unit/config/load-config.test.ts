@@ -46,6 +46,7 @@ const DEFAULTS: Config = {
     connections: 64,
     userCheckWaitMs: 1000,
   },
+  bulk: { maxItems: 10_000, maxBytes: 64 * 1024 * 1024, maxItemBytes: 64 * 1024, chunkSize: 500 },
   people: { importMaxBytes: 50 * 1024 * 1024 },
   worker: {
     concurrency: 1000,

@@ -1,0 +1,32 @@
+import type { Job, Queue } from 'bullmq';
+import type { IdAllocator } from '../ids.js';
+import type { IntakeJob } from './intake-batcher.js';
+import type { Entity } from './job-payloads.js';
+
+/** A new resource and the job that persists it, built once its id is known. */
+export interface CreatedWrite<R, T> {
+  readonly resource: R;
+  readonly job: IntakeJob<T>;
+}
+
+/**
+ * Creates a batch of resources with counter ids: one INCRBY for all of their
+ * ids and one addBulk (one MULTI) for all of their jobs, so the batch is
+ * queued whole or not at all. Resolves in input order.
+ */
+export async function enqueueCreatedBatch<I, R, T>(
+  queue: Queue<T>,
+  ids: IdAllocator,
+  entity: Entity,
+  items: readonly I[],
+  build: (id: number, item: I) => CreatedWrite<R, T>,
+): Promise<{ resource: R; job: Job<T> }[]> {
+  if (items.length === 0) return [];
+  const first = await ids.nextBlock(entity, items.length);
+  const writes = items.map((item, i) => build(first + i, item));
+  const jobs = await queue.addBulk(
+    writes.map((write) => write.job) as Parameters<Queue<T>['addBulk']>[0],
+  );
+  if (jobs.length !== writes.length) throw new Error('addBulk returned another number of jobs');
+  return writes.map((write, i) => ({ resource: write.resource, job: jobs[i] as Job<T> }));
+}
