@@ -89,10 +89,15 @@ async function* ndjsonItems(source: Readable, limits: BulkReadLimits): AsyncGene
       line += 1;
       if (text.trim() === '') continue;
       let input: BulkInput;
-      try {
-        input = { index, value: JSON.parse(text) as unknown };
-      } catch {
-        input = { index, errors: [`line ${line} is not valid JSON`] };
+      if (text.length > limits.maxItemBytes) {
+        // split2 bounds only a line still unfinished; a long whole line is refused here.
+        input = { index, errors: [`line ${line} is longer than ${limits.maxItemBytes} bytes`] };
+      } else {
+        try {
+          input = { index, value: JSON.parse(text) as unknown };
+        } catch {
+          input = { index, errors: [`line ${line} is not valid JSON`] };
+        }
       }
       index += 1;
       yield input;
@@ -100,7 +105,9 @@ async function* ndjsonItems(source: Readable, limits: BulkReadLimits): AsyncGene
   } catch (error) {
     if (error instanceof AppError) throw error;
     if (/maximum buffer/i.test((error as Error).message)) {
-      throw badBody(`line ${line + 1} (item ${index}) is longer than ${limits.maxItemBytes} bytes`);
+      throw badBody(
+        `a line is longer than ${limits.maxItemBytes} bytes, so the body was not read further`,
+      );
     }
     throw error;
   }
