@@ -8,4 +8,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/ensure-deps.sh
 bash scripts/services.sh start
+if [ "${1:-}" = "--bulk" ]; then
+  exec node --import tsx bench/bulk-only.ts
+fi
 exec node --import tsx bench/run.ts "$@"
