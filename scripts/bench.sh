@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 
 bash scripts/ensure-deps.sh
 bash scripts/services.sh start
+if [ "${1:-}" = "--bulk-drain" ]; then
+  exec node --import tsx bench/bulk-drain.ts
+fi
 if [ "${1:-}" = "--bulk" ]; then
   exec node --import tsx bench/bulk-only.ts
 fi

@@ -16,9 +16,10 @@ import { createLogger } from '../shared/logger.js';
  */
 const [entity, file, ...rest] = process.argv.slice(2);
 const csv = entity === 'people' && file?.toLowerCase().endsWith('.csv');
-if (!entity || !file || rest.length > 0 || (!csv && !(entity in BULK_IMPORT_RESOURCES))) {
+const ndjson = /\.(ndjson|jsonl)$/i.test(file ?? '') && (entity ?? '') in BULK_IMPORT_RESOURCES;
+if (!entity || !file || rest.length > 0 || (!csv && !ndjson)) {
   process.stderr.write(
-    `usage: npm run import -- people FILE.csv\n       npm run import -- ${Object.keys(BULK_IMPORT_RESOURCES).join('|')} FILE.ndjson\n`,
+    `usage: npm run import -- people FILE.csv\n       npm run import -- ${Object.keys(BULK_IMPORT_RESOURCES).join('|')} FILE.ndjson (or .jsonl)\n`,
   );
   process.exit(2);
 }
