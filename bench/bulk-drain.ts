@@ -29,8 +29,9 @@ const { config, connections } = await openBenchStores();
 await resetBenchStores(connections);
 // Backpressure off: this client does not resend what a 503 refused, and the
 // point is the drain of everything accepted.
-const env = { BACKPRESSURE_MAX_WAITING: '0', LOG_LEVEL: 'warn' };
-const api = await startApi(env);
+const env = { BACKPRESSURE_MAX_WAITING: '0' };
+const api = await startApi({ ...env, LOG_LEVEL: 'warn' });
+// Workers log at info: their start line is what says they run.
 const workers = await startWorkers(env);
 
 const answered: number[] = [];

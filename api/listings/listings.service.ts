@@ -12,7 +12,7 @@ import type { Listing, ListingCreate } from '../../shared/schemas/listing.schema
 import type { AcceptedWrite, CachedJson } from '../users/users.service.js';
 import type { CompletionListener } from '../../shared/jobs/completion-listener.js';
 import { enqueueCreatedBatch, type CreatedWrite } from '../../shared/jobs/created-batch.js';
-import type { BulkItemOutcome, BulkMeta } from '../http/bulk/bulk-intake.js';
+import { queuedOutcomes, type BulkItemOutcome, type BulkMeta } from '../http/bulk/bulk-intake.js';
 
 export interface ListingServiceDeps {
   readonly queue: Queue<PersistListingJob>;
@@ -83,12 +83,7 @@ export function createListingService(deps: ListingServiceDeps) {
         inputs,
         (id, input) => listingWrite(id, input, now, meta.requestId),
       );
-      return written.map(({ resource, job }) => ({
-        status: 202,
-        resource,
-        jobId: job.id ?? '',
-        job,
-      }));
+      return queuedOutcomes(written);
     },
 
     /** The listing as JSON text. */

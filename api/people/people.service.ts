@@ -13,7 +13,7 @@ import type { ImportReport } from './import-report.js';
 import type { PeopleImporter } from './people-import.js';
 import type { CompletionListener } from '../../shared/jobs/completion-listener.js';
 import { enqueueCreatedBatch } from '../../shared/jobs/created-batch.js';
-import type { BulkItemOutcome, BulkMeta } from '../http/bulk/bulk-intake.js';
+import { queuedOutcomes, type BulkItemOutcome, type BulkMeta } from '../http/bulk/bulk-intake.js';
 
 export interface PeopleServiceDeps {
   readonly queue: Queue<PersistPersonJob>;
@@ -57,12 +57,7 @@ export function createPeopleService(deps: PeopleServiceDeps) {
           };
         },
       );
-      return written.map(({ resource, job }) => ({
-        status: 202,
-        resource,
-        jobId: job.id ?? '',
-        job,
-      }));
+      return queuedOutcomes(written);
     },
 
     async enqueuePersonWrite(

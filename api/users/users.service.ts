@@ -11,7 +11,7 @@ import type { PageQuery } from '../../shared/schemas/query.schema.js';
 import type { User, UserCreate } from '../../shared/schemas/user.schema.js';
 import type { CompletionListener } from '../../shared/jobs/completion-listener.js';
 import { enqueueCreatedBatch, type CreatedWrite } from '../../shared/jobs/created-batch.js';
-import type { BulkItemOutcome, BulkMeta } from '../http/bulk/bulk-intake.js';
+import { queuedOutcomes, type BulkItemOutcome, type BulkMeta } from '../http/bulk/bulk-intake.js';
 
 export interface UserServiceDeps {
   readonly queue: Queue<PersistUserJob>;
@@ -96,12 +96,7 @@ export function createUserService(deps: UserServiceDeps) {
         inputs,
         (id, input) => userWrite(id, input, now, meta.requestId),
       );
-      return written.map(({ resource, job }) => ({
-        status: 202,
-        resource,
-        jobId: job.id ?? '',
-        job,
-      }));
+      return queuedOutcomes(written);
     },
 
     /** The user as JSON text. */

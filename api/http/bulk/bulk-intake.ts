@@ -55,6 +55,13 @@ export interface BulkWriter<I, R> {
   readonly completions?: CompletionListener;
 }
 
+/** Queued writes (resource and job, in input order) as their items' outcomes. */
+export function queuedOutcomes<R>(
+  written: readonly { readonly resource: R; readonly job: Job }[],
+): BulkItemOutcome<R>[] {
+  return written.map(({ resource, job }) => ({ status: 202, resource, jobId: job.id ?? '', job }));
+}
+
 export type BulkItemResult<R> =
   | {
       readonly index: number;

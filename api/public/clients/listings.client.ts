@@ -7,9 +7,7 @@ import {
 import type { ListingPageQuery } from '../../../shared/schemas/query.schema.js';
 import type { CallMeta, UpstreamClient } from './upstream-client.js';
 import {
-  bulkHeaders,
-  bulkWaitMs,
-  readBulkWrite,
+  postBulk,
   readWrite,
   writeHeaders,
   type UpstreamWrite,
@@ -60,18 +58,13 @@ export function createListingsClient(upstream: UpstreamClient) {
       inputs: readonly ListingCreate[],
       meta: BulkMeta,
     ): Promise<BulkItemOutcome<Listing>[]> {
-      const answer = await upstream.request({
-        method: 'POST',
-        path: '/listings/bulk',
-        json: inputs,
-        headers: bulkHeaders(meta),
-        extraMs: bulkWaitMs(meta),
-      });
-      return readBulkWrite(
+      return postBulk(
         upstream,
-        answer,
-        inputs.length,
-        (item) => upstream.expectShape(validateOne, { ...answer, body: item }).listing,
+        '/listings/bulk',
+        inputs,
+        meta,
+        (item) =>
+          upstream.expectShape(validateOne, { body: item, status: 200, headers: {} }).listing,
       );
     },
 

@@ -105,3 +105,21 @@ export function readBulkWrite<R>(
     return { status, errors: errors.length > 0 ? errors : [`${upstream.name} refused the item`] };
   });
 }
+
+/** Posts one chunk to an internal service's bulk intake and reads one outcome per item sent. */
+export async function postBulk<I, R>(
+  upstream: UpstreamClient,
+  path: string,
+  inputs: readonly I[],
+  meta: BulkMeta,
+  resource: (item: unknown) => R,
+): Promise<BulkItemOutcome<R>[]> {
+  const answer = await upstream.request({
+    method: 'POST',
+    path,
+    json: inputs,
+    headers: bulkHeaders(meta),
+    extraMs: bulkWaitMs(meta),
+  });
+  return readBulkWrite(upstream, answer, inputs.length, resource);
+}

@@ -2,9 +2,7 @@ import { compileValidator } from '../../../shared/validation/ajv.js';
 import { userSchema, type User, type UserCreate } from '../../../shared/schemas/user.schema.js';
 import type { CallMeta, UpstreamClient } from './upstream-client.js';
 import {
-  bulkHeaders,
-  bulkWaitMs,
-  readBulkWrite,
+  postBulk,
   readWrite,
   writeHeaders,
   type UpstreamWrite,
@@ -57,18 +55,12 @@ export function createUsersClient(upstream: UpstreamClient) {
       inputs: readonly UserCreate[],
       meta: BulkMeta,
     ): Promise<BulkItemOutcome<User>[]> {
-      const answer = await upstream.request({
-        method: 'POST',
-        path: '/users/bulk',
-        json: inputs,
-        headers: bulkHeaders(meta),
-        extraMs: bulkWaitMs(meta),
-      });
-      return readBulkWrite(
+      return postBulk(
         upstream,
-        answer,
-        inputs.length,
-        (item) => upstream.expectShape(validateOne, { ...answer, body: item }).user,
+        '/users/bulk',
+        inputs,
+        meta,
+        (item) => upstream.expectShape(validateOne, { body: item, status: 200, headers: {} }).user,
       );
     },
 
