@@ -42,6 +42,11 @@ export interface WriteMeta {
   readonly waitSeconds: number;
 }
 
+/** A reservation that was taken (its SET NX answered true). */
+function isHeld(result: PromiseSettledResult<boolean> | undefined): boolean {
+  return result?.status === 'fulfilled' && result.value;
+}
+
 /** Customers (§2.4): usernames claimed before enqueueing; reads through the cache. */
 export function createCustomerService(deps: CustomerServiceDeps) {
   /**
@@ -98,15 +103,31 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     return { value, cacheHit: hit };
   }
 
+  /** Gives back these customers' usernames; a release that fails is logged (the write path goes on). */
+  async function releaseAll(customers: readonly Customer[]): Promise<void> {
+    const results = await Promise.allSettled(
+      customers.map((c) => deps.reservations.release(c.username, c.uuid)),
+    );
+    const failures = results.filter((r) => r.status === 'rejected').length;
+    if (failures > 0) deps.logger.warn({ failures }, 'username reservations not released');
+  }
+
   /**
    * Claims each username of a chunk (in input order, so the first of two equal
    * names wins) and checks the committed ones in one MySQL query. True where
    * the customer now holds its name.
    */
   async function claimAll(customers: readonly Customer[]): Promise<boolean[]> {
-    const reserved = await Promise.all(
+    const settled = await Promise.allSettled(
       customers.map((c) => deps.reservations.reserve(c.username, c.uuid)),
     );
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
+      // Nothing of the chunk is enqueued: the names it did get are given back.
+      await releaseAll(customers.filter((_, i) => isHeld(settled[i])));
+      throw failed.reason;
+    }
+    const reserved = settled.map(isHeld);
     let holders = new Map<string, string>();
     try {
       holders = await deps.customers.uuidsHoldingUsernames([
@@ -120,7 +141,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
         if (!reserved[i]) return false;
         const holder = holders.get(usernameKey(customer.username));
         if (holder === undefined || holder === customer.uuid) return true;
-        await deps.reservations.release(customer.username, customer.uuid);
+        await releaseAll([customer]);
         return false;
       }),
     );
@@ -168,7 +189,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
           })),
         );
       } catch (error) {
-        await Promise.all(fresh.map((c) => deps.reservations.release(c.username, c.uuid)));
+        await releaseAll(fresh);
         throw error;
       }
       const jobOf = new Map(fresh.map((customer, i) => [customer.uuid, jobs[i]]));

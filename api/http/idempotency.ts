@@ -12,7 +12,7 @@ import {
 } from '../../shared/idempotency/idempotency-store.js';
 import type { RequestState } from './request-id.js';
 import { WRITE_METHODS } from './write-methods.js';
-import { digestPrefix, streamedBody, type BodyDigest } from './bulk/streamed-body.js';
+import { digestLike, streamedBody, type BodyDigest } from './bulk/streamed-body.js';
 
 /** Longest `Idempotency-Key` accepted; a UUID is 36. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
@@ -84,11 +84,13 @@ export function idempotency(options: {
   const skipPaths = new Set(options.skipPaths ?? []);
   const streamedPaths = new Set(options.streamed?.paths ?? []);
   const maxBytes = options.streamed?.maxBytes ?? 0;
-  const withBody = (head: string, digest: BodyDigest) => `${head}.${digest.bytes}.${digest.sha256}`;
+  const withBody = (head: string, digest: BodyDigest) =>
+    `${head}.${digest.bytes}.${digest.whole ? 'whole' : 'part'}.${digest.sha256}`;
   /** The replay's fingerprint in the form the first answer was stored under. */
   async function replayFingerprint(ctx: Context, head: string, stored: string): Promise<string> {
-    const bytes = Number(stored.split('.')[1] ?? 0);
-    return withBody(head, await digestPrefix(streamedBody(ctx, maxBytes).stream, bytes));
+    const [, bytes, whole] = stored.split('.');
+    const first = { bytes: Number(bytes ?? 0), whole: whole === 'whole', sha256: '' };
+    return withBody(head, await digestLike(streamedBody(ctx, maxBytes).stream, first));
   }
   return async function replayIdempotentWrites(ctx, next) {
     const raw = ctx.get('Idempotency-Key');

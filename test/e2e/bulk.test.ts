@@ -127,6 +127,12 @@ describe('bulk intake (spec §7), HTTP in → rows and documents out', function 
         headers: { 'idempotency-key': key },
       });
       expect(other.status).to.equal(422);
+      // A body that starts like the first one but goes on is another request too.
+      const longer = await http('POST', `${pipeline.urls.listings}/listings/bulk`, {
+        json: [...items, items[0]],
+        headers: { 'idempotency-key': key },
+      });
+      expect(longer.status).to.equal(422);
       await eventually(
         async () => ((await count('listings', 'user_id = 424242')) === 1_200 ? true : undefined),
         { what: '1,200 listing rows' },

@@ -100,27 +100,20 @@ interface Pending<I> {
   readonly item: I;
 }
 
-/** The request stopped early: an error the client is told, with what was done before it. */
+/**
+ * The request stopped early: an error the client is told, with what was done
+ * before it. Any failure becomes one, so the items already enqueued are
+ * always answered (an unexpected one as a 500 whose message is not shown).
+ */
 function asStop(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (isRedisUnreachable(error)) return new QueueUnavailableError({ cause: error });
-  throw error;
-}
-
-/** Every accepted job that finishes within the wait is marked 201; true if all did. */
-async function awaitPersisted<R>(
-  results: BulkItemResult<R>[],
-  jobs: ReadonlyMap<number, Job>,
-  events: CompletionListener | undefined,
-  seconds: number,
-): Promise<boolean> {
-  const waits = [...jobs].map(async ([index, job]) => {
-    const done = events ? await waitForJob(job, events, seconds) : false;
-    const result = results[index];
-    if (done && result && result.status === 202) results[index] = { ...result, status: 201 };
-    return done;
+  return new AppError('bulk intake failed', {
+    code: 'BULK_FAILED',
+    status: 500,
+    expose: false,
+    cause: error,
   });
-  return (await Promise.all(waits)).every(Boolean);
 }
 
 /**
@@ -139,7 +132,11 @@ export async function runBulkIntake<I, R>(
   options: BulkRunOptions,
 ): Promise<BulkRun<R>> {
   const results: BulkItemResult<R>[] = [];
-  const jobs = new Map<number, Job>();
+  // Waits start as soon as a chunk is queued (a finished job may be removed
+  // before the body ends), all under the request's one deadline.
+  const waits = new Map<number, Promise<boolean>>();
+  const { waitUntil } = options.meta;
+  const events = writer.completions;
   const source = writer.source ?? 'json';
   let chunk: Pending<I>[] = [];
   let seen = 0;
@@ -170,7 +167,10 @@ export async function runBulkIntake<I, R>(
           resource: outcome.resource,
           jobId: outcome.jobId,
         };
-        if (outcome.job && !persisted) jobs.set(index, outcome.job);
+        const secondsLeft = (waitUntil - Date.now()) / 1000;
+        if (outcome.job && events && !persisted && waitUntil > 0 && secondsLeft > 0) {
+          waits.set(index, waitForJob(outcome.job, events, secondsLeft));
+        }
       });
     } catch (error) {
       firstUnprocessed = batch[0]?.index;
@@ -223,13 +223,16 @@ export async function runBulkIntake<I, R>(
   }
   const processed = firstUnprocessed ?? seen;
   const kept = results.slice(0, processed);
-  for (const index of jobs.keys()) if (index >= processed) jobs.delete(index);
+  if (stop === undefined) {
+    for (const [index, wait] of waits) {
+      const result = kept[index];
+      if ((await wait) && result && result.status === 202) kept[index] = { ...result, status: 201 };
+    }
+  }
   const accepted = kept.filter((result) => result.status < 300).length;
-  const waitSeconds = options.meta.waitSeconds;
   const persisted =
     stop === undefined &&
-    waitSeconds > 0 &&
-    (await awaitPersisted(kept, jobs, writer.completions, waitSeconds)) &&
+    waitUntil > 0 &&
     accepted > 0 &&
     kept.every((result) => result.status !== 202);
   return { results: kept, accepted, rejected: kept.length - accepted, stop, persisted };

@@ -65,10 +65,10 @@ export function bulkIntake<I, R>(
     // Enqueued work is part of this key's answer even when the request stopped early.
     if (run.accepted > 0) ctx.state.keepAnswer = true;
     if (run.stop) {
-      ctx.state.log.warn(
-        { err: run.stop.message, accepted: run.accepted, processed: run.results.length },
-        'bulk request stopped early',
-      );
+      const fields = { err: run.stop, accepted: run.accepted, processed: run.results.length };
+      if (run.stop.status >= 500 && !run.stop.expose)
+        ctx.state.log.error(fields, 'bulk request failed');
+      else ctx.state.log.warn(fields, 'bulk request stopped early');
     }
     answerBulk(ctx, run, format, writer.resourceKey);
   };

@@ -7,6 +7,8 @@ import { limitedBody } from '../limited-body.js';
 export interface BodyDigest {
   readonly bytes: number;
   readonly sha256: string;
+  /** Whether those bytes are the whole body (false: the reader stopped before its end). */
+  readonly whole: boolean;
 }
 
 /** A request body read as a stream, size-bounded, hashed as it passes. */
@@ -49,7 +51,7 @@ export function streamedBody(ctx: Context, maxBytes: number): StreamedBody {
   source.pipe(hashing);
   const body: StreamedBody = {
     stream: hashing,
-    digest: () => ({ bytes, sha256: hash.copy().digest('hex') }),
+    digest: () => ({ bytes, sha256: hash.copy().digest('hex'), whole: ended }),
     get ended() {
       return ended;
     },
@@ -59,17 +61,19 @@ export function streamedBody(ctx: Context, maxBytes: number): StreamedBody {
 }
 
 /**
- * The digest of the first `bytes` bytes of a body (a replayed request is
- * compared with the part of the first one that was read), reading no further.
+ * The digest a replayed request is compared by: of its first `bytes` bytes
+ * when the first request was read only that far (reading no further), or of
+ * its whole body when the first one was read whole (so a longer body differs).
  */
-export async function digestPrefix(stream: Readable, bytes: number): Promise<BodyDigest> {
+export async function digestLike(stream: Readable, first: BodyDigest): Promise<BodyDigest> {
   const hash = createHash('sha256');
   let read = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const part = chunk.subarray(0, Math.max(0, bytes - read));
+    const part = first.whole ? chunk : chunk.subarray(0, Math.max(0, first.bytes - read));
     hash.update(part);
     read += part.length;
-    if (read >= bytes) break;
+    if (!first.whole && read >= first.bytes) break;
+    if (first.whole && read > first.bytes) break;
   }
-  return { bytes: read, sha256: hash.digest('hex') };
+  return { bytes: read, sha256: hash.digest('hex'), whole: first.whole };
 }

@@ -125,4 +125,24 @@ describe('runBulkIntake: validate each item, enqueue the valid ones chunk by chu
     expect(run.results).to.have.length(3);
     expect(run.stop?.code).to.equal('BAD_BULK_BODY');
   });
+
+  it('an unexpected failure after some chunks is a 500 that still answers the chunks enqueued before it', async () => {
+    const { writer, chunks } = recordingWriter();
+    const failing: BulkWriter<Named, Named> = {
+      ...writer,
+      enqueueChunk: (items, m) =>
+        chunks.length === 2
+          ? Promise.reject(new Error('script error'))
+          : writer.enqueueChunk(items, m),
+    };
+    const run = await runBulkIntake(inputs(names(7)), failing, {
+      maxItems: 100,
+      chunkSize: 2,
+      meta,
+    });
+    expect(run.stop?.status).to.equal(500);
+    expect(run.stop?.expose).to.equal(false);
+    expect(run.results.map((r) => r.index)).to.deep.equal([0, 1, 2, 3]);
+    expect(run.accepted).to.equal(4);
+  });
 });
