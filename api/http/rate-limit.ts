@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import type { Middleware, ParameterizedContext } from 'koa';
 import { TooManyRequestsError } from '../../shared/errors/index.js';
 import type { FixedWindowLimiter } from '../../shared/rate-limit/fixed-window-limiter.js';
 import type { RequestState } from './request-id.js';
@@ -28,35 +28,38 @@ export interface RateLimitOptions {
 export function rateLimit(options: RateLimitOptions): Middleware<RequestState> {
   const { limiter, scope, limit, applies } = options;
   const bulkPaths = options.bulkPaths ?? new Set<string>();
+  /** Counts `weight` against the client's budget; throws 429 once it is spent. */
+  async function spend(
+    ctx: ParameterizedContext<RequestState>,
+    weight: number,
+    what: string,
+  ): Promise<void> {
+    let decision;
+    try {
+      decision = await limiter.hit(scope, ctx.ip, weight);
+    } catch (error) {
+      ctx.state.log.warn({ err: error }, 'rate limiter unavailable; request let through');
+    }
+    if (!decision) return;
+    ctx.set('RateLimit-Limit', String(limit));
+    ctx.set('RateLimit-Remaining', String(decision.remaining));
+    if (!decision.allowed) {
+      throw new TooManyRequestsError(
+        `too many ${what} from this client: at most ${limit} per minute; retry in ${decision.retryAfterSeconds} s`,
+        { retryAfterSeconds: decision.retryAfterSeconds },
+      );
+    }
+  }
   return async function limitClientRate(ctx, next) {
     const counted =
       !OPERATIONAL_PATHS.has(ctx.path) &&
       ctx.state.trustedService !== true &&
       (applies === 'all' || WRITE_METHODS.has(ctx.method));
-    const spend = async (weight: number, what: string) => {
-      let decision;
-      try {
-        decision = await limiter.hit(scope, ctx.ip, weight);
-      } catch (error) {
-        ctx.state.log.warn({ err: error }, 'rate limiter unavailable; request let through');
-      }
-      if (decision) {
-        if (!ctx.headerSent) {
-          ctx.set('RateLimit-Limit', String(limit));
-          ctx.set('RateLimit-Remaining', String(decision.remaining));
-        }
-        if (!decision.allowed) {
-          throw new TooManyRequestsError(
-            `too many ${what} from this client: at most ${limit} per minute; retry in ${decision.retryAfterSeconds} s`,
-            { retryAfterSeconds: decision.retryAfterSeconds },
-          );
-        }
-      }
-    };
-    if (counted && bulkPaths.has(ctx.path) && ctx.method === 'POST') {
-      (ctx.state.admitItems ??= []).push((items) => spend(items, 'writes'));
+    if (counted && ctx.method === 'POST' && bulkPaths.has(ctx.path)) {
+      // A bulk request spends its items, chunk by chunk, before each is enqueued.
+      (ctx.state.admitItems ??= []).push((items) => spend(ctx, items, 'writes'));
     } else if (counted) {
-      await spend(1, 'requests');
+      await spend(ctx, 1, 'requests');
     }
     await next();
   };

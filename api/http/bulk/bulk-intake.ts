@@ -13,9 +13,7 @@ import type { BulkInput } from './bulk-items.js';
 /** What every item of one bulk request shares. */
 export interface BulkMeta {
   readonly requestId: string;
-  /** Seconds the client asked to wait for every accepted item (`Prefer: wait`), capped. */
-  readonly waitSeconds: number;
-  /** When that wait ends (ms since the epoch; 0: no wait), shared by every chunk. */
+  /** When the client's `Prefer: wait` for every accepted item ends (ms since the epoch; 0: no wait). */
   readonly waitUntil: number;
 }
 

@@ -8,9 +8,6 @@ import { readBulkItems, type BulkFormat } from './bulk-items.js';
 import { runBulkIntake, type BulkWriter } from './bulk-intake.js';
 import { streamedBody } from './streamed-body.js';
 
-/** The body types bulk intake reads. */
-export const BULK_BODY_TYPES = ['application/json', 'application/x-ndjson'] as const;
-
 export interface BulkRouteOptions {
   readonly bulk: BulkConfig;
   readonly preferWaitMaxSeconds: number;
@@ -57,7 +54,6 @@ export function bulkIntake<I, R>(
         admit: admission(ctx.state),
         meta: {
           requestId: ctx.state.requestId,
-          waitSeconds,
           waitUntil: waitSeconds > 0 ? Date.now() + waitSeconds * 1000 : 0,
         },
       },

@@ -58,14 +58,10 @@ export function createListingsClient(upstream: UpstreamClient) {
       inputs: readonly ListingCreate[],
       meta: BulkMeta,
     ): Promise<BulkItemOutcome<Listing>[]> {
-      return postBulk(
-        upstream,
-        '/listings/bulk',
-        inputs,
-        meta,
-        (item) =>
-          upstream.expectShape(validateOne, { body: item, status: 200, headers: {} }).listing,
-      );
+      return postBulk(upstream, '/listings/bulk', inputs, meta, {
+        key: 'listing',
+        validate: validateOne,
+      });
     },
 
     async createListing(input: ListingCreate, meta: WriteMeta): Promise<UpstreamWrite<Listing>> {

@@ -1,4 +1,4 @@
-import { compileValidator } from '../../../shared/validation/ajv.js';
+import { compileValidator, type Validator } from '../../../shared/validation/ajv.js';
 import type { BulkItemOutcome, BulkMeta } from '../../http/bulk/bulk-intake.js';
 import type { CallMeta, UpstreamAnswer, UpstreamClient } from './upstream-client.js';
 
@@ -43,19 +43,6 @@ export function readWrite<R>(
   throw upstream.unexpected(answer);
 }
 
-/** One bulk chunk's headers: our request id, and what is left of the client's wait. */
-export function bulkHeaders(meta: BulkMeta): Record<string, string> {
-  const headers: Record<string, string> = { 'x-request-id': meta.requestId };
-  const left = Math.ceil((meta.waitUntil - Date.now()) / 1000);
-  if (meta.waitUntil > 0 && left > 0) headers.prefer = `wait=${left}`;
-  return headers;
-}
-
-/** Seconds a bulk chunk may wait upstream, added to the call's deadline. */
-export function bulkWaitMs(meta: BulkMeta): number {
-  return meta.waitUntil > 0 ? Math.max(0, meta.waitUntil - Date.now()) : 0;
-}
-
 const validateBulkAnswer = compileValidator<{ items: { index: number; status: number }[] }>({
   type: 'object',
   required: ['items'],
@@ -72,54 +59,56 @@ const validateBulkAnswer = compileValidator<{ items: { index: number; status: nu
 });
 
 /**
- * An internal service's answer to one bulk chunk (§7) → one outcome per item
- * sent, in order. A refused chunk (413, 429) keeps its status and messages;
- * 503 and 5xx were already raised by the client.
+ * Posts one bulk chunk (§7) to an internal service's bulk intake, with what
+ * is left of the client's wait, and reads one outcome per item sent, in
+ * order; each accepted item's resource is checked with `validate` (as
+ * `{<key>: resource}`). A refused chunk (413, 429) keeps its status and
+ * messages; 503 and 5xx were already raised by the client.
  */
-export function readBulkWrite<R>(
+export async function postBulk<I, K extends string, R>(
   upstream: UpstreamClient,
-  answer: UpstreamAnswer,
-  sent: number,
-  resource: (item: unknown) => R,
-): BulkItemOutcome<R>[] {
+  path: string,
+  inputs: readonly I[],
+  meta: BulkMeta,
+  item: { readonly key: K; readonly validate: Validator<Record<K, R>> },
+): Promise<BulkItemOutcome<R>[]> {
+  const waitMs = meta.waitUntil > 0 ? Math.max(0, meta.waitUntil - Date.now()) : 0;
+  const headers: Record<string, string> = { 'x-request-id': meta.requestId };
+  if (waitMs >= 1000) headers.prefer = `wait=${Math.floor(waitMs / 1000)}`;
+  const answer = await upstream.request({
+    method: 'POST',
+    path,
+    json: inputs,
+    headers,
+    extraMs: waitMs,
+  });
   if (![201, 202, 207].includes(answer.status)) {
     if (answer.status >= 400 && answer.status < 500) throw upstream.rejected(answer);
     throw upstream.unexpected(answer);
   }
   const { items } = upstream.expectShape(validateBulkAnswer, answer);
-  if (items.length !== sent) throw upstream.unexpected(answer);
-  return items.map((item): BulkItemOutcome<R> => {
-    const entry = item as { status: number; errors?: unknown; job_id?: unknown };
-    if (entry.status === 201 || entry.status === 202) {
+  if (items.length !== inputs.length) throw upstream.unexpected(answer);
+  return items.map((entry): BulkItemOutcome<R> => {
+    const { status, errors, job_id } = entry as {
+      status: number;
+      errors?: unknown;
+      job_id?: unknown;
+    };
+    if (status === 201 || status === 202) {
+      const shaped = upstream.expectShape(item.validate, { ...answer, body: entry });
       return {
         status: 202,
-        resource: resource(entry),
-        jobId: typeof entry.job_id === 'string' ? entry.job_id : '',
-        persisted: entry.status === 201,
+        resource: shaped[item.key],
+        jobId: typeof job_id === 'string' ? job_id : '',
+        persisted: status === 201,
       };
     }
-    const errors = Array.isArray(entry.errors)
-      ? entry.errors.filter((m): m is string => typeof m === 'string')
+    const messages = Array.isArray(errors)
+      ? errors.filter((m): m is string => typeof m === 'string')
       : [];
-    const status = entry.status === 409 || entry.status === 422 ? entry.status : 400;
-    return { status, errors: errors.length > 0 ? errors : [`${upstream.name} refused the item`] };
+    return {
+      status: status === 409 || status === 422 ? status : 400,
+      errors: messages.length > 0 ? messages : [`${upstream.name} refused the item`],
+    };
   });
-}
-
-/** Posts one chunk to an internal service's bulk intake and reads one outcome per item sent. */
-export async function postBulk<I, R>(
-  upstream: UpstreamClient,
-  path: string,
-  inputs: readonly I[],
-  meta: BulkMeta,
-  resource: (item: unknown) => R,
-): Promise<BulkItemOutcome<R>[]> {
-  const answer = await upstream.request({
-    method: 'POST',
-    path,
-    json: inputs,
-    headers: bulkHeaders(meta),
-    extraMs: bulkWaitMs(meta),
-  });
-  return readBulkWrite(upstream, answer, inputs.length, resource);
 }

@@ -55,13 +55,10 @@ export function createUsersClient(upstream: UpstreamClient) {
       inputs: readonly UserCreate[],
       meta: BulkMeta,
     ): Promise<BulkItemOutcome<User>[]> {
-      return postBulk(
-        upstream,
-        '/users/bulk',
-        inputs,
-        meta,
-        (item) => upstream.expectShape(validateOne, { body: item, status: 200, headers: {} }).user,
-      );
+      return postBulk(upstream, '/users/bulk', inputs, meta, {
+        key: 'user',
+        validate: validateOne,
+      });
     },
 
     async createUser(input: UserCreate, meta: WriteMeta): Promise<UpstreamWrite<User>> {

@@ -44,7 +44,7 @@ async function* inputs(values: readonly unknown[], end?: Error): AsyncGenerator<
   if (end) throw end;
 }
 
-const meta = { requestId: 'test', waitSeconds: 0, waitUntil: 0 };
+const meta = { requestId: 'test', waitUntil: 0 };
 const names = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `n${i}` }));
 
 describe('runBulkIntake: validate each item, enqueue the valid ones chunk by chunk', () => {
