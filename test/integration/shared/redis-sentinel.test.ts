@@ -89,6 +89,9 @@ describe('Redis through Sentinel (REDIS_QUEUE_SENTINELS): a primary, its replica
       return [
         ...['--bind', '127.0.0.1', '--dir', join(dir, name), '--save', '', '--appendonly', 'no'],
         ...['--requirepass', REDIS_PASSWORD, '--masterauth', REDIS_PASSWORD],
+        // Redis 7 syncs replicas diskless after a 5 s pause by default: longer than the
+        // test's WAIT on a busy machine. No pause, and the test waits for the link below.
+        ...['--repl-diskless-sync-delay', '0'],
       ];
     };
     servers.push(
@@ -130,6 +133,16 @@ describe('Redis through Sentinel (REDIS_QUEUE_SENTINELS): a primary, its replica
     );
     servers.push(await startRedisServer([conf, '--sentinel'], sentinelPort, SENTINEL_PASSWORD));
     sentinel = new Redis(sentinelPort, '127.0.0.1', { password: SENTINEL_PASSWORD });
+    const replica = new Redis(replicaPort, '127.0.0.1', { password: REDIS_PASSWORD });
+    try {
+      await eventually(
+        async () =>
+          (await replica.info('replication')).includes('master_link_status:up') ? true : undefined,
+        { timeoutMs: 20_000, what: 'the replica to finish its first sync' },
+      );
+    } finally {
+      replica.disconnect();
+    }
     // Failover needs the sentinel to have found the replica (INFO from the primary).
     await eventually(
       async () => {
