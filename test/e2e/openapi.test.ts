@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import type { ServiceName } from '../../config/index.js';
 import { AVAILABLE_SERVICES } from '../../api/service-registry.js';
@@ -8,6 +10,7 @@ import { createLogger } from '../../shared/logger.js';
 import { appRoutes } from '../support/app-routes.js';
 import { http } from '../support/http.js';
 import { testConfig } from '../support/test-config.js';
+import { OPENAPI_FIXTURES } from '../support/write-openapi-fixtures.js';
 
 interface OpenApiDocument {
   openapi: string;
@@ -56,6 +59,15 @@ describe('OpenAPI documents and Swagger UI (spec §2: generated from the validat
         // The Swagger UI asset route is an implementation detail of serving /api/, not an operation.
         const served = appRoutes(apps.app(name)).filter((r) => !r.endsWith('/api/:asset'));
         expect(documentedRoutes(document)).to.deep.equal(served);
+      });
+
+      it('serves the same document as before the route tables (test/fixtures/openapi, key order aside)', async () => {
+        const answer = await http('GET', `${listening.get(name)!.url}/api/openapi.json`);
+        const before: unknown = JSON.parse(
+          readFileSync(join(OPENAPI_FIXTURES, `${name}.json`), 'utf8'),
+        );
+        // chai's deep equality compares objects key by key, whatever their order.
+        expect(answer.body).to.deep.equal(before);
       });
 
       it('serves Swagger UI at /api/ from packaged assets (no CDN)', async () => {
