@@ -18,6 +18,7 @@ import { QueueBacklog } from '../shared/jobs/queue-backlog.js';
 import { readinessChecks } from '../shared/readiness.js';
 import { createServiceApp, serviceOpenApi } from './http/create-service-app.js';
 import type { RequestState } from './http/request-id.js';
+import { operationsOf, routerOf, streamedPaths } from './http/route-table.js';
 import { serviceGuards } from './http/service-guards.js';
 import type { BuiltService, ServiceContext } from './service-module.js';
 import { SERVICE_MODULES } from './service-registry.js';
@@ -92,10 +93,13 @@ export async function createServiceApps(
   for (const module of SERVICE_MODULES.filter((m) => names.includes(m.name))) {
     const service = await module.build(context);
     built.push(service);
-    documents.set(
-      module.name,
-      serviceOpenApi({ title: module.title, operations: service.operations }),
-    );
+    const operations = operationsOf(service.routes);
+    const guarded = {
+      rawBodyPaths: streamedPaths(service.routes, 'raw'),
+      bulkPaths: streamedPaths(service.routes, 'bulk'),
+      writeQueues: service.writeQueues,
+    };
+    documents.set(module.name, serviceOpenApi({ title: module.title, operations }));
     apps.set(
       module.name,
       createServiceApp({
@@ -103,13 +107,13 @@ export async function createServiceApps(
         title: module.title,
         logger: logger.child({ service: module.name }),
         metrics,
-        routers: service.routers,
-        operations: service.operations,
-        rawBodyPaths: [...(service.rawBodyPaths ?? []), ...(service.bulkPaths ?? [])],
+        routers: [routerOf(service.routes)],
+        operations,
+        rawBodyPaths: [...guarded.rawBodyPaths, ...guarded.bulkPaths],
         readiness,
         bodyLimit: service.bodyLimit,
         trustProxy: config.rateLimit.trustProxy,
-        ...serviceGuards(module.name, service, { config, connections, backlog }),
+        ...serviceGuards(module.name, guarded, { config, connections, backlog }),
       }),
     );
   }

@@ -2,8 +2,7 @@ import { UsernameReservations } from '../../shared/customers/username-reservatio
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
 import { CustomerRepository } from '../../shared/repositories/customer.repository.js';
 import type { ServiceModule } from '../service-module.js';
-import { CUSTOMER_OPERATIONS } from './customers.openapi.js';
-import { CUSTOMERS_BULK_PATH, customerRoutes } from './customers.routes.js';
+import { customerRoutes } from './customers.routes.js';
 import { createCustomerService } from './customers.service.js';
 
 /** §2.4: the customer service (uuids, so no id counter to prepare). */
@@ -23,9 +22,7 @@ export const customersModule: ServiceModule = {
       logger: context.logger.child({ service: 'customers' }),
     });
     return {
-      routers: [customerRoutes(service, { ...context.config.http, bulk: context.config.bulk })],
-      bulkPaths: [CUSTOMERS_BULK_PATH],
-      operations: CUSTOMER_OPERATIONS,
+      routes: customerRoutes(service, { ...context.config.http, bulk: context.config.bulk }),
       writeQueues: [context.queues.persistCustomers],
     };
   },

@@ -1,126 +1,212 @@
-import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { RequestState } from '../http/request-id.js';
+import { bulkRoute, type BulkRouteOptions } from '../http/bulk/bulk-route.js';
 import { preferredWaitSeconds } from '../http/prefer-wait.js';
-import { answerAcceptedWrite, bodySource, markCache } from '../http/write-response.js';
-import { compileValidator } from '../../shared/validation/ajv.js';
-import type { ChangeEvent } from '../../shared/jobs/job-payloads.js';
+import type { RequestState } from '../http/request-id.js';
+import { route, type Route, type RouteContext } from '../http/route-table.js';
+import { answerAcceptedWrite, markCache } from '../http/write-response.js';
+import { changeEventSchema, type ChangeEvent } from '../../shared/jobs/job-payloads.js';
+import {
+  acceptedWriteExtra,
+  errorAnswerSchema,
+  invalidInputResponse as invalid,
+  PREFER_WAIT_HEADER,
+  resultEnvelope,
+} from '../../shared/openapi/envelopes.js';
 import {
   customerCreateSchema,
   customerEventsQuerySchema,
   customerPatchSchema,
+  customerSchema,
   legacyCustomerQuerySchema,
   uuidParamSchema,
   type CustomerCreate,
-  type CustomerEventsQuery,
-  type CustomerPatch,
-  type LegacyCustomerQuery,
-  type UuidParam,
 } from '../../shared/schemas/customer.schema.js';
-import { pageQuerySchema, type PageQuery } from '../../shared/schemas/query.schema.js';
-import type { CustomerService, WriteMeta } from './customers.service.js';
+import { pageQuerySchema } from '../../shared/schemas/query.schema.js';
+import type { WriteMeta } from '../write-results.js';
 import { newCustomerFields } from './customer-input.js';
-import { bulkIntake, type BulkRouteOptions } from '../http/bulk/bulk-route.js';
+import type { CustomerService } from './customers.service.js';
 
-const validateCreate = compileValidator<CustomerCreate>(customerCreateSchema);
-const validatePatch = compileValidator<CustomerPatch>(customerPatchSchema);
-const validatePage = compileValidator<PageQuery>(pageQuerySchema, 'parameter');
-const validateEventsPage = compileValidator<CustomerEventsQuery>(
-  customerEventsQuerySchema,
-  'parameter',
-);
-const validateUuid = compileValidator<UuidParam>(uuidParamSchema, 'parameter');
-const validateLegacyQuery = compileValidator<LegacyCustomerQuery>(
-  legacyCustomerQuerySchema,
-  'parameter',
-);
-
-/** Upper-case uuids are the same uuids; stored ones are lower-case. */
-function uuidParam(ctx: Context & { params: Record<string, string> }): string {
-  return validateUuid({ uuid: ctx.params.uuid }).uuid.toLowerCase();
-}
+const notFound = { description: 'no such customer (or deleted)', schema: errorAnswerSchema };
+const taken = {
+  description: 'username already taken (even while queued)',
+  schema: errorAnswerSchema,
+};
+const written = (description: string) => ({
+  description,
+  schema: resultEnvelope('customer', customerSchema, acceptedWriteExtra),
+});
 
 /** The public form of an event: the spec's fields (the request id stays in the logs). */
 function publicEvent({ requestId: _requestId, ...event }: ChangeEvent) {
   return event;
 }
 
-/** Bulk intake of customers (§7); its body is streamed, not parsed by the shared body parser. */
-export const CUSTOMERS_BULK_PATH = '/customers/bulk';
-
 /** §2.4 of the spec: the customer service's routes, legacy and REST. */
-export function customerRoutes(service: CustomerService, options: BulkRouteOptions) {
-  const router = new Router<RequestState>();
+export function customerRoutes(service: CustomerService, options: BulkRouteOptions): Route[] {
   const meta = (ctx: Context & { state: RequestState }): WriteMeta => ({
     requestId: ctx.state.requestId,
     waitSeconds: preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds),
   });
-  const create = async (ctx: Context & { state: RequestState }) => {
-    const input = validateCreate(ctx.request.body, bodySource(ctx));
-    const write = await service.createCustomer(input, meta(ctx));
+  async function create(ctx: RouteContext, { body }: { body: CustomerCreate }) {
+    const write = await service.createCustomer(body, meta(ctx));
     answerAcceptedWrite(ctx, write, `/customers/${write.resource.uuid}`, {
       customer: write.resource,
     });
-  };
+  }
 
-  // Legacy contract: PUT creates; GET with ?uuid reads one; GET without streams every pair.
-  router.put('/customer', create);
-  router.get('/customer', async (ctx) => {
-    const { uuid } = validateLegacyQuery({ ...ctx.query });
-    if (uuid === undefined) {
-      ctx.type = 'application/json';
-      ctx.body = service.usernamePairs();
-      return;
-    }
-    const { value, cacheHit } = await service.getCustomer(uuid.toLowerCase());
-    markCache(ctx, cacheHit);
-    ctx.body = { result: true, customer: value };
-  });
-
-  router.get('/customers', async (ctx) => {
-    const { value, cacheHit } = await service.listCustomers(validatePage({ ...ctx.query }));
-    markCache(ctx, cacheHit);
-    ctx.body = { result: true, customers: value };
-  });
-  router.post('/customers', create);
-  router.post(
-    CUSTOMERS_BULK_PATH,
-    bulkIntake(
+  return [
+    // Legacy contract: PUT creates; GET with ?uuid reads one; GET without streams every pair.
+    route({
+      method: 'put',
+      path: '/customer',
+      summary: 'Legacy: create a customer',
+      body: customerCreateSchema,
+      bodyTypes: ['application/json'],
+      headers: [PREFER_WAIT_HEADER],
+      responses: { 201: written('persisted'), 202: written('accepted'), 400: invalid, 409: taken },
+      handler: create,
+    }),
+    route({
+      method: 'get',
+      path: '/customer',
+      summary: 'Legacy: one customer by ?uuid, or (no uuid) every uuid → username pair, streamed',
+      query: legacyCustomerQuerySchema,
+      responses: {
+        200: {
+          description: 'the customer, or an object of uuid → username',
+          schema: { type: 'object' },
+        },
+        400: invalid,
+        404: notFound,
+      },
+      async handler(ctx, { query: { uuid } }) {
+        if (uuid === undefined) {
+          ctx.type = 'application/json';
+          ctx.body = service.usernamePairs();
+          return;
+        }
+        const { value, cacheHit } = await service.getCustomer(uuid.toLowerCase());
+        markCache(ctx, cacheHit);
+        ctx.body = { result: true, customer: value };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/customers',
+      summary: 'A page of customers, newest first',
+      query: pageQuerySchema,
+      responses: {
+        200: {
+          description: 'customers',
+          schema: resultEnvelope('customers', { type: 'array', items: customerSchema }),
+        },
+        400: invalid,
+      },
+      async handler(ctx, { query }) {
+        const { value, cacheHit } = await service.listCustomers(query);
+        markCache(ctx, cacheHit);
+        ctx.body = { result: true, customers: value };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/customers',
+      summary: 'Create a customer',
+      body: customerCreateSchema,
+      headers: [PREFER_WAIT_HEADER],
+      responses: { 201: written('persisted'), 202: written('accepted'), 400: invalid, 409: taken },
+      handler: create,
+    }),
+    bulkRoute(
+      {
+        path: '/customers/bulk',
+        what: "customers (a taken username is that item's 409)",
+        item: customerCreateSchema,
+        resource: customerSchema,
+      },
       {
         resourceKey: 'customer',
         // Schema first, then the exact income (a decimal the schema cannot judge).
-        validate: (item, source) => newCustomerFields(validateCreate(item, source)),
+        refine: newCustomerFields,
         enqueueChunk: (items, meta) => service.createCustomers(items, meta),
         completions: service.completions,
       },
       options,
     ),
-  );
-  router.get('/customers/:uuid', async (ctx) => {
-    const { value, cacheHit } = await service.getCustomer(uuidParam(ctx));
-    markCache(ctx, cacheHit);
-    ctx.body = { result: true, customer: value };
-  });
-  router.patch('/customers/:uuid', async (ctx) => {
-    const uuid = uuidParam(ctx);
-    const patch = validatePatch(ctx.request.body, bodySource(ctx));
-    const write = await service.updateCustomer(uuid, patch, meta(ctx));
-    answerAcceptedWrite(ctx, write, `/customers/${uuid}`, { customer: write.resource });
-  });
-  router.delete('/customers/:uuid', async (ctx) => {
-    const uuid = uuidParam(ctx);
-    const write = await service.deleteCustomer(uuid, meta(ctx));
-    answerAcceptedWrite(ctx, write, `/customers/${uuid}`, { customer: write.resource });
-  });
-  router.get('/customers/:uuid/events', async (ctx) => {
-    const uuid = uuidParam(ctx);
-    const { value, cacheHit } = await service.listEvents(
-      uuid,
-      validateEventsPage({ ...ctx.query }),
-    );
-    markCache(ctx, cacheHit);
-    ctx.body = { result: true, events: value.map(publicEvent) };
-  });
-
-  return router;
+    route({
+      method: 'get',
+      path: '/customers/:uuid',
+      summary: 'One customer',
+      params: uuidParamSchema,
+      responses: {
+        200: { description: 'the customer', schema: resultEnvelope('customer', customerSchema) },
+        400: invalid,
+        404: notFound,
+      },
+      async handler(ctx, { params }) {
+        // Upper-case uuids are the same uuids; stored ones are lower-case.
+        const { value, cacheHit } = await service.getCustomer(params.uuid.toLowerCase());
+        markCache(ctx, cacheHit);
+        ctx.body = { result: true, customer: value };
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/customers/:uuid',
+      summary: 'Change some fields of a customer',
+      params: uuidParamSchema,
+      body: customerPatchSchema,
+      headers: [PREFER_WAIT_HEADER],
+      responses: {
+        200: written('persisted'),
+        202: written('accepted'),
+        400: invalid,
+        404: notFound,
+        409: taken,
+      },
+      async handler(ctx, { params, body }) {
+        const uuid = params.uuid.toLowerCase();
+        const write = await service.updateCustomer(uuid, body, meta(ctx));
+        answerAcceptedWrite(ctx, write, `/customers/${uuid}`, { customer: write.resource });
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/customers/:uuid',
+      summary: 'Soft-delete a customer (the row stays, reads stop showing it)',
+      params: uuidParamSchema,
+      headers: [PREFER_WAIT_HEADER],
+      responses: {
+        200: written('persisted'),
+        202: written('accepted'),
+        400: invalid,
+        404: notFound,
+      },
+      async handler(ctx, { params }) {
+        const uuid = params.uuid.toLowerCase();
+        const write = await service.deleteCustomer(uuid, meta(ctx));
+        answerAcceptedWrite(ctx, write, `/customers/${uuid}`, { customer: write.resource });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/customers/:uuid/events',
+      summary: 'The customer’s change events, oldest first',
+      params: uuidParamSchema,
+      query: customerEventsQuerySchema,
+      responses: {
+        200: {
+          description: 'events',
+          schema: resultEnvelope('events', { type: 'array', items: changeEventSchema }),
+        },
+        400: invalid,
+        404: notFound,
+      },
+      async handler(ctx, { params, query }) {
+        const { value, cacheHit } = await service.listEvents(params.uuid.toLowerCase(), query);
+        markCache(ctx, cacheHit);
+        ctx.body = { result: true, events: value.map(publicEvent) };
+      },
+    }),
+  ];
 }

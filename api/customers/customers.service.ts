@@ -22,7 +22,7 @@ import type {
   CustomerPatch,
 } from '../../shared/schemas/customer.schema.js';
 import type { PageQuery } from '../../shared/schemas/query.schema.js';
-import type { AcceptedWrite, CachedRead } from '../users/users.service.js';
+import type { AcceptedWrite, CachedRead, WriteMeta } from '../write-results.js';
 import { customerChanges, newCustomerFields, type NewCustomerFields } from './customer-input.js';
 import type { BulkItemOutcome, BulkMeta } from '../http/bulk/bulk-intake.js';
 import { usernamePairsEncoder } from './username-encoder.js';
@@ -35,11 +35,6 @@ export interface CustomerServiceDeps {
   readonly customers: CustomerRepository;
   readonly reservations: UsernameReservations;
   readonly logger: Logger;
-}
-
-export interface WriteMeta {
-  readonly requestId: string;
-  readonly waitSeconds: number;
 }
 
 /** A reservation that was taken (its SET NX answered true). */

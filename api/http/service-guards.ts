@@ -4,7 +4,7 @@ import type { Connections } from '../../shared/connections.js';
 import { IdempotencyStore } from '../../shared/idempotency/idempotency-store.js';
 import type { QueueBacklog } from '../../shared/jobs/queue-backlog.js';
 import { FixedWindowLimiter } from '../../shared/rate-limit/fixed-window-limiter.js';
-import type { BuiltService } from '../service-module.js';
+import type { Queue } from 'bullmq';
 import { backpressure } from './backpressure.js';
 import { idempotency } from './idempotency.js';
 import { rateLimit } from './rate-limit.js';
@@ -12,6 +12,16 @@ import type { RequestState } from './request-id.js';
 import { requireServiceToken } from './service-token.js';
 
 const MINUTE_MS = 60_000;
+
+/** What the guards need to know of a service's routes and queues. */
+export interface GuardedService {
+  /** Paths whose route streams its own body (not fingerprinted for Idempotency-Key). */
+  readonly rawBodyPaths: readonly string[];
+  /** Bulk intake paths: fingerprinted as they stream; items, not requests, are counted. */
+  readonly bulkPaths: readonly string[];
+  /** The queues its writes land on; backpressure refuses writes while one is backlogged. */
+  readonly writeQueues?: readonly Queue[];
+}
 
 export interface ServiceGuards {
   readonly beforeBody: Middleware<RequestState>[];
@@ -26,7 +36,7 @@ export interface ServiceGuards {
  */
 export function serviceGuards(
   name: ServiceName,
-  service: BuiltService,
+  service: GuardedService,
   shared: { config: Config; connections: Connections; backlog: QueueBacklog },
 ): ServiceGuards {
   const { config, connections, backlog } = shared;
@@ -35,7 +45,7 @@ export function serviceGuards(
     beforeBody.push(requireServiceToken(config.serviceToken));
   }
   const isPublic = name === 'public';
-  const bulkPaths = new Set(service.bulkPaths ?? []);
+  const bulkPaths = new Set(service.bulkPaths);
   const limit = isPublic ? config.rateLimit.publicPerMinute : config.rateLimit.writesPerMinute;
   if (limit > 0) {
     // Counters are disposable: they live in the cache Redis, not the durable one.

@@ -1,8 +1,7 @@
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
 import { ListingRepository } from '../../shared/repositories/listing.repository.js';
 import type { ServiceModule } from '../service-module.js';
-import { LISTING_OPERATIONS } from './listings.openapi.js';
-import { LISTINGS_BULK_PATH, listingRoutes } from './listings.routes.js';
+import { listingRoutes } from './listings.routes.js';
 import { createListingService } from './listings.service.js';
 
 /** §2.2: the listing service. Its id counter is raised past the ids MySQL holds before any write (and after every queue-Redis reconnect). */
@@ -17,12 +16,10 @@ export const listingsModule: ServiceModule = {
       queueEvents: context.queueEvents(QUEUE_NAMES.persistListings),
       ids: context.ids,
       cache: context.cache,
-      listings,
+      store: listings,
     });
     return {
-      routers: [listingRoutes(service, { ...context.config.http, bulk: context.config.bulk })],
-      bulkPaths: [LISTINGS_BULK_PATH],
-      operations: LISTING_OPERATIONS,
+      routes: listingRoutes(service, { ...context.config.http, bulk: context.config.bulk }),
       writeQueues: [context.queues.persistListings],
     };
   },

@@ -1,24 +1,31 @@
-import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { RequestState } from '../http/request-id.js';
 import { preferredWaitSeconds } from '../http/prefer-wait.js';
-import { bodySource, markCache } from '../http/write-response.js';
+import type { RequestState } from '../http/request-id.js';
+import { route, type Route, type RouteContext } from '../http/route-table.js';
+import { markCache } from '../http/write-response.js';
 import { ValidationError } from '../../shared/errors/index.js';
-import { compileValidator } from '../../shared/validation/ajv.js';
+import {
+  invalidInputResponse as invalid,
+  notFoundResponse,
+} from '../../shared/openapi/envelopes.js';
 import {
   orderCreateSchema,
+  orderIdParamSchema,
   orderReplaceSchema,
+  orderSchema,
   type OrderCreate,
   type OrderPatch,
   type OrderReplace,
 } from '../../shared/schemas/order.schema.js';
-import { orderIdOf } from './order-answers.js';
 import type { OrderService } from './orders.service.js';
 
-const validateOrderCreate = compileValidator<OrderCreate>(orderCreateSchema);
-const validateOrderReplace = compileValidator<OrderReplace>(orderReplaceSchema);
-
 const LEGACY_BASE = '/api/vehicle/order';
+
+/** The legacy service's documents: the order with its `_id`. */
+const legacyOrder = {
+  ...orderSchema,
+  properties: { _id: { type: 'string' }, ...orderSchema.properties },
+};
 
 export interface LegacyOrderOptions {
   readonly preferWaitMaxSeconds: number;
@@ -43,8 +50,7 @@ function changesOfReplacement(id: string, body: OrderReplace): OrderPatch {
  * through the queue, but wait (bounded) for persistence before answering, so a
  * legacy client that reads right after its write finds it.
  */
-export function legacyOrderRoutes(service: OrderService, options: LegacyOrderOptions) {
-  const router = new Router<RequestState>();
+export function legacyOrderRoutes(service: OrderService, options: LegacyOrderOptions): Route[] {
   const meta = (ctx: Context & { state: RequestState }) => ({
     requestId: ctx.state.requestId,
     waitSeconds: ctx.get('Prefer')
@@ -55,31 +61,68 @@ export function legacyOrderRoutes(service: OrderService, options: LegacyOrderOpt
     ctx.set('X-Job-Id', write.jobId);
     if (write.persisted) ctx.set('Preference-Applied', 'wait');
   };
-
-  // The legacy path ends in a slash; the bare path is accepted too rather than answered 404.
-  router.post([`${LEGACY_BASE}/`, LEGACY_BASE], async (ctx) => {
-    const input = validateOrderCreate(ctx.request.body, bodySource(ctx));
-    const write = await service.createOrder(input, meta(ctx));
+  async function create(ctx: RouteContext, { body }: { body: OrderCreate }) {
+    const write = await service.createOrder(body, meta(ctx));
     markWrite(ctx, write);
     ctx.status = 201;
     ctx.set('Location', `${LEGACY_BASE}/${write.resource.id}`);
     ctx.type = 'application/json';
     ctx.body = JSON.stringify(write.resource.id);
-  });
+  }
+  const created = {
+    201: { description: 'the new id, as a JSON string', schema: { type: 'string' } },
+    400: invalid,
+  };
+  const notFound = notFoundResponse('order');
 
-  router.get(`${LEGACY_BASE}/:id`, async (ctx) => {
-    const { value, cacheHit } = await service.getOrder(orderIdOf(ctx));
-    markCache(ctx, cacheHit);
-    ctx.body = { _id: value.id, ...value };
-  });
-
-  router.put(`${LEGACY_BASE}/:id`, async (ctx) => {
-    const id = orderIdOf(ctx);
-    const body = validateOrderReplace(ctx.request.body, bodySource(ctx));
-    const write = await service.updateOrder(id, changesOfReplacement(id, body), meta(ctx));
-    markWrite(ctx, write);
-    ctx.status = 204;
-  });
-
-  return router;
+  return [
+    route({
+      method: 'post',
+      path: `${LEGACY_BASE}/`,
+      summary:
+        'Legacy: create an order; answers 201 with its id once persisted (or after a short wait)',
+      body: orderCreateSchema,
+      responses: created,
+      handler: create,
+    }),
+    // The legacy path ends in a slash; the bare path is accepted too rather than answered 404.
+    route({
+      method: 'post',
+      path: LEGACY_BASE,
+      summary: `Legacy: the same as POST ${LEGACY_BASE}/, for clients that drop the slash`,
+      body: orderCreateSchema,
+      responses: created,
+      handler: create,
+    }),
+    route({
+      method: 'get',
+      path: `${LEGACY_BASE}/:id`,
+      summary: 'Legacy: one order',
+      params: orderIdParamSchema,
+      responses: {
+        200: { description: 'the order (with _id)', schema: legacyOrder },
+        400: invalid,
+        404: notFound,
+      },
+      async handler(ctx, { params }) {
+        const { value, cacheHit } = await service.getOrder(params.id.toLowerCase());
+        markCache(ctx, cacheHit);
+        ctx.body = { _id: value.id, ...value };
+      },
+    }),
+    route({
+      method: 'put',
+      path: `${LEGACY_BASE}/:id`,
+      summary: 'Legacy: replace an order’s fields',
+      params: orderIdParamSchema,
+      body: orderReplaceSchema,
+      responses: { 204: { description: 'replaced (queued)' }, 400: invalid, 404: notFound },
+      async handler(ctx, { params, body }) {
+        const id = params.id.toLowerCase();
+        const write = await service.updateOrder(id, changesOfReplacement(id, body), meta(ctx));
+        markWrite(ctx, write);
+        ctx.status = 204;
+      },
+    }),
+  ];
 }

@@ -1,21 +1,9 @@
 import type { Context } from 'koa';
 import { ValidationError } from '../../shared/errors/index.js';
-import {
-  orderIdParamSchema,
-  orderPatchSchema,
-  type OrderIdParam,
-} from '../../shared/schemas/order.schema.js';
-import { compileValidator } from '../../shared/validation/ajv.js';
+import { orderPatchSchema } from '../../shared/schemas/order.schema.js';
 import { answerAcceptedWrite } from '../http/write-response.js';
 
-const validateId = compileValidator<OrderIdParam>(orderIdParamSchema, 'parameter');
-
 const EDITABLE = Object.keys(orderPatchSchema.properties).join(', ');
-
-/** The order id of the path, validated (24 hex characters) and in canonical lower case. */
-export function orderIdOf(ctx: Context): string {
-  return validateId({ id: ctx.params.id }).id.toLowerCase();
-}
 
 /** An update must change something; an empty body is refused naming what may be sent. */
 export function requireSomeChange(changes: object): void {

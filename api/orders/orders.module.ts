@@ -2,9 +2,8 @@ import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
 import { OrderRepository } from '../../shared/repositories/order.repository.js';
 import { VersionAllocator } from '../../shared/versions.js';
 import type { ServiceModule } from '../service-module.js';
-import { ORDER_OPERATIONS } from './orders.openapi.js';
 import { legacyOrderRoutes } from './legacy-orders.routes.js';
-import { ORDERS_BULK_PATH, orderRoutes } from './orders.routes.js';
+import { orderRoutes } from './orders.routes.js';
 import { createOrderService } from './orders.service.js';
 
 const HOUR_MS = 3_600_000;
@@ -29,15 +28,13 @@ export const ordersModule: ServiceModule = {
       }),
     });
     return {
-      routers: [
-        orderRoutes(service, { ...config.http, bulk: config.bulk }),
-        legacyOrderRoutes(service, {
+      routes: [
+        ...orderRoutes(service, { ...config.http, bulk: config.bulk }),
+        ...legacyOrderRoutes(service, {
           preferWaitMaxSeconds: config.http.preferWaitMaxSeconds,
           legacyWaitSeconds: config.orders.legacyWaitSeconds,
         }),
       ],
-      operations: ORDER_OPERATIONS,
-      bulkPaths: [ORDERS_BULK_PATH],
       writeQueues: [queues.persistOrders],
     };
   },

@@ -1,78 +1,131 @@
-import Router from '@koa/router';
-import type { RequestState } from '../http/request-id.js';
+import { bulkRoute, type BulkRouteOptions } from '../http/bulk/bulk-route.js';
 import { preferredWaitSeconds } from '../http/prefer-wait.js';
-import { answerAcceptedWrite, bodySource, markCache } from '../http/write-response.js';
-import { compileValidator } from '../../shared/validation/ajv.js';
+import type { RequestState } from '../http/request-id.js';
+import { route, type Route } from '../http/route-table.js';
+import { answerAcceptedWrite, markCache } from '../http/write-response.js';
+import {
+  acceptedWriteExtra,
+  invalidInputResponse as invalid,
+  notFoundResponse,
+  PREFER_WAIT_HEADER,
+  resultEnvelope,
+} from '../../shared/openapi/envelopes.js';
 import {
   orderCreateSchema,
+  orderIdParamSchema,
   orderPatchSchema,
-  type OrderCreate,
-  type OrderPatch,
+  orderSchema,
 } from '../../shared/schemas/order.schema.js';
-import { pageQuerySchema, type PageQuery } from '../../shared/schemas/query.schema.js';
-import { answerAcceptedChange, orderIdOf, requireSomeChange } from './order-answers.js';
+import { pageQuerySchema } from '../../shared/schemas/query.schema.js';
+import type { WriteMeta } from '../write-results.js';
+import { answerAcceptedChange, requireSomeChange } from './order-answers.js';
 import type { OrderService } from './orders.service.js';
-import { bulkIntake, type BulkRouteOptions } from '../http/bulk/bulk-route.js';
 
-const validateOrderCreate = compileValidator<OrderCreate>(orderCreateSchema);
-const validateOrderPatch = compileValidator<OrderPatch>(orderPatchSchema);
-const validatePage = compileValidator<PageQuery>(pageQuerySchema, 'parameter');
-
-/** Bulk intake of orders (§7); its body is streamed, not parsed by the shared body parser. */
-export const ORDERS_BULK_PATH = '/orders/bulk';
+const notFound = notFoundResponse('order');
+const written = (description: string) => ({
+  description,
+  schema: resultEnvelope('order', orderSchema, acceptedWriteExtra),
+});
 
 /** §2.5 of the spec: the order service's REST routes. */
-export function orderRoutes(service: OrderService, options: BulkRouteOptions) {
-  const router = new Router<RequestState>();
-  const meta = (ctx: { state: RequestState; get(name: string): string }) => ({
+export function orderRoutes(service: OrderService, options: BulkRouteOptions): Route[] {
+  const meta = (ctx: { state: RequestState; get(name: string): string }): WriteMeta => ({
     requestId: ctx.state.requestId,
     waitSeconds: preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds),
   });
-
-  router.get('/orders', async (ctx) => {
-    const { value, cacheHit } = await service.listOrders(validatePage({ ...ctx.query }));
-    markCache(ctx, cacheHit);
-    ctx.body = { result: true, orders: value };
-  });
-
-  router.get('/orders/:id', async (ctx) => {
-    const { value, cacheHit } = await service.getOrder(orderIdOf(ctx));
-    markCache(ctx, cacheHit);
-    ctx.body = { result: true, order: value };
-  });
-
-  router.post('/orders', async (ctx) => {
-    const input = validateOrderCreate(ctx.request.body, bodySource(ctx));
-    const write = await service.createOrder(input, meta(ctx));
-    answerAcceptedWrite(ctx, write, `/orders/${write.resource.id}`, { order: write.resource });
-  });
-
-  router.post(
-    ORDERS_BULK_PATH,
-    bulkIntake(
+  return [
+    route({
+      method: 'get',
+      path: '/orders',
+      summary: 'A page of orders, newest first',
+      query: pageQuerySchema,
+      responses: {
+        200: {
+          description: 'orders',
+          schema: resultEnvelope('orders', { type: 'array', items: orderSchema }),
+        },
+        400: invalid,
+      },
+      async handler(ctx, { query }) {
+        const { value, cacheHit } = await service.listOrders(query);
+        markCache(ctx, cacheHit);
+        ctx.body = { result: true, orders: value };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/orders/:id',
+      summary: 'One order',
+      params: orderIdParamSchema,
+      responses: {
+        200: { description: 'the order', schema: resultEnvelope('order', orderSchema) },
+        400: invalid,
+        404: notFound,
+      },
+      async handler(ctx, { params }) {
+        const { value, cacheHit } = await service.getOrder(params.id.toLowerCase());
+        markCache(ctx, cacheHit);
+        ctx.body = { result: true, order: value };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/orders',
+      summary: 'Create an order',
+      body: orderCreateSchema,
+      headers: [PREFER_WAIT_HEADER],
+      responses: { 201: written('persisted'), 202: written('accepted'), 400: invalid },
+      async handler(ctx, { body }) {
+        const write = await service.createOrder(body, meta(ctx));
+        answerAcceptedWrite(ctx, write, `/orders/${write.resource.id}`, { order: write.resource });
+      },
+    }),
+    bulkRoute(
+      { path: '/orders/bulk', what: 'orders', item: orderCreateSchema, resource: orderSchema },
       {
         resourceKey: 'order',
-        validate: validateOrderCreate,
         enqueueChunk: (items, meta) => service.createOrders(items, meta),
         completions: service.completions,
       },
       options,
     ),
-  );
-
-  router.patch('/orders/:id', async (ctx) => {
-    const id = orderIdOf(ctx);
-    const changes = validateOrderPatch(ctx.request.body, bodySource(ctx));
-    requireSomeChange(changes);
-    const write = await service.updateOrder(id, changes, meta(ctx));
-    answerAcceptedChange(ctx, write, `/orders/${id}`, { order: write.resource });
-  });
-
-  router.delete('/orders/:id', async (ctx) => {
-    const id = orderIdOf(ctx);
-    const write = await service.deleteOrder(id, meta(ctx));
-    answerAcceptedChange(ctx, write, `/orders/${id}`, { order: write.resource });
-  });
-
-  return router;
+    route({
+      method: 'patch',
+      path: '/orders/:id',
+      summary: 'Change some fields of an order',
+      params: orderIdParamSchema,
+      body: orderPatchSchema,
+      headers: [PREFER_WAIT_HEADER],
+      responses: {
+        200: written('persisted'),
+        202: written('accepted'),
+        400: invalid,
+        404: notFound,
+      },
+      async handler(ctx, { params, body }) {
+        const id = params.id.toLowerCase();
+        requireSomeChange(body);
+        const write = await service.updateOrder(id, body, meta(ctx));
+        answerAcceptedChange(ctx, write, `/orders/${id}`, { order: write.resource });
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/orders/:id',
+      summary: 'Delete an order',
+      params: orderIdParamSchema,
+      headers: [PREFER_WAIT_HEADER],
+      responses: {
+        200: written('persisted'),
+        202: written('accepted'),
+        400: invalid,
+        404: notFound,
+      },
+      async handler(ctx, { params }) {
+        const id = params.id.toLowerCase();
+        const write = await service.deleteOrder(id, meta(ctx));
+        answerAcceptedChange(ctx, write, `/orders/${id}`, { order: write.resource });
+      },
+    }),
+  ];
 }

@@ -9,7 +9,7 @@ import type { OrderRepository, StoredOrder } from '../../shared/repositories/ord
 import type { PageQuery } from '../../shared/schemas/query.schema.js';
 import type { Order, OrderCreate, OrderPatch } from '../../shared/schemas/order.schema.js';
 import type { VersionAllocator } from '../../shared/versions.js';
-import type { AcceptedWrite, CachedRead } from '../users/users.service.js';
+import type { AcceptedWrite, CachedRead, WriteMeta } from '../write-results.js';
 import type { CompletionListener } from '../../shared/jobs/completion-listener.js';
 import type { BulkItemOutcome, BulkMeta } from '../http/bulk/bulk-intake.js';
 
@@ -19,11 +19,6 @@ export interface OrderServiceDeps {
   readonly cache: ReadThroughCache;
   readonly orders: OrderRepository;
   readonly versions: VersionAllocator;
-}
-
-export interface WriteMeta {
-  readonly requestId: string;
-  readonly waitSeconds: number;
 }
 
 /** A new order: a fresh ObjectId, `new` unless told otherwise, both timestamps now. */

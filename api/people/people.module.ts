@@ -1,9 +1,8 @@
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
 import { PersonRepository } from '../../shared/repositories/person.repository.js';
 import type { ServiceModule } from '../service-module.js';
-import { PEOPLE_OPERATIONS } from './people.openapi.js';
 import { createPeopleImporter } from './people-import.js';
-import { PEOPLE_BULK_PATH, PEOPLE_IMPORT_PATH, peopleRoutes } from './people.routes.js';
+import { peopleRoutes } from './people.routes.js';
 import { createPeopleService } from './people.service.js';
 
 /**
@@ -22,20 +21,15 @@ export const peopleModule: ServiceModule = {
       queueEvents: context.queueEvents(QUEUE_NAMES.persistPeople),
       ids: context.ids,
       cache: context.cache,
-      people,
+      store: people,
       importer: createPeopleImporter({ queue, people, ids: context.ids }),
     });
     return {
-      routers: [
-        peopleRoutes(service, {
-          ...context.config.http,
-          ...context.config.people,
-          bulk: context.config.bulk,
-        }),
-      ],
-      bulkPaths: [PEOPLE_BULK_PATH],
-      operations: PEOPLE_OPERATIONS,
-      rawBodyPaths: [PEOPLE_IMPORT_PATH],
+      routes: peopleRoutes(service, {
+        ...context.config.http,
+        ...context.config.people,
+        bulk: context.config.bulk,
+      }),
       writeQueues: [context.queues.persistPeople],
     };
   },

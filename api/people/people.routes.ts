@@ -1,35 +1,25 @@
-import Router from '@koa/router';
-import type { RequestState } from '../http/request-id.js';
+import type { BulkRouteOptions } from '../http/bulk/bulk-route.js';
+import { limitedBody } from '../http/limited-body.js';
 import { preferredWaitSeconds } from '../http/prefer-wait.js';
-import { answerAcceptedWrite, bodySource, markCache } from '../http/write-response.js';
+import { route, type Route } from '../http/route-table.js';
+import { answerAcceptedWrite, markCache } from '../http/write-response.js';
+import { createdResourceRoutes } from '../resources/created-resource.routes.js';
 import { UnsupportedMediaTypeError } from '../../shared/errors/index.js';
-import { compileValidator } from '../../shared/validation/ajv.js';
+import {
+  acceptedWriteExtra,
+  errorAnswerSchema,
+  invalidInputResponse as invalid,
+  PREFER_WAIT_HEADER,
+  resultEnvelope,
+} from '../../shared/openapi/envelopes.js';
+import { peopleResource } from '../../shared/resources/people.resource.js';
 import {
   lastNameParamSchema,
   personCreateSchema,
-  type LastNameParam,
-  type PersonCreate,
+  personSchema,
 } from '../../shared/schemas/person.schema.js';
-import {
-  idParamSchema,
-  pageQuerySchema,
-  type IdParam,
-  type PageQuery,
-} from '../../shared/schemas/query.schema.js';
-import { limitedBody } from '../http/limited-body.js';
+import { pageQuerySchema } from '../../shared/schemas/query.schema.js';
 import type { PeopleService } from './people.service.js';
-import { bulkIntake, type BulkRouteOptions } from '../http/bulk/bulk-route.js';
-
-const validatePersonCreate = compileValidator<PersonCreate>(personCreateSchema);
-const validatePage = compileValidator<PageQuery>(pageQuerySchema, 'parameter');
-const validateId = compileValidator<IdParam>(idParamSchema, 'parameter');
-const validateLastName = compileValidator<LastNameParam>(lastNameParamSchema, 'parameter');
-
-/** The import route streams its own body; the shared body parser must leave it alone. */
-export const PEOPLE_IMPORT_PATH = '/people/import';
-
-/** Bulk intake of people (§7); its body is streamed, not parsed by the shared body parser. */
-export const PEOPLE_BULK_PATH = '/people/bulk';
 
 /**
  * A blank field is an absent one, as in the CSV: `age=` in a form or
@@ -44,78 +34,130 @@ export function withoutBlankFields(body: unknown): unknown {
   );
 }
 
+const people = {
+  description: 'people',
+  schema: resultEnvelope('people', { type: 'array', items: personSchema }),
+};
+const written = (description: string) => ({
+  description,
+  schema: resultEnvelope('person', personSchema, acceptedWriteExtra),
+});
+
 /** §2.6 of the spec: the people service's routes. */
 export function peopleRoutes(
   service: PeopleService,
   options: BulkRouteOptions & { importMaxBytes: number },
-) {
-  const router = new Router<RequestState>();
-
-  router.get('/ping', (ctx) => {
-    ctx.type = 'text/plain';
-    ctx.body = 'pong';
+): Route[] {
+  const generic = createdResourceRoutes(peopleResource, service, {
+    ...options,
+    bulkWhat: 'people (ids generated)',
+    normalizeBulkItem: withoutBlankFields,
   });
-
-  router.get('/people', async (ctx) => {
-    const { value, cacheHit } = await service.listPeople(validatePage({ ...ctx.query }));
-    markCache(ctx, cacheHit);
-    ctx.body = { result: true, people: value };
-  });
-
-  // Before /people/:id, which would otherwise take "age" for an id.
-  router.get('/people/age', async (ctx) => {
-    const { value, cacheHit } = await service.listPeopleByAge(validatePage({ ...ctx.query }));
-    markCache(ctx, cacheHit);
-    ctx.body = { result: true, people: value };
-  });
-
-  router.get('/people/:id', async (ctx) => {
-    const { id } = validateId({ id: ctx.params.id });
-    const { value, cacheHit } = await service.getPerson(id);
-    markCache(ctx, cacheHit);
-    ctx.body = { result: true, person: value };
-  });
-
-  router.get('/ids/lastname/:lastname', async (ctx) => {
-    const { lastname } = validateLastName({ lastname: ctx.params.lastname });
-    const { value, cacheHit } = await service.idsByLastName(lastname);
-    markCache(ctx, cacheHit);
-    ctx.body = { result: true, ids: value };
-  });
-
-  router.post('/people', async (ctx) => {
-    const input = validatePersonCreate(withoutBlankFields(ctx.request.body), bodySource(ctx));
-    const write = await service.enqueuePersonWrite(input, {
-      requestId: ctx.state.requestId,
-      waitSeconds: preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds),
-    });
-    answerAcceptedWrite(ctx, write, `/people/${write.resource.id}`, { person: write.resource });
-  });
-
-  router.post(PEOPLE_IMPORT_PATH, async (ctx) => {
-    if (!ctx.is('text/csv', 'application/csv')) {
-      throw new UnsupportedMediaTypeError('unsupported content type: send the file as text/csv');
-    }
-    const report = await service.importCsv(limitedBody(ctx.req, options.importMaxBytes), {
-      requestId: ctx.state.requestId,
-    });
-    ctx.status = 202;
-    ctx.body = { result: true, ...report };
-  });
-
-  router.post(
-    PEOPLE_BULK_PATH,
-    bulkIntake(
-      {
-        resourceKey: 'person',
-        validate: validatePersonCreate,
-        normalize: withoutBlankFields,
-        enqueueChunk: (items, meta) => service.enqueuePersonWrites(items, meta),
-        completions: service.completions,
+  return [
+    route({
+      method: 'get',
+      path: '/ping',
+      summary: 'Liveness of the legacy contract',
+      responses: {
+        200: { description: 'pong', schema: { type: 'string' }, contentType: 'text/plain' },
       },
-      options,
-    ),
-  );
-
-  return router;
+      handler(ctx) {
+        ctx.type = 'text/plain';
+        ctx.body = 'pong';
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/people',
+      summary: 'A page of people, by id',
+      query: pageQuerySchema,
+      responses: { 200: people, 400: invalid },
+      async handler(ctx, { query }) {
+        const { value, cacheHit } = await service.listPeople(query);
+        markCache(ctx, cacheHit);
+        ctx.body = { result: true, people: value };
+      },
+    }),
+    // Before /people/:id, which would otherwise take "age" for an id.
+    route({
+      method: 'get',
+      path: '/people/age',
+      summary: 'A page of people, youngest first; people without an age last',
+      query: pageQuerySchema,
+      responses: { 200: people, 400: invalid },
+      async handler(ctx, { query }) {
+        const { value, cacheHit } = await service.listPeopleByAge(query);
+        markCache(ctx, cacheHit);
+        ctx.body = { result: true, people: value };
+      },
+    }),
+    generic.getOne,
+    route({
+      method: 'get',
+      path: '/ids/lastname/:lastname',
+      summary: 'The ids of the people with that last name',
+      params: lastNameParamSchema,
+      responses: {
+        200: {
+          description: 'ids',
+          schema: resultEnvelope('ids', { type: 'array', items: { type: 'integer' } }),
+        },
+        400: invalid,
+      },
+      async handler(ctx, { params }) {
+        const { value, cacheHit } = await service.idsByLastName(params.lastname);
+        markCache(ctx, cacheHit);
+        ctx.body = { result: true, ids: value };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/people',
+      summary: 'Create a person (queued; answered with its id)',
+      body: personCreateSchema,
+      prepareBody: withoutBlankFields,
+      headers: [PREFER_WAIT_HEADER],
+      responses: { 201: written('persisted'), 202: written('accepted'), 400: invalid },
+      async handler(ctx, { body }) {
+        const write = await service.enqueueWrite(body, {
+          requestId: ctx.state.requestId,
+          waitSeconds: preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds),
+        });
+        answerAcceptedWrite(ctx, write, `/people/${write.resource.id}`, {
+          person: write.resource,
+        });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/people/import',
+      summary:
+        'Import a CSV (ID,First,Last,Age,GithubAcct,Date of 3rd Grade Graduation); bad rows reported by line',
+      streamedBody: { kind: 'raw', doc: { type: 'string', description: 'the CSV file' } },
+      bodyTypes: ['text/csv'],
+      responses: {
+        202: {
+          description:
+            'counts (accepted, duplicate, invalid) and the problems with their line numbers',
+          schema: { type: 'object' },
+        },
+        400: invalid,
+        413: { description: 'file too large', schema: errorAnswerSchema },
+        415: { description: 'not text/csv', schema: errorAnswerSchema },
+      },
+      async handler(ctx) {
+        if (!ctx.is('text/csv', 'application/csv')) {
+          throw new UnsupportedMediaTypeError(
+            'unsupported content type: send the file as text/csv',
+          );
+        }
+        const report = await service.importCsv(limitedBody(ctx.req, options.importMaxBytes), {
+          requestId: ctx.state.requestId,
+        });
+        ctx.status = 202;
+        ctx.body = { result: true, ...report };
+      },
+    }),
+    generic.bulk,
+  ];
 }

@@ -2,8 +2,7 @@ import type { ServiceModule } from '../service-module.js';
 import { createListingsClient } from './clients/listings.client.js';
 import { UpstreamClient } from './clients/upstream-client.js';
 import { createUsersClient } from './clients/users.client.js';
-import { PUBLIC_OPERATIONS } from './public.openapi.js';
-import { PUBLIC_BULK_PATHS, publicRoutes } from './public.routes.js';
+import { publicRoutes } from './public.routes.js';
 import { createPublicService } from './public.service.js';
 
 /**
@@ -36,9 +35,7 @@ export const publicModule: ServiceModule = {
       userCheckWaitMs: upstreams.userCheckWaitMs,
     });
     return {
-      routers: [publicRoutes(service, { ...context.config.http, bulk: context.config.bulk })],
-      bulkPaths: PUBLIC_BULK_PATHS,
-      operations: PUBLIC_OPERATIONS,
+      routes: publicRoutes(service, { ...context.config.http, bulk: context.config.bulk }),
       close: async () => {
         await Promise.all([users.close(), listings.close()]);
       },

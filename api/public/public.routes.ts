@@ -1,35 +1,55 @@
-import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { RequestState } from '../http/request-id.js';
+import { bulkRoute, type BulkRouteOptions } from '../http/bulk/bulk-route.js';
 import { preferredWaitSeconds } from '../http/prefer-wait.js';
-import { answerAcceptedWrite, bodySource } from '../http/write-response.js';
-import { compileValidator } from '../../shared/validation/ajv.js';
-import { listingCreateSchema, type ListingCreate } from '../../shared/schemas/listing.schema.js';
-import { userCreateSchema, type UserCreate } from '../../shared/schemas/user.schema.js';
+import type { RequestState } from '../http/request-id.js';
+import { route, type Route } from '../http/route-table.js';
+import { answerAcceptedWrite } from '../http/write-response.js';
+import {
+  acceptedWriteExtra,
+  errorAnswerSchema,
+  invalidInputResponse as invalid,
+  notFoundResponse,
+  PREFER_WAIT_HEADER,
+  resultEnvelope,
+} from '../../shared/openapi/envelopes.js';
+import { listingCreateSchema, listingSchema } from '../../shared/schemas/listing.schema.js';
 import {
   idParamSchema,
   listingPageQuerySchema,
-  type IdParam,
-  type ListingPageQuery,
+  MAX_BATCH_IDS,
 } from '../../shared/schemas/query.schema.js';
+import { userCreateSchema, userSchema } from '../../shared/schemas/user.schema.js';
 import type { WriteMeta } from './clients/upstream-write.js';
 import type { PublicService } from './public.service.js';
-import { bulkIntake, type BulkRouteOptions } from '../http/bulk/bulk-route.js';
-import { MAX_BATCH_IDS } from '../../shared/schemas/query.schema.js';
 
-/** Bulk intake through the public API (§7); bodies are streamed, not parsed by the shared body parser. */
-export const PUBLIC_BULK_PATHS = ['/public-api/users/bulk', '/public-api/listings/bulk'];
+const { user_id: _userId, ...listingFields } = listingSchema.properties;
 
-// The internal services' own schemas: bad input is refused here, before any upstream call.
-const validateUserCreate = compileValidator<UserCreate>(userCreateSchema);
-const validateListingCreate = compileValidator<ListingCreate>(listingCreateSchema);
-const validateListingPage = compileValidator<ListingPageQuery>(listingPageQuerySchema, 'parameter');
-const validateId = compileValidator<IdParam>(idParamSchema, 'parameter');
+/** A listing as the public API shows it: its user embedded instead of `user_id`. */
+const publicListingSchema = {
+  type: 'object',
+  required: ['id', 'listing_type', 'price', 'created_at', 'updated_at', 'user'],
+  properties: { ...listingFields, user: { ...userSchema, nullable: true } },
+};
 
-/** The only routes meant for the internet (§2.3), all under /public-api. */
-export function publicRoutes(service: PublicService, options: BulkRouteOptions) {
-  const router = new Router<RequestState>({ prefix: '/public-api' });
+/** A listing written in bulk through the public API: as stored, with its user beside `user_id`. */
+const writtenListingSchema = {
+  ...listingSchema,
+  required: [...listingSchema.required, 'user'],
+  properties: { ...listingSchema.properties, user: userSchema },
+};
 
+const upstreamDown = {
+  description: 'an internal service is down or too slow',
+  schema: errorAnswerSchema,
+};
+const upstreamFailures = { 502: upstreamDown, 503: upstreamDown };
+
+/**
+ * The only routes meant for the internet (§2.3), all under /public-api. The
+ * internal services' own schemas validate them: bad input is refused here,
+ * before any upstream call.
+ */
+export function publicRoutes(service: PublicService, options: BulkRouteOptions): Route[] {
   function writeMeta(ctx: Context & { state: RequestState }): WriteMeta {
     const idempotencyKey = ctx.get('Idempotency-Key');
     return {
@@ -39,75 +59,145 @@ export function publicRoutes(service: PublicService, options: BulkRouteOptions) 
     };
   }
 
-  router.get('/listings', async (ctx) => {
-    const page = validateListingPage({ ...ctx.query });
-    const listings = await service.listListings(page, { requestId: ctx.state.requestId });
-    ctx.body = { result: true, listings };
-  });
-
-  router.get('/listings/:id', async (ctx) => {
-    const { id } = validateId({ id: ctx.params.id });
-    const listing = await service.getListing(id, { requestId: ctx.state.requestId });
-    ctx.body = { result: true, listing };
-  });
-
-  router.get('/users/:id', async (ctx) => {
-    const { id } = validateId({ id: ctx.params.id });
-    ctx.body = {
-      result: true,
-      user: await service.getUser(id, { requestId: ctx.state.requestId }),
-    };
-  });
-
-  router.post('/users', async (ctx) => {
-    const input = validateUserCreate(ctx.request.body, bodySource(ctx));
-    const write = await service.createUser(input, writeMeta(ctx));
-    answerAcceptedWrite(
-      ctx,
-      { jobId: write.jobId, persisted: write.status === 201 },
-      `/public-api/users/${write.resource.id}`,
-      { user: write.resource },
-    );
-  });
-
-  router.post(
-    '/users/bulk',
-    bulkIntake(
+  return [
+    route({
+      method: 'get',
+      path: '/public-api/listings',
+      summary: 'A page of listings, each with its user (one user-service request per page)',
+      query: listingPageQuerySchema,
+      responses: {
+        200: {
+          description: 'listings',
+          schema: resultEnvelope('listings', { type: 'array', items: publicListingSchema }),
+        },
+        400: invalid,
+        ...upstreamFailures,
+      },
+      async handler(ctx, { query }) {
+        const listings = await service.listListings(query, { requestId: ctx.state.requestId });
+        ctx.body = { result: true, listings };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/public-api/listings/:id',
+      summary: 'One listing with its user',
+      params: idParamSchema,
+      responses: {
+        200: { description: 'the listing', schema: resultEnvelope('listing', publicListingSchema) },
+        400: invalid,
+        404: notFoundResponse('listing'),
+        ...upstreamFailures,
+      },
+      async handler(ctx, { params }) {
+        const listing = await service.getListing(params.id, { requestId: ctx.state.requestId });
+        ctx.body = { result: true, listing };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/public-api/users/:id',
+      summary: 'One user',
+      params: idParamSchema,
+      responses: {
+        200: { description: 'the user', schema: resultEnvelope('user', userSchema) },
+        400: invalid,
+        404: notFoundResponse('user'),
+        ...upstreamFailures,
+      },
+      async handler(ctx, { params }) {
+        const user = await service.getUser(params.id, { requestId: ctx.state.requestId });
+        ctx.body = { result: true, user };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/public-api/users',
+      summary: 'Create a user through the user service',
+      body: userCreateSchema,
+      bodyTypes: ['application/json'],
+      headers: [PREFER_WAIT_HEADER],
+      responses: {
+        201: {
+          description: 'persisted',
+          schema: resultEnvelope('user', userSchema, acceptedWriteExtra),
+        },
+        202: {
+          description: 'accepted',
+          schema: resultEnvelope('user', userSchema, acceptedWriteExtra),
+        },
+        400: invalid,
+        ...upstreamFailures,
+      },
+      async handler(ctx, { body }) {
+        const write = await service.createUser(body, writeMeta(ctx));
+        answerAcceptedWrite(
+          ctx,
+          { jobId: write.jobId, persisted: write.status === 201 },
+          `/public-api/users/${write.resource.id}`,
+          { user: write.resource },
+        );
+      },
+    }),
+    bulkRoute(
+      {
+        path: '/public-api/users/bulk',
+        what: 'users',
+        item: userCreateSchema,
+        resource: userSchema,
+      },
       {
         resourceKey: 'user',
-        validate: validateUserCreate,
         enqueueChunk: (items, meta) => service.createUsers(items, meta),
         // One user-service request per chunk, answered before the next is read.
         chunkSize: MAX_BATCH_IDS,
       },
       options,
     ),
-  );
-
-  router.post(
-    '/listings/bulk',
-    bulkIntake(
+    bulkRoute(
+      {
+        path: '/public-api/listings/bulk',
+        what: "listings (an unknown user_id is that item's 422)",
+        item: listingCreateSchema,
+        resource: writtenListingSchema,
+      },
       {
         resourceKey: 'listing',
-        validate: validateListingCreate,
         enqueueChunk: (items, meta) => service.createListings(items, meta),
         // At most as many distinct users as one batched look-up may name.
         chunkSize: MAX_BATCH_IDS,
       },
       options,
     ),
-  );
-
-  router.post('/listings', async (ctx) => {
-    const input = validateListingCreate(ctx.request.body, bodySource(ctx));
-    const write = await service.createListing(input, writeMeta(ctx));
-    answerAcceptedWrite(
-      ctx,
-      { jobId: write.jobId, persisted: write.status === 201 },
-      `/public-api/listings/${write.resource.id}`,
-      { listing: write.resource },
-    );
-  });
-
-  return router;
+    route({
+      method: 'post',
+      path: '/public-api/listings',
+      summary: 'Create a listing for an existing user through the listing service',
+      body: listingCreateSchema,
+      bodyTypes: ['application/json'],
+      headers: [PREFER_WAIT_HEADER],
+      responses: {
+        201: {
+          description: 'persisted',
+          schema: resultEnvelope('listing', publicListingSchema, acceptedWriteExtra),
+        },
+        202: {
+          description: 'accepted',
+          schema: resultEnvelope('listing', publicListingSchema, acceptedWriteExtra),
+        },
+        400: invalid,
+        422: { description: 'user_id names no user', schema: errorAnswerSchema },
+        ...upstreamFailures,
+      },
+      async handler(ctx, { body }) {
+        const write = await service.createListing(body, writeMeta(ctx));
+        answerAcceptedWrite(
+          ctx,
+          { jobId: write.jobId, persisted: write.status === 201 },
+          `/public-api/listings/${write.resource.id}`,
+          { listing: write.resource },
+        );
+      },
+    }),
+  ];
 }

@@ -1,8 +1,7 @@
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
 import { UserRepository } from '../../shared/repositories/user.repository.js';
 import type { ServiceModule } from '../service-module.js';
-import { USER_OPERATIONS } from './users.openapi.js';
-import { USERS_BULK_PATH, userRoutes } from './users.routes.js';
+import { userRoutes } from './users.routes.js';
 import { createUserService } from './users.service.js';
 
 /** §2.1: the user service. Its id counter is raised past the ids MySQL holds before any write (and after every queue-Redis reconnect). */
@@ -17,12 +16,10 @@ export const usersModule: ServiceModule = {
       queueEvents: context.queueEvents(QUEUE_NAMES.persistUsers),
       ids: context.ids,
       cache: context.cache,
-      users,
+      store: users,
     });
     return {
-      routers: [userRoutes(service, { ...context.config.http, bulk: context.config.bulk })],
-      bulkPaths: [USERS_BULK_PATH],
-      operations: USER_OPERATIONS,
+      routes: userRoutes(service, { ...context.config.http, bulk: context.config.bulk }),
       writeQueues: [context.queues.persistUsers],
     };
   },

@@ -1,5 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { MysqlPool } from './mysql-pool.repository.js';
+import type { VersionedResource } from '../resources/created-resource.js';
 import type { Listing } from '../schemas/listing.schema.js';
 import type { ListingPageQuery } from '../schemas/query.schema.js';
 import { buildVersionedUpsert } from './versioned-upsert.js';
@@ -44,6 +45,11 @@ export class ListingRepository {
       version,
     ]);
     await this.pool.query(buildVersionedUpsert('listings', COLUMNS, MUTABLE, rows.length), params);
+  }
+
+  /** `upsertMany` for the generic persist worker, which holds `{ resource, version }` writes. */
+  upsertVersions(writes: readonly VersionedResource<Listing>[]): Promise<void> {
+    return this.upsertMany(writes.map(({ resource, version }) => ({ listing: resource, version })));
   }
 
   async findById(id: number): Promise<Listing | null> {

@@ -1,5 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { MysqlPool } from './mysql-pool.repository.js';
+import type { VersionedResource } from '../resources/created-resource.js';
 import type { Person } from '../schemas/person.schema.js';
 import type { PageQuery } from '../schemas/query.schema.js';
 import { buildVersionedUpsert } from './versioned-upsert.js';
@@ -42,6 +43,11 @@ export class PersonRepository {
       version,
     ]);
     await this.pool.query(buildVersionedUpsert('people', COLUMNS, MUTABLE, rows.length), params);
+  }
+
+  /** `upsertMany` for the generic persist worker, which holds `{ resource, version }` writes. */
+  upsertVersions(writes: readonly VersionedResource<Person>[]): Promise<void> {
+    return this.upsertMany(writes.map(({ resource, version }) => ({ person: resource, version })));
   }
 
   async findById(id: number): Promise<Person | null> {

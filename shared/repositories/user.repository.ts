@@ -1,5 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { MysqlPool } from './mysql-pool.repository.js';
+import type { VersionedResource } from '../resources/created-resource.js';
 import type { User } from '../schemas/user.schema.js';
 import type { PageQuery } from '../schemas/query.schema.js';
 import { buildVersionedUpsert } from './versioned-upsert.js';
@@ -35,6 +36,11 @@ export class UserRepository {
       version,
     ]);
     await this.pool.query(buildVersionedUpsert('users', COLUMNS, MUTABLE, rows.length), params);
+  }
+
+  /** `upsertMany` for the generic persist worker, which holds `{ resource, version }` writes. */
+  upsertVersions(writes: readonly VersionedResource<User>[]): Promise<void> {
+    return this.upsertMany(writes.map(({ resource, version }) => ({ user: resource, version })));
   }
 
   async findById(id: number): Promise<User | null> {

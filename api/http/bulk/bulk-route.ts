@@ -1,8 +1,11 @@
 import type { Context, Middleware } from 'koa';
 import type { BulkConfig } from '../../../config/index.js';
 import { UnsupportedMediaTypeError } from '../../../shared/errors/index.js';
+import { bulkOperationDoc } from '../../../shared/openapi/bulk-operation.js';
+import { compileValidator, type Validator } from '../../../shared/validation/ajv.js';
 import { preferredWaitSeconds } from '../prefer-wait.js';
 import type { RequestState } from '../request-id.js';
+import type { Route, Schema, Validated } from '../route-table.js';
 import { answerBulk } from './bulk-answer.js';
 import { readBulkItems, type BulkFormat } from './bulk-items.js';
 import { runBulkIntake, type BulkWriter } from './bulk-intake.js';
@@ -67,5 +70,55 @@ export function bulkIntake<I, R>(
       else ctx.state.log.warn(fields, 'bulk request stopped early');
     }
     answerBulk(ctx, run, format, writer.resourceKey);
+  };
+}
+
+/** What a bulk route documents: its path, what it creates, and the schemas of an item and of its answer. */
+export interface BulkRouteDoc<S extends object> {
+  readonly path: string;
+  /** Plural noun of the summary ("users", "people (ids generated)"). */
+  readonly what: string;
+  readonly item: S;
+  readonly resource: object;
+}
+
+/** A bulk writer whose items are validated by the route's item schema, then (optionally) refined. */
+export type SchemaBulkWriter<V, I, R> = Omit<BulkWriter<NoInfer<I>, R>, 'validate'> & {
+  /** Turns a valid item into what the writer takes (customers: the exact income). */
+  readonly refine?: (item: V) => I;
+};
+
+/**
+ * A bulk intake route (§7) for the route table: each item is validated with the
+ * same schema its OpenAPI operation documents, and typed by it.
+ */
+export function bulkRoute<const S extends Schema, R, I = Validated<S>>(
+  doc: BulkRouteDoc<S>,
+  writer: SchemaBulkWriter<Validated<S>, I, R>,
+  options: BulkRouteOptions,
+): Route {
+  return descriptorBulkRoute<Validated<S>, I, R>(doc, writer, options);
+}
+
+/**
+ * `bulkRoute` for the routes made from a resource descriptor, whose item type
+ * `V` is the descriptor's own (FromSchema of `doc.item`, stated where the
+ * descriptor is declared): a generic schema cannot be inferred through FromSchema.
+ */
+export function descriptorBulkRoute<V, I, R>(
+  doc: BulkRouteDoc<object>,
+  writer: SchemaBulkWriter<V, I, R>,
+  options: BulkRouteOptions,
+): Route {
+  // The validator compiled from the item schema checks exactly the type `V` names.
+  const validateItem = compileValidator(doc.item) as Validator<V>;
+  const { refine, ...rest } = writer;
+  const validate: Validator<I> = refine
+    ? (item, source) => refine(validateItem(item, source))
+    : (validateItem as Validator<unknown> as Validator<I>);
+  return {
+    doc: bulkOperationDoc({ ...doc, resourceKey: writer.resourceKey }),
+    streamed: 'bulk',
+    middleware: bulkIntake({ ...rest, validate }, options),
   };
 }

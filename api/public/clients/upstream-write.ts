@@ -1,11 +1,10 @@
 import { compileValidator, type Validator } from '../../../shared/validation/ajv.js';
 import type { BulkItemOutcome, BulkMeta } from '../../http/bulk/bulk-intake.js';
+import type { WriteMeta as ServiceWriteMeta } from '../../write-results.js';
 import type { CallMeta, UpstreamAnswer, UpstreamClient } from './upstream-client.js';
 
 /** A write passed on to an internal service. */
-export interface WriteMeta extends CallMeta {
-  /** Seconds the client asked to wait for persistence (`Prefer: wait`), already capped. */
-  readonly waitSeconds: number;
+export interface WriteMeta extends CallMeta, ServiceWriteMeta {
   readonly idempotencyKey?: string;
 }
 

@@ -1,0 +1,106 @@
+import { answerJsonText } from '../http/json-text.js';
+import { preferredWaitSeconds } from '../http/prefer-wait.js';
+import { descriptorBulkRoute, type BulkRouteOptions } from '../http/bulk/bulk-route.js';
+import { descriptorRoute, route, type Route } from '../http/route-table.js';
+import { answerAcceptedWrite, markCache } from '../http/write-response.js';
+import {
+  acceptedWriteExtra,
+  errorAnswerSchema,
+  invalidInputResponse as invalid,
+  notFoundResponse,
+  PREFER_WAIT_HEADER,
+  resultEnvelope,
+} from '../../shared/openapi/envelopes.js';
+import type {
+  CreatedResource,
+  CreatedResourceStore,
+} from '../../shared/resources/created-resource.js';
+import { idParamSchema } from '../../shared/schemas/query.schema.js';
+import type { CreatedResourceService } from './created-resource.service.js';
+
+export interface CreatedResourceRoutes {
+  /** `GET /<entity>/:id`: one, as cached JSON text. */
+  readonly getOne: Route;
+  /** `POST /<entity>`: one write, queued and answered with its id. */
+  readonly create: Route;
+  /** `POST /<entity>/bulk` (§7). */
+  readonly bulk: Route;
+}
+
+export interface CreatedResourceRouteOptions extends BulkRouteOptions {
+  /** The bulk operation's plural noun, when more than the entity ("people (ids generated)"). */
+  readonly bulkWhat?: string;
+  /** Applied to each bulk item before validation. */
+  readonly normalizeBulkItem?: (item: unknown) => unknown;
+}
+
+/** The routes every created resource has, made from its descriptor. */
+export function createdResourceRoutes<C, R extends { id: number }>(
+  resource: CreatedResource<string, C, R, CreatedResourceStore<R>>,
+  service: CreatedResourceService<C, R>,
+  options: CreatedResourceRouteOptions,
+): CreatedResourceRoutes {
+  const { entity, resourceKey, resourceSchema } = resource;
+  const written = (description: string) => ({
+    description,
+    schema: resultEnvelope(resourceKey, resourceSchema, acceptedWriteExtra),
+  });
+  return {
+    getOne: route({
+      method: 'get',
+      path: `/${entity}/:id`,
+      summary: `One ${resourceKey}`,
+      params: idParamSchema,
+      responses: {
+        200: {
+          description: `the ${resourceKey}`,
+          schema: resultEnvelope(resourceKey, resourceSchema),
+        },
+        400: invalid,
+        404: notFoundResponse(resourceKey),
+      },
+      async handler(ctx, { params }) {
+        const { json, cacheHit } = await service.getJson(params.id);
+        markCache(ctx, cacheHit);
+        answerJsonText(ctx, `{"result":true,"${resourceKey}":${json}}`);
+      },
+    }),
+    create: descriptorRoute<{ body: C }>({
+      method: 'post',
+      path: `/${entity}`,
+      summary: `Create a ${resourceKey} (queued; answered with its id)`,
+      body: resource.createSchema,
+      headers: [PREFER_WAIT_HEADER],
+      responses: {
+        201: written('persisted (Prefer: wait)'),
+        202: written('accepted and queued'),
+        400: invalid,
+        415: { description: 'not JSON or form data', schema: errorAnswerSchema },
+      },
+      async handler(ctx, { body }) {
+        const write = await service.enqueueWrite(body, {
+          requestId: ctx.state.requestId,
+          waitSeconds: preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds),
+        });
+        answerAcceptedWrite(ctx, write, `/${entity}/${write.resource.id}`, {
+          [resourceKey]: write.resource,
+        });
+      },
+    }),
+    bulk: descriptorBulkRoute<C, C, R>(
+      {
+        path: `/${entity}/bulk`,
+        what: options.bulkWhat ?? entity,
+        item: resource.createSchema,
+        resource: resourceSchema,
+      },
+      {
+        resourceKey,
+        ...(options.normalizeBulkItem && { normalize: options.normalizeBulkItem }),
+        enqueueChunk: (items, meta) => service.enqueueWrites(items, meta),
+        completions: service.completions,
+      },
+      options,
+    ),
+  };
+}

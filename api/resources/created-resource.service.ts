@@ -1,0 +1,123 @@
+import type { Queue } from 'bullmq';
+import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
+import { nowMicros } from '../../shared/clock.js';
+import { NotFoundError } from '../../shared/errors/index.js';
+import type { IdAllocator } from '../../shared/ids.js';
+import type { CompletionListener } from '../../shared/jobs/completion-listener.js';
+import { enqueueCreatedBatch, type CreatedWrite } from '../../shared/jobs/created-batch.js';
+import { IntakeBatcher } from '../../shared/jobs/intake-batcher.js';
+import { jobIds } from '../../shared/jobs/job-payloads.js';
+import { waitForJob } from '../../shared/jobs/wait-for-job.js';
+import type {
+  CreatedResource,
+  CreatedResourceJob,
+  CreatedResourceStore,
+} from '../../shared/resources/created-resource.js';
+import { queuedOutcomes, type BulkItemOutcome, type BulkMeta } from '../http/bulk/bulk-intake.js';
+import type { AcceptedWrite, CachedJson, CachedRead, WriteMeta } from '../write-results.js';
+
+export interface CreatedResourceDeps<K extends string, R, S> {
+  readonly queue: Queue<CreatedResourceJob<K, R>>;
+  readonly queueEvents: CompletionListener;
+  readonly ids: IdAllocator;
+  readonly cache: ReadThroughCache;
+  readonly store: S;
+}
+
+/**
+ * The service of a created resource (users, listings, people): a write gets its
+ * id and identity here and goes to the persist queue as version 1; reads go
+ * through the cache to its repository.
+ */
+export function createCreatedResourceService<
+  K extends string,
+  C,
+  R,
+  S extends CreatedResourceStore<R>,
+>(resource: CreatedResource<K, C, R, S>, deps: CreatedResourceDeps<K, R, S>) {
+  const { entity } = resource;
+  const intake = new IntakeBatcher(deps.queue, deps.ids, entity);
+
+  /** The new resource and the job that persists it. */
+  function createdWrite(
+    id: number,
+    input: C,
+    now: number,
+    requestId: string,
+  ): CreatedWrite<R, CreatedResourceJob<K, R>> {
+    const built = resource.build(id, input, now);
+    const data = { requestId, version: 1, [resource.resourceKey]: built };
+    return {
+      resource: built,
+      job: {
+        name: resource.jobName,
+        data: data as CreatedResourceJob<K, R>,
+        opts: { jobId: jobIds.persist(entity, id, 1) },
+      },
+    };
+  }
+
+  return {
+    /** Completion events of the persist queue (`Prefer: wait`). */
+    completions: deps.queueEvents,
+
+    /** One write, batched with the others of this event-loop turn (one INCRBY, one addBulk). */
+    async enqueueWrite(input: C, meta: WriteMeta): Promise<AcceptedWrite<R>> {
+      const now = nowMicros();
+      let created: R | undefined;
+      const { job } = await intake.submit((id) => {
+        const write = createdWrite(id, input, now, meta.requestId);
+        created = write.resource;
+        return write.job;
+      });
+      if (created === undefined)
+        throw new Error(`intake resolved without building the ${resource.resourceKey}`);
+      const persisted = await waitForJob(job, deps.queueEvents, meta.waitSeconds);
+      return { resource: created, jobId: job.id ?? '', persisted };
+    },
+
+    /** A chunk of bulk writes (§7): ids in one counter step, jobs in one addBulk. */
+    async enqueueWrites(inputs: readonly C[], meta: BulkMeta): Promise<BulkItemOutcome<R>[]> {
+      const now = nowMicros();
+      const written = await enqueueCreatedBatch(deps.queue, deps.ids, entity, inputs, (id, input) =>
+        createdWrite(id, input, now, meta.requestId),
+      );
+      return queuedOutcomes(written);
+    },
+
+    /** One resource as JSON text; a 404 names it. */
+    async getJson(id: number): Promise<CachedJson> {
+      const { value, hit } = await deps.cache.readJson(entity, ['id', id], () =>
+        deps.store.findById(id),
+      );
+      // The loader's "not found" is cached as JSON null.
+      if (value === 'null') throw new NotFoundError(`${resource.resourceKey} ${id} not found`);
+      return { json: value, cacheHit: hit };
+    },
+
+    /** Any other cached read of the resource's collection, as JSON text. */
+    async readJson<T>(
+      parts: readonly (string | number)[],
+      load: () => Promise<T>,
+    ): Promise<CachedJson> {
+      const { value, hit } = await deps.cache.readJson(entity, parts, load);
+      return { json: value, cacheHit: hit };
+    },
+
+    /** Any other cached read of the resource's collection, parsed. */
+    async read<T>(
+      parts: readonly (string | number)[],
+      load: () => Promise<T>,
+    ): Promise<CachedRead<T>> {
+      const { value, hit } = await deps.cache.read(entity, parts, load);
+      return { value, cacheHit: hit };
+    },
+  };
+}
+
+export type CreatedResourceService<C, R> = {
+  readonly completions: CompletionListener;
+  enqueueWrite(input: C, meta: WriteMeta): Promise<AcceptedWrite<R>>;
+  enqueueWrites(inputs: readonly C[], meta: BulkMeta): Promise<BulkItemOutcome<R>[]>;
+  getJson(id: number): Promise<CachedJson>;
+};

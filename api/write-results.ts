@@ -1,0 +1,29 @@
+/** What the API's services answer their routes with, for every resource. */
+
+/** What a write request asks of its service besides the input. */
+export interface WriteMeta {
+  readonly requestId: string;
+  /** Seconds the client asked to wait for persistence (`Prefer: wait`), already capped. */
+  readonly waitSeconds: number;
+}
+
+export interface AcceptedWrite<R> {
+  readonly resource: R;
+  readonly jobId: string;
+  /** True when the client asked to wait and the write was persisted in time. */
+  readonly persisted: boolean;
+}
+
+export interface CachedRead<T> {
+  readonly value: T;
+  readonly cacheHit: boolean;
+}
+
+/**
+ * A cached read as JSON text (`JSON.stringify` of the value), never parsed on
+ * a hit: the route writes it into the response body as is.
+ */
+export interface CachedJson {
+  readonly json: string;
+  readonly cacheHit: boolean;
+}
