@@ -105,4 +105,4 @@ export type CustomerChanges = FromSchema<typeof customerChangesSchema>;
 export type Customer = FromSchema<typeof customerSchema>;
 export type UuidParam = FromSchema<typeof uuidParamSchema>;
 export type LegacyCustomerQuery = FromSchema<typeof legacyCustomerQuerySchema>;
-export type CustomerEventsQuery = { page_num: number; page_size: number };
+export type CustomerEventsQuery = FromSchema<typeof customerEventsQuerySchema>;

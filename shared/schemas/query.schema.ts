@@ -47,7 +47,8 @@ export const idParamSchema = {
   properties: { id: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } },
 } as const;
 
-export type PageQuery = { page_num: number; page_size: number };
-export type UserQuery = PageQuery & { ids?: string };
-export type ListingPageQuery = PageQuery & { user_id?: number };
+// A defaulted field is always there once validated (ajv fills it), and FromSchema types it so.
+export type PageQuery = FromSchema<typeof pageQuerySchema>;
+export type UserQuery = FromSchema<typeof userQuerySchema>;
+export type ListingPageQuery = FromSchema<typeof listingPageQuerySchema>;
 export type IdParam = FromSchema<typeof idParamSchema>;
