@@ -2,15 +2,16 @@ import type { Context } from 'koa';
 import { bulkRoute, type BulkRouteOptions } from '../http/bulk/bulk-route.js';
 import { preferredWaitSeconds } from '../http/prefer-wait.js';
 import type { RequestState } from '../http/request-id.js';
+import { pageRoute, readOneRoute } from '../http/common-routes.js';
 import { route, type Route, type RouteContext } from '../http/route-table.js';
-import { answerAcceptedWrite, markCache } from '../http/write-response.js';
+import { answerAcceptedWrite, answerCachedRead, markCache } from '../http/write-response.js';
 import { changeEventSchema, type ChangeEvent } from '../../shared/jobs/job-payloads.js';
 import {
-  acceptedWriteExtra,
   errorAnswerSchema,
   invalidInputResponse as invalid,
   PREFER_WAIT_HEADER,
   resultEnvelope,
+  writtenResponses,
 } from '../../shared/openapi/envelopes.js';
 import {
   customerCreateSchema,
@@ -21,7 +22,6 @@ import {
   uuidParamSchema,
   type CustomerCreate,
 } from '../../shared/schemas/customer.schema.js';
-import { pageQuerySchema } from '../../shared/schemas/query.schema.js';
 import type { WriteMeta } from '../write-results.js';
 import { newCustomerFields } from './customer-input.js';
 import type { CustomerService } from './customers.service.js';
@@ -31,10 +31,12 @@ const taken = {
   description: 'username already taken (even while queued)',
   schema: errorAnswerSchema,
 };
-const written = (description: string) => ({
-  description,
-  schema: resultEnvelope('customer', customerSchema, acceptedWriteExtra),
-});
+const created = {
+  ...writtenResponses('customer', customerSchema, { 201: 'persisted', 202: 'accepted' }),
+  400: invalid,
+  409: taken,
+};
+const changed = writtenResponses('customer', customerSchema, { 200: 'persisted', 202: 'accepted' });
 
 /** The public form of an event: the spec's fields (the request id stays in the logs). */
 function publicEvent({ requestId: _requestId, ...event }: ChangeEvent) {
@@ -63,7 +65,7 @@ export function customerRoutes(service: CustomerService, options: BulkRouteOptio
       body: customerCreateSchema,
       bodyTypes: ['application/json'],
       headers: [PREFER_WAIT_HEADER],
-      responses: { 201: written('persisted'), 202: written('accepted'), 400: invalid, 409: taken },
+      responses: created,
       handler: create,
     }),
     route({
@@ -85,28 +87,15 @@ export function customerRoutes(service: CustomerService, options: BulkRouteOptio
           ctx.body = service.usernamePairs();
           return;
         }
-        const { value, cacheHit } = await service.getCustomer(uuid.toLowerCase());
-        markCache(ctx, cacheHit);
-        ctx.body = { result: true, customer: value };
+        answerCachedRead(ctx, 'customer', await service.getCustomer(uuid.toLowerCase()));
       },
     }),
-    route({
-      method: 'get',
+    pageRoute({
       path: '/customers',
       summary: 'A page of customers, newest first',
-      query: pageQuerySchema,
-      responses: {
-        200: {
-          description: 'customers',
-          schema: resultEnvelope('customers', { type: 'array', items: customerSchema }),
-        },
-        400: invalid,
-      },
-      async handler(ctx, { query }) {
-        const { value, cacheHit } = await service.listCustomers(query);
-        markCache(ctx, cacheHit);
-        ctx.body = { result: true, customers: value };
-      },
+      field: 'customers',
+      item: customerSchema,
+      list: (page) => service.listCustomers(page),
     }),
     route({
       method: 'post',
@@ -114,7 +103,7 @@ export function customerRoutes(service: CustomerService, options: BulkRouteOptio
       summary: 'Create a customer',
       body: customerCreateSchema,
       headers: [PREFER_WAIT_HEADER],
-      responses: { 201: written('persisted'), 202: written('accepted'), 400: invalid, 409: taken },
+      responses: created,
       handler: create,
     }),
     bulkRoute(
@@ -133,22 +122,16 @@ export function customerRoutes(service: CustomerService, options: BulkRouteOptio
       },
       options,
     ),
-    route({
-      method: 'get',
+    readOneRoute({
       path: '/customers/:uuid',
       summary: 'One customer',
       params: uuidParamSchema,
-      responses: {
-        200: { description: 'the customer', schema: resultEnvelope('customer', customerSchema) },
-        400: invalid,
-        404: notFound,
-      },
-      async handler(ctx, { params }) {
-        // Upper-case uuids are the same uuids; stored ones are lower-case.
-        const { value, cacheHit } = await service.getCustomer(params.uuid.toLowerCase());
-        markCache(ctx, cacheHit);
-        ctx.body = { result: true, customer: value };
-      },
+      field: 'customer',
+      resource: customerSchema,
+      notFound,
+      // Upper-case uuids are the same uuids; stored ones are lower-case.
+      key: 'uuid',
+      read: (uuid) => service.getCustomer(uuid.toLowerCase()),
     }),
     route({
       method: 'patch',
@@ -157,13 +140,7 @@ export function customerRoutes(service: CustomerService, options: BulkRouteOptio
       params: uuidParamSchema,
       body: customerPatchSchema,
       headers: [PREFER_WAIT_HEADER],
-      responses: {
-        200: written('persisted'),
-        202: written('accepted'),
-        400: invalid,
-        404: notFound,
-        409: taken,
-      },
+      responses: { ...changed, 400: invalid, 404: notFound, 409: taken },
       async handler(ctx, { params, body }) {
         const uuid = params.uuid.toLowerCase();
         const write = await service.updateCustomer(uuid, body, meta(ctx));
@@ -176,12 +153,7 @@ export function customerRoutes(service: CustomerService, options: BulkRouteOptio
       summary: 'Soft-delete a customer (the row stays, reads stop showing it)',
       params: uuidParamSchema,
       headers: [PREFER_WAIT_HEADER],
-      responses: {
-        200: written('persisted'),
-        202: written('accepted'),
-        400: invalid,
-        404: notFound,
-      },
+      responses: { ...changed, 400: invalid, 404: notFound },
       async handler(ctx, { params }) {
         const uuid = params.uuid.toLowerCase();
         const write = await service.deleteCustomer(uuid, meta(ctx));

@@ -28,3 +28,13 @@ export function markCache(ctx: Context, hit: boolean): void {
 export function bodySource(ctx: Context): InputSource {
   return ctx.is('application/json') ? 'json' : 'text';
 }
+
+/** Answers a cached read as `{ result: true, <field>: value }`, marked with where it came from. */
+export function answerCachedRead(
+  ctx: Context,
+  field: string,
+  read: { readonly value: unknown; readonly cacheHit: boolean },
+): void {
+  markCache(ctx, read.cacheHit);
+  ctx.body = { result: true, [field]: read.value };
+}

@@ -1,4 +1,5 @@
 import type { BulkRouteOptions } from '../http/bulk/bulk-route.js';
+import { pingRoute } from '../http/common-routes.js';
 import { answerJsonText } from '../http/json-text.js';
 import { route, type Route } from '../http/route-table.js';
 import { markCache } from '../http/write-response.js';
@@ -14,18 +15,7 @@ export function listingRoutes(service: ListingService, options: BulkRouteOptions
   const generic = createdResourceRoutes(listingsResource, service, options);
   return [
     // Before /listings/:id, which would otherwise take "ping" for an id.
-    route({
-      method: 'get',
-      path: '/listings/ping',
-      summary: 'Liveness of the legacy contract',
-      responses: {
-        200: { description: 'pong!', schema: { type: 'string' }, contentType: 'text/plain' },
-      },
-      handler(ctx) {
-        ctx.type = 'text/plain';
-        ctx.body = 'pong!';
-      },
-    }),
+    pingRoute('/listings/ping', 'pong!'),
     route({
       method: 'get',
       path: '/listings',

@@ -1,14 +1,14 @@
 import { bulkRoute, type BulkRouteOptions } from '../http/bulk/bulk-route.js';
 import { preferredWaitSeconds } from '../http/prefer-wait.js';
 import type { RequestState } from '../http/request-id.js';
+import { pageRoute, readOneRoute } from '../http/common-routes.js';
 import { route, type Route } from '../http/route-table.js';
-import { answerAcceptedWrite, markCache } from '../http/write-response.js';
+import { answerAcceptedWrite } from '../http/write-response.js';
 import {
-  acceptedWriteExtra,
   invalidInputResponse as invalid,
   notFoundResponse,
   PREFER_WAIT_HEADER,
-  resultEnvelope,
+  writtenResponses,
 } from '../../shared/openapi/envelopes.js';
 import {
   orderCreateSchema,
@@ -16,16 +16,17 @@ import {
   orderPatchSchema,
   orderSchema,
 } from '../../shared/schemas/order.schema.js';
-import { pageQuerySchema } from '../../shared/schemas/query.schema.js';
 import type { WriteMeta } from '../write-results.js';
 import { answerAcceptedChange, requireSomeChange } from './order-answers.js';
 import type { OrderService } from './orders.service.js';
 
 const notFound = notFoundResponse('order');
-const written = (description: string) => ({
-  description,
-  schema: resultEnvelope('order', orderSchema, acceptedWriteExtra),
-});
+/** A change answers 200 once persisted (`Prefer: wait`), 202 while queued. */
+const changed = {
+  ...writtenResponses('order', orderSchema, { 200: 'persisted', 202: 'accepted' }),
+  400: invalid,
+  404: notFound,
+};
 
 /** §2.5 of the spec: the order service's REST routes. */
 export function orderRoutes(service: OrderService, options: BulkRouteOptions): Route[] {
@@ -34,39 +35,22 @@ export function orderRoutes(service: OrderService, options: BulkRouteOptions): R
     waitSeconds: preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds),
   });
   return [
-    route({
-      method: 'get',
+    pageRoute({
       path: '/orders',
       summary: 'A page of orders, newest first',
-      query: pageQuerySchema,
-      responses: {
-        200: {
-          description: 'orders',
-          schema: resultEnvelope('orders', { type: 'array', items: orderSchema }),
-        },
-        400: invalid,
-      },
-      async handler(ctx, { query }) {
-        const { value, cacheHit } = await service.listOrders(query);
-        markCache(ctx, cacheHit);
-        ctx.body = { result: true, orders: value };
-      },
+      field: 'orders',
+      item: orderSchema,
+      list: (page) => service.listOrders(page),
     }),
-    route({
-      method: 'get',
+    readOneRoute({
       path: '/orders/:id',
       summary: 'One order',
       params: orderIdParamSchema,
-      responses: {
-        200: { description: 'the order', schema: resultEnvelope('order', orderSchema) },
-        400: invalid,
-        404: notFound,
-      },
-      async handler(ctx, { params }) {
-        const { value, cacheHit } = await service.getOrder(params.id.toLowerCase());
-        markCache(ctx, cacheHit);
-        ctx.body = { result: true, order: value };
-      },
+      field: 'order',
+      resource: orderSchema,
+      notFound,
+      key: 'id',
+      read: (id) => service.getOrder(id.toLowerCase()),
     }),
     route({
       method: 'post',
@@ -74,7 +58,10 @@ export function orderRoutes(service: OrderService, options: BulkRouteOptions): R
       summary: 'Create an order',
       body: orderCreateSchema,
       headers: [PREFER_WAIT_HEADER],
-      responses: { 201: written('persisted'), 202: written('accepted'), 400: invalid },
+      responses: {
+        ...writtenResponses('order', orderSchema, { 201: 'persisted', 202: 'accepted' }),
+        400: invalid,
+      },
       async handler(ctx, { body }) {
         const write = await service.createOrder(body, meta(ctx));
         answerAcceptedWrite(ctx, write, `/orders/${write.resource.id}`, { order: write.resource });
@@ -96,12 +83,7 @@ export function orderRoutes(service: OrderService, options: BulkRouteOptions): R
       params: orderIdParamSchema,
       body: orderPatchSchema,
       headers: [PREFER_WAIT_HEADER],
-      responses: {
-        200: written('persisted'),
-        202: written('accepted'),
-        400: invalid,
-        404: notFound,
-      },
+      responses: changed,
       async handler(ctx, { params, body }) {
         const id = params.id.toLowerCase();
         requireSomeChange(body);
@@ -115,12 +97,7 @@ export function orderRoutes(service: OrderService, options: BulkRouteOptions): R
       summary: 'Delete an order',
       params: orderIdParamSchema,
       headers: [PREFER_WAIT_HEADER],
-      responses: {
-        200: written('persisted'),
-        202: written('accepted'),
-        400: invalid,
-        404: notFound,
-      },
+      responses: changed,
       async handler(ctx, { params }) {
         const id = params.id.toLowerCase();
         const write = await service.deleteOrder(id, meta(ctx));

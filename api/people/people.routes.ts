@@ -1,16 +1,17 @@
 import type { BulkRouteOptions } from '../http/bulk/bulk-route.js';
 import { limitedBody } from '../http/limited-body.js';
 import { preferredWaitSeconds } from '../http/prefer-wait.js';
+import { pageRoute, pingRoute } from '../http/common-routes.js';
 import { route, type Route } from '../http/route-table.js';
-import { answerAcceptedWrite, markCache } from '../http/write-response.js';
+import { answerAcceptedWrite, answerCachedRead } from '../http/write-response.js';
 import { createdResourceRoutes } from '../resources/created-resource.routes.js';
 import { UnsupportedMediaTypeError } from '../../shared/errors/index.js';
 import {
-  acceptedWriteExtra,
   errorAnswerSchema,
-  invalidInputResponse as invalid,
+  invalidInputResponse,
   PREFER_WAIT_HEADER,
   resultEnvelope,
+  writtenResponses,
 } from '../../shared/openapi/envelopes.js';
 import { peopleResource } from '../../shared/resources/people.resource.js';
 import {
@@ -18,7 +19,6 @@ import {
   personCreateSchema,
   personSchema,
 } from '../../shared/schemas/person.schema.js';
-import { pageQuerySchema } from '../../shared/schemas/query.schema.js';
 import type { PeopleService } from './people.service.js';
 
 /**
@@ -34,15 +34,6 @@ export function withoutBlankFields(body: unknown): unknown {
   );
 }
 
-const people = {
-  description: 'people',
-  schema: resultEnvelope('people', { type: 'array', items: personSchema }),
-};
-const written = (description: string) => ({
-  description,
-  schema: resultEnvelope('person', personSchema, acceptedWriteExtra),
-});
-
 /** §2.6 of the spec: the people service's routes. */
 export function peopleRoutes(
   service: PeopleService,
@@ -54,42 +45,21 @@ export function peopleRoutes(
     normalizeBulkItem: withoutBlankFields,
   });
   return [
-    route({
-      method: 'get',
-      path: '/ping',
-      summary: 'Liveness of the legacy contract',
-      responses: {
-        200: { description: 'pong', schema: { type: 'string' }, contentType: 'text/plain' },
-      },
-      handler(ctx) {
-        ctx.type = 'text/plain';
-        ctx.body = 'pong';
-      },
-    }),
-    route({
-      method: 'get',
+    pingRoute('/ping', 'pong'),
+    pageRoute({
       path: '/people',
       summary: 'A page of people, by id',
-      query: pageQuerySchema,
-      responses: { 200: people, 400: invalid },
-      async handler(ctx, { query }) {
-        const { value, cacheHit } = await service.listPeople(query);
-        markCache(ctx, cacheHit);
-        ctx.body = { result: true, people: value };
-      },
+      field: 'people',
+      item: personSchema,
+      list: (page) => service.listPeople(page),
     }),
     // Before /people/:id, which would otherwise take "age" for an id.
-    route({
-      method: 'get',
+    pageRoute({
       path: '/people/age',
       summary: 'A page of people, youngest first; people without an age last',
-      query: pageQuerySchema,
-      responses: { 200: people, 400: invalid },
-      async handler(ctx, { query }) {
-        const { value, cacheHit } = await service.listPeopleByAge(query);
-        markCache(ctx, cacheHit);
-        ctx.body = { result: true, people: value };
-      },
+      field: 'people',
+      item: personSchema,
+      list: (page) => service.listPeopleByAge(page),
     }),
     generic.getOne,
     route({
@@ -102,13 +72,10 @@ export function peopleRoutes(
           description: 'ids',
           schema: resultEnvelope('ids', { type: 'array', items: { type: 'integer' } }),
         },
-        400: invalid,
+        400: invalidInputResponse,
       },
-      async handler(ctx, { params }) {
-        const { value, cacheHit } = await service.idsByLastName(params.lastname);
-        markCache(ctx, cacheHit);
-        ctx.body = { result: true, ids: value };
-      },
+      handler: async (ctx, { params }) =>
+        answerCachedRead(ctx, 'ids', await service.idsByLastName(params.lastname)),
     }),
     route({
       method: 'post',
@@ -117,7 +84,10 @@ export function peopleRoutes(
       body: personCreateSchema,
       prepareBody: withoutBlankFields,
       headers: [PREFER_WAIT_HEADER],
-      responses: { 201: written('persisted'), 202: written('accepted'), 400: invalid },
+      responses: {
+        ...writtenResponses('person', personSchema, { 201: 'persisted', 202: 'accepted' }),
+        400: invalidInputResponse,
+      },
       async handler(ctx, { body }) {
         const write = await service.enqueueWrite(body, {
           requestId: ctx.state.requestId,
@@ -141,7 +111,7 @@ export function peopleRoutes(
             'counts (accepted, duplicate, invalid) and the problems with their line numbers',
           schema: { type: 'object' },
         },
-        400: invalid,
+        400: invalidInputResponse,
         413: { description: 'file too large', schema: errorAnswerSchema },
         415: { description: 'not text/csv', schema: errorAnswerSchema },
       },

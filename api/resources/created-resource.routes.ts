@@ -8,6 +8,7 @@ import {
   errorAnswerSchema,
   invalidInputResponse as invalid,
   notFoundResponse,
+  oneResponses,
   PREFER_WAIT_HEADER,
   resultEnvelope,
 } from '../../shared/openapi/envelopes.js';
@@ -51,14 +52,7 @@ export function createdResourceRoutes<C, R extends { id: number }>(
       path: `/${entity}/:id`,
       summary: `One ${resourceKey}`,
       params: idParamSchema,
-      responses: {
-        200: {
-          description: `the ${resourceKey}`,
-          schema: resultEnvelope(resourceKey, resourceSchema),
-        },
-        400: invalid,
-        404: notFoundResponse(resourceKey),
-      },
+      responses: oneResponses(resourceKey, resourceSchema, notFoundResponse(resourceKey)),
       async handler(ctx, { params }) {
         const { json, cacheHit } = await service.getJson(params.id);
         markCache(ctx, cacheHit);

@@ -34,3 +34,38 @@ export const invalidInputResponse = {
 export function notFoundResponse(what: string) {
   return { description: `no such ${what}`, schema: errorAnswerSchema };
 }
+
+/** The answers of a page read: `{ result: true, <field>: [item…] }`, or 400 for a bad page. */
+export function pageResponses(field: string, item: object) {
+  return {
+    200: { description: field, schema: resultEnvelope(field, { type: 'array', items: item }) },
+    400: invalidInputResponse,
+  };
+}
+
+/** The accepted answers of a write (`{ result: true, <field>: resource, job_id }`), by status. */
+export function writtenResponses(
+  field: string,
+  resource: object,
+  descriptions: Readonly<Record<number, string>>,
+) {
+  return Object.fromEntries(
+    Object.entries(descriptions).map(([status, description]) => [
+      status,
+      { description, schema: resultEnvelope(field, resource, acceptedWriteExtra) },
+    ]),
+  );
+}
+
+/** The answers of a read of one resource by its key. */
+export function oneResponses(
+  field: string,
+  resource: object,
+  notFound: { description: string; schema?: object },
+) {
+  return {
+    200: { description: `the ${field}`, schema: resultEnvelope(field, resource) },
+    400: invalidInputResponse,
+    404: notFound,
+  };
+}

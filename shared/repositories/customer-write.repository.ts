@@ -4,14 +4,8 @@ import { ConflictError, NotFoundError } from '../errors/index.js';
 import { jobIds, type ChangeEvent } from '../jobs/job-payloads.js';
 import type { Customer, CustomerChanges } from '../schemas/customer.schema.js';
 import type { MysqlPool } from './mysql-pool.repository.js';
-import {
-  CUSTOMER_COLUMNS,
-  EVENT_COLUMNS,
-  toCustomer,
-  toEvent,
-  type CustomerRow,
-  type EventRow,
-} from './customer-rows.js';
+import * as customerRows from './customer-rows.js';
+import type { CustomerRow, EventRow } from './customer-rows.js';
 
 interface OpBase {
   /** Unique per write (its job id): a retried job finds its event and changes nothing. */
@@ -85,20 +79,20 @@ export class CustomerWriteRepository {
   /** Committed events not yet marked published and older than `olderThan` (µs), oldest first. */
   async unpublished(olderThan: number, limit: number): Promise<ChangeEvent[]> {
     const [rows] = await this.pool.query<EventRow[]>(
-      `SELECT ${EVENT_COLUMNS} FROM customer_events
+      `SELECT ${customerRows.EVENT_COLUMNS} FROM customer_events
        WHERE published_at IS NULL AND at < ? ORDER BY seq LIMIT ?`,
       [olderThan, limit],
     );
-    return rows.map(toEvent);
+    return rows.map(customerRows.toEvent);
   }
 
   private async apply(connection: PoolConnection, op: CustomerOp): Promise<CustomerOpOutcome> {
     const [done] = await connection.query<EventRow[]>(
-      `SELECT ${EVENT_COLUMNS} FROM customer_events WHERE op_id = ?`,
+      `SELECT ${customerRows.EVENT_COLUMNS} FROM customer_events WHERE op_id = ?`,
       [op.opId],
     );
     if (done[0]) {
-      const event = toEvent(done[0]);
+      const event = customerRows.toEvent(done[0]);
       return { event, customer: event.after as Customer, published: done[0].published_at !== null };
     }
     if (op.kind === 'create') {
@@ -106,10 +100,10 @@ export class CustomerWriteRepository {
       return this.record(connection, op, 'insert', null, op.customer);
     }
     const [rows] = await connection.query<CustomerRow[]>(
-      `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE uuid = ? FOR UPDATE`,
+      `SELECT ${customerRows.CUSTOMER_COLUMNS} FROM customers WHERE uuid = ? FOR UPDATE`,
       [op.uuid],
     );
-    const before = rows[0] ? toCustomer(rows[0]) : null;
+    const before = rows[0] ? customerRows.toCustomer(rows[0]) : null;
     if (!before) throw new NotFoundError(`customer ${op.uuid} not found`);
     if (op.kind === 'delete' && before.deleted) {
       return { event: null, customer: before, published: true };
@@ -171,24 +165,16 @@ function liveKey(customer: Customer): string | null {
   return customer.deleted ? null : usernameKey(customer.username);
 }
 
+/** The columns an insert and an update both write, in their statements' order. */
+function profileValues(c: Customer): unknown[] {
+  return [c.username, liveKey(c), c.address, c.income, c.name, c.email, c.phone];
+}
+
 async function insertCustomer(connection: PoolConnection, c: Customer): Promise<void> {
   await connection.query(
     `INSERT INTO customers (uuid, username, username_key, address, income, name, email, phone,
        created_at, updated_at, deleted, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      c.uuid,
-      c.username,
-      liveKey(c),
-      c.address,
-      c.income,
-      c.name,
-      c.email,
-      c.phone,
-      c.created_at,
-      c.updated_at,
-      c.deleted ? 1 : 0,
-      c.version,
-    ],
+    [c.uuid, ...profileValues(c), c.created_at, c.updated_at, c.deleted ? 1 : 0, c.version],
   );
 }
 
@@ -196,19 +182,7 @@ async function updateCustomer(connection: PoolConnection, c: Customer): Promise<
   await connection.query<RowDataPacket[]>(
     `UPDATE customers SET username = ?, username_key = ?, address = ?, income = ?, name = ?,
        email = ?, phone = ?, updated_at = ?, deleted = ?, version = ? WHERE uuid = ?`,
-    [
-      c.username,
-      liveKey(c),
-      c.address,
-      c.income,
-      c.name,
-      c.email,
-      c.phone,
-      c.updated_at,
-      c.deleted ? 1 : 0,
-      c.version,
-      c.uuid,
-    ],
+    [...profileValues(c), c.updated_at, c.deleted ? 1 : 0, c.version, c.uuid],
   );
 }
 
