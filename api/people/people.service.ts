@@ -5,6 +5,7 @@ import { NotFoundError } from '../../shared/errors/index.js';
 import type { IdAllocator } from '../../shared/ids.js';
 import { jobIds, type PersistPersonJob } from '../../shared/jobs/job-payloads.js';
 import { waitForJob } from '../../shared/jobs/wait-for-job.js';
+import { escapedKeyPart, type CacheKeyPart } from '../../shared/redis-keys.js';
 import type { PersonRepository } from '../../shared/repositories/person.repository.js';
 import { toPerson, type Person, type PersonCreate } from '../../shared/schemas/person.schema.js';
 import type { PageQuery } from '../../shared/schemas/query.schema.js';
@@ -26,7 +27,7 @@ export interface PeopleServiceDeps {
 
 /** People: single writes and CSV imports share the persist queue; reads go through the cache. */
 export function createPeopleService(deps: PeopleServiceDeps) {
-  const cached = async <T>(parts: (string | number)[], load: () => Promise<T>) => {
+  const cached = async <T>(parts: CacheKeyPart[], load: () => Promise<T>) => {
     const { value, hit } = await deps.cache.read('people', parts, load);
     return { value, cacheHit: hit };
   };
@@ -95,7 +96,7 @@ export function createPeopleService(deps: PeopleServiceDeps) {
 
     idsByLastName(last: string): Promise<CachedRead<number[]>> {
       // Lower-cased and escaped: the lookup is case-insensitive, and a name may contain ':'.
-      const key = encodeURIComponent(last.toLowerCase());
+      const key = escapedKeyPart(last.toLowerCase());
       return cached(['last', key], () => deps.people.idsByLastName(last));
     },
   };
