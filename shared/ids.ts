@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Entity } from './jobs/job-payloads.js';
+import { idCounterKey } from './redis-keys.js';
 
 /** Raises the counter to at least `floor` (never lowers it), atomically. */
 const RAISE_TO = `
@@ -39,7 +40,7 @@ export class IdAllocator {
   }
 
   private key(entity: Entity): string {
-    return `${this.prefix}:ids:${entity}`;
+    return idCounterKey(this.prefix, entity);
   }
 
   async next(entity: Entity): Promise<number> {

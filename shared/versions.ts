@@ -1,4 +1,8 @@
 import type { Redis } from 'ioredis';
+import { versionCounterKey } from './redis-keys.js';
+
+/** Collections whose documents take their versions from a counter here. */
+export type VersionedCollection = 'orders';
 
 /**
  * Next version of one document: one more than the larger of the counter and
@@ -26,16 +30,12 @@ export class VersionAllocator {
     private readonly options: { prefix: string; ttlMs: number },
   ) {}
 
-  private key(collection: string, id: string): string {
-    return `${this.options.prefix}:versions:${collection}:${id}`;
-  }
-
   /** The version for the next write to `collection/id`, above `storedVersion`. */
-  async next(collection: string, id: string, storedVersion: number): Promise<number> {
+  async next(collection: VersionedCollection, id: string, storedVersion: number): Promise<number> {
     const result = await this.redis.eval(
       NEXT_VERSION,
       1,
-      this.key(collection, id),
+      versionCounterKey(this.options.prefix, collection, id),
       String(storedVersion),
       String(this.options.ttlMs),
     );

@@ -1,5 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import { Readable } from 'node:stream';
+import type { ServiceName } from '../../config/index.js';
 import {
   RequestInProgressError,
   UnprocessableError,
@@ -68,7 +69,7 @@ function replay(ctx: Context, answer: StoredAnswer): void {
 export function idempotency(options: {
   store: IdempotencyStore;
   /** Keys are per service: the same key at two services is two keys. */
-  scope: string;
+  scope: ServiceName;
   /**
    * Routes that stream their own body (CSV import) cannot be fingerprinted
    * before they run; they are left out (the import is idempotent by row id).

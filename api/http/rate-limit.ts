@@ -1,4 +1,5 @@
 import type { Middleware, ParameterizedContext } from 'koa';
+import type { ServiceName } from '../../config/index.js';
 import { TooManyRequestsError } from '../../shared/errors/index.js';
 import type { FixedWindowLimiter } from '../../shared/rate-limit/fixed-window-limiter.js';
 import type { RequestState } from './request-id.js';
@@ -10,7 +11,7 @@ const OPERATIONAL_PATHS = new Set(['/health', '/ready', '/metrics']);
 export interface RateLimitOptions {
   readonly limiter: FixedWindowLimiter;
   /** Names the budget in Redis (one per service and kind). */
-  readonly scope: string;
+  readonly scope: ServiceName;
   readonly limit: number;
   /** Which requests count: writes only, or every request (the public API). */
   readonly applies: 'writes' | 'all';

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { escapedKeyPart } from '../../shared/redis-keys.js';
 import type { PersonRepository } from '../../shared/repositories/person.repository.js';
 import { peopleResource } from '../../shared/resources/people.resource.js';
 import type { Person } from '../../shared/schemas/person.schema.js';
@@ -40,7 +41,7 @@ export function createPeopleService(deps: PeopleServiceDeps) {
 
     idsByLastName(last: string): Promise<CachedRead<number[]>> {
       // Lower-cased and escaped: the lookup is case-insensitive, and a name may contain ':'.
-      const key = encodeURIComponent(last.toLowerCase());
+      const key = escapedKeyPart(last.toLowerCase());
       return people.read(['last', key], () => deps.store.idsByLastName(last));
     },
   };

@@ -1,9 +1,5 @@
-import {
-  CACHE_COLLECTIONS,
-  cacheKeys,
-  type CacheCollection,
-  type CacheKeys,
-} from './cache-keys.js';
+import { cacheKeys, type CacheKeyPart, type CacheKeys } from '../redis-keys.js';
+import { CACHE_COLLECTIONS, type CacheCollection } from './cache-collections.js';
 
 /** The three commands the cache sends (an ioredis client has them). */
 export interface CacheRedis {
@@ -68,7 +64,7 @@ export class ReadThroughCache {
 
   async read<T>(
     collection: CacheCollection,
-    parts: readonly (string | number)[],
+    parts: readonly CacheKeyPart[],
     load: () => Promise<T>,
   ): Promise<CacheRead<T>> {
     const read = await this.lookup(collection, parts, load);
@@ -83,7 +79,7 @@ export class ReadThroughCache {
    */
   async readJson<T>(
     collection: CacheCollection,
-    parts: readonly (string | number)[],
+    parts: readonly CacheKeyPart[],
     load: () => Promise<T>,
   ): Promise<CacheRead<string>> {
     const read = await this.lookup(collection, parts, load);
@@ -102,7 +98,7 @@ export class ReadThroughCache {
    */
   private async lookup(
     collection: CacheCollection,
-    parts: readonly (string | number)[],
+    parts: readonly CacheKeyPart[],
     load: () => Promise<unknown>,
   ): Promise<string | Loaded> {
     if (this.options.enabled === false) {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { usernameKey } from './username-key.js';
+import { usernameReservationKey } from '../redis-keys.js';
 
 /** Deletes the reservation only if this customer still holds it (never someone else's). */
 const RELEASE_IF_HELD = `
@@ -22,7 +22,7 @@ export class UsernameReservations {
 
   /** The Redis key of a username's claim (exposed for tests and operators). */
   key(username: string): string {
-    return `${this.prefix}:customers:username:${usernameKey(username)}`;
+    return usernameReservationKey(this.prefix, username);
   }
 
   /** True if `uuid` now holds the username (it may already have held it). */

@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { ServiceName } from '../../config/index.js';
+import { idempotencyKey } from '../redis-keys.js';
 
 /** The first answer to a request with an `Idempotency-Key`, as it is replayed. */
 export interface StoredAnswer {
@@ -75,13 +77,12 @@ export class IdempotencyStore {
     private readonly options: IdempotencyStoreOptions,
   ) {}
 
-  private redisKey(scope: string, key: string): string {
-    const hash = createHash('sha256').update(`${scope}\0${key}`).digest('hex');
-    return `${this.options.prefix}:idempotency:${hash}`;
+  private redisKey(scope: ServiceName, key: string): string {
+    return idempotencyKey(this.options.prefix, scope, key);
   }
 
   /** Takes the key for this request, or reports who has it. */
-  async claim(scope: string, key: string, fingerprint: string): Promise<Claim> {
+  async claim(scope: ServiceName, key: string, fingerprint: string): Promise<Claim> {
     const token = randomUUID();
     const pending: PendingRecord = { state: 'pending', fingerprint, token };
     const existing = (await this.redis.eval(
@@ -99,7 +100,7 @@ export class IdempotencyStore {
 
   /** Stores the answer for replay; false if the reservation was lost meanwhile. */
   async complete(
-    scope: string,
+    scope: ServiceName,
     key: string,
     claim: { token: string; fingerprint: string },
     answer: StoredAnswer,
@@ -117,7 +118,7 @@ export class IdempotencyStore {
   }
 
   /** Frees the key so the client may retry (the request failed or was refused). */
-  async release(scope: string, key: string, token: string): Promise<void> {
+  async release(scope: ServiceName, key: string, token: string): Promise<void> {
     await this.redis.eval(RELEASE, 1, this.redisKey(scope, key), token);
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { lockKey } from '../redis-keys.js';
 
 /** Deletes the lock only if it still holds our token: never someone else's lock. */
 const RELEASE = `
@@ -35,7 +36,7 @@ export class RedisLock {
 
   /** Takes the lock, or returns null at once when someone else holds it. */
   async tryAcquire(name: string, ttlMs: number): Promise<HeldLock | null> {
-    const key = `${this.prefix}:locks:${name}`;
+    const key = lockKey(this.prefix, name);
     const token = randomUUID();
     const taken = await this.redis.set(key, token, 'PX', ttlMs, 'NX');
     if (taken !== 'OK') return null;

@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { ServiceName } from '../../config/index.js';
+import { rateLimitKey } from '../redis-keys.js';
 
 /** Counts ARGV[2] units (a request, or a bulk request's items); the window starts with the client's first and lasts PX ms. */
 const HIT = `
@@ -30,14 +31,11 @@ export class FixedWindowLimiter {
   ) {}
 
   /** Counts `weight` units (1 for a request; a bulk chunk counts its items). */
-  async hit(scope: string, client: string, weight = 1): Promise<RateDecision> {
-    // Hashed: client addresses (IPv6, forwarded chains) have no bounded shape.
-    const hash = createHash('sha256').update(`${scope}\0${client}`).digest('hex').slice(0, 32);
-    const key = `${this.options.prefix}:rate:${hash}`;
+  async hit(scope: ServiceName, client: string, weight = 1): Promise<RateDecision> {
     const [count, ttlMs] = (await this.redis.eval(
       HIT,
       1,
-      key,
+      rateLimitKey(this.options.prefix, scope, client),
       String(this.options.windowMs),
       String(weight),
     )) as [number, number];

@@ -1,4 +1,4 @@
-import type { CacheCollection } from '../cache/cache-keys.js';
+import type { CacheCollection } from '../cache/cache-collections.js';
 import type { SpillwayQueues } from '../jobs/queues.js';
 import type { MysqlPool } from '../repositories/mysql-pool.repository.js';
 

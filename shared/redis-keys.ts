@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import type { ServiceName } from '../config/index.js';
+import type { CacheCollection } from './cache/cache-collections.js';
+import { usernameKey } from './customers/username-key.js';
+import type { Entity } from './jobs/job-payloads.js';
+import type { VersionedCollection } from './versions.js';
+
+/**
+ * Every Redis key Spillway reads or writes itself is built here (BullMQ builds
+ * its own queue keys from QUEUE_PREFIX and the queue name). The layout is data
+ * already stored: a key that changes shape orphans what is under the old one,
+ * so test/unit/shared/redis-keys.test.ts pins each family with a literal.
+ *
+ * Each key is `<prefix>:<family>:<slot>[:<rest>]` (`familyKey`). The slot part
+ * is what a Redis Cluster hash tag will wrap: keys that one command or script
+ * reads together must be built from the same slot part. Today only the cache
+ * writes it as a tag (`{users}`); elsewhere it is bare, and every queue-Redis
+ * key sits in one slot anyway, because the default QUEUE_PREFIX `{spillway}`
+ * is itself a tag and Redis hashes on a key's *first* `{…}`. Tagging those
+ * families per slot therefore means a prefix without braces too.
+ *
+ * Keys read together in one command or script (what Cluster must keep in one slot):
+ * - cache MGET (ReadThroughCache.sharedLookup): a collection's generation and
+ *   one of its entries, `<cache>:cache:{c}:gen` + `<cache>:cache:{c}:e:…`;
+ *   both are built from the slot `{c}`.
+ * - Lua scripts: each takes exactly one key (numkeys 1): ids RAISE_TO,
+ *   versions NEXT_VERSION, locks RELEASE and HOLD_FOR, username reservations
+ *   RELEASE_IF_HELD, idempotency CLAIM, COMPLETE and RELEASE, rate limit HIT.
+ * - MULTI: none on these keys. IntakeBatcher's INCRBY of an id block is its
+ *   own command before Queue.addBulk's MULTI, which holds BullMQ keys only.
+ * - Pipelines: the cache client auto-pipelines; under Cluster ioredis groups
+ *   those by the node of each command's key, so they set no constraint.
+ */
+
+/**
+ * `<prefix>:<family>:<slot>[:<rest>]`. `slot` is the one part a Cluster hash
+ * tag will wrap (`tagged`); each builder below says what its slot is.
+ */
+function familyKey(prefix: string, family: string, slot: string, rest?: string): string {
+  const head = `${prefix}:${family}:${slot}`;
+  return rest === undefined ? head : `${head}:${rest}`;
+}
+
+/** A hash-tagged slot part: Cluster hashes only on what is inside the braces. */
+function tagged(slot: string): string {
+  return `{${slot}}`;
+}
+
+/** A bounded key part for an unbounded input: hex SHA-256 of the parts, NUL-joined. */
+function hashed(parts: readonly string[], hexChars?: number): string {
+  const hex = createHash('sha256').update(parts.join('\0')).digest('hex');
+  return hexChars === undefined ? hex : hex.slice(0, hexChars);
+}
+
+// ---- Cache Redis (LRU, disposable): built with the cache prefix ----
+
+/**
+ * A collection's cache keys, built once per collection (they are on every
+ * read's path). Slot: the collection, tagged, so the generation and every
+ * entry sit in one slot and one MGET can read both.
+ */
+export function cacheKeys(prefix: string, collection: CacheCollection) {
+  const slot = tagged(collection);
+  const entryBase = `${familyKey(prefix, 'cache', slot, 'e')}:`;
+  return {
+    /** The collection's generation counter: a write bumps it, every older entry is a miss. */
+    generation: familyKey(prefix, 'cache', slot, 'gen'),
+    /** An entry's key; the entry stores the generation it was built under with its value. */
+    entry: (parts: readonly CacheKeyPart[]): string => entryBase + entryParts(parts),
+  };
+}
+
+export type CacheKeys = ReturnType<typeof cacheKeys>;
+
+/** One part of a cache entry's key: a number, or text without ':' (see `escapedKeyPart`). */
+export type CacheKeyPart = string | number;
+
+/**
+ * Entry parts joined with ':'. A part holding ':' would make two part lists
+ * one key (`['a:b']` and `['a', 'b']`), so it is refused, not stored.
+ */
+function entryParts(parts: readonly CacheKeyPart[]): string {
+  for (const part of parts) {
+    if (typeof part === 'string' && part.includes(':')) {
+      throw new Error(`cache key part holds ':' (escape it with escapedKeyPart): ${part}`);
+    }
+  }
+  return parts.join(':');
+}
+
+/** Free text (a name from a request) made safe as one cache key part: URI-escaped, so no ':'. */
+export function escapedKeyPart(text: string): string {
+  return encodeURIComponent(text);
+}
+
+/**
+ * A client's fixed-window bucket for one service's budget. Slot: the bucket.
+ * Hashed: client addresses (IPv6, forwarded chains) have no bounded shape.
+ */
+export function rateLimitKey(prefix: string, scope: ServiceName, client: string): string {
+  return familyKey(prefix, 'rate', hashed([scope, client], 32));
+}
+
+// ---- Queue Redis (durable, AOF): built with the queue prefix ----
+
+/** An entity's id counter. Slot: the entity. */
+export function idCounterKey(prefix: string, entity: Entity): string {
+  return familyKey(prefix, 'ids', entity);
+}
+
+/** One document's version counter. Slot: the document (no command reads two counters). */
+export function versionCounterKey(
+  prefix: string,
+  collection: VersionedCollection,
+  id: string,
+): string {
+  return familyKey(prefix, 'versions', `${collection}:${id}`);
+}
+
+/**
+ * The record of one `Idempotency-Key` of one service. Slot: the record.
+ * Hashed, so any client key fits one bounded Redis key.
+ */
+export function idempotencyKey(prefix: string, scope: ServiceName, clientKey: string): string {
+  return familyKey(prefix, 'idempotency', hashed([scope, clientKey]));
+}
+
+/**
+ * A username's claim. Slot: the username, in the form uniqueness is judged on
+ * (`usernameKey`), so "Alice" and "alice" are one claim, as in MySQL.
+ */
+export function usernameReservationKey(prefix: string, username: string): string {
+  return familyKey(prefix, 'customers:username', usernameKey(username));
+}
+
+/**
+ * A named lock. Slot: the lock. The name is plain text: RedisLock is a general
+ * mechanism, and its callers own their names (cron's PURGE_LOCK_NAME).
+ */
+export function lockKey(prefix: string, name: string): string {
+  return familyKey(prefix, 'locks', name);
+}

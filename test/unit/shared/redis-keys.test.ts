@@ -1,0 +1,99 @@
+import { expect } from 'chai';
+import {
+  cacheKeys,
+  escapedKeyPart,
+  idCounterKey,
+  idempotencyKey,
+  lockKey,
+  rateLimitKey,
+  usernameReservationKey,
+  versionCounterKey,
+} from '../../../shared/redis-keys.js';
+
+/** The default prefixes (QUEUE_PREFIX, CACHE_PREFIX). */
+const QUEUE = '{spillway}';
+const CACHE = 'spillway';
+
+/**
+ * The key layout, family by family. Data already stored lives under these
+ * strings: a builder that changes one orphans it. Hashes are written out, not
+ * recomputed, so a change of hash input shows here too.
+ */
+describe('Redis keys: the layout of every family', () => {
+  it('cache: a collection generation and its entries share the tagged slot {collection}', () => {
+    const keys = cacheKeys(CACHE, 'listings');
+    expect(keys.generation).to.equal('spillway:cache:{listings}:gen');
+    expect(keys.entry(['page', 2, 50, 'all'])).to.equal(
+      'spillway:cache:{listings}:e:page:2:50:all',
+    );
+    expect(keys.entry(['ids', '1,2,3'])).to.equal('spillway:cache:{listings}:e:ids:1,2,3');
+    expect(cacheKeys(CACHE, 'orders').entry(['id', '65f0c0ffee0000000000beef'])).to.equal(
+      'spillway:cache:{orders}:e:id:65f0c0ffee0000000000beef',
+    );
+  });
+
+  it('cache: an entry part holding ":" is refused; escapedKeyPart makes free text one part', () => {
+    const keys = cacheKeys(CACHE, 'people');
+    expect(() => keys.entry(['last', 'a:b'])).to.throw(/':'/);
+    expect(keys.entry(['last', escapedKeyPart('o:brien')])).to.equal(
+      'spillway:cache:{people}:e:last:o%3Abrien',
+    );
+  });
+
+  it('rate limit: one bucket per service and client, the first 32 hex of sha256(scope NUL client)', () => {
+    expect(rateLimitKey(CACHE, 'public', '203.0.113.7')).to.equal(
+      'spillway:rate:6e85b527af3a7adbe1e151a827be3e83',
+    );
+  });
+
+  it('id counters: one per entity', () => {
+    expect(idCounterKey(QUEUE, 'users')).to.equal('{spillway}:ids:users');
+    expect(idCounterKey(QUEUE, 'people')).to.equal('{spillway}:ids:people');
+  });
+
+  it('version counters: one per document', () => {
+    expect(versionCounterKey(QUEUE, 'orders', '65f0c0ffee0000000000beef')).to.equal(
+      '{spillway}:versions:orders:65f0c0ffee0000000000beef',
+    );
+  });
+
+  it('idempotency: sha256(service NUL client key), so any client key is one bounded key per service', () => {
+    expect(idempotencyKey(QUEUE, 'users', 'a:b/c')).to.equal(
+      '{spillway}:idempotency:9378a4f7ae5264a07a344f3639e2774988be3ae7bc09cea55cafd02b1b607fff',
+    );
+    expect(idempotencyKey(QUEUE, 'orders', 'a:b/c')).to.equal(
+      '{spillway}:idempotency:40437216c3f00fac06323d6e0697488a30daf9e070a9763a0aa04308e394847e',
+    );
+  });
+
+  it('username reservations: one per username in its uniqueness form (NFC, lower case)', () => {
+    expect(usernameReservationKey(QUEUE, 'Alice')).to.equal('{spillway}:customers:username:alice');
+    // "é" typed as e + combining acute is the same username as the composed "é".
+    expect(usernameReservationKey(QUEUE, 'Ren\u0065\u0301')).to.equal(
+      usernameReservationKey(QUEUE, 'ren\u00e9'),
+    );
+    expect(usernameReservationKey(QUEUE, 'ren\u00e9')).to.equal(
+      '{spillway}:customers:username:ren\u00e9',
+    );
+  });
+
+  it('locks: one per name', () => {
+    expect(lockKey(QUEUE, 'purge-orders')).to.equal('{spillway}:locks:purge-orders');
+  });
+});
+
+/** Never run: tsc (which checks the tests) fails if a wrong family or part compiles. */
+export function wrongPartsAreTypeErrors(): void {
+  // @ts-expect-error orders have no id counter (their ids are ObjectIds)
+  idCounterKey(QUEUE, 'orders');
+  // @ts-expect-error only orders keep a version counter per document
+  versionCounterKey(QUEUE, 'users', '1');
+  // @ts-expect-error idempotency keys are scoped by service name
+  idempotencyKey(QUEUE, 'nobody', 'k');
+  // @ts-expect-error rate-limit budgets are scoped by service name
+  rateLimitKey(CACHE, 'nobody', '203.0.113.7');
+  // @ts-expect-error the cache has no such collection
+  cacheKeys(CACHE, 'sessions');
+  // @ts-expect-error an entry part is text or a number
+  cacheKeys(CACHE, 'users').entry([true]);
+}
