@@ -2,7 +2,7 @@ import { validate as isCronExpression } from 'node-cron';
 import { ConfigError, EnvReader, type Env } from './env-parsers.js';
 import { readRedisSentinels, type RedisSentinel } from './redis-sentinel.js';
 import { readBulk, type BulkConfig } from './bulk.js';
-import { QUEUE_NAMES, type QueueName } from '../shared/jobs/queue-names.js';
+import { QUEUE_NAMES, type QueueName } from './queue-names.js';
 
 export type { RedisSentinel, BulkConfig };
 
