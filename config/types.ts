@@ -1,6 +1,6 @@
 import type { BulkConfig } from './bulk.js';
 import type { QueueName } from './queue-names.js';
-import type { RedisSentinel } from './redis-sentinel.js';
+import type { RedisSentinel } from './redis.js';
 import type { ServiceAddress, ServiceName } from './services.js';
 
 export interface Config {
