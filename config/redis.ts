@@ -1,4 +1,5 @@
 import type { EnvReader } from './env-parsers.js';
+import type { Config } from './types.js';
 
 /** A Redis primary found through Sentinel: the sentinels to ask and the name they monitor it by. */
 export interface RedisSentinel {
@@ -39,7 +40,7 @@ function sameTarget(a: RedisSentinel, b: RedisSentinel): boolean {
  * name the same primary: the queue Redis keeps every key (noeviction), the
  * cache evicts (LRU), and cache writes would fill the queue's memory.
  */
-export function readRedisSentinels(
+function readRedisSentinels(
   read: EnvReader,
   urls: { readonly queueUrl: string; readonly cacheUrl: string },
 ): { queueSentinel?: RedisSentinel; cacheSentinel?: RedisSentinel } {
@@ -53,4 +54,13 @@ export function readRedisSentinels(
     ...(queueSentinel ? { queueSentinel } : {}),
     ...(cacheSentinel ? { cacheSentinel } : {}),
   };
+}
+
+/** The queue and the cache Redis (REDIS_QUEUE_*, REDIS_CACHE_*), each a URL and optionally Sentinel. */
+export function readRedis(read: EnvReader): Config['redis'] {
+  const urls = {
+    queueUrl: read.url('REDIS_QUEUE_URL', 'redis://127.0.0.1:6379/0', ['redis:', 'rediss:']),
+    cacheUrl: read.url('REDIS_CACHE_URL', 'redis://127.0.0.1:6380/0', ['redis:', 'rediss:']),
+  };
+  return { ...urls, ...readRedisSentinels(read, urls) };
 }

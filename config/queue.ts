@@ -1,0 +1,35 @@
+import type { EnvReader } from './env-parsers.js';
+import { QUEUE_NAMES, type QueueName } from './queue-names.js';
+import type { Config } from './types.js';
+
+const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUE_NAMES);
+
+/** How jobs are queued: key prefix, retries, and how many finished jobs Redis keeps. */
+export function readQueue(read: EnvReader): Config['queue'] {
+  return {
+    prefix: read.string('QUEUE_PREFIX', '{spillway}'),
+    attempts: read.int('JOB_ATTEMPTS', 10, { min: 1, max: 1000 }),
+    backoffMs: read.int('JOB_BACKOFF_MS', 500, { min: 1, max: 3_600_000 }),
+    keepCompleted: read.int('QUEUE_KEEP_COMPLETED', 1000, { min: 0, max: 1_000_000 }),
+    keepFailed: read.int('QUEUE_KEEP_FAILED', 100_000, { min: 0, max: 10_000_000 }),
+  };
+}
+
+/** How a worker process consumes its queues; WORKER_QUEUES must name known queues. */
+export function readWorker(read: EnvReader): Config['worker'] {
+  return {
+    concurrency: read.int('WORKER_CONCURRENCY', 1000, { min: 1, max: 10_000 }),
+    instances: read.int('WORKER_INSTANCES', 8, { min: 1, max: 64 }),
+    groupCommitMaxBatch: read.int('GROUP_COMMIT_MAX_BATCH', 500, { min: 1, max: 10_000 }),
+    groupCommitMaxWaitMs: read.int('GROUP_COMMIT_MAX_WAIT_MS', 5, { min: 0, max: 10_000 }),
+    lockMs: read.int('WORKER_LOCK_MS', 30_000, { min: 1000, max: 3_600_000 }),
+    queues: read.listOf('WORKER_QUEUES', ALL_QUEUES, ALL_QUEUES),
+  };
+}
+
+/** OUTBOX_RELAY_INTERVAL_MS: the worker's re-publication of lost customer events. */
+export function readOutbox(read: EnvReader): Config['outbox'] {
+  return {
+    relayIntervalMs: read.int('OUTBOX_RELAY_INTERVAL_MS', 5000, { min: 100, max: 3_600_000 }),
+  };
+}

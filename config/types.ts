@@ -1,0 +1,133 @@
+import type { BulkConfig } from './bulk.js';
+import type { QueueName } from './queue-names.js';
+import type { RedisSentinel } from './redis.js';
+import type { ServiceAddress, ServiceName } from './services.js';
+
+export interface Config {
+  readonly env: 'development' | 'test' | 'production';
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly redis: {
+    readonly queueUrl: string;
+    readonly cacheUrl: string;
+    /** Reach the queue Redis through Sentinel (its URL then gives only credentials and db). */
+    readonly queueSentinel?: RedisSentinel;
+    readonly cacheSentinel?: RedisSentinel;
+  };
+  readonly queue: {
+    readonly prefix: string;
+    readonly attempts: number;
+    readonly backoffMs: number;
+    readonly keepCompleted: number;
+    readonly keepFailed: number;
+  };
+  readonly cache: {
+    readonly prefix: string;
+    readonly ttlSeconds: number;
+    /** False: every read loads from the database (benchmarks, debugging); writes still invalidate. */
+    readonly enabled: boolean;
+  };
+  readonly mysql: { readonly url: string; readonly poolSize: number };
+  readonly mongo: { readonly url: string };
+  readonly services: Readonly<Record<ServiceName, ServiceAddress>>;
+  /** The operations listener of the API process: Bull Board, API docs, health, metrics. */
+  readonly ops: ServiceAddress;
+  /** The workers' own small listener: health, readiness, metrics. */
+  readonly workerOps: ServiceAddress;
+  /** The cron process's own small listener: health, readiness, metrics. */
+  readonly cronOps: ServiceAddress;
+  /** Bull Board's HTTP basic auth; production refuses to start without a password. */
+  readonly board: { readonly user: string; readonly password: string };
+  readonly http: { readonly preferWaitMaxSeconds: number };
+  /** How the public API reaches the internal services: only over their HTTP APIs. */
+  readonly upstreams: {
+    readonly usersBaseUrl: string;
+    readonly listingsBaseUrl: string;
+    /** Deadline for one upstream request: connect, headers and body together. */
+    readonly timeoutMs: number;
+    /** Keep-alive connections per upstream per process. */
+    readonly connections: number;
+    /** How long a new listing's user may still be queued before it counts as unknown. */
+    readonly userCheckWaitMs: number;
+  };
+  /** Bulk intake (§7): POST /<resource>/bulk. */
+  readonly bulk: BulkConfig;
+  /** People service: the largest CSV body POST /people/import reads. */
+  readonly people: { readonly importMaxBytes: number };
+  readonly worker: {
+    /** Jobs a worker process holds at once per queue, shared by its `instances`. */
+    readonly concurrency: number;
+    /**
+     * BullMQ workers per queue in one process. One worker moves its jobs to
+     * active one Redis round trip at a time and starts each only between those
+     * fetches, so under load fetched jobs wait in its loop; several fetch in parallel.
+     */
+    readonly instances: number;
+    readonly groupCommitMaxBatch: number;
+    readonly groupCommitMaxWaitMs: number;
+    /**
+     * How long a worker's lock on a job lasts without renewal; a job whose
+     * worker died is handed to another worker after about this long (and the
+     * stalled-job check runs at the same interval).
+     */
+    readonly lockMs: number;
+    /** The queues this worker process consumes (WORKER_QUEUES); every queue by default. */
+    readonly queues: readonly QueueName[];
+  };
+  /** SMTP and addresses of the customer change e-mails (§2.4). No recipients: notifications off. */
+  readonly mail: {
+    readonly host: string;
+    readonly port: number;
+    readonly secure: boolean;
+    readonly user: string | undefined;
+    readonly pass: string | undefined;
+    readonly from: string;
+    readonly to: readonly string[];
+    readonly cc: readonly string[];
+    readonly bcc: readonly string[];
+    readonly timeoutMs: number;
+  };
+  /** Retries of one notification e-mail before it stays in the failed set. */
+  readonly notify: {
+    readonly attempts: number;
+    readonly backoffMs: number;
+    /** E-mails sent at once per worker process: an SMTP server is not a group-commit store. */
+    readonly concurrency: number;
+  };
+  /** How often a worker re-publishes committed customer events whose publication was lost. */
+  readonly outbox: { readonly relayIntervalMs: number };
+  readonly orders: {
+    /** Orders older than this (by `created_at`) are purged. */
+    readonly retentionHours: number;
+    /** node-cron expression of the purge schedule. */
+    readonly purgeCron: string;
+    /** How long the legacy `POST`/`PUT /api/vehicle/order` wait for persistence before answering. */
+    readonly legacyWaitSeconds: number;
+  };
+  /** Replayed answers for `Idempotency-Key` (§3.6). */
+  readonly idempotency: {
+    /** How long a stored answer is replayed. */
+    readonly ttlSeconds: number;
+    /** How long a key stays reserved while its first request runs (a crashed process frees it then). */
+    readonly pendingTtlSeconds: number;
+  };
+  /** Refusing writes while a queue is backlogged (§3.7). */
+  readonly backpressure: {
+    /** Jobs waiting (incl. delayed retries) in one queue above which its writes get 503; 0: off. */
+    readonly maxWaiting: number;
+    /** How long a process reuses one queue's count before asking Redis again. */
+    readonly checkIntervalMs: number;
+    readonly retryAfterSeconds: number;
+  };
+  /** Per-client request budgets (fixed window of one minute); 0: off. */
+  readonly rateLimit: {
+    /** Writes per client per minute, on every service. */
+    readonly writesPerMinute: number;
+    /** Requests (reads and writes) per client per minute on the public API. */
+    readonly publicPerMinute: number;
+    /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+    readonly trustProxy: boolean;
+  };
+  /** Shared secret the internal services require when set; the public API sends it. */
+  readonly serviceToken: string | undefined;
+  readonly shutdownTimeoutMs: number;
+}
