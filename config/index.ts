@@ -2,6 +2,7 @@ import { validate as isCronExpression } from 'node-cron';
 import { ConfigError, EnvReader, type Env } from './env-parsers.js';
 import { readRedisSentinels, type RedisSentinel } from './redis-sentinel.js';
 import { readBulk, type BulkConfig } from './bulk.js';
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- removed by the config split
 import { QUEUE_NAMES, type QueueName } from '../shared/jobs/queue-names.js';
 
 export type { RedisSentinel, BulkConfig };
