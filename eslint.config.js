@@ -1,6 +1,28 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Layer rules (STYLE 3, 4, 7). A file gets one set of options per rule (a later
+// block replaces an earlier one's, it does not add to them), so every folder's
+// block below lists all of that folder's restrictions.
+const databaseDrivers = {
+  regex: '^(mysql2|mongoose)(/|$)',
+  message: 'Only shared/repositories/ touches a database; use a repository.',
+};
+
+/** Relative imports that reach the top-level `folders` (no subfolder of that name exists). */
+function into(folders, message) {
+  return { regex: `^(\\.\\./)+(${folders.join('|')})(/|$)`, message };
+}
+
+const processFolders = into(
+  ['api', 'workers', 'cron'],
+  'shared/ and config/ serve every process; they never import a process folder.',
+);
+
+function layerRule(...patterns) {
+  return { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] };
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'bench/results/', 'coverage/'] },
   js.configs.recommended,
@@ -15,7 +37,59 @@ export default tseslint.config(
         'error',
         { object: 'process', property: 'env', message: 'Read configuration only in config/.' },
       ],
+      ...layerRule(databaseDrivers),
     },
+  },
+  { files: ['shared/**'], rules: layerRule(databaseDrivers, processFolders) },
+  { files: ['shared/repositories/**'], rules: layerRule(processFolders) },
+  {
+    files: ['config/**'],
+    rules: layerRule(
+      databaseDrivers,
+      processFolders,
+      into(['shared'], 'Configuration is loaded first, from nothing but the environment.'),
+    ),
+  },
+  // One process never reaches into another's folder; what two processes share lives in shared/.
+  {
+    files: ['api/**'],
+    rules: layerRule(
+      databaseDrivers,
+      into(['workers', 'cron'], 'api/ never imports workers/ or cron/.'),
+    ),
+  },
+  {
+    files: ['workers/**'],
+    rules: layerRule(
+      databaseDrivers,
+      into(['api', 'cron'], 'workers/ never imports api/ or cron/.'),
+    ),
+  },
+  {
+    files: ['cron/**'],
+    rules: layerRule(
+      databaseDrivers,
+      into(['api', 'workers'], 'cron/ never imports api/ or workers/.'),
+    ),
+  },
+  {
+    // The import CLI runs the API's intake by hand (the people service's start-up file
+    // import, each resource's bulk intake), so scripts/ may import api/; no script is
+    // worker or cron code.
+    files: ['scripts/**'],
+    rules: layerRule(
+      databaseDrivers,
+      into(
+        ['workers', 'cron'],
+        'scripts/ run API-side tools; they never import workers/ or cron/.',
+      ),
+    ),
+  },
+  {
+    // Tests check what reached the stores by reading them directly, not through the code
+    // under test; bench/ measures a deliberately unlayered synchronous baseline against Spillway.
+    files: ['test/**', 'bench/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
   },
   {
     // chai's property assertions (`.to.be.empty`) are expressions by design.

@@ -1,10 +1,11 @@
-import { Worker, type Job } from 'bullmq';
+import { Worker, type Job, type Queue } from 'bullmq';
 import type { Metrics } from '../shared/metrics/metrics.js';
 import type { Config } from '../config/index.js';
 import type { Connections } from '../shared/connections.js';
 import type { Logger } from '../shared/logger.js';
 import { ReadThroughCache } from '../shared/cache/read-through-cache.js';
-import { closeQueues, createQueues, type SpillwayQueues } from '../shared/jobs/queues.js';
+import { QUEUE_NAMES, type QueueName } from '../shared/jobs/queue-names.js';
+import { closeQueues, createQueue, type ChangeEventQueues } from '../shared/jobs/queues.js';
 import type { QueueConsumer, WorkerHooks } from './worker-module.js';
 import { WORKER_MODULES } from './worker-registry.js';
 import { splitConcurrency } from './split-concurrency.js';
@@ -13,8 +14,11 @@ export type { WorkerHooks } from './worker-module.js';
 
 export interface RunningWorkers {
   readonly workers: readonly Worker[];
-  /** Producers this process uses (change events), also read for queue-depth metrics. */
-  readonly queues: SpillwayQueues;
+  /**
+   * Producers of the queues this process consumes and of those its consumers
+   * publish change events to; read for the queue-depth metric.
+   */
+  readonly queues: readonly Queue[];
   /** Stops taking jobs, lets the active ones finish, then closes the producers. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -33,7 +37,22 @@ export function createWorkers(
   options: { hooks?: WorkerHooks; metrics?: Metrics } = {},
 ): RunningWorkers {
   const { metrics } = options;
-  const queues = createQueues(config, connections.queueRedis);
+  const producers = new Map<QueueName, Queue>();
+  const producer = (name: QueueName): Queue => {
+    const queue = producers.get(name) ?? createQueue(config, connections.queueRedis, name);
+    producers.set(name, queue);
+    return queue;
+  };
+  // Opened when a consumer takes one: a process running no persist queue, or
+  // customers with e-mail off, never opens the producer it does not publish to.
+  const queues: ChangeEventQueues = {
+    get replicate() {
+      return producer(QUEUE_NAMES.replicate);
+    },
+    get notify() {
+      return producer(QUEUE_NAMES.notify);
+    },
+  };
   const hooks: WorkerHooks = {
     onBatch: (queue, size) => {
       metrics?.groupCommitBatchSize.observe({ queue }, size);
@@ -49,9 +68,13 @@ export function createWorkers(
     queues,
     hooks,
   };
-  const consumers: QueueConsumer[] = WORKER_MODULES.flatMap((module) =>
-    module.build(context),
-  ).filter((consumer) => config.worker.queues.includes(consumer.queue));
+  // Only the modules of the queues this process runs are built: building one starts
+  // its side work too (the customers outbox relay), which only its drain stops.
+  const consumers: QueueConsumer[] = Object.values(QUEUE_NAMES)
+    .filter((queue) => config.worker.queues.includes(queue))
+    .flatMap((queue) => WORKER_MODULES[queue].build(context));
+  // This process's /metrics reports the backlog of what it consumes as well.
+  for (const { queue } of consumers) producer(queue);
 
   // A queue's workers share its processor (and so its group committer) and its
   // concurrency. A consumer with a small concurrency of its own (e-mail) keeps one.
@@ -91,7 +114,9 @@ export function createWorkers(
   let closing: Promise<void> | undefined;
   return {
     workers,
-    queues,
+    get queues() {
+      return [...producers.values()];
+    },
     close: () =>
       (closing ??= (async () => {
         // Active jobs get most of the shutdown deadline to finish; past that they are
@@ -112,7 +137,7 @@ export function createWorkers(
           }),
         );
         await Promise.all(consumers.map((c) => c.drain()));
-        await closeQueues(queues);
+        await closeQueues([...producers.values()]);
       })()),
   };
 }

@@ -3,7 +3,7 @@ import type { Config } from '../config/index.js';
 import type { ReadThroughCache } from '../shared/cache/read-through-cache.js';
 import type { Connections } from '../shared/connections.js';
 import type { QueueName } from '../shared/jobs/queue-names.js';
-import type { SpillwayQueues } from '../shared/jobs/queues.js';
+import type { ChangeEventQueues } from '../shared/jobs/queues.js';
 import type { Logger } from '../shared/logger.js';
 
 export interface WorkerHooks {
@@ -17,7 +17,8 @@ export interface WorkerContext {
   readonly connections: Connections;
   readonly logger: Logger;
   readonly cache: ReadThroughCache;
-  readonly queues: SpillwayQueues;
+  /** Producers for the change events consumers publish; each is opened on first use. */
+  readonly queues: ChangeEventQueues;
   readonly hooks: WorkerHooks;
 }
 

@@ -31,33 +31,43 @@ export function defaultJobOptions(config: Config): JobsOptions {
   };
 }
 
-/** Producers for every queue, sharing one Redis connection. */
-export function createQueues(config: Config, connection: ConnectionOptions): SpillwayQueues {
+/** The producers a worker's consumers publish change events with. */
+export type ChangeEventQueues = Pick<SpillwayQueues, 'replicate' | 'notify'>;
+
+/** A producer for one queue, with that queue's retry policy. */
+export function createQueue(config: Config, connection: ConnectionOptions, name: QueueName): Queue {
   const options = {
     connection,
     prefix: config.queue.prefix,
     defaultJobOptions: defaultJobOptions(config),
   };
+  if (name !== QUEUE_NAMES.notify) return new Queue(name, options);
+  // An e-mail is retried a few times only (NOTIFY_ATTEMPTS, default 3), then stays failed.
+  return new Queue(name, {
+    ...options,
+    defaultJobOptions: {
+      ...options.defaultJobOptions,
+      attempts: config.notify.attempts,
+      backoff: { type: 'exponential', delay: config.notify.backoffMs },
+    },
+  });
+}
+
+/** Producers for every queue, sharing one Redis connection. */
+export function createQueues(config: Config, connection: ConnectionOptions): SpillwayQueues {
+  const queue = (name: QueueName) => createQueue(config, connection, name);
   return {
-    persistUsers: new Queue<PersistUserJob>(QUEUE_NAMES.persistUsers, options),
-    persistListings: new Queue<PersistListingJob>(QUEUE_NAMES.persistListings, options),
-    persistCustomers: new Queue<PersistCustomerJob>(QUEUE_NAMES.persistCustomers, options),
-    persistPeople: new Queue<PersistPersonJob>(QUEUE_NAMES.persistPeople, options),
-    replicate: new Queue<ReplicateJob>(QUEUE_NAMES.replicate, options),
-    // An e-mail is retried a few times only (NOTIFY_ATTEMPTS, default 3), then stays failed.
-    notify: new Queue<ChangeEvent>(QUEUE_NAMES.notify, {
-      ...options,
-      defaultJobOptions: {
-        ...options.defaultJobOptions,
-        attempts: config.notify.attempts,
-        backoff: { type: 'exponential', delay: config.notify.backoffMs },
-      },
-    }),
-    persistOrders: new Queue<PersistOrderJob>(QUEUE_NAMES.persistOrders, options),
+    persistUsers: queue(QUEUE_NAMES.persistUsers),
+    persistListings: queue(QUEUE_NAMES.persistListings),
+    persistCustomers: queue(QUEUE_NAMES.persistCustomers),
+    persistPeople: queue(QUEUE_NAMES.persistPeople),
+    replicate: queue(QUEUE_NAMES.replicate),
+    notify: queue(QUEUE_NAMES.notify),
+    persistOrders: queue(QUEUE_NAMES.persistOrders),
   };
 }
 
-export async function closeQueues(queues: SpillwayQueues): Promise<void> {
+export async function closeQueues(queues: SpillwayQueues | readonly Queue[]): Promise<void> {
   await Promise.all(Object.values(queues).map((queue: Queue) => queue.close()));
 }
 
@@ -73,7 +83,7 @@ export function createQueueEvents(
 
 /** Job counts per queue for the states operators watch (queue-depth metric, backpressure). */
 export async function readQueueDepth(
-  queues: SpillwayQueues,
+  queues: SpillwayQueues | readonly Queue[],
   states: readonly ('waiting' | 'active' | 'delayed' | 'failed')[],
 ): Promise<Record<string, Record<string, number>>> {
   const all = Object.values(queues) as Queue[];

@@ -1,0 +1,67 @@
+import { expect } from 'chai';
+import { ESLint } from 'eslint';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const RULE = '@typescript-eslint/no-restricted-imports';
+
+// The project's own eslint.config.js; the files are virtual, so `npx eslint .` never sees a violation.
+const eslint = new ESLint({ cwd: ROOT });
+
+/** The layer-rule messages for `source` imported from a file at `filePath`; fails on any other problem. */
+async function layerErrors(filePath: string, source: string, typeOnly = false): Promise<string[]> {
+  const code = typeOnly
+    ? `import type { Thing } from '${source}';\nexport type Used = Thing;\n`
+    : `import { thing } from '${source}';\nexport const used = thing;\n`;
+  const [result] = await eslint.lintText(code, { filePath: `${ROOT}${filePath}` });
+  const messages = result?.messages ?? [];
+  expect(messages.filter((m) => m.ruleId !== RULE).map((m) => m.message)).to.deep.equal([]);
+  return messages.map((m) => m.message);
+}
+
+describe('layer rules (eslint.config.js)', () => {
+  describe('database drivers only in shared/repositories/', () => {
+    it('refuses mysql2 and mongoose elsewhere in shared/, even a type', async () => {
+      expect(await layerErrors('shared/jobs/example.ts', 'mysql2/promise')).to.have.length(1);
+      expect(await layerErrors('shared/jobs/example.ts', 'mongoose', true)).to.have.length(1);
+    });
+
+    it('refuses them in a process folder', async () => {
+      expect(await layerErrors('api/users/example.ts', 'mysql2/promise', true)).to.have.length(1);
+      expect(await layerErrors('workers/persist/example.ts', 'mongoose')).to.have.length(1);
+    });
+
+    it('allows them in a repository, and in tests that read the stores directly', async () => {
+      expect(await layerErrors('shared/repositories/example.repository.ts', 'mongoose')).to.be
+        .empty;
+      expect(await layerErrors('test/e2e/example.test.ts', 'mysql2/promise', true)).to.be.empty;
+    });
+  });
+
+  it('keeps process folders out of shared/ and config/', async () => {
+    expect(
+      await layerErrors('shared/jobs/example.ts', '../../workers/create-workers.js'),
+    ).to.have.length(1);
+    expect(await layerErrors('config/example.ts', '../api/main.js')).to.have.length(1);
+    expect(await layerErrors('shared/jobs/example.ts', '../clock.js')).to.be.empty;
+  });
+
+  it('keeps shared/ out of config/', async () => {
+    expect(await layerErrors('config/example.ts', '../shared/jobs/queue-names.js')).to.have.length(
+      1,
+    );
+    expect(await layerErrors('config/example.ts', './env-parsers.js')).to.be.empty;
+  });
+
+  it('keeps each process out of the others’ folders', async () => {
+    expect(await layerErrors('api/users/example.ts', '../../workers/main.js')).to.have.length(1);
+    expect(await layerErrors('workers/notify/example.ts', '../../api/main.js')).to.have.length(1);
+    expect(await layerErrors('cron/example.ts', '../workers/main.js')).to.have.length(1);
+    expect(await layerErrors('workers/notify/example.ts', '../../shared/clock.js')).to.be.empty;
+  });
+
+  it('lets scripts/ use api/ but not workers/', async () => {
+    expect(await layerErrors('scripts/example.ts', '../api/import-bulk-file.js')).to.be.empty;
+    expect(await layerErrors('scripts/example.ts', '../workers/main.js')).to.have.length(1);
+  });
+});

@@ -1,0 +1,76 @@
+import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
+import { usernameKey } from '../../shared/customers/username-key.js';
+import type { UsernameReservations } from '../../shared/customers/username-reservations.js';
+import type { CustomerWriteRepository } from '../../shared/repositories/customer-write.repository.js';
+import { GroupCommitter } from '../group-commit.js';
+import type { CustomerEventPublisher } from './customer-events.publisher.js';
+import type { PendingCustomerOp } from './persist-customer.processor.js';
+
+export interface CustomerCommitterDeps {
+  readonly writes: CustomerWriteRepository;
+  readonly cache: ReadThroughCache;
+  readonly reservations: UsernameReservations;
+  readonly publish: CustomerEventPublisher;
+  readonly maxBatch: number;
+  readonly maxWaitMs: number;
+  readonly onBatch?: (size: number) => void;
+}
+
+/**
+ * After a batch commits: readers see it at once (cache generation bump), names
+ * given up by a rename or delete are freed, and the events go to their queues.
+ * A failure here fails the batch; its jobs retry, find their events by op id,
+ * and finish these steps (each is idempotent).
+ */
+function afterCommit(deps: CustomerCommitterDeps) {
+  return async (pending: readonly PendingCustomerOp[]): Promise<void> => {
+    await deps.cache.invalidate('customers');
+    for (const { outcome } of pending) {
+      const event = outcome?.event;
+      if (!event?.before || event.type === 'insert') continue;
+      const before = event.before as { username: string };
+      const after = event.after as { username: string; deleted: boolean };
+      if (after.deleted || usernameKey(before.username) !== usernameKey(after.username)) {
+        await deps.reservations.release(before.username, event.key);
+      }
+    }
+    const unpublished = pending.flatMap(({ outcome }) =>
+      outcome?.event && !outcome.published ? [outcome.event] : [],
+    );
+    await deps.publish(unpublished);
+  };
+}
+
+function commitWith(
+  writes: CustomerWriteRepository,
+  then: (pending: readonly PendingCustomerOp[]) => Promise<void>,
+) {
+  return async (pending: readonly PendingCustomerOp[]): Promise<void> => {
+    // Same-customer writes keep their order; sorting by uuid makes lock order stable across batches.
+    const ordered = [...pending].sort((a, b) => uuidOf(a).localeCompare(uuidOf(b)));
+    const outcomes = await writes.applyAll(ordered.map((p) => p.op));
+    ordered.forEach((p, i) => (p.outcome = outcomes[i]));
+    await then(ordered);
+  };
+}
+
+function uuidOf({ op }: PendingCustomerOp): string {
+  return op.kind === 'create' ? op.customer.uuid : op.uuid;
+}
+
+/**
+ * Group commit for customers: one transaction per batch (rows and their
+ * outbox events), then cache, username reservations and event publishing.
+ */
+export function createCustomerCommitter(
+  deps: CustomerCommitterDeps,
+): GroupCommitter<PendingCustomerOp> {
+  const commit = commitWith(deps.writes, afterCommit(deps));
+  return new GroupCommitter<PendingCustomerOp>({
+    commitBatch: commit,
+    commitOne: (pending) => commit([pending]),
+    maxBatch: deps.maxBatch,
+    maxWaitMs: deps.maxWaitMs,
+    onBatch: deps.onBatch,
+  });
+}
