@@ -1,4 +1,4 @@
-import { formatImportReport, importPeopleFile } from '../api/people/import-people-file.js';
+import { formatImportReport, importPeopleFile } from '../shared/people/import-people-file.js';
 import { BULK_IMPORT_RESOURCES, importBulkFile } from '../api/import-bulk-file.js';
 import { loadConfigOrExit } from '../config/index.js';
 import { closeConnections, openConnections } from '../shared/connections.js';

@@ -1,7 +1,7 @@
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
 import { PersonRepository } from '../../shared/repositories/person.repository.js';
 import type { ServiceModule } from '../service-module.js';
-import { createPeopleImporter } from './people-import.js';
+import { createPeopleImporter } from '../../shared/people/people-import.js';
 import { peopleRoutes } from './people.routes.js';
 import { createPeopleService } from './people.service.js';
 

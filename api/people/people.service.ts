@@ -9,8 +9,8 @@ import {
   type CreatedResourceDeps,
 } from '../resources/created-resource.service.js';
 import type { CachedRead } from '../write-results.js';
-import type { ImportReport } from './import-report.js';
-import type { PeopleImporter } from './people-import.js';
+import type { ImportReport } from '../../shared/people/import-report.js';
+import type { PeopleImporter } from '../../shared/people/people-import.js';
 
 export interface PeopleServiceDeps extends CreatedResourceDeps<'person', Person, PersonRepository> {
   readonly importer: PeopleImporter;

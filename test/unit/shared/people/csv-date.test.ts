@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { expandYear, normaliseCsvDate } from '../../../../api/people/csv-date.js';
+import { expandYear, normaliseCsvDate } from '../../../../shared/people/csv-date.js';
 
 describe('normaliseCsvDate(raw) — CSV dates to ISO YYYY-MM-DD', () => {
   describe('M/D/YY, two-digit years by the POSIX pivot', () => {

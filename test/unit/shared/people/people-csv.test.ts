@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { assertPeopleHeader, parsePersonRow } from '../../../../api/people/people-csv.js';
+import { assertPeopleHeader, parsePersonRow } from '../../../../shared/people/people-csv.js';
 import { ValidationError } from '../../../../shared/errors/index.js';
 
 const HEADER = ['ID', 'First', 'Last', 'Age', 'GithubAcct', 'Date of 3rd Grade Graduation'];

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { Config } from '../../config/index.js';
-import type { Connections } from '../../shared/connections.js';
-import { IdAllocator } from '../../shared/ids.js';
-import { closeQueues, createQueues } from '../../shared/jobs/queues.js';
-import { PersonRepository } from '../../shared/repositories/person.repository.js';
+import type { Connections } from '../connections.js';
+import { IdAllocator } from '../ids.js';
+import { closeQueues, createQueues } from '../jobs/queues.js';
+import { PersonRepository } from '../repositories/person.repository.js';
 import type { ImportReport } from './import-report.js';
 import { createPeopleImporter } from './people-import.js';
 

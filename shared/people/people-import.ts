@@ -2,11 +2,11 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import type { Queue } from 'bullmq';
 import { CsvError, parse } from 'csv-parse';
-import { AppError, ValidationError } from '../../shared/errors/index.js';
-import type { IdAllocator } from '../../shared/ids.js';
-import { jobIds, type PersistPersonJob } from '../../shared/jobs/job-payloads.js';
-import type { PersonRepository } from '../../shared/repositories/person.repository.js';
-import { toPerson, type Person } from '../../shared/schemas/person.schema.js';
+import { AppError, ValidationError } from '../errors/index.js';
+import type { IdAllocator } from '../ids.js';
+import { jobIds, type PersistPersonJob } from '../jobs/job-payloads.js';
+import type { PersonRepository } from '../repositories/person.repository.js';
+import { toPerson, type Person } from '../schemas/person.schema.js';
 import { ImportReportBuilder, type ImportReport } from './import-report.js';
 import { assertPeopleHeader, parsePersonRow, PEOPLE_CSV_HEADER } from './people-csv.js';
 

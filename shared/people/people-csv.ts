@@ -1,6 +1,6 @@
-import { ValidationError } from '../../shared/errors/index.js';
-import { personRecordSchema, type PersonRecord } from '../../shared/schemas/person.schema.js';
-import { compileValidator } from '../../shared/validation/ajv.js';
+import { ValidationError } from '../errors/index.js';
+import { personRecordSchema, type PersonRecord } from '../schemas/person.schema.js';
+import { compileValidator } from '../validation/ajv.js';
 import { normaliseCsvDate } from './csv-date.js';
 
 /** The header every people CSV starts with (compared case-insensitively, ignoring spaces around names). */

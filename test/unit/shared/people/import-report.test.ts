@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ImportReportBuilder } from '../../../../api/people/import-report.js';
+import { ImportReportBuilder } from '../../../../shared/people/import-report.js';
 
 describe('ImportReportBuilder', () => {
   it('counts every problem exactly but lists only the lowest lines, in line order', () => {
