@@ -31,7 +31,7 @@ const publicListingSchema = {
   properties: { ...listingFields, user: { ...userSchema, nullable: true } },
 };
 
-/** A listing written in bulk through the public API: as stored, with its user beside `user_id`. */
+/** A listing written through the public API (one or in bulk): as stored, with its user beside `user_id`. */
 const writtenListingSchema = {
   ...listingSchema,
   required: [...listingSchema.required, 'user'],
@@ -179,11 +179,11 @@ export function publicRoutes(service: PublicService, options: BulkRouteOptions):
       responses: {
         201: {
           description: 'persisted',
-          schema: resultEnvelope('listing', publicListingSchema, acceptedWriteExtra),
+          schema: resultEnvelope('listing', writtenListingSchema, acceptedWriteExtra),
         },
         202: {
           description: 'accepted',
-          schema: resultEnvelope('listing', publicListingSchema, acceptedWriteExtra),
+          schema: resultEnvelope('listing', writtenListingSchema, acceptedWriteExtra),
         },
         400: invalid,
         422: { description: 'user_id names no user', schema: errorAnswerSchema },

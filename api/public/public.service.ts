@@ -8,7 +8,7 @@ import type { UpstreamWrite, WriteMeta } from './clients/upstream-write.js';
 import type { UsersClient } from './clients/users.client.js';
 import type { BulkItemOutcome, BulkMeta } from '../http/bulk/bulk-intake.js';
 
-/** A listing written through the public API's bulk intake: as stored (with `user_id`), its user beside. */
+/** A listing written through the public API (one or in bulk): as stored (with `user_id`), its user beside. */
 export type PublicWrittenListing = Listing & { readonly user: User };
 
 /** A listing as the internet sees it: its user embedded instead of `user_id`. */
@@ -132,10 +132,11 @@ export function createPublicService(deps: PublicServiceDeps) {
     async createListing(
       input: ListingCreate,
       meta: WriteMeta,
-    ): Promise<UpstreamWrite<PublicListing>> {
+    ): Promise<UpstreamWrite<PublicWrittenListing>> {
       const user = await requireUser(input.user_id, meta);
       const write = await deps.listings.createListing(input, meta);
-      return { ...write, resource: embed(write.resource, user) };
+      // Seed 004's shape: the listing as stored, `user_id` included, its user beside it.
+      return { ...write, resource: { ...write.resource, user } };
     },
   };
 }

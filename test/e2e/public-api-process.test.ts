@@ -50,8 +50,11 @@ describe('the public API in its own process (--service public, USERS_BASE_URL / 
       headers: { Prefer: 'wait=10' },
     });
     expect(listing.status).to.equal(201);
+    // The write answers the stored listing (with user_id); a read shows its user instead.
+    const { user_id: userId, ...read } = listing.body.listing;
+    expect(userId).to.equal(user.body.user.id);
     const page = await http('GET', `${base}/public-api/listings?user_id=${user.body.user.id}`);
-    expect(page.body).to.deep.equal({ result: true, listings: [listing.body.listing] });
+    expect(page.body).to.deep.equal({ result: true, listings: [read] });
     expect(page.body.listings[0].user).to.deep.equal(user.body.user);
 
     const exit = await running.stop('SIGTERM');

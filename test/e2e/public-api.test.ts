@@ -213,8 +213,10 @@ describe('public API (spec §2.3), over the user and listing services’ HTTP AP
         json: { user_id: user.id, listing_type: 'sale', price: 250_000 },
       });
       expect(answer.status).to.equal(202);
-      const listing = answer.body.listing;
-      expect(listing).to.have.all.keys(...LISTING_KEYS);
+      // Seed 004's shape: the listing as stored, user_id included, its user beside it.
+      const { user_id: userId, ...listing } = answer.body.listing;
+      expect(answer.body.listing).to.have.all.keys('user_id', ...LISTING_KEYS);
+      expect(userId).to.equal(user.id);
       expect(listing).to.include({ listing_type: 'sale', price: 250_000 });
       expect(listing.user).to.deep.equal(user);
       expect(answer.headers.location).to.equal(`/public-api/listings/${listing.id}`);

@@ -1,7 +1,8 @@
 /**
  * Writes every service's OpenAPI document to test/fixtures/openapi/<service>.json.
- * Run once, before the route-table redesign (issue 16), so that the e2e test can
- * show the documents generated from the route tables are the same ones:
+ * First run before the route-table redesign (issue 16), so that the e2e test
+ * shows the documents generated from the route tables are the same ones; run
+ * again only with a deliberate change of the contract (and commit the diff):
  *   npx tsx test/support/write-openapi-fixtures.ts
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
