@@ -15,7 +15,7 @@ import {
 } from '../shared/jobs/queues.js';
 import { createMetrics, WATCHED_JOB_STATES, type Metrics } from '../shared/metrics/metrics.js';
 import { QueueBacklog } from '../shared/jobs/queue-backlog.js';
-import { readinessChecks } from '../shared/readiness.js';
+import { readinessChecks, unionOf, type Dependency } from '../shared/readiness.js';
 import { createServiceApp, serviceOpenApi } from './http/create-service-app.js';
 import type { RequestState } from './http/request-id.js';
 import { operationsOf, routerOf, streamedPaths } from './http/route-table.js';
@@ -28,6 +28,8 @@ export interface ServiceApps {
   readonly metrics: Metrics;
   /** The producers of every queue (Bull Board lists them). */
   readonly queues: readonly Queue[];
+  /** What this process uses, its built services together (the ops port's `/ready`). */
+  readonly dependencies: readonly Dependency[];
   /** Each built service's OpenAPI document (also served by the ops port). */
   readonly documents: ReadonlyMap<ServiceName, object>;
   /** The app of one service; throws if this process did not build it. */
@@ -83,14 +85,14 @@ export async function createServiceApps(
       return events;
     },
   };
-  const readiness = readinessChecks(connections);
   // One backlog cache per process: every service's writes share its counts.
   const backlog = new QueueBacklog(config.backpressure.checkIntervalMs);
 
   const apps = new Map<ServiceName, Koa<RequestState>>();
   const documents = new Map<ServiceName, object>();
   const built: BuiltService[] = [];
-  for (const module of SERVICE_MODULES.filter((m) => names.includes(m.name))) {
+  const modules = SERVICE_MODULES.filter((m) => names.includes(m.name));
+  for (const module of modules) {
     const service = await module.build(context);
     built.push(service);
     const operations = operationsOf(service.routes);
@@ -110,7 +112,7 @@ export async function createServiceApps(
         routers: [routerOf(service.routes)],
         operations,
         rawBodyPaths: [...guarded.rawBodyPaths, ...guarded.bulkPaths],
-        readiness,
+        readiness: readinessChecks(connections, module.dependencies),
         bodyLimit: service.bodyLimit,
         trustProxy: config.rateLimit.trustProxy,
         ...serviceGuards(module.name, guarded, { config, connections, backlog }),
@@ -119,6 +121,8 @@ export async function createServiceApps(
   }
   return {
     apps,
+    // The process's queue producers (and Bull Board on the ops port) use the queue Redis.
+    dependencies: unionOf(['redis_queue'], ...modules.map((m) => m.dependencies)),
     metrics,
     documents,
     queues: Object.values(queues) as Queue[],

@@ -25,7 +25,7 @@ if (ops) {
     metrics: serviceApps.metrics,
     queues: serviceApps.queues,
     board: config.board,
-    readiness: readinessChecks(connections),
+    readiness: readinessChecks(connections, serviceApps.dependencies),
     documents: serviceApps.documents,
   });
   listening.push(await listen(opsApp, config.ops));

@@ -7,6 +7,7 @@ import type { QueueName } from '../shared/jobs/queue-names.js';
 import type { SpillwayQueues } from '../shared/jobs/queues.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics/metrics.js';
+import type { Dependency } from '../shared/readiness.js';
 import type { Route } from './http/route-table.js';
 import type { CompletionListener } from '../shared/jobs/completion-listener.js';
 
@@ -42,5 +43,7 @@ export interface ServiceModule {
   readonly name: ServiceName;
   /** Title of its API documentation. */
   readonly title: string;
+  /** The connections it uses, and so what its `/ready` checks. */
+  readonly dependencies: readonly Dependency[];
   build(context: ServiceContext): Promise<BuiltService>;
 }

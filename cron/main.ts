@@ -36,7 +36,12 @@ if (once) {
 } else {
   const purge = schedulePurge(deps, config.orders.purgeCron, logger);
   const probe = await listen(
-    createProbeApp({ logger, metrics, readiness: readinessChecks(connections) }),
+    // The purge reads and deletes in Mongo, locks in the queue Redis, invalidates the cache.
+    createProbeApp({
+      logger,
+      metrics,
+      readiness: readinessChecks(connections, ['redis_queue', 'redis_cache', 'mongo']),
+    }),
     config.cronOps,
   );
   logger.info(

@@ -3,13 +3,27 @@ import type { ReadinessCheck } from './http/health.routes.js';
 import { pingMongo } from './repositories/mongo-connection.repository.js';
 import { pingMysql } from './repositories/mysql-pool.repository.js';
 
-/** `/ready` checks of a process: each of its connections answers. */
-export function readinessChecks(connections: Connections): Record<string, ReadinessCheck> {
-  return {
+/** What a process may depend on; `/ready` checks exactly the ones it uses. */
+export const DEPENDENCIES = ['redis_queue', 'redis_cache', 'mysql', 'mongo'] as const;
+export type Dependency = (typeof DEPENDENCIES)[number];
+
+/** The dependencies of several parts of one process, once each, in a fixed order. */
+export function unionOf(...uses: readonly (readonly Dependency[])[]): Dependency[] {
+  const all = new Set(uses.flat());
+  return DEPENDENCIES.filter((dependency) => all.has(dependency));
+}
+
+/** `/ready` checks of a process: each connection it uses answers. */
+export function readinessChecks(
+  connections: Connections,
+  uses: readonly Dependency[],
+): Record<string, ReadinessCheck> {
+  const checks: Record<Dependency, ReadinessCheck> = {
     // The fail-fast connection: a Redis that is down reads as not ready at once, not as a hang.
     redis_queue: async () => void (await connections.queueProducer.ping()),
     redis_cache: async () => void (await connections.cacheRedis.ping()),
     mysql: () => pingMysql(connections.mysql),
     mongo: () => pingMongo(connections.mongo),
   };
+  return Object.fromEntries(unionOf(uses).map((dependency) => [dependency, checks[dependency]]));
 }

@@ -8,6 +8,7 @@ import { QUEUE_NAMES, type QueueName } from '../shared/jobs/queue-names.js';
 import { closeQueues, createQueue, type ChangeEventQueues } from '../shared/jobs/queues.js';
 import type { QueueConsumer, WorkerHooks } from './worker-module.js';
 import { WORKER_MODULES } from './worker-registry.js';
+import { unionOf, type Dependency } from '../shared/readiness.js';
 import { splitConcurrency } from './split-concurrency.js';
 
 export type { WorkerHooks } from './worker-module.js';
@@ -19,6 +20,8 @@ export interface RunningWorkers {
    * publish change events to; read for the queue-depth metric.
    */
   readonly queues: readonly Queue[];
+  /** The stores its modules use: its probe is not ready while one does not answer. */
+  readonly dependencies: readonly Dependency[];
   /** Stops taking jobs, lets the active ones finish, then closes the producers. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -70,9 +73,10 @@ export function createWorkers(
   };
   // Only the modules of the queues this process runs are built: building one starts
   // its side work too (the customers outbox relay), which only its drain stops.
-  const consumers: QueueConsumer[] = Object.values(QUEUE_NAMES)
+  const modules = Object.values(QUEUE_NAMES)
     .filter((queue) => config.worker.queues.includes(queue))
-    .flatMap((queue) => WORKER_MODULES[queue].build(context));
+    .map((queue) => WORKER_MODULES[queue]);
+  const consumers: QueueConsumer[] = modules.flatMap((module) => module.build(context));
   // This process's /metrics reports the backlog of what it consumes as well.
   for (const { queue } of consumers) producer(queue);
 
@@ -114,6 +118,8 @@ export function createWorkers(
   let closing: Promise<void> | undefined;
   return {
     workers,
+    // Every consumer takes its jobs from the queue Redis.
+    dependencies: unionOf(['redis_queue'], ...modules.map((module) => module.dependencies)),
     get queues() {
       return [...producers.values()];
     },

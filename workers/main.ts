@@ -19,7 +19,11 @@ const metrics = createMetrics({
 });
 const running = createWorkers(config, connections, logger, { metrics });
 const probe = await listen(
-  createProbeApp({ logger, metrics, readiness: readinessChecks(connections) }),
+  createProbeApp({
+    logger,
+    metrics,
+    readiness: readinessChecks(connections, running.dependencies),
+  }),
   config.workerOps,
 );
 logger.info(

@@ -5,6 +5,7 @@ import type { Connections } from '../shared/connections.js';
 import type { QueueName } from '../shared/jobs/queue-names.js';
 import type { ChangeEventQueues } from '../shared/jobs/queues.js';
 import type { Logger } from '../shared/logger.js';
+import type { Dependency } from '../shared/readiness.js';
 
 export interface WorkerHooks {
   /** Called with the size of every group-committed batch, per queue. */
@@ -34,6 +35,8 @@ export interface QueueConsumer {
 /** A set of consumers; a new kind of job is one module in the registry. */
 export interface WorkerModule {
   readonly name: string;
+  /** The stores its consumers read and write: a worker running it is not ready without them. */
+  readonly dependencies: readonly Dependency[];
   build(context: WorkerContext): QueueConsumer[];
 }
 

@@ -9,6 +9,7 @@ import { createCustomerService } from './customers.service.js';
 export const customersModule: ServiceModule = {
   name: 'customers',
   title: 'Spillway customer service',
+  dependencies: ['redis_queue', 'redis_cache', 'mysql'],
   async build(context) {
     const service = createCustomerService({
       queue: context.queues.persistCustomers,

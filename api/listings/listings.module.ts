@@ -8,6 +8,7 @@ import { createListingService } from './listings.service.js';
 export const listingsModule: ServiceModule = {
   name: 'listings',
   title: 'Spillway listing service',
+  dependencies: ['redis_queue', 'redis_cache', 'mysql'],
   async build(context) {
     const listings = new ListingRepository(context.connections.mysql);
     await context.ids.keepAbove('listings', () => listings.maxId());

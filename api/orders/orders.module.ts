@@ -12,6 +12,8 @@ const HOUR_MS = 3_600_000;
 export const ordersModule: ServiceModule = {
   name: 'orders',
   title: 'Spillway vehicle order service',
+  // Orders live in Mongo only: MySQL being down does not make this service unready.
+  dependencies: ['redis_queue', 'redis_cache', 'mongo'],
   async build({ config, connections, cache, queues, queueEvents }) {
     const orders = new OrderRepository(connections.mongo);
     await orders.ensureIndexes();

@@ -12,6 +12,7 @@ import { createPeopleService } from './people.service.js';
 export const peopleModule: ServiceModule = {
   name: 'people',
   title: 'Spillway people service',
+  dependencies: ['redis_queue', 'redis_cache', 'mysql'],
   async build(context) {
     const people = new PersonRepository(context.connections.mysql);
     await context.ids.keepAbove('people', () => people.maxId());

@@ -12,6 +12,8 @@ import { createPublicService } from './public.service.js';
 export const publicModule: ServiceModule = {
   name: 'public',
   title: 'Spillway public API',
+  // Users and listings only through their services; Redis for idempotency and rate limits.
+  dependencies: ['redis_queue', 'redis_cache'],
   async build(context) {
     const { upstreams } = context.config;
     const shared = {

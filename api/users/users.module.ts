@@ -8,6 +8,7 @@ import { createUserService } from './users.service.js';
 export const usersModule: ServiceModule = {
   name: 'users',
   title: 'Spillway user service',
+  dependencies: ['redis_queue', 'redis_cache', 'mysql'],
   async build(context) {
     const users = new UserRepository(context.connections.mysql);
     await context.ids.keepAbove('users', () => users.maxId());

@@ -12,7 +12,7 @@ export async function startOps(pipeline: Pipeline): Promise<Listening> {
       metrics: pipeline.apps.metrics,
       queues: pipeline.apps.queues,
       board: pipeline.config.board,
-      readiness: readinessChecks(pipeline.connections),
+      readiness: readinessChecks(pipeline.connections, pipeline.apps.dependencies),
       documents: pipeline.apps.documents,
     }),
     pipeline.config.ops,

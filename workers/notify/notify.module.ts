@@ -9,7 +9,9 @@ import { createNotifyProcessor } from './notify.processor.js';
  * for an operator.
  */
 export const notifyModule: WorkerModule = {
+  // E-mail only: the SMTP peer is not a store, and a send that fails is retried.
   name: 'notify',
+  dependencies: [],
   build({ config, logger }) {
     const mailer = createMailer(config.mail);
     return [

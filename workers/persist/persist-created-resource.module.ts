@@ -19,6 +19,7 @@ export function persistCreatedResourceModule<K extends string, C, R extends { id
   const queue = QUEUE_NAMES[resource.queue];
   return {
     name: `persist-${resource.entity}`,
+    dependencies: ['mysql', 'redis_cache'],
     build({ config, connections, logger, cache, queues, hooks }) {
       const store = resource.store(connections.mysql);
       const committer = createPersistCommitter<R>({

@@ -16,6 +16,7 @@ import { createPersistCustomerProcessor } from './persist-customer.processor.js'
 /** Customers: one transaction per batch (row + event), then cache, reservations, events. */
 export const persistCustomersModule: WorkerModule = {
   name: 'persist-customers',
+  dependencies: ['mysql', 'redis_cache'],
   build({ config, connections, logger, cache, queues, hooks }) {
     const writes = new CustomerWriteRepository(connections.mysql, nowMicros);
     const reservations = new UsernameReservations(connections.queueRedis, config.queue.prefix);

@@ -6,6 +6,7 @@ import { createOrderCommitter, createPersistOrderProcessor } from './persist-ord
 /** Orders: group-committed to Mongo (journaled bulk writes), then cache invalidation. */
 export const persistOrdersModule: WorkerModule = {
   name: 'persist-orders',
+  dependencies: ['mongo', 'redis_cache'],
   build({ config, connections, logger, cache, hooks }) {
     const committer = createOrderCommitter({
       orders: new OrderRepository(connections.mongo),

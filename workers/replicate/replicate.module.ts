@@ -6,6 +6,7 @@ import { createReplicaCommitters, createReplicateProcessor } from './replicate.p
 /** Change events → journaled, version-checked Mongo copies, one bulk write per batch. */
 export const replicateModule: WorkerModule = {
   name: 'replicate',
+  dependencies: ['mongo'],
   build({ config, connections, logger, hooks }) {
     const committers = createReplicaCommitters(new ReplicaRepository(connections.mongo), {
       ...batchingOf(config),
