@@ -38,6 +38,7 @@ if (once) {
   const probe = await listen(
     createProbeApp({ logger, metrics, readiness: readinessChecks(connections) }),
     config.cronOps,
+    config.httpServer,
   );
   logger.info(
     {

@@ -21,6 +21,7 @@ const running = createWorkers(config, connections, logger, { metrics });
 const probe = await listen(
   createProbeApp({ logger, metrics, readiness: readinessChecks(connections) }),
   config.workerOps,
+  config.httpServer,
 );
 logger.info(
   { queues: [...new Set(running.workers.map((w) => w.name))], probe: probe.url },
