@@ -70,7 +70,7 @@ export async function importBulkFile(
     services: { ...config.services, [service]: { host: '127.0.0.1', port: 0 } },
   };
   const apps = await createServiceApps(local, connections, logger, { names: [service] });
-  const server = await listen(apps.app(service), local.services[service]);
+  const server = await listen(apps.app(service), local.services[service], local.httpServer);
   const report: BulkImportReport = { accepted: 0, rejected: 0, problems: [] };
   try {
     for await (const { lines, numbers } of requestsOf(path, config.bulk.maxItems)) {

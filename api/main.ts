@@ -17,7 +17,7 @@ const peopleFile = peopleFileOption(process.argv.slice(2));
 const connections = await openConnections(config);
 const serviceApps = await createServiceApps(config, connections, logger, { names: services });
 const listening = await Promise.all(
-  services.map((name) => listen(serviceApps.app(name), config.services[name])),
+  services.map((name) => listen(serviceApps.app(name), config.services[name], config.httpServer)),
 );
 if (ops) {
   const opsApp = createOpsApp({
@@ -28,7 +28,7 @@ if (ops) {
     readiness: readinessChecks(connections, serviceApps.dependencies),
     documents: serviceApps.documents,
   });
-  listening.push(await listen(opsApp, config.ops));
+  listening.push(await listen(opsApp, config.ops, config.httpServer));
 }
 // The bound address (not only the configured one), so operators see what is reachable.
 for (const { url, server } of listening)

@@ -8,6 +8,33 @@ export function readHttp(read: EnvReader): Config['http'] {
   };
 }
 
+/**
+ * HTTP_*_TIMEOUT_MS: how long every listener waits for a request's headers and
+ * for the whole request, and keeps an idle keep-alive connection. The request
+ * bound is sized for the largest legitimate body (a 64 MB bulk body or a 50 MB
+ * CSV import) on a link of about 0.6 Mbit/s; the header bound is short because
+ * headers are a few kB. Node requires headers ≤ request.
+ */
+export function readHttpServer(read: EnvReader): Config['httpServer'] {
+  const headersTimeoutMs = read.int('HTTP_HEADERS_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 });
+  const requestTimeoutMs = read.int('HTTP_REQUEST_TIMEOUT_MS', 900_000, {
+    min: 100,
+    max: 86_400_000,
+  });
+  if (headersTimeoutMs > requestTimeoutMs) {
+    read.problem(
+      `HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+    );
+  }
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    // Above the 60 s idle timeout of common load balancers, so they, not we, close idle
+    // connections (a close racing the balancer's next request would fail that request).
+    keepAliveTimeoutMs: read.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, { min: 1000, max: 600_000 }),
+  };
+}
+
 /** IDEMPOTENCY_*: how long answers are replayed and keys stay reserved. */
 export function readIdempotency(read: EnvReader): Config['idempotency'] {
   return {

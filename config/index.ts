@@ -3,7 +3,7 @@ import { readCache } from './cache.js';
 import { checkCredentials, readBoard, readServiceToken } from './credentials.js';
 import { readMongo, readMysql } from './databases.js';
 import { ConfigError, EnvReader, type Env } from './env-parsers.js';
-import { readHttp, readIdempotency } from './http.js';
+import { readHttp, readHttpServer, readIdempotency } from './http.js';
 import { readBackpressure, readRateLimit } from './limits.js';
 import { checkMailLogin, readMail, readNotify } from './mail.js';
 import { readOrders } from './orders.js';
@@ -16,7 +16,7 @@ import { readUpstreams } from './upstreams.js';
 
 export type { BulkConfig } from './bulk.js';
 export type { RedisSentinel } from './redis.js';
-export type { Config } from './types.js';
+export type { Config, HttpServerTimeouts } from './types.js';
 export {
   INTERNAL_SERVICES,
   SERVICE_NAMES,
@@ -62,6 +62,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...readListenerAddresses(read),
     board: readBoard(read, nodeEnv),
     http: readHttp(read),
+    httpServer: readHttpServer(read),
     bulk: readBulk(read),
     people: readPeople(read),
     worker: readWorker(read),

@@ -3,6 +3,16 @@ import type { QueueName } from './queue-names.js';
 import type { RedisSentinel } from './redis.js';
 import type { ServiceAddress, ServiceName } from './services.js';
 
+/** What an HTTP listener allows a client: see readHttpServer in http.ts. */
+export interface HttpServerTimeouts {
+  /** From a request's first byte to the end of its headers; over it the answer is 408. */
+  readonly headersTimeoutMs: number;
+  /** From a request's first byte to the end of its body; over it the answer is 408. */
+  readonly requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this long. */
+  readonly keepAliveTimeoutMs: number;
+}
+
 export interface Config {
   readonly env: 'development' | 'test' | 'production';
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -38,6 +48,8 @@ export interface Config {
   /** Bull Board's HTTP basic auth; production refuses to start without a password. */
   readonly board: { readonly user: string; readonly password: string };
   readonly http: { readonly preferWaitMaxSeconds: number };
+  /** Bounds every HTTP listener puts on a client (services, ops, worker and cron probes). */
+  readonly httpServer: HttpServerTimeouts;
   /** How the public API reaches the internal services: only over their HTTP APIs. */
   readonly upstreams: {
     readonly usersBaseUrl: string;

@@ -43,6 +43,7 @@ if (once) {
       readiness: readinessChecks(connections, ['redis_queue', 'redis_cache', 'mongo']),
     }),
     config.cronOps,
+    config.httpServer,
   );
   logger.info(
     {

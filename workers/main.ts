@@ -25,6 +25,7 @@ const probe = await listen(
     readiness: readinessChecks(connections, running.dependencies),
   }),
   config.workerOps,
+  config.httpServer,
 );
 logger.info(
   { queues: [...new Set(running.workers.map((w) => w.name))], probe: probe.url },

@@ -8,6 +8,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { Metrics } from '../../shared/metrics/metrics.js';
 import { apiDocsRoutes } from '../http/api-docs.routes.js';
 import { basicAuth } from '../http/basic-auth.js';
+import { closeUnreadBody } from '../http/close-unread-body.js';
 import { errorHandler, notFoundFallback } from '../http/error-handler.js';
 import { healthRoutes, type ReadinessCheck } from '../../shared/http/health.routes.js';
 import { metricsRoutes } from '../../shared/http/metrics.routes.js';
@@ -33,6 +34,8 @@ export interface OpsAppOptions {
 export function createOpsApp(options: OpsAppOptions): Koa<RequestState> {
   const app = new Koa<RequestState>();
   app.use(requestId(options.logger));
+  // Bull Board parses bodies itself (1 MB JSON limit): its 413s leave bodies unread too.
+  app.use(closeUnreadBody());
   app.use(errorHandler());
   app.use(notFoundFallback());
 

@@ -1,6 +1,6 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type Koa from 'koa';
-import type { ServiceAddress } from '../../config/index.js';
+import type { HttpServerTimeouts, ServiceAddress } from '../../config/index.js';
 
 export interface Listening {
   readonly server: Server;
@@ -13,20 +13,60 @@ const IDLE_SWEEP_MS = 50;
 const FORCE_CLOSE_AFTER_MS = 5_000;
 
 /**
- * Starts an app on its address; port 0 picks a free port (tests). Closing is
- * graceful for keep-alive clients too: answers sent while closing carry
- * `Connection: close`, idle sockets are swept until the server has none, and
- * whatever is still open after a few seconds is cut.
+ * Node checks the header and request deadlines on a timer, not per socket: a
+ * deadline is enforced up to one interval late. A tenth of the header bound
+ * (at most a second) keeps that slack small for little work.
  */
-export function listen(app: Koa<never>, address: ServiceAddress): Promise<Listening> {
+function checkingIntervalFor(timeouts: HttpServerTimeouts): number {
+  return Math.max(10, Math.min(1_000, Math.floor(timeouts.headersTimeoutMs / 10)));
+}
+
+/**
+ * An answer sent before its request's body was read whole must not leave the
+ * rest of the body on the connection: a body a parser started and gave up on
+ * stays paused there, and the next request on the connection is never parsed.
+ * Once the answer is out, the rest is discarded (Node itself does this only
+ * for bodies nobody started reading); a connection the app marked
+ * `Connection: close` is ended by Node meanwhile.
+ */
+function discardUnreadBody(req: IncomingMessage): void {
+  if (req.complete || req.destroyed) return;
+  req.unpipe();
+  req.removeAllListeners('data');
+  req.resume();
+}
+
+/**
+ * Starts an app on its address; port 0 picks a free port (tests). A client
+ * gets `timeouts.headersTimeoutMs` to send its headers and
+ * `timeouts.requestTimeoutMs` for the whole request (then 408 and the
+ * connection is closed), so a slow or stalled client cannot hold a connection
+ * indefinitely. Closing is graceful for keep-alive clients too: answers sent
+ * while closing carry `Connection: close`, idle sockets are swept until the
+ * server has none, and whatever is still open after a few seconds is cut.
+ */
+export function listen(
+  app: Koa<never>,
+  address: ServiceAddress,
+  timeouts: HttpServerTimeouts,
+): Promise<Listening> {
   return new Promise((resolve, reject) => {
     let closing = false;
-    const server = app.listen(address.port, address.host);
-    server.keepAliveTimeout = 65_000;
-    server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    const server = createServer(
+      {
+        headersTimeout: timeouts.headersTimeoutMs,
+        requestTimeout: timeouts.requestTimeoutMs,
+        keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+        connectionsCheckingInterval: checkingIntervalFor(timeouts),
+      },
+      app.callback(),
+    );
+    server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
       if (closing) res.setHeader('Connection', 'close');
+      res.once('finish', () => discardUnreadBody(req));
     });
     server.once('error', reject);
+    server.listen(address.port, address.host);
     server.once('listening', () => {
       const bound = server.address();
       const port = typeof bound === 'object' && bound ? bound.port : address.port;

@@ -41,7 +41,7 @@ describe('OpenAPI documents and Swagger UI (spec §2: generated from the validat
       createLogger({ level: 'silent', name: 'test' }),
     );
     for (const name of AVAILABLE_SERVICES)
-      listening.set(name, await listen(apps.app(name), config.services[name]));
+      listening.set(name, await listen(apps.app(name), config.services[name], config.httpServer));
   });
   after(async () => {
     await Promise.all([...listening.values()].map((l) => l.close()));

@@ -16,6 +16,7 @@ export async function startOps(pipeline: Pipeline): Promise<Listening> {
       documents: pipeline.apps.documents,
     }),
     pipeline.config.ops,
+    pipeline.config.httpServer,
   );
 }
 

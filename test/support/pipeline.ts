@@ -45,9 +45,21 @@ export async function startPipeline(
   const apps: ServiceApps = await createServiceApps(config, connections, logger, {
     names: internal,
   });
-  const users: Listening = await listen(apps.app('users'), config.services.users);
-  const listings: Listening = await listen(apps.app('listings'), config.services.listings);
-  const customers: Listening = await listen(apps.app('customers'), config.services.customers);
+  const users: Listening = await listen(
+    apps.app('users'),
+    config.services.users,
+    config.httpServer,
+  );
+  const listings: Listening = await listen(
+    apps.app('listings'),
+    config.services.listings,
+    config.httpServer,
+  );
+  const customers: Listening = await listen(
+    apps.app('customers'),
+    config.services.customers,
+    config.httpServer,
+  );
   const publicConfig = testConfig({
     USERS_BASE_URL: users.url,
     LISTINGS_BASE_URL: listings.url,
@@ -56,9 +68,21 @@ export async function startPipeline(
   const publicApps = await createServiceApps(publicConfig, connections, logger, {
     names: ['public'],
   });
-  const publicApi: Listening = await listen(publicApps.app('public'), config.services.public);
-  const orders: Listening = await listen(apps.app('orders'), config.services.orders);
-  const people: Listening = await listen(apps.app('people'), config.services.people);
+  const publicApi: Listening = await listen(
+    publicApps.app('public'),
+    config.services.public,
+    config.httpServer,
+  );
+  const orders: Listening = await listen(
+    apps.app('orders'),
+    config.services.orders,
+    config.httpServer,
+  );
+  const people: Listening = await listen(
+    apps.app('people'),
+    config.services.people,
+    config.httpServer,
+  );
   let workers: RunningWorkers | undefined;
   const pipeline: Pipeline = {
     config,

@@ -25,7 +25,7 @@ export async function startPublicApi(
   });
   const logger = createLogger({ level: config.logLevel, name: 'test-public' });
   const apps = await createServiceApps(config, pipeline.connections, logger, { names: ['public'] });
-  const listening = await listen(apps.app('public'), config.services.public);
+  const listening = await listen(apps.app('public'), config.services.public, config.httpServer);
   return {
     url: listening.url,
     async close() {

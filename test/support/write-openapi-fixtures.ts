@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   mkdirSync(OPENAPI_FIXTURES, { recursive: true });
   try {
     for (const name of AVAILABLE_SERVICES) {
-      const server = await listen(apps.app(name), config.services[name]);
+      const server = await listen(apps.app(name), config.services[name], config.httpServer);
       try {
         const answer = await http('GET', `${server.url}/api/openapi.json`);
         writeFileSync(

@@ -68,7 +68,7 @@ describe('doors: body size, driver errors, listening addresses', function () {
           names: ['customers'],
         },
       );
-      server = await listen(apps.app('customers'), config.services.customers);
+      server = await listen(apps.app('customers'), config.services.customers, config.httpServer);
     });
     after(async () => {
       await server.close();

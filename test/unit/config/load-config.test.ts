@@ -39,6 +39,7 @@ const DEFAULTS: Config = {
   cronOps: { host: '127.0.0.1', port: 3002 },
   board: { user: 'admin', password: 'spillway' },
   http: { preferWaitMaxSeconds: 30 },
+  httpServer: { headersTimeoutMs: 30_000, requestTimeoutMs: 900_000, keepAliveTimeoutMs: 65_000 },
   upstreams: {
     usersBaseUrl: 'http://127.0.0.1:8000',
     listingsBaseUrl: 'http://127.0.0.1:6000',
