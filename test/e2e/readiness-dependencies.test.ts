@@ -31,7 +31,7 @@ describe('GET /ready checks exactly what each process uses (MySQL down)', functi
         { names: ['orders', 'public'] },
       );
       for (const name of ['orders', 'public'] as const)
-        listening.set(name, await listen(apps.app(name), config.services[name]));
+        listening.set(name, await listen(apps.app(name), config.services[name], config.httpServer));
     });
     after(async () => {
       await Promise.all([...listening.values()].map((l) => l.close()));
