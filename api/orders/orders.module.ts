@@ -35,6 +35,7 @@ export const ordersModule: ServiceModule = {
           legacyWaitSeconds: config.orders.legacyWaitSeconds,
         }),
       ],
+      // Orders live in Mongo only: their worker feeds no other queue.
       writeQueues: [queues.persistOrders],
     };
   },

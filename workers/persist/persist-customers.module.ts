@@ -5,6 +5,7 @@ import {
   type PersistCustomerJob,
 } from '../../shared/jobs/job-payloads.js';
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { mailsChanges } from '../../shared/mail/recipients.js';
 import { CustomerRepository } from '../../shared/repositories/customer.repository.js';
 import { CustomerWriteRepository } from '../../shared/repositories/customer-write.repository.js';
 import { compileValidator } from '../../shared/validation/ajv.js';
@@ -19,7 +20,7 @@ export const persistCustomersModule: WorkerModule = {
   build({ config, connections, logger, cache, queues, hooks }) {
     const writes = new CustomerWriteRepository(connections.mysql, nowMicros);
     const reservations = new UsernameReservations(connections.queueRedis, config.queue.prefix);
-    const mailing = config.mail.to.length + config.mail.cc.length + config.mail.bcc.length > 0;
+    const mailing = mailsChanges(config.mail);
     if (!mailing) logger.info('customer e-mails off: MAIL_TO, MAIL_CC and MAIL_BCC are empty');
     const publish = createCustomerEventPublisher({
       writes,
