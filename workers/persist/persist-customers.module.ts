@@ -5,6 +5,7 @@ import {
   type PersistCustomerJob,
 } from '../../shared/jobs/job-payloads.js';
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { RedisLock } from '../../shared/locks/redis-lock.js';
 import { mailsChanges } from '../../shared/mail/recipients.js';
 import { CustomerRepository } from '../../shared/repositories/customer.repository.js';
 import { CustomerWriteRepository } from '../../shared/repositories/customer-write.repository.js';
@@ -13,6 +14,12 @@ import { batchingOf, type WorkerModule } from '../worker-module.js';
 import { createCustomerEventPublisher, startOutboxRelay } from './customer-events.publisher.js';
 import { createCustomerCommitter } from './persist-customer.committer.js';
 import { createPersistCustomerProcessor } from './persist-customer.processor.js';
+
+/**
+ * How long a dead relay keeps the others out. Renewed while a relay runs, so
+ * it bounds only the pause after a crash, not the length of a run.
+ */
+const RELAY_LEASE_MS = 15_000;
 
 /** Customers: one transaction per batch (row + event), then cache, reservations, events. */
 export const persistCustomersModule: WorkerModule = {
@@ -41,6 +48,10 @@ export const persistCustomersModule: WorkerModule = {
       intervalMs: config.outbox.relayIntervalMs,
       clock: nowMicros,
       onError: (error) => logger.warn({ err: (error as Error).message }, 'outbox relay failed'),
+      lease: {
+        lock: new RedisLock(connections.queueRedis, config.queue.prefix),
+        ttlMs: RELAY_LEASE_MS,
+      },
     });
     const processor = createPersistCustomerProcessor({
       validate: compileValidator<PersistCustomerJob>(persistCustomerJobSchema),
