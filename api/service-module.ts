@@ -32,7 +32,11 @@ export interface BuiltService {
   readonly routes: readonly Route[];
   /** Body size limit, when the service takes larger bodies than the default 64 kB. */
   readonly bodyLimit?: string;
-  /** The queues its writes land on; backpressure refuses writes while one is backlogged. */
+  /**
+   * The queues its writes land on and every queue their jobs feed on the way
+   * (replicate, notify): backpressure refuses writes while one is backlogged,
+   * so a stalled downstream store cannot grow Redis without bound.
+   */
   readonly writeQueues?: readonly Queue[];
   /** Releases what the service opened itself (clients, timers). */
   close?(): Promise<void>;

@@ -25,7 +25,8 @@ import type { VersionedCollection } from './versions.js';
  *   both are built from the slot `{c}`.
  * - Lua scripts: each takes exactly one key (numkeys 1): ids RAISE_TO,
  *   versions NEXT_VERSION, locks RELEASE and HOLD_FOR, username reservations
- *   RELEASE_IF_HELD, idempotency CLAIM, COMPLETE and RELEASE, rate limit HIT.
+ *   RELEASE_IF_HELD, idempotency CLAIM, COMPLETE and RELEASE, rate limit HIT,
+ *   sent notifications CLAIM and RELEASE.
  * - MULTI: none on these keys. IntakeBatcher's INCRBY of an id block is its
  *   own command before Queue.addBulk's MULTI, which holds BullMQ keys only.
  * - Pipelines: the cache client auto-pipelines; under Cluster ioredis groups
@@ -139,4 +140,13 @@ export function usernameReservationKey(prefix: string, username: string): string
  */
 export function lockKey(prefix: string, name: string): string {
   return familyKey(prefix, 'locks', name);
+}
+
+/**
+ * The record that one change event's e-mail was sent (or is being sent).
+ * Slot: the event. Its id is plain text: event ids are built by
+ * `jobIds.changeEvent` (entity, key, version), bounded and without ':'.
+ */
+export function notificationSentKey(prefix: string, eventId: string): string {
+  return familyKey(prefix, 'notified', eventId);
 }

@@ -1,5 +1,6 @@
 import { UsernameReservations } from '../../shared/customers/username-reservations.js';
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { mailsChanges } from '../../shared/mail/recipients.js';
 import { CustomerRepository } from '../../shared/repositories/customer.repository.js';
 import type { ServiceModule } from '../service-module.js';
 import { customerRoutes } from './customers.routes.js';
@@ -24,7 +25,13 @@ export const customersModule: ServiceModule = {
     });
     return {
       routes: customerRoutes(service, { ...context.config.http, bulk: context.config.bulk }),
-      writeQueues: [context.queues.persistCustomers],
+      // Each committed change goes on to replicate (Mongo) and, when e-mails are on, notify
+      // (SMTP): either one stalled must refuse writes before Redis fills up.
+      writeQueues: [
+        context.queues.persistCustomers,
+        context.queues.replicate,
+        ...(mailsChanges(context.config.mail) ? [context.queues.notify] : []),
+      ],
     };
   },
 };

@@ -8,7 +8,7 @@ import { WRITE_METHODS } from './write-methods.js';
 
 export interface BackpressureOptions {
   readonly backlog: QueueBacklog;
-  /** The queues this service's writes land on. */
+  /** The queues this service's writes land on, and those their jobs feed (replicate, notify). */
   readonly queues: readonly Queue[];
   /** Backlog above which writes are refused; 0 turns the check off. */
   readonly maxWaiting: number;

@@ -19,7 +19,7 @@ export interface GuardedService {
   readonly rawBodyPaths: readonly string[];
   /** Bulk intake paths: fingerprinted as they stream; items, not requests, are counted. */
   readonly bulkPaths: readonly string[];
-  /** The queues its writes land on; backpressure refuses writes while one is backlogged. */
+  /** The queues its writes land on or feed; backpressure refuses writes while one is backlogged. */
   readonly writeQueues?: readonly Queue[];
 }
 

@@ -21,7 +21,8 @@ export const listingsModule: ServiceModule = {
     });
     return {
       routes: listingRoutes(service, { ...context.config.http, bulk: context.config.bulk }),
-      writeQueues: [context.queues.persistListings],
+      // The replicate queue is fed by this queue's worker: a stalled Mongo backs writes up too.
+      writeQueues: [context.queues.persistListings, context.queues.replicate],
     };
   },
 };

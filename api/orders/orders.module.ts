@@ -37,6 +37,7 @@ export const ordersModule: ServiceModule = {
           legacyWaitSeconds: config.orders.legacyWaitSeconds,
         }),
       ],
+      // Orders live in Mongo only: their worker feeds no other queue.
       writeQueues: [queues.persistOrders],
     };
   },

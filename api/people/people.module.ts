@@ -31,7 +31,8 @@ export const peopleModule: ServiceModule = {
         ...context.config.people,
         bulk: context.config.bulk,
       }),
-      writeQueues: [context.queues.persistPeople],
+      // The replicate queue is fed by this queue's worker: a stalled Mongo backs writes up too.
+      writeQueues: [queue, context.queues.replicate],
     };
   },
 };

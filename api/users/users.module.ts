@@ -21,7 +21,8 @@ export const usersModule: ServiceModule = {
     });
     return {
       routes: userRoutes(service, { ...context.config.http, bulk: context.config.bulk }),
-      writeQueues: [context.queues.persistUsers],
+      // The replicate queue is fed by this queue's worker: a stalled Mongo backs writes up too.
+      writeQueues: [context.queues.persistUsers, context.queues.replicate],
     };
   },
 };

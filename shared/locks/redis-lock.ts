@@ -20,6 +20,18 @@ export interface HeldLock {
   readonly token: string;
   /** Frees the lock now, or after `holdMs` when given (others keep skipping until then). */
   release(options?: { holdMs?: number }): Promise<void>;
+  /** Gives the lock `ttlMs` more from now; false when it is no longer ours (it expired). */
+  renew(ttlMs: number): Promise<boolean>;
+}
+
+/** What a leased task asks before each step it must not share. */
+export interface Lease {
+  /**
+   * True while the lock is surely ours: the last renewal found our token and
+   * its TTL has not run out since. A stalled event loop or an unreachable
+   * Redis makes it false without anyone telling us.
+   */
+  held(): boolean;
 }
 
 /**
@@ -43,6 +55,8 @@ export class RedisLock {
     return {
       key,
       token,
+      renew: async (renewMs) =>
+        (await this.redis.eval(HOLD_FOR, 1, key, token, String(renewMs))) === 1,
       release: async (options = {}) => {
         if (options.holdMs && options.holdMs > 0) {
           await this.redis.eval(HOLD_FOR, 1, key, token, String(options.holdMs));
@@ -51,5 +65,42 @@ export class RedisLock {
         }
       },
     };
+  }
+
+  /**
+   * Runs `task` while holding the lock, renewed every third of `ttlMs`, so a
+   * task may outlast its TTL as long as its process lives; a dead holder frees
+   * it after at most `ttlMs`. Resolves false at once, without running `task`,
+   * when someone else holds it. `task` checks `lease.held()` before each step
+   * that only one holder may take: renewal cannot stop a step already begun.
+   */
+  async whileHeld(
+    name: string,
+    ttlMs: number,
+    task: (lease: Lease) => Promise<void>,
+  ): Promise<boolean> {
+    // Counted from before the SET: the lock cannot outlive this, whatever the round trip took.
+    let validUntil = Date.now() + ttlMs;
+    const held = await this.tryAcquire(name, ttlMs);
+    if (!held) return false;
+    let lost = false;
+    const renew = async () => {
+      const asked = Date.now();
+      try {
+        if (await held.renew(ttlMs)) validUntil = asked + ttlMs;
+        else lost = true;
+      } catch {
+        // Unknown outcome: the lease stands until its last known expiry, no longer.
+      }
+    };
+    const timer = setInterval(() => void renew(), Math.max(1, Math.floor(ttlMs / 3)));
+    timer.unref();
+    try {
+      await task({ held: () => !lost && Date.now() < validUntil });
+    } finally {
+      clearInterval(timer);
+      await held.release().catch(() => undefined);
+    }
+    return true;
   }
 }

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { ChangeEvent, ReplicateJob } from '../../shared/jobs/job-payloads.js';
+import type { RedisLock } from '../../shared/locks/redis-lock.js';
 import type { CustomerWriteRepository } from '../../shared/repositories/customer-write.repository.js';
 
 export interface CustomerEventPublisherDeps {
@@ -30,11 +31,17 @@ export function createCustomerEventPublisher(deps: CustomerEventPublisherDeps) {
 
 export type CustomerEventPublisher = ReturnType<typeof createCustomerEventPublisher>;
 
+/** The lease every worker process's relay takes: one relay publishes at a time. */
+export const OUTBOX_RELAY_LEASE = 'customer-outbox-relay';
+
 /**
  * The outbox relay: every `intervalMs`, events committed more than one
  * interval ago and still unpublished (their worker died between commit and
- * publish, and its job did not come back) are published. Runs are never
- * concurrent within a process.
+ * publish, and its job did not come back) are published. Every worker process
+ * runs one; a run first takes the relay lease (renewed while it runs), so two
+ * relays never read and publish the same events at once, and it stops between
+ * pages if the lease is lost. A relay that stalls mid-page past its lease can
+ * still overlap the next one: the notify worker's sent-record covers that.
  */
 export function startOutboxRelay(options: {
   readonly writes: CustomerWriteRepository;
@@ -42,20 +49,24 @@ export function startOutboxRelay(options: {
   readonly intervalMs: number;
   readonly clock: () => number;
   readonly onError: (error: unknown) => void;
+  readonly lease: { readonly lock: RedisLock; readonly ttlMs: number };
 }): { stop(): Promise<void> } {
   let running: Promise<void> | undefined;
-  const relay = async () => {
+  const relay = async (lease: { held(): boolean }) => {
     const olderThan = options.clock() - options.intervalMs * 1000;
     for (;;) {
+      if (!lease.held()) return;
       const events = await options.writes.unpublished(olderThan, 500);
-      if (events.length === 0) return;
+      if (events.length === 0 || !lease.held()) return;
       await options.publish(events);
       if (events.length < 500) return;
     }
   };
   const timer = setInterval(() => {
     if (running) return;
-    running = relay()
+    running = options.lease.lock
+      .whileHeld(OUTBOX_RELAY_LEASE, options.lease.ttlMs, relay)
+      .then(() => undefined)
       .catch(options.onError)
       .finally(() => (running = undefined));
   }, options.intervalMs);

@@ -5,6 +5,8 @@ import {
   type PersistCustomerJob,
 } from '../../shared/jobs/job-payloads.js';
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { RedisLock } from '../../shared/locks/redis-lock.js';
+import { mailsChanges } from '../../shared/mail/recipients.js';
 import { CustomerRepository } from '../../shared/repositories/customer.repository.js';
 import { CustomerWriteRepository } from '../../shared/repositories/customer-write.repository.js';
 import { compileValidator } from '../../shared/validation/ajv.js';
@@ -13,6 +15,12 @@ import { createCustomerEventPublisher, startOutboxRelay } from './customer-event
 import { createCustomerCommitter } from './persist-customer.committer.js';
 import { createPersistCustomerProcessor } from './persist-customer.processor.js';
 
+/**
+ * How long a dead relay keeps the others out. Renewed while a relay runs, so
+ * it bounds only the pause after a crash, not the length of a run.
+ */
+const RELAY_LEASE_MS = 15_000;
+
 /** Customers: one transaction per batch (row + event), then cache, reservations, events. */
 export const persistCustomersModule: WorkerModule = {
   name: 'persist-customers',
@@ -20,7 +28,7 @@ export const persistCustomersModule: WorkerModule = {
   build({ config, connections, logger, cache, queues, hooks }) {
     const writes = new CustomerWriteRepository(connections.mysql, nowMicros);
     const reservations = new UsernameReservations(connections.queueRedis, config.queue.prefix);
-    const mailing = config.mail.to.length + config.mail.cc.length + config.mail.bcc.length > 0;
+    const mailing = mailsChanges(config.mail);
     if (!mailing) logger.info('customer e-mails off: MAIL_TO, MAIL_CC and MAIL_BCC are empty');
     const publish = createCustomerEventPublisher({
       writes,
@@ -41,6 +49,10 @@ export const persistCustomersModule: WorkerModule = {
       intervalMs: config.outbox.relayIntervalMs,
       clock: nowMicros,
       onError: (error) => logger.warn({ err: (error as Error).message }, 'outbox relay failed'),
+      lease: {
+        lock: new RedisLock(connections.queueRedis, config.queue.prefix),
+        ttlMs: RELAY_LEASE_MS,
+      },
     });
     const processor = createPersistCustomerProcessor({
       validate: compileValidator<PersistCustomerJob>(persistCustomerJobSchema),

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { RedisLock } from '../../../shared/locks/redis-lock.js';
+import { lockKey } from '../../../shared/redis-keys.js';
 import { testConfig } from '../../support/test-config.js';
 
 describe('RedisLock (SET NX PX with a token)', () => {
@@ -52,5 +53,28 @@ describe('RedisLock (SET NX PX with a token)', () => {
     expect(await locks.tryAcquire(lockName, 5_000)).to.equal(null);
     await new Promise((resolve) => setTimeout(resolve, 250));
     expect(await locks.tryAcquire(lockName, 5_000)).to.not.equal(null);
+  });
+
+  it('whileHeld renews the lock past its TTL while the task runs, keeps others out, then frees it', async () => {
+    const lockName = name();
+    let othersRan = false;
+    const ran = await locks.whileHeld(lockName, 150, async (lease) => {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(lease.held()).to.equal(true);
+      othersRan = await locks.whileHeld(lockName, 150, async () => undefined);
+    });
+    expect([ran, othersRan]).to.deep.equal([true, false]);
+    expect(await locks.whileHeld(lockName, 150, async () => undefined)).to.equal(true);
+  });
+
+  it('whileHeld tells the task once its lock is no longer its own', async () => {
+    const lockName = name();
+    await locks.whileHeld(lockName, 150, async (lease) => {
+      await redis.set(lockKey(config.queue.prefix, lockName), 'someone else');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(lease.held()).to.equal(false);
+    });
+    expect(await redis.get(lockKey(config.queue.prefix, lockName))).to.equal('someone else');
+    await redis.del(lockKey(config.queue.prefix, lockName));
   });
 });

@@ -5,6 +5,7 @@ import {
   idCounterKey,
   idempotencyKey,
   lockKey,
+  notificationSentKey,
   rateLimitKey,
   usernameReservationKey,
   versionCounterKey,
@@ -79,6 +80,12 @@ describe('Redis keys: the layout of every family', () => {
 
   it('locks: one per name', () => {
     expect(lockKey(QUEUE, 'purge-orders')).to.equal('{spillway}:locks:purge-orders');
+  });
+
+  it('sent notifications: one per change event id', () => {
+    expect(notificationSentKey(QUEUE, 'customers-0b9e-v2-event')).to.equal(
+      '{spillway}:notified:customers-0b9e-v2-event',
+    );
   });
 });
 
