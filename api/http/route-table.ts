@@ -8,6 +8,9 @@ import { bodySource } from './write-response.js';
 
 export type Schema = JSONSchema & object;
 
+/** The longest raw path or query string whose validated form is remembered. */
+const MAX_REMEMBERED_KEY = 256;
+
 /** What a part of the request is once its schema accepted it; `undefined` when the route has no schema for it. */
 export type Validated<S> = [S] extends [Schema] ? FromSchema<S> : undefined;
 
@@ -67,8 +70,12 @@ export interface Route {
  */
 function parameterValidator(schema: Schema | undefined) {
   if (!schema) return () => undefined;
-  const remembered = rememberValid(compileValidator<object>(schema, 'parameter'));
-  return (key: string, input: () => object) => remembered(key, input);
+  const validate = compileValidator<object>(schema, 'parameter');
+  const remembered = rememberValid(validate);
+  // A long raw string is not one of the few the hot path repeats, and keeping it
+  // would let odd (valid) spellings fill memory: it is validated, not remembered.
+  return (key: string, input: () => object) =>
+    key.length <= MAX_REMEMBERED_KEY ? remembered(key, input) : validate(input());
 }
 
 function bodyValidator(schema: Schema | undefined, prepare?: (body: unknown) => unknown) {

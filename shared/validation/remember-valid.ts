@@ -1,3 +1,12 @@
+/** Frozen all the way down: a remembered value is shared by every request that sends its key. */
+function deepFreeze<T>(value: T): Readonly<T> {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 /**
  * Remembers what a validator made of each input, by a string key the input is
  * a pure function of (a query string, a path parameter): the hot read path
@@ -14,7 +23,7 @@ export function rememberValid<T extends object>(
   return (key, input) => {
     let value = seen.get(key);
     if (value === undefined) {
-      value = Object.freeze(validate(input()));
+      value = deepFreeze(validate(input()));
       if (seen.size >= max) seen.clear();
       seen.set(key, value);
     }
