@@ -1,4 +1,4 @@
-import type { Config } from '../../config/index.js';
+import type { Config, ServiceName } from '../../config/index.js';
 import { createServiceApps, type ServiceApps } from '../../api/create-apps.js';
 import { AVAILABLE_SERVICES } from '../../api/service-registry.js';
 import { listen, type Listening } from '../../shared/http/listen.js';
@@ -42,24 +42,14 @@ export async function startPipeline(
   const connections = await openConnections(config);
   await resetStores(connections);
   const internal = AVAILABLE_SERVICES.filter((name) => name !== 'public');
+  const serve = (built: ServiceApps, name: ServiceName): Promise<Listening> =>
+    listen(built.app(name), config.services[name], config.httpServer);
   const apps: ServiceApps = await createServiceApps(config, connections, logger, {
     names: internal,
   });
-  const users: Listening = await listen(
-    apps.app('users'),
-    config.services.users,
-    config.httpServer,
-  );
-  const listings: Listening = await listen(
-    apps.app('listings'),
-    config.services.listings,
-    config.httpServer,
-  );
-  const customers: Listening = await listen(
-    apps.app('customers'),
-    config.services.customers,
-    config.httpServer,
-  );
+  const users = await serve(apps, 'users');
+  const listings = await serve(apps, 'listings');
+  const customers = await serve(apps, 'customers');
   const publicConfig = testConfig({
     USERS_BASE_URL: users.url,
     LISTINGS_BASE_URL: listings.url,
@@ -68,21 +58,9 @@ export async function startPipeline(
   const publicApps = await createServiceApps(publicConfig, connections, logger, {
     names: ['public'],
   });
-  const publicApi: Listening = await listen(
-    publicApps.app('public'),
-    config.services.public,
-    config.httpServer,
-  );
-  const orders: Listening = await listen(
-    apps.app('orders'),
-    config.services.orders,
-    config.httpServer,
-  );
-  const people: Listening = await listen(
-    apps.app('people'),
-    config.services.people,
-    config.httpServer,
-  );
+  const publicApi = await serve(publicApps, 'public');
+  const orders = await serve(apps, 'orders');
+  const people = await serve(apps, 'people');
   let workers: RunningWorkers | undefined;
   const pipeline: Pipeline = {
     config,
