@@ -8,7 +8,7 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
-/** Shortens (or keeps) the lock's life to ARGV[2] ms, only if it still holds our token. */
+/** Sets the lock's life to ARGV[2] ms (shorter or longer), only if it still holds our token. */
 const HOLD_FOR = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0
@@ -18,6 +18,11 @@ return 0
 export interface HeldLock {
   readonly key: string;
   readonly token: string;
+  /**
+   * Gives the lock `ttlMs` more life from now, so long work can keep it; false
+   * when it is no longer ours (it expired, and someone else may hold it).
+   */
+  extend(ttlMs: number): Promise<boolean>;
   /** Frees the lock now, or after `holdMs` when given (others keep skipping until then). */
   release(options?: { holdMs?: number }): Promise<void>;
 }
@@ -43,6 +48,8 @@ export class RedisLock {
     return {
       key,
       token,
+      extend: async (ttlMs) =>
+        (await this.redis.eval(HOLD_FOR, 1, key, token, String(ttlMs))) === 1,
       release: async (options = {}) => {
         if (options.holdMs && options.holdMs > 0) {
           await this.redis.eval(HOLD_FOR, 1, key, token, String(options.holdMs));
