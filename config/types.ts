@@ -112,6 +112,8 @@ export interface Config {
     readonly retentionHours: number;
     /** node-cron expression of the purge schedule. */
     readonly purgeCron: string;
+    /** Most orders one purge delete removes; the purge loops until none are left. */
+    readonly purgeBatchSize: number;
     /** How long the legacy `POST`/`PUT /api/vehicle/order` wait for persistence before answering. */
     readonly legacyWaitSeconds: number;
   };

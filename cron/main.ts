@@ -24,6 +24,7 @@ const deps: OrderPurgeDeps = {
   lock: new RedisLock(connections.queueRedis, config.queue.prefix),
   logger,
   retentionHours: config.orders.retentionHours,
+  batchSize: config.orders.purgeBatchSize,
   onPurged: (removed) => metrics.ordersPurged.inc(removed),
 };
 

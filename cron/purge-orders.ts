@@ -1,25 +1,30 @@
 import type { ReadThroughCache } from '../shared/cache/read-through-cache.js';
 import { nowMicros } from '../shared/clock.js';
-import type { RedisLock } from '../shared/locks/redis-lock.js';
+import type { HeldLock, RedisLock } from '../shared/locks/redis-lock.js';
 import type { Logger } from '../shared/logger.js';
 import type { OrderRepository } from '../shared/repositories/order.repository.js';
 
 /** The lock every purge takes, whichever process (cron replica or CLI) runs it. */
 export const PURGE_LOCK_NAME = 'purge-orders';
 
-/** Frees the lock if its holder dies mid-purge; far longer than a purge takes. */
+/**
+ * Frees the lock if its holder dies mid-purge. A live purge renews it after
+ * every batch, so this bounds one batch, not the whole purge.
+ */
 const LOCK_TTL_MS = 5 * 60_000;
 
 const HOUR_MICROS = 3_600_000_000;
 
 export interface OrderPurgeDeps {
-  /** Told how many orders each run removed (the purge counter metric). */
+  /** Told how many orders each batch removed, as it is removed (the purge counter metric). */
   readonly onPurged?: (removed: number) => void;
-  readonly orders: Pick<OrderRepository, 'deleteCreatedBefore'>;
+  readonly orders: Pick<OrderRepository, 'deleteCreatedBeforeInBatches'>;
   readonly cache: Pick<ReadThroughCache, 'invalidate'>;
   readonly lock: RedisLock;
   readonly logger: Logger;
   readonly retentionHours: number;
+  /** Most orders one delete removes (ORDER_PURGE_BATCH_SIZE). */
+  readonly batchSize: number;
 }
 
 export type PurgeOutcome =
@@ -35,10 +40,12 @@ export interface PurgeRunOptions {
 }
 
 /**
- * Deletes the orders created more than `retentionHours` ago (tombstones too),
- * then bumps the orders cache generation so no cached read still shows them,
- * and logs how many went. Runs under a Redis lock: when another purge holds
- * it, this one does nothing and says so.
+ * Deletes the orders created more than `retentionHours` ago (tombstones too)
+ * in batches of `batchSize`. After each batch it bumps the orders cache
+ * generation (so no cached read still shows them), counts and logs the
+ * progress, and renews its lock. Runs under a Redis lock: when another purge
+ * holds it, this one does nothing and says so. A purge that dies mid-way
+ * leaves whole batches deleted; the next run removes the rest.
  */
 export async function purgeOrders(
   deps: OrderPurgeDeps,
@@ -51,9 +58,7 @@ export async function purgeOrders(
   }
   try {
     const cutoff = nowMicros() - deps.retentionHours * HOUR_MICROS;
-    const removed = await deps.orders.deleteCreatedBefore(cutoff);
-    if (removed > 0) await deps.cache.invalidate('orders');
-    deps.onPurged?.(removed);
+    const removed = await purgeInBatches(deps, held, cutoff);
     deps.logger.info(
       { removed, cutoff, retentionHours: deps.retentionHours },
       `orders purged: ${removed} removed`,
@@ -61,6 +66,40 @@ export async function purgeOrders(
     return { ran: true, removed, cutoff };
   } finally {
     await held.release({ holdMs: options.holdMs });
+  }
+}
+
+/** The batch loop of one purge; returns how many orders it removed. */
+async function purgeInBatches(deps: OrderPurgeDeps, held: HeldLock, cutoff: number) {
+  let removed = 0;
+  let batch = 0;
+  try {
+    for await (const count of deps.orders.deleteCreatedBeforeInBatches(cutoff, deps.batchSize)) {
+      batch += 1;
+      removed += count;
+      if (count > 0) await deps.cache.invalidate('orders');
+      deps.onPurged?.(count);
+      deps.logger.info(
+        { batch, batchRemoved: count, removedSoFar: removed, cutoff },
+        `orders purge: batch ${batch}, ${removed} removed so far`,
+      );
+      if (!(await held.renew(LOCK_TTL_MS))) {
+        throw new Error(`order purge lost its lock after ${removed} removed`);
+      }
+    }
+    return removed;
+  } catch (error) {
+    // A batch is deleted before its count comes back, so a failure may follow
+    // a delete the cache has not heard of: invalidate before giving up.
+    await deps.cache
+      .invalidate('orders')
+      .catch((invalidateError: unknown) =>
+        deps.logger.error(
+          { err: invalidateError },
+          'orders cache not invalidated after a failed purge',
+        ),
+      );
+    throw error;
   }
 }
 

@@ -8,7 +8,7 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
-/** Shortens (or keeps) the lock's life to ARGV[2] ms, only if it still holds our token. */
+/** Sets the lock's life to ARGV[2] ms (shorter or longer), only if it still holds our token. */
 const HOLD_FOR = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0

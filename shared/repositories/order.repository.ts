@@ -158,10 +158,74 @@ export class OrderRepository {
     return docs.map(toOrder);
   }
 
-  /** Deletes every order (tombstones too) created before `cutoffMicros`; returns how many. */
-  async deleteCreatedBefore(cutoffMicros: number): Promise<number> {
+  /**
+   * Deletes every order (tombstones too) created before `cutoffMicros`, in
+   * batches of at most `batchSize`; returns how many.
+   */
+  async deleteCreatedBefore(cutoffMicros: number, batchSize = 10_000): Promise<number> {
+    let removed = 0;
+    for await (const batch of this.deleteCreatedBeforeInBatches(cutoffMicros, batchSize)) {
+      removed += batch;
+    }
+    return removed;
+  }
+
+  /**
+   * Deletes the orders (tombstones too) created before `cutoffMicros`, oldest
+   * first, at most `batchSize` per `deleteMany`, and yields each batch's count
+   * once it is deleted. One unbounded `deleteMany` is refused by FerretDB on
+   * SQLite past 32,766 documents (one SQL variable per id) and holds the
+   * store's write lock for the whole purge.
+   *
+   * One cursor walks the expired orders by (`created_at`, `_id`) (the
+   * collection's index); every `batchSize`-th one bounds a range delete. A
+   * range, not `_id: {$in: ids}`: FerretDB matches `$in` by comparing each
+   * document with every id. Everything before the previous bound is already
+   * gone, so each range holds one batch. A stopped run leaves whole batches
+   * deleted and the rest in place; the next run, with a new cutoff, goes on.
+   */
+  async *deleteCreatedBeforeInBatches(
+    cutoffMicros: number,
+    batchSize: number,
+  ): AsyncGenerator<number, void, undefined> {
+    const expired = { created_at: { $lt: cutoffMicros } };
+    const cursor = this.model.collection
+      .find(expired, { projection: { _id: 1, created_at: 1 } })
+      .sort({ created_at: 1, _id: 1 })
+      .batchSize(batchSize);
+    try {
+      let inBatch = 0;
+      let last: Pick<OrderDocument, '_id' | 'created_at'> | undefined;
+      for await (const doc of cursor) {
+        last = doc as Pick<OrderDocument, '_id' | 'created_at'>;
+        inBatch += 1;
+        if (inBatch === batchSize) {
+          yield await this.deleteThrough(expired, last);
+          inBatch = 0;
+        }
+      }
+      if (inBatch > 0 && last) yield await this.deleteThrough(expired, last);
+    } finally {
+      await cursor.close();
+    }
+  }
+
+  /** Deletes the expired orders up to and including `last` in (`created_at`, `_id`) order. */
+  private async deleteThrough(
+    expired: { created_at: { $lt: number } },
+    last: Pick<OrderDocument, '_id' | 'created_at'>,
+  ): Promise<number> {
     const result = await this.model
-      .deleteMany({ created_at: { $lt: cutoffMicros } }, { writeConcern: DURABLE_WRITE })
+      .deleteMany(
+        {
+          ...expired,
+          $or: [
+            { created_at: { $lt: last.created_at } },
+            { created_at: last.created_at, _id: { $lte: last._id } },
+          ],
+        },
+        { writeConcern: DURABLE_WRITE },
+      )
       .exec();
     return result.deletedCount;
   }

@@ -46,6 +46,7 @@ describe('purgeOrders (spec §2.5: orders are kept 3 days, then purged)', () => 
       lock: new RedisLock(connections.queueRedis, config.queue.prefix),
       logger: pino({ level: 'info' }, sink),
       retentionHours: 72,
+      batchSize: 10_000,
     };
   });
   after(() => closeConnections(connections));
@@ -130,7 +131,12 @@ describe('purgeOrders (spec §2.5: orders are kept 3 days, then purged)', () => 
   it('frees the lock even when the purge fails', async () => {
     const failing: OrderPurgeDeps = {
       ...deps,
-      orders: { deleteCreatedBefore: () => Promise.reject(new Error('mongo down')) },
+      orders: {
+        // eslint-disable-next-line require-yield -- a delete that fails before its first batch
+        deleteCreatedBeforeInBatches: async function* () {
+          throw new Error('mongo down');
+        },
+      },
     };
     let failure: unknown;
     await purgeOrders(failing).catch((error: unknown) => (failure = error));

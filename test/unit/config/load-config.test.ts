@@ -79,7 +79,12 @@ const DEFAULTS: Config = {
   },
   notify: { attempts: 3, backoffMs: 1000, concurrency: 10 },
   outbox: { relayIntervalMs: 5000 },
-  orders: { retentionHours: 72, purgeCron: '*/10 * * * *', legacyWaitSeconds: 5 },
+  orders: {
+    retentionHours: 72,
+    purgeCron: '*/10 * * * *',
+    purgeBatchSize: 10_000,
+    legacyWaitSeconds: 5,
+  },
   idempotency: { ttlSeconds: 86_400, pendingTtlSeconds: 120 },
   backpressure: { maxWaiting: 100_000, checkIntervalMs: 250, retryAfterSeconds: 5 },
   rateLimit: { writesPerMinute: 6000, publicPerMinute: 6000, trustProxy: false },
@@ -161,15 +166,17 @@ describe('loadConfig(env)', () => {
       expect(config.notify).to.deep.equal({ attempts: 5, backoffMs: 20, concurrency: 4 });
     });
 
-    it('reads the order purge schedule, retention and legacy wait', () => {
+    it('reads the order purge schedule, retention, batch size and legacy wait', () => {
       const config = loadConfig({
         ORDER_PURGE_CRON: '*/5 * * * * *',
         ORDER_RETENTION_HOURS: '24',
+        ORDER_PURGE_BATCH_SIZE: '500',
         ORDER_LEGACY_WAIT_SECONDS: '0',
       });
       expect(config.orders).to.deep.equal({
         retentionHours: 24,
         purgeCron: '*/5 * * * * *',
+        purgeBatchSize: 500,
         legacyWaitSeconds: 0,
       });
     });
@@ -304,6 +311,10 @@ describe('loadConfig(env)', () => {
       {
         env: { ORDER_RETENTION_HOURS: '0' },
         problem: 'ORDER_RETENTION_HOURS: expected 1..87600, got 0',
+      },
+      {
+        env: { ORDER_PURGE_BATCH_SIZE: '40000' },
+        problem: 'ORDER_PURGE_BATCH_SIZE: expected 1..30000, got 40000',
       },
       {
         env: { SERVICE_TOKEN: 'short' },
