@@ -1,29 +1,24 @@
-import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
-import { PersonRepository } from '../../shared/repositories/person.repository.js';
-import type { ServiceModule } from '../service-module.js';
 import { createPeopleImporter } from '../../shared/people/people-import.js';
+import { peopleResource } from '../../shared/resources/people.resource.js';
+import {
+  CREATED_RESOURCE_DEPENDENCIES,
+  createdResourceDeps,
+  createdResourceWriteQueues,
+} from '../resources/created-resource.module.js';
+import type { ServiceModule } from '../service-module.js';
 import { peopleRoutes } from './people.routes.js';
 import { createPeopleService } from './people.service.js';
 
-/**
- * §2.6: the people service. Its id counter is raised past the ids MySQL holds
- * before any write; each import raises it past the ids it queues.
- */
+/** §2.6: the people service; each CSV import raises the id counter past the ids it queues. */
 export const peopleModule: ServiceModule = {
   name: 'people',
   title: 'Spillway people service',
-  dependencies: ['redis_queue', 'redis_cache', 'mysql'],
+  dependencies: CREATED_RESOURCE_DEPENDENCIES,
   async build(context) {
-    const people = new PersonRepository(context.connections.mysql);
-    await context.ids.keepAbove('people', () => people.maxId());
-    const queue = context.queues.persistPeople;
+    const deps = await createdResourceDeps(peopleResource, context);
     const service = createPeopleService({
-      queue,
-      queueEvents: context.queueEvents(QUEUE_NAMES.persistPeople),
-      ids: context.ids,
-      cache: context.cache,
-      store: people,
-      importer: createPeopleImporter({ queue, people, ids: context.ids }),
+      ...deps,
+      importer: createPeopleImporter({ queue: deps.queue, people: deps.store, ids: deps.ids }),
     });
     return {
       routes: peopleRoutes(service, {
@@ -31,8 +26,7 @@ export const peopleModule: ServiceModule = {
         ...context.config.people,
         bulk: context.config.bulk,
       }),
-      // The replicate queue is fed by this queue's worker: a stalled Mongo backs writes up too.
-      writeQueues: [queue, context.queues.replicate],
+      writeQueues: createdResourceWriteQueues(peopleResource, context),
     };
   },
 };

@@ -1,0 +1,80 @@
+import type { Queue } from 'bullmq';
+import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import type { Dependency } from '../../shared/readiness.js';
+import type {
+  CreatedResource,
+  CreatedResourceJob,
+  CreatedResourceStore,
+} from '../../shared/resources/created-resource.js';
+import type { Config } from '../../config/index.js';
+import type { Route } from '../http/route-table.js';
+import type { ServiceContext, ServiceModule } from '../service-module.js';
+import type { CreatedResourceDeps } from './created-resource.service.js';
+
+/** What a created resource's service reads and writes through: both Redis and MySQL. */
+export const CREATED_RESOURCE_DEPENDENCIES: readonly Dependency[] = [
+  'redis_queue',
+  'redis_cache',
+  'mysql',
+];
+
+/**
+ * What a created resource's service is built on. Its id counter is raised past
+ * the ids MySQL holds before any write (and after every queue-Redis reconnect).
+ */
+export async function createdResourceDeps<
+  K extends string,
+  C,
+  R,
+  S extends CreatedResourceStore<R>,
+>(
+  resource: CreatedResource<K, C, R, S>,
+  context: ServiceContext,
+): Promise<CreatedResourceDeps<K, R, S>> {
+  const store = resource.store(context.connections.mysql);
+  await context.ids.keepAbove(resource.entity, () => store.maxId());
+  return {
+    // The descriptor names its queue; that queue carries exactly its jobs.
+    queue: context.queues[resource.queue] as Queue as Queue<CreatedResourceJob<K, R>>,
+    queueEvents: context.queueEvents(QUEUE_NAMES[resource.queue]),
+    ids: context.ids,
+    cache: context.cache,
+    store,
+  };
+}
+
+/** Its persist queue, and the replicate queue that queue's worker feeds: a stalled Mongo backs writes up too. */
+export function createdResourceWriteQueues(
+  resource: Pick<CreatedResource<string, unknown, unknown, never>, 'queue'>,
+  context: ServiceContext,
+): Queue[] {
+  return [context.queues[resource.queue], context.queues.replicate];
+}
+
+/** A service that is one created resource: its deps from the descriptor, its routes from its config. */
+export function createdResourceModule<
+  K extends string,
+  C,
+  R,
+  S extends CreatedResourceStore<R>,
+  Service,
+>(module: {
+  readonly name: ServiceModule['name'];
+  readonly title: string;
+  readonly resource: CreatedResource<K, C, R, S>;
+  readonly service: (deps: CreatedResourceDeps<K, R, S>) => Service;
+  readonly routes: (service: Service, config: Config) => Route[];
+}): ServiceModule {
+  return {
+    name: module.name,
+    title: module.title,
+    dependencies: CREATED_RESOURCE_DEPENDENCIES,
+    async build(context) {
+      const service = module.service(await createdResourceDeps(module.resource, context));
+      return {
+        routes: module.routes(service, context.config),
+        writeQueues: createdResourceWriteQueues(module.resource, context),
+      };
+    },
+  };
+}
