@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { RedisLock } from '../../../shared/locks/redis-lock.js';
 import { lockKey } from '../../../shared/redis-keys.js';
+import { eventually } from '../../support/eventually.js';
 import { testConfig } from '../../support/test-config.js';
 
 describe('RedisLock (SET NX PX with a token)', () => {
@@ -59,7 +60,19 @@ describe('RedisLock (SET NX PX with a token)', () => {
     const lockName = name();
     let othersRan = false;
     const ran = await locks.whileHeld(lockName, 150, async (lease) => {
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Observed, not slept: the key's TTL goes back up twice, so it outlived its 150 ms twice over.
+      const key = lockKey(config.queue.prefix, lockName);
+      let renewals = 0;
+      let last = await redis.pttl(key);
+      await eventually(
+        async () => {
+          const ttl = await redis.pttl(key);
+          if (ttl > last) renewals += 1;
+          last = ttl;
+          return renewals >= 2 ? true : undefined;
+        },
+        { timeoutMs: 5_000, intervalMs: 10, what: 'the lock to be renewed twice' },
+      );
       expect(lease.held()).to.equal(true);
       othersRan = await locks.whileHeld(lockName, 150, async () => undefined);
     });
@@ -71,7 +84,11 @@ describe('RedisLock (SET NX PX with a token)', () => {
     const lockName = name();
     await locks.whileHeld(lockName, 150, async (lease) => {
       await redis.set(lockKey(config.queue.prefix, lockName), 'someone else');
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await eventually(async () => (lease.held() ? undefined : true), {
+        timeoutMs: 5_000,
+        intervalMs: 10,
+        what: 'the lease to see it lost the lock',
+      });
       expect(lease.held()).to.equal(false);
     });
     expect(await redis.get(lockKey(config.queue.prefix, lockName))).to.equal('someone else');

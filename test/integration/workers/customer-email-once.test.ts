@@ -101,7 +101,18 @@ describe('customer change e-mails: exactly once per event, whoever publishes it'
       await writes.markPublished(ids);
     };
     const errors: unknown[] = [];
+    /** A lock that counts the relay's attempts at the lease, so the test waits on them, not on time. */
+    class CountingLock extends RedisLock {
+      attempts = 0;
+      override whileHeld(...args: Parameters<RedisLock['whileHeld']>) {
+        this.attempts += 1;
+        return super.whileHeld(...args);
+      }
+    }
+    const locks: CountingLock[] = [];
     const relay = (w: CustomerWriteRepository) => {
+      const lock = new CountingLock(pipeline.connections.queueRedis, pipeline.config.queue.prefix);
+      locks.push(lock);
       const running = startOutboxRelay({
         writes: w,
         publish: createCustomerEventPublisher({
@@ -114,7 +125,7 @@ describe('customer change e-mails: exactly once per event, whoever publishes it'
         onError: (error) => errors.push(error),
         // Shorter than A's stall: A keeps its lease by renewing it.
         lease: {
-          lock: new RedisLock(pipeline.connections.queueRedis, pipeline.config.queue.prefix),
+          lock,
           ttlMs: 600,
         },
       });
@@ -127,7 +138,10 @@ describe('customer change e-mails: exactly once per event, whoever publishes it'
     });
     // Relay B (another worker process) runs while A has not recorded its work yet.
     relay(writes);
-    await new Promise((resolve) => setTimeout(resolve, 5 * RELAY_INTERVAL_MS + 600));
+    await eventually(async () => ((locks[1]?.attempts ?? 0) >= 5 ? true : undefined), {
+      timeoutMs: 30_000,
+      what: 'relay B to try the lease five times while A holds it',
+    });
     recordA();
     expect(await settled()).to.equal(EVENTS);
     expect(errors).to.deep.equal([]);
