@@ -1,6 +1,4 @@
-import { Writable } from 'node:stream';
 import { expect } from 'chai';
-import { pino } from 'pino';
 import { purgeOrders, PURGE_LOCK_NAME, type OrderPurgeDeps } from '../../../cron/purge-orders.js';
 import { ReadThroughCache } from '../../../shared/cache/read-through-cache.js';
 import {
@@ -13,6 +11,7 @@ import { newObjectId } from '../../../shared/object-id.js';
 import { OrderRepository } from '../../../shared/repositories/order.repository.js';
 import type { Order } from '../../../shared/schemas/order.schema.js';
 import { resetStores } from '../../support/stores.js';
+import { capturedLogger } from '../../support/captured-logger.js';
 import { testConfig } from '../../support/test-config.js';
 
 const MINUTE_MICROS = 60_000_000;
@@ -33,18 +32,13 @@ describe('purgeOrders (spec §2.5: orders are kept 3 days, then purged)', () => 
   });
   beforeEach(async () => {
     await resetStores(connections);
-    logLines = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logLines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-        done();
-      },
-    });
+    const captured = capturedLogger();
+    logLines = captured.lines;
     deps = {
       orders,
       cache,
       lock: new RedisLock(connections.queueRedis, config.queue.prefix),
-      logger: pino({ level: 'info' }, sink),
+      logger: captured.logger,
       retentionHours: 72,
       batchSize: 10_000,
     };
