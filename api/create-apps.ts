@@ -1,6 +1,6 @@
 import type Koa from 'koa';
-import type { Queue } from 'bullmq';
-import { CompletionListener } from '../shared/jobs/completion-listener.js';
+import type { QueueShards } from '../shared/jobs/sharded-queue.js';
+import { ShardCompletions } from '../shared/jobs/completion-listener.js';
 import type { Config, ServiceName } from '../config/index.js';
 import type { Connections } from '../shared/connections.js';
 import type { Logger } from '../shared/logger.js';
@@ -27,7 +27,7 @@ export interface ServiceApps {
   readonly apps: ReadonlyMap<ServiceName, Koa<RequestState>>;
   readonly metrics: Metrics;
   /** The producers of every queue (Bull Board lists them). */
-  readonly queues: readonly Queue[];
+  readonly queues: readonly QueueShards[];
   /** What this process uses, its built services together (the ops port's `/ready`). */
   readonly dependencies: readonly Dependency[];
   /** Each built service's OpenAPI document (also served by the ops port). */
@@ -55,7 +55,7 @@ export async function createServiceApps(
       process: 'api',
       queueDepth: () => readQueueDepth(queues, WATCHED_JOB_STATES),
     });
-  const listeners = new Map<QueueName, CompletionListener>();
+  const listeners = new Map<QueueName, ShardCompletions>();
   const context: ServiceContext = {
     config,
     connections: { ...connections, queueRedis: connections.queueProducer },
@@ -77,8 +77,8 @@ export async function createServiceApps(
     queueEvents(queue) {
       let events = listeners.get(queue);
       if (!events) {
-        events = new CompletionListener((lastEventId) =>
-          createQueueEvents(config, connections.queueRedis, queue, lastEventId),
+        events = new ShardCompletions((shard, lastEventId) =>
+          createQueueEvents(config, connections.queueRedis, shard, lastEventId),
         );
         listeners.set(queue, events);
       }
@@ -125,7 +125,7 @@ export async function createServiceApps(
     dependencies: unionOf(['redis_queue'], ...modules.map((m) => m.dependencies)),
     metrics,
     documents,
-    queues: Object.values(queues) as Queue[],
+    queues: Object.values(queues),
     app(name) {
       const app = apps.get(name);
       if (!app) throw new Error(`service ${name} was not built in this process`);

@@ -1,4 +1,3 @@
-import type { Queue } from 'bullmq';
 import type { Config, ServiceName } from '../config/index.js';
 import type { ReadThroughCache } from '../shared/cache/read-through-cache.js';
 import type { Connections } from '../shared/connections.js';
@@ -9,7 +8,8 @@ import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics/metrics.js';
 import type { Dependency } from '../shared/readiness.js';
 import type { Route } from './http/route-table.js';
-import type { CompletionListener } from '../shared/jobs/completion-listener.js';
+import type { ShardCompletions } from '../shared/jobs/completion-listener.js';
+import type { BacklogSource } from '../shared/jobs/queue-backlog.js';
 
 /** What every service is built from: shared connections, producers and the cache. */
 export interface ServiceContext {
@@ -21,7 +21,7 @@ export interface ServiceContext {
   readonly ids: IdAllocator;
   readonly queues: SpillwayQueues;
   /** Completion events of one queue (for `Prefer: wait`); one listener per queue per process. */
-  queueEvents(queue: QueueName): CompletionListener;
+  queueEvents(queue: QueueName): ShardCompletions;
 }
 
 export interface BuiltService {
@@ -37,7 +37,7 @@ export interface BuiltService {
    * (replicate, notify): backpressure refuses writes while one is backlogged,
    * so a stalled downstream store cannot grow Redis without bound.
    */
-  readonly writeQueues?: readonly Queue[];
+  readonly writeQueues?: readonly BacklogSource[];
   /** Releases what the service opened itself (clients, timers). */
   close?(): Promise<void>;
 }

@@ -15,7 +15,7 @@ import type { Config } from './types.js';
 import { readUpstreams } from './upstreams.js';
 
 export type { BulkConfig } from './bulk.js';
-export type { RedisSentinel } from './redis.js';
+export type { RedisCluster, RedisSentinel } from './redis.js';
 export type { Config, HttpServerTimeouts } from './types.js';
 export {
   INTERNAL_SERVICES,
@@ -43,6 +43,7 @@ export function loadConfig(env: Env = process.env): Config {
   // Problems are reported in the order they are found: this order (each section, then the
   // rules across sections) is part of the error message.
   const nodeEnv = read.oneOf('NODE_ENV', 'development', ['development', 'test', 'production']);
+  const redis = readRedis(read);
   const settings: Omit<Config, 'upstreams'> = {
     env: nodeEnv,
     logLevel: read.oneOf('LOG_LEVEL', 'info', [
@@ -54,8 +55,8 @@ export function loadConfig(env: Env = process.env): Config {
       'trace',
       'silent',
     ]),
-    redis: readRedis(read),
-    queue: readQueue(read),
+    redis,
+    queue: readQueue(read, { cluster: redis.queueCluster !== undefined }),
     cache: readCache(read),
     mysql: readMysql(read),
     mongo: readMongo(read),

@@ -4,10 +4,25 @@ import type { Config } from './types.js';
 
 const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUE_NAMES);
 
-/** How jobs are queued: key prefix, retries, and how many finished jobs Redis keeps. */
-export function readQueue(read: EnvReader): Config['queue'] {
+/**
+ * QUEUE_PREFIX. On one Redis the default `{spillway}` keeps the key layout
+ * every earlier version wrote; on a cluster a prefix in braces would put every
+ * key in one slot, so there it defaults to `spillway` and braces are refused.
+ */
+function readQueuePrefix(read: EnvReader, cluster: boolean): string {
+  const prefix = read.string('QUEUE_PREFIX', cluster ? 'spillway' : '{spillway}');
+  if (cluster && /[{}]/.test(prefix))
+    read.problem(
+      'QUEUE_PREFIX: braces make the prefix a hash tag that puts every key in one cluster slot; use a prefix without them with REDIS_QUEUE_CLUSTER_NODES',
+    );
+  return prefix;
+}
+
+/** How jobs are queued: key prefix, shards, retries, and how many finished jobs Redis keeps. */
+export function readQueue(read: EnvReader, redis: { cluster: boolean }): Config['queue'] {
   return {
-    prefix: read.string('QUEUE_PREFIX', '{spillway}'),
+    prefix: readQueuePrefix(read, redis.cluster),
+    shards: read.int('QUEUE_SHARDS', 1, { min: 1, max: 256 }),
     attempts: read.int('JOB_ATTEMPTS', 10, { min: 1, max: 1000 }),
     backoffMs: read.int('JOB_BACKOFF_MS', 500, { min: 1, max: 3_600_000 }),
     keepCompleted: read.int('QUEUE_KEEP_COMPLETED', 1000, { min: 0, max: 1_000_000 }),

@@ -1,6 +1,6 @@
 import type { BulkConfig } from './bulk.js';
 import type { QueueName } from './queue-names.js';
-import type { RedisSentinel } from './redis.js';
+import type { RedisCluster, RedisSentinel } from './redis.js';
 import type { ServiceAddress, ServiceName } from './services.js';
 
 /** What an HTTP listener allows a client: see readHttpServer in http.ts. */
@@ -22,9 +22,21 @@ export interface Config {
     /** Reach the queue Redis through Sentinel (its URL then gives only credentials and db). */
     readonly queueSentinel?: RedisSentinel;
     readonly cacheSentinel?: RedisSentinel;
+    /** The queue Redis is a Redis Cluster (its URL then gives only credentials). */
+    readonly queueCluster?: RedisCluster;
+    readonly cacheCluster?: RedisCluster;
+    /** A write is acknowledged once `replicas` replicas hold its job (WAIT); 0: on the primary's word. */
+    readonly replicaAck: { readonly replicas: number; readonly timeoutMs: number };
   };
   readonly queue: {
+    /**
+     * Prefix of every queue-Redis key. With braces (`{spillway}`, the default
+     * on one Redis) it is the hash tag of all of them; without, each queue
+     * and each key family carries a tag of its own (required on a cluster).
+     */
     readonly prefix: string;
+    /** BullMQ queues each write queue is split into by resource id (QUEUE_SHARDS). */
+    readonly shards: number;
     readonly attempts: number;
     readonly backoffMs: number;
     readonly keepCompleted: number;

@@ -1,38 +1,20 @@
-import { Redis, type RedisOptions } from 'ioredis';
-import type { Config, RedisSentinel } from '../config/index.js';
+import type { Config } from '../config/index.js';
+import { readyClient, redisClient, type RedisClient } from './redis-client.js';
 import { createMysqlPool, type MysqlPool } from './repositories/mysql-pool.repository.js';
 import { openMongo, type MongoConnection } from './repositories/mongo-connection.repository.js';
 
 export interface Connections {
   /** Durable Redis: queues and id counters; commands wait across a restart (workers, events). */
-  readonly queueRedis: Redis;
+  readonly queueRedis: RedisClient;
   /**
    * The same Redis for request handlers: fails at once while Redis is
    * unreachable, so a write is answered 503 instead of hanging until it returns.
    */
-  readonly queueProducer: Redis;
+  readonly queueProducer: RedisClient;
   /** Disposable Redis: cached reads. */
-  readonly cacheRedis: Redis;
+  readonly cacheRedis: RedisClient;
   readonly mysql: MysqlPool;
   readonly mongo: MongoConnection;
-}
-
-/**
- * A client for the Redis at `url`, or, with `sentinel`, for the primary the
- * sentinels name: ioredis asks them where it is, and listens to them for a
- * failover (`failoverDetector`), so it moves to the new primary at once
- * instead of writing to a demoted one (the URL still gives the credentials
- * and the db number).
- */
-function redisClient(url: string, sentinel: RedisSentinel | undefined, options: RedisOptions) {
-  if (!sentinel) return new Redis(url, options);
-  return new Redis(url, {
-    ...options,
-    sentinels: [...sentinel.sentinels],
-    name: sentinel.name,
-    ...(sentinel.password ? { sentinelPassword: sentinel.password } : {}),
-    failoverDetector: true,
-  });
 }
 
 /**
@@ -41,19 +23,21 @@ function redisClient(url: string, sentinel: RedisSentinel | undefined, options: 
  * queued across a short Redis restart instead of failing accepted writes.
  */
 export async function openConnections(config: Config): Promise<Connections> {
-  const { queueUrl, queueSentinel, cacheUrl, cacheSentinel } = config.redis;
-  const queueRedis = redisClient(queueUrl, queueSentinel, {
+  const { redis } = config;
+  const queue = { url: redis.queueUrl, sentinel: redis.queueSentinel, cluster: redis.queueCluster };
+  const cache = { url: redis.cacheUrl, sentinel: redis.cacheSentinel, cluster: redis.cacheCluster };
+  const queueRedis = redisClient(queue, {
     maxRetriesPerRequest: null,
     connectionName: 'spillway-queue',
   });
-  const queueProducer = redisClient(queueUrl, queueSentinel, {
+  const queueProducer = redisClient(queue, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectionName: 'spillway-queue-producer',
   });
   // Failures reach the caller of each command; reconnection is automatic.
   queueProducer.on('error', () => undefined);
-  const cacheRedis = redisClient(cacheUrl, cacheSentinel, {
+  const cacheRedis = redisClient(cache, {
     maxRetriesPerRequest: 1,
     // Cache reads of concurrent requests share one socket write and one reply read
     // per event-loop turn instead of one syscall each (the hot read path's top cost).
@@ -63,9 +47,7 @@ export async function openConnections(config: Config): Promise<Connections> {
   const mysql = createMysqlPool(config.mysql);
   const mongo = await openMongo(config.mongo.url);
   // With no offline queue, a command sent before the first connect would fail: wait for it.
-  if (queueProducer.status !== 'ready') {
-    await new Promise((resolve) => queueProducer.once('ready', resolve));
-  }
+  await readyClient(queueProducer);
   return { queueRedis, queueProducer, cacheRedis, mysql, mongo };
 }
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { Entity } from './jobs/job-payloads.js';
 import { idCounterKey } from './redis-keys.js';
 
@@ -27,7 +27,7 @@ export class IdAllocator {
   private readonly raising = new Map<Entity, Promise<void>>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly options: {
       /** Told when a raise after a reconnect failed; ids are handed out anyway (SPEC §5: writes go on while MySQL is down). */

@@ -12,12 +12,12 @@ import type { VersionedCollection } from './versions.js';
  * so test/unit/shared/redis-keys.test.ts pins each family with a literal.
  *
  * Each key is `<prefix>:<family>:<slot>[:<rest>]` (`familyKey`). The slot part
- * is what a Redis Cluster hash tag will wrap: keys that one command or script
- * reads together must be built from the same slot part. Today only the cache
- * writes it as a tag (`{users}`); elsewhere it is bare, and every queue-Redis
- * key sits in one slot anyway, because the default QUEUE_PREFIX `{spillway}`
- * is itself a tag and Redis hashes on a key's *first* `{…}`. Tagging those
- * families per slot therefore means a prefix without braces too.
+ * is what decides a key's Redis Cluster slot: unless the prefix holds a hash
+ * tag itself, it is written as one (`{users}`), so each family spreads over
+ * every master by its slot. A prefix in braces (the single-Redis default
+ * QUEUE_PREFIX `{spillway}`) is the tag of every key under it, because Redis
+ * hashes on a key's *first* `{…}`; those keys keep the bare slot part, the
+ * layout every earlier version wrote (config refuses such a prefix on a cluster).
  *
  * Keys read together in one command or script (what Cluster must keep in one slot):
  * - cache MGET (ReadThroughCache.sharedLookup): a collection's generation and
@@ -34,12 +34,17 @@ import type { VersionedCollection } from './versions.js';
  */
 
 /**
- * `<prefix>:<family>:<slot>[:<rest>]`. `slot` is the one part a Cluster hash
- * tag will wrap (`tagged`); each builder below says what its slot is.
+ * `<prefix>:<family>:<slot>[:<rest>]`, the slot hash-tagged unless the prefix
+ * is the tag already (`tagged`); each builder below says what its slot is.
  */
 function familyKey(prefix: string, family: string, slot: string, rest?: string): string {
-  const head = `${prefix}:${family}:${slot}`;
+  const head = `${prefix}:${family}:${prefixIsTagged(prefix) ? slot : tagged(slot)}`;
   return rest === undefined ? head : `${head}:${rest}`;
+}
+
+/** Whether the prefix holds a hash tag of its own, so every key under it shares its slot. */
+export function prefixIsTagged(prefix: string): boolean {
+  return /\{[^}]+\}/.test(prefix);
 }
 
 /** A hash-tagged slot part: Cluster hashes only on what is inside the braces. */
@@ -61,11 +66,10 @@ function hashed(parts: readonly string[], hexChars?: number): string {
  * entry sit in one slot and one MGET can read both.
  */
 export function cacheKeys(prefix: string, collection: CacheCollection) {
-  const slot = tagged(collection);
-  const entryBase = `${familyKey(prefix, 'cache', slot, 'e')}:`;
+  const entryBase = `${familyKey(prefix, 'cache', collection, 'e')}:`;
   return {
     /** The collection's generation counter: a write bumps it, every older entry is a miss. */
-    generation: familyKey(prefix, 'cache', slot, 'gen'),
+    generation: familyKey(prefix, 'cache', collection, 'gen'),
     /** An entry's key; the entry stores the generation it was built under with its value. */
     entry: (parts: readonly CacheKeyPart[]): string => entryBase + entryParts(parts),
   };
@@ -149,4 +153,16 @@ export function lockKey(prefix: string, name: string): string {
  */
 export function notificationSentKey(prefix: string, eventId: string): string {
   return familyKey(prefix, 'notified', eventId);
+}
+
+/**
+ * The BullMQ queues of one logical queue: `persist-users` alone, or
+ * `persist-users-0` … `-<shards-1>` (BullMQ builds `<prefix>:<name>:…` from
+ * each). Each name is its own hash tag unless the prefix is the tag
+ * (`{spillway}`), BullMQ's documented pattern for Redis Cluster. Changing
+ * QUEUE_SHARDS moves new jobs to other queues: drain the old ones first.
+ */
+export function queueShardNames(prefix: string, queue: string, shards: number): string[] {
+  const names = shards === 1 ? [queue] : Array.from({ length: shards }, (_, i) => `${queue}-${i}`);
+  return prefixIsTagged(prefix) ? names : names.map(tagged);
 }

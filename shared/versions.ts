@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { versionCounterKey } from './redis-keys.js';
 
 /** Collections whose documents take their versions from a counter here. */
@@ -26,7 +26,7 @@ return current
  */
 export class VersionAllocator {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: { prefix: string; ttlMs: number },
   ) {}
 

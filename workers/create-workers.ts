@@ -1,15 +1,22 @@
-import { Worker, type Job, type Queue } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import type { Metrics } from '../shared/metrics/metrics.js';
 import type { Config } from '../config/index.js';
 import type { Connections } from '../shared/connections.js';
 import type { Logger } from '../shared/logger.js';
 import { ReadThroughCache } from '../shared/cache/read-through-cache.js';
 import { QUEUE_NAMES, type QueueName } from '../shared/jobs/queue-names.js';
-import { closeQueues, createQueue, type ChangeEventQueues } from '../shared/jobs/queues.js';
+import {
+  closeQueues,
+  createQueue,
+  shardNamesOf,
+  type ChangeEventQueues,
+} from '../shared/jobs/queues.js';
+import type { QueueShards, ShardedQueue } from '../shared/jobs/sharded-queue.js';
+import type { ChangeEvent, ReplicateJob } from '../shared/jobs/job-payloads.js';
 import type { QueueConsumer, WorkerHooks } from './worker-module.js';
 import { WORKER_MODULES } from './worker-registry.js';
 import { unionOf, type Dependency } from '../shared/readiness.js';
-import { splitConcurrency } from './split-concurrency.js';
+import { workerSlots } from './split-concurrency.js';
 
 export type { WorkerHooks } from './worker-module.js';
 
@@ -19,7 +26,7 @@ export interface RunningWorkers {
    * Producers of the queues this process consumes and of those its consumers
    * publish change events to; read for the queue-depth metric.
    */
-  readonly queues: readonly Queue[];
+  readonly queues: readonly QueueShards[];
   /** The stores its modules use: its probe is not ready while one does not answer. */
   readonly dependencies: readonly Dependency[];
   /** Stops taking jobs, lets the active ones finish, then closes the producers. Safe to call twice. */
@@ -40,20 +47,20 @@ export function createWorkers(
   options: { hooks?: WorkerHooks; metrics?: Metrics } = {},
 ): RunningWorkers {
   const { metrics } = options;
-  const producers = new Map<QueueName, Queue>();
-  const producer = (name: QueueName): Queue => {
+  const producers = new Map<QueueName, ShardedQueue<unknown>>();
+  const producer = <T>(name: QueueName): ShardedQueue<T> => {
     const queue = producers.get(name) ?? createQueue(config, connections.queueRedis, name);
     producers.set(name, queue);
-    return queue;
+    return queue as ShardedQueue<T>;
   };
   // Opened when a consumer takes one: a process running no persist queue, or
   // customers with e-mail off, never opens the producer it does not publish to.
   const queues: ChangeEventQueues = {
     get replicate() {
-      return producer(QUEUE_NAMES.replicate);
+      return producer<ReplicateJob>(QUEUE_NAMES.replicate);
     },
     get notify() {
-      return producer(QUEUE_NAMES.notify);
+      return producer<ChangeEvent>(QUEUE_NAMES.notify);
     },
   };
   const hooks: WorkerHooks = {
@@ -80,16 +87,21 @@ export function createWorkers(
   // This process's /metrics reports the backlog of what it consumes as well.
   for (const { queue } of consumers) producer(queue);
 
-  // A queue's workers share its processor (and so its group committer) and its
-  // concurrency. A consumer with a small concurrency of its own (e-mail) keeps one.
+  // A queue's workers, over all its shards, share its processor (and so its group
+  // committer) and its concurrency. A consumer with a small concurrency of its own
+  // (e-mail) has one worker per shard.
   const perQueue = consumers.flatMap((consumer) =>
     (consumer.concurrency === undefined
-      ? splitConcurrency(config.worker.concurrency, config.worker.instances)
-      : [consumer.concurrency]
-    ).map((concurrency) => ({ ...consumer, concurrency })),
+      ? workerSlots(
+          config.worker.concurrency,
+          config.worker.instances,
+          shardNamesOf(config, consumer.queue),
+        )
+      : workerSlots(consumer.concurrency, 1, shardNamesOf(config, consumer.queue))
+    ).map((slot) => ({ ...consumer, ...slot })),
   );
-  const workers = perQueue.map(({ queue, processor, concurrency }) => {
-    const worker = new Worker(queue, processor, {
+  const workers = perQueue.map(({ queue, shard, processor, concurrency }) => {
+    const worker = new Worker(shard, processor, {
       connection: connections.queueRedis,
       prefix: config.queue.prefix,
       concurrency,

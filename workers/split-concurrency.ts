@@ -10,3 +10,18 @@ export function splitConcurrency(total: number, instances: number): number[] {
     (_, i) => Math.floor(total / count) + (i < total % count ? 1 : 0),
   );
 }
+
+/**
+ * The BullMQ workers of one queue split into `shards`: about `instances` in
+ * all, at least one per shard, sharing `total` job slots (a shard with no
+ * worker would never drain, so with more shards than slots each gets one).
+ */
+export function workerSlots(
+  total: number,
+  instances: number,
+  shards: readonly string[],
+): { shard: string; concurrency: number }[] {
+  const perShard = Math.max(1, Math.round(instances / shards.length));
+  const slots = splitConcurrency(Math.max(total, shards.length), shards.length * perShard);
+  return slots.map((concurrency, i) => ({ shard: shards[i % shards.length] ?? '', concurrency }));
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
-import type { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
 import { nowMicros } from '../../shared/clock.js';
 import { usernameKey } from '../../shared/customers/username-key.js';
@@ -26,11 +26,12 @@ import type { AcceptedWrite, CachedRead, WriteMeta } from '../write-results.js';
 import { customerChanges, newCustomerFields, type NewCustomerFields } from './customer-input.js';
 import type { BulkItemOutcome, BulkMeta } from '../http/bulk/bulk-intake.js';
 import { usernamePairsEncoder } from './username-encoder.js';
-import type { CompletionListener } from '../../shared/jobs/completion-listener.js';
+import type { ShardCompletions } from '../../shared/jobs/completion-listener.js';
+import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
 
 export interface CustomerServiceDeps {
-  readonly queue: Queue<PersistCustomerJob>;
-  readonly queueEvents: CompletionListener;
+  readonly queue: ShardedQueue<PersistCustomerJob>;
+  readonly queueEvents: ShardCompletions;
   readonly cache: ReadThroughCache;
   readonly customers: CustomerRepository;
   readonly reservations: UsernameReservations;

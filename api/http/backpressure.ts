@@ -1,15 +1,14 @@
-import type { Queue } from 'bullmq';
 import type { Middleware } from 'koa';
 import type { Logger } from '../../shared/logger.js';
 import { OverloadedError } from '../../shared/errors/index.js';
-import type { QueueBacklog } from '../../shared/jobs/queue-backlog.js';
+import type { BacklogSource, QueueBacklog } from '../../shared/jobs/queue-backlog.js';
 import type { RequestState } from './request-id.js';
 import { WRITE_METHODS } from './write-methods.js';
 
 export interface BackpressureOptions {
   readonly backlog: QueueBacklog;
   /** The queues this service's writes land on, and those their jobs feed (replicate, notify). */
-  readonly queues: readonly Queue[];
+  readonly queues: readonly BacklogSource[];
   /** Backlog above which writes are refused; 0 turns the check off. */
   readonly maxWaiting: number;
   readonly retryAfterSeconds: number;

@@ -4,12 +4,12 @@ import type { Connections } from '../../shared/connections.js';
 import { IdempotencyStore } from '../../shared/idempotency/idempotency-store.js';
 import type { QueueBacklog } from '../../shared/jobs/queue-backlog.js';
 import { FixedWindowLimiter } from '../../shared/rate-limit/fixed-window-limiter.js';
-import type { Queue } from 'bullmq';
 import { backpressure } from './backpressure.js';
 import { idempotency } from './idempotency.js';
 import { rateLimit } from './rate-limit.js';
 import type { RequestState } from './request-id.js';
 import { requireServiceToken } from './service-token.js';
+import type { BacklogSource } from '../../shared/jobs/queue-backlog.js';
 
 const MINUTE_MS = 60_000;
 
@@ -20,7 +20,7 @@ export interface GuardedService {
   /** Bulk intake paths: fingerprinted as they stream; items, not requests, are counted. */
   readonly bulkPaths: readonly string[];
   /** The queues its writes land on or feed; backpressure refuses writes while one is backlogged. */
-  readonly writeQueues?: readonly Queue[];
+  readonly writeQueues?: readonly BacklogSource[];
 }
 
 export interface ServiceGuards {

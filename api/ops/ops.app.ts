@@ -1,9 +1,9 @@
 import Koa from 'koa';
 import Router from '@koa/router';
-import type { Queue } from 'bullmq';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { KoaAdapter } from '@bull-board/koa';
+import type { QueueShards } from '../../shared/jobs/sharded-queue.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Metrics } from '../../shared/metrics/metrics.js';
 import { apiDocsRoutes } from '../http/api-docs.routes.js';
@@ -19,7 +19,8 @@ export const BOARD_PATH = '/admin/queues';
 export interface OpsAppOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
-  readonly queues: readonly Queue[];
+  /** Every queue; the board lists each of its shards. */
+  readonly queues: readonly QueueShards[];
   readonly board: { readonly user: string; readonly password: string };
   readonly readiness: Record<string, ReadinessCheck>;
   /** Each service's OpenAPI document, served at `/docs/<service>/` for browsers. */
@@ -61,7 +62,7 @@ export function createOpsApp(options: OpsAppOptions): Koa<RequestState> {
   const serverAdapter = new KoaAdapter();
   serverAdapter.setBasePath(BOARD_PATH);
   createBullBoard({
-    queues: options.queues.map((queue) => new BullMQAdapter(queue)),
+    queues: options.queues.flatMap(({ shards }) => shards.map((shard) => new BullMQAdapter(shard))),
     serverAdapter,
   });
   const requireCredentials = basicAuth(options.board, 'Spillway operations');

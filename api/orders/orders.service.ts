@@ -1,4 +1,3 @@
-import type { Queue } from 'bullmq';
 import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
 import { nowMicros } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/errors/index.js';
@@ -10,12 +9,13 @@ import type { PageQuery } from '../../shared/schemas/query.schema.js';
 import type { Order, OrderCreate, OrderPatch } from '../../shared/schemas/order.schema.js';
 import type { VersionAllocator } from '../../shared/versions.js';
 import type { AcceptedWrite, CachedRead, WriteMeta } from '../write-results.js';
-import type { CompletionListener } from '../../shared/jobs/completion-listener.js';
+import type { ShardCompletions } from '../../shared/jobs/completion-listener.js';
 import type { BulkItemOutcome, BulkMeta } from '../http/bulk/bulk-intake.js';
+import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
 
 export interface OrderServiceDeps {
-  readonly queue: Queue<PersistOrderJob>;
-  readonly queueEvents: CompletionListener;
+  readonly queue: ShardedQueue<PersistOrderJob>;
+  readonly queueEvents: ShardCompletions;
   readonly cache: ReadThroughCache;
   readonly orders: OrderRepository;
   readonly versions: VersionAllocator;

@@ -1,4 +1,3 @@
-import type { Queue } from 'bullmq';
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
 import type { Dependency } from '../../shared/readiness.js';
 import type {
@@ -10,6 +9,7 @@ import type { Config } from '../../config/index.js';
 import type { Route } from '../http/route-table.js';
 import type { ServiceContext, ServiceModule } from '../service-module.js';
 import type { CreatedResourceDeps } from './created-resource.service.js';
+import type { QueueShards, ShardedQueue } from '../../shared/jobs/sharded-queue.js';
 
 /** What a created resource's service reads and writes through: both Redis and MySQL. */
 export const CREATED_RESOURCE_DEPENDENCIES: readonly Dependency[] = [
@@ -35,7 +35,9 @@ export async function createdResourceDeps<
   await context.ids.keepAbove(resource.entity, () => store.maxId());
   return {
     // The descriptor names its queue; that queue carries exactly its jobs.
-    queue: context.queues[resource.queue] as Queue as Queue<CreatedResourceJob<K, R>>,
+    queue: context.queues[resource.queue] as ShardedQueue<unknown> as ShardedQueue<
+      CreatedResourceJob<K, R>
+    >,
     queueEvents: context.queueEvents(QUEUE_NAMES[resource.queue]),
     ids: context.ids,
     cache: context.cache,
@@ -47,7 +49,7 @@ export async function createdResourceDeps<
 export function createdResourceWriteQueues(
   resource: Pick<CreatedResource<string, unknown, unknown, never>, 'queue'>,
   context: ServiceContext,
-): Queue[] {
+): QueueShards[] {
   return [context.queues[resource.queue], context.queues.replicate];
 }
 

@@ -1,9 +1,8 @@
-import type { Queue } from 'bullmq';
 import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
 import { nowMicros } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/errors/index.js';
 import type { IdAllocator } from '../../shared/ids.js';
-import type { CompletionListener } from '../../shared/jobs/completion-listener.js';
+import type { ShardCompletions } from '../../shared/jobs/completion-listener.js';
 import { enqueueCreatedBatch, type CreatedWrite } from '../../shared/jobs/created-batch.js';
 import { IntakeBatcher } from '../../shared/jobs/intake-batcher.js';
 import { jobIds } from '../../shared/jobs/job-payloads.js';
@@ -15,10 +14,11 @@ import type {
 } from '../../shared/resources/created-resource.js';
 import { queuedOutcomes, type BulkItemOutcome, type BulkMeta } from '../http/bulk/bulk-intake.js';
 import type { AcceptedWrite, CachedJson, CachedRead, WriteMeta } from '../write-results.js';
+import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
 
 export interface CreatedResourceDeps<K extends string, R, S> {
-  readonly queue: Queue<CreatedResourceJob<K, R>>;
-  readonly queueEvents: CompletionListener;
+  readonly queue: ShardedQueue<CreatedResourceJob<K, R>>;
+  readonly queueEvents: ShardCompletions;
   readonly ids: IdAllocator;
   readonly cache: ReadThroughCache;
   readonly store: S;
@@ -116,7 +116,7 @@ export function createCreatedResourceService<
 }
 
 export type CreatedResourceService<C, R> = {
-  readonly completions: CompletionListener;
+  readonly completions: ShardCompletions;
   enqueueWrite(input: C, meta: WriteMeta): Promise<AcceptedWrite<R>>;
   enqueueWrites(inputs: readonly C[], meta: BulkMeta): Promise<BulkItemOutcome<R>[]>;
   getJson(id: number): Promise<CachedJson>;

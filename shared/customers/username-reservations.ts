@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-client.js';
 import { usernameReservationKey } from '../redis-keys.js';
 
 /** Deletes the reservation only if this customer still holds it (never someone else's). */
@@ -16,7 +16,7 @@ return 0
  */
 export class UsernameReservations {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -12,3 +12,4 @@ export { OverloadedError } from './overloaded-error.js';
 export { UnauthorizedError } from './unauthorized-error.js';
 export { RequestInProgressError } from './request-in-progress-error.js';
 export { QueueUnavailableError, isRedisUnreachable } from './queue-unavailable-error.js';
+export { WriteNotReplicatedError } from './write-not-replicated-error.js';

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-client.js';
 import type { ServiceName } from '../../config/index.js';
 import { idempotencyKey } from '../redis-keys.js';
 
@@ -73,7 +73,7 @@ export interface IdempotencyStoreOptions {
  */
 export class IdempotencyStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: IdempotencyStoreOptions,
   ) {}
 

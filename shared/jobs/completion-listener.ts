@@ -1,4 +1,4 @@
-import type { QueueEvents } from 'bullmq';
+import type { Job, QueueEvents } from 'bullmq';
 
 /**
  * A queue's completion events, opened only while someone waits for a job
@@ -54,5 +54,39 @@ export class CompletionListener {
 
   private async closeIfIdle(): Promise<void> {
     if (this.users === 0) await this.close();
+  }
+}
+
+/** Whatever a waiting answer waits through: the completion events of the job's own queue. */
+export interface JobCompletions {
+  use<T>(job: Pick<Job, 'queueName'>, wait: (events: QueueEvents) => Promise<T>): Promise<T>;
+}
+
+/**
+ * The completion listeners of a sharded queue: one per shard, each opened
+ * only while a job of that shard is waited for.
+ */
+export class ShardCompletions implements JobCompletions {
+  private readonly listeners = new Map<string, CompletionListener>();
+
+  constructor(private readonly open: (shard: string, lastEventId: string) => QueueEvents) {}
+
+  async use<T>(job: Pick<Job, 'queueName'>, wait: (events: QueueEvents) => Promise<T>): Promise<T> {
+    const shard = job.queueName;
+    let listener = this.listeners.get(shard);
+    if (!listener) {
+      listener = new CompletionListener((lastEventId) => this.open(shard, lastEventId));
+      this.listeners.set(shard, listener);
+    }
+    return listener.use(wait);
+  }
+
+  /** Whether any shard's listener is open now (for tests and metrics). */
+  get isOpen(): boolean {
+    return [...this.listeners.values()].some((listener) => listener.isOpen);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.listeners.values()].map((listener) => listener.close()));
   }
 }

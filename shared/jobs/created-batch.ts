@@ -1,7 +1,8 @@
-import type { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { IdAllocator } from '../ids.js';
 import type { IntakeJob } from './intake-batcher.js';
 import type { Entity } from './job-payloads.js';
+import type { ShardedQueue } from './sharded-queue.js';
 
 /** A new resource and the job that persists it, built once its id is known. */
 export interface CreatedWrite<R, T> {
@@ -15,7 +16,7 @@ export interface CreatedWrite<R, T> {
  * queued whole or not at all. Resolves in input order.
  */
 export async function enqueueCreatedBatch<I, R, T>(
-  queue: Queue<T>,
+  queue: ShardedQueue<T>,
   ids: IdAllocator,
   entity: Entity,
   items: readonly I[],
@@ -24,9 +25,7 @@ export async function enqueueCreatedBatch<I, R, T>(
   if (items.length === 0) return [];
   const first = await ids.nextBlock(entity, items.length);
   const writes = items.map((item, i) => build(first + i, item));
-  const jobs = await queue.addBulk(
-    writes.map((write) => write.job) as Parameters<Queue<T>['addBulk']>[0],
-  );
+  const jobs = await queue.addBulk(writes.map((write) => write.job));
   if (jobs.length !== writes.length) throw new Error('addBulk returned another number of jobs');
   return writes.map((write, i) => ({ resource: write.resource, job: jobs[i] as Job<T> }));
 }

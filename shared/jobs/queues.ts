@@ -1,6 +1,10 @@
 import { Queue, QueueEvents, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { Config } from '../../config/index.js';
+import type { RedisClient } from '../redis-client.js';
+import { queueShardNames } from '../redis-keys.js';
 import { QUEUE_NAMES, type QueueName } from './queue-names.js';
+import { replicaAck } from './replica-ack.js';
+import { ShardedQueue, type QueueShards, type ShardKeyOf } from './sharded-queue.js';
 import type {
   ChangeEvent,
   PersistCustomerJob,
@@ -12,14 +16,40 @@ import type {
 import type { PersistOrderJob } from './order-jobs.js';
 
 export interface SpillwayQueues {
-  readonly persistUsers: Queue<PersistUserJob>;
-  readonly persistListings: Queue<PersistListingJob>;
-  readonly persistCustomers: Queue<PersistCustomerJob>;
-  readonly persistPeople: Queue<PersistPersonJob>;
-  readonly replicate: Queue<ReplicateJob>;
-  readonly notify: Queue<ChangeEvent>;
-  readonly persistOrders: Queue<PersistOrderJob>;
+  readonly persistUsers: ShardedQueue<PersistUserJob>;
+  readonly persistListings: ShardedQueue<PersistListingJob>;
+  readonly persistCustomers: ShardedQueue<PersistCustomerJob>;
+  readonly persistPeople: ShardedQueue<PersistPersonJob>;
+  readonly replicate: ShardedQueue<ReplicateJob>;
+  readonly notify: ShardedQueue<ChangeEvent>;
+  readonly persistOrders: ShardedQueue<PersistOrderJob>;
 }
+
+/** A change event's document; a batch (one entity's group commit) is routed by its own id. */
+function changeKey(data: ReplicateJob, opts: JobsOptions | undefined): string {
+  return 'events' in data ? (opts?.jobId ?? '') : `${data.entity}:${data.key}`;
+}
+
+/**
+ * What each queue's jobs are sharded by: the id of the resource they write,
+ * so every version of one resource is in one shard, in order.
+ */
+const SHARD_KEYS: { readonly [Q in keyof SpillwayQueues]: ShardKeyOf<JobOf<Q>> } = {
+  persistUsers: (data) => data.user.id,
+  persistListings: (data) => data.listing.id,
+  persistCustomers: (data) => data.uuid,
+  persistPeople: (data) => data.person.id,
+  replicate: changeKey,
+  notify: changeKey,
+  persistOrders: (data) => (data.op === 'create' ? data.order.id : data.id),
+};
+
+type JobOf<Q extends keyof SpillwayQueues> =
+  SpillwayQueues[Q] extends ShardedQueue<infer T> ? T : never;
+
+const QUEUE_KEYS = Object.fromEntries(
+  Object.entries(QUEUE_NAMES).map(([key, name]) => [name, key]),
+) as Record<QueueName, keyof SpillwayQueues>;
 
 /** Retries with exponential backoff; finished jobs are trimmed so Redis stays bounded. */
 export function defaultJobOptions(config: Config): JobsOptions {
@@ -34,28 +64,43 @@ export function defaultJobOptions(config: Config): JobsOptions {
 /** The producers a worker's consumers publish change events with. */
 export type ChangeEventQueues = Pick<SpillwayQueues, 'replicate' | 'notify'>;
 
-/** A producer for one queue, with that queue's retry policy. */
-export function createQueue(config: Config, connection: ConnectionOptions, name: QueueName): Queue {
+/** The BullMQ queues a logical queue is made of: one per shard, each with its own hash tag. */
+export function shardNamesOf(config: Config, name: QueueName): string[] {
+  return queueShardNames(config.queue.prefix, name, config.queue.shards);
+}
+
+/** One queue's retry policy: an e-mail is retried a few times only (NOTIFY_ATTEMPTS, default 3), then stays failed. */
+function jobOptionsOf(config: Config, name: QueueName): JobsOptions {
+  if (name !== QUEUE_NAMES.notify) return defaultJobOptions(config);
+  return {
+    ...defaultJobOptions(config),
+    attempts: config.notify.attempts,
+    backoff: { type: 'exponential', delay: config.notify.backoffMs },
+  };
+}
+
+/**
+ * A producer for one queue: its shards, with the queue's retry policy, each
+ * add acknowledged once a replica holds it (REDIS_QUEUE_WAIT_REPLICAS).
+ */
+export function createQueue(
+  config: Config,
+  connection: RedisClient,
+  name: QueueName,
+): ShardedQueue<unknown> {
   const options = {
     connection,
     prefix: config.queue.prefix,
-    defaultJobOptions: defaultJobOptions(config),
+    defaultJobOptions: jobOptionsOf(config, name),
   };
-  if (name !== QUEUE_NAMES.notify) return new Queue(name, options);
-  // An e-mail is retried a few times only (NOTIFY_ATTEMPTS, default 3), then stays failed.
-  return new Queue(name, {
-    ...options,
-    defaultJobOptions: {
-      ...options.defaultJobOptions,
-      attempts: config.notify.attempts,
-      backoff: { type: 'exponential', delay: config.notify.backoffMs },
-    },
-  });
+  const shards = shardNamesOf(config, name).map((shard) => new Queue(shard, options));
+  const keyOf = SHARD_KEYS[QUEUE_KEYS[name]] as ShardKeyOf<unknown>;
+  return new ShardedQueue(name, shards, keyOf, replicaAck(connection, config.redis.replicaAck));
 }
 
 /** Producers for every queue, sharing one Redis connection. */
-export function createQueues(config: Config, connection: ConnectionOptions): SpillwayQueues {
-  const queue = (name: QueueName) => createQueue(config, connection, name);
+export function createQueues(config: Config, connection: RedisClient): SpillwayQueues {
+  const queue = <T>(name: QueueName) => createQueue(config, connection, name) as ShardedQueue<T>;
   return {
     persistUsers: queue(QUEUE_NAMES.persistUsers),
     persistListings: queue(QUEUE_NAMES.persistListings),
@@ -67,26 +112,26 @@ export function createQueues(config: Config, connection: ConnectionOptions): Spi
   };
 }
 
-export async function closeQueues(queues: SpillwayQueues | readonly Queue[]): Promise<void> {
-  await Promise.all(Object.values(queues).map((queue: Queue) => queue.close()));
+export async function closeQueues(queues: SpillwayQueues | readonly QueueShards[]): Promise<void> {
+  await Promise.all(Object.values(queues).map((queue: QueueShards) => queue.close()));
 }
 
-/** Completion events of one queue, for `Prefer: wait` read-your-write answers. */
+/** Completion events of one BullMQ queue (a shard), for `Prefer: wait` read-your-write answers. */
 export function createQueueEvents(
   config: Config,
   connection: ConnectionOptions,
-  queue: QueueName,
+  shard: string,
   lastEventId?: string,
 ): QueueEvents {
-  return new QueueEvents(queue, { connection, prefix: config.queue.prefix, lastEventId });
+  return new QueueEvents(shard, { connection, prefix: config.queue.prefix, lastEventId });
 }
 
 /** Job counts per queue for the states operators watch (queue-depth metric, backpressure). */
 export async function readQueueDepth(
-  queues: SpillwayQueues | readonly Queue[],
+  queues: SpillwayQueues | readonly QueueShards[],
   states: readonly ('waiting' | 'active' | 'delayed' | 'failed')[],
 ): Promise<Record<string, Record<string, number>>> {
-  const all = Object.values(queues) as Queue[];
+  const all = Object.values(queues) as QueueShards[];
   const counts = await Promise.all(all.map((queue) => queue.getJobCounts(...states)));
   return Object.fromEntries(all.map((queue, i) => [queue.name, counts[i] ?? {}]));
 }

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import type { CompletionListener } from './completion-listener.js';
+import type { JobCompletions } from './completion-listener.js';
 
 /**
  * Resolves true once the job has completed, false if it fails or `seconds`
@@ -7,12 +7,12 @@ import type { CompletionListener } from './completion-listener.js';
  */
 export async function waitForJob(
   job: Job,
-  events: CompletionListener,
+  events: JobCompletions,
   seconds: number,
 ): Promise<boolean> {
   if (seconds <= 0) return false;
   try {
-    await events.use((listener) => job.waitUntilFinished(listener, seconds * 1000));
+    await events.use(job, (listener) => job.waitUntilFinished(listener, seconds * 1000));
     return true;
   } catch {
     return false;
@@ -25,12 +25,14 @@ export async function waitForJob(
  */
 export async function waitForJobResult<T>(
   job: Job,
-  events: CompletionListener,
+  events: JobCompletions,
   seconds: number,
 ): Promise<T | undefined> {
   if (seconds <= 0) return undefined;
   try {
-    return (await events.use((listener) => job.waitUntilFinished(listener, seconds * 1000))) as T;
+    return (await events.use(job, (listener) =>
+      job.waitUntilFinished(listener, seconds * 1000),
+    )) as T;
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-client.js';
 import { lockKey } from '../redis-keys.js';
 
 /** Deletes the lock only if it still holds our token: never someone else's lock. */
@@ -42,7 +42,7 @@ export interface Lease {
  */
 export class RedisLock {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

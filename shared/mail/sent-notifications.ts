@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-client.js';
 import { notificationSentKey } from '../redis-keys.js';
 
 const SENT = 'sent';
@@ -57,7 +57,7 @@ export interface SentNotificationsOptions {
  */
 export class SentNotifications {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: SentNotificationsOptions,
   ) {}
 

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
-import type { Queue } from 'bullmq';
 import { CsvError, parse } from 'csv-parse';
 import { AppError, ValidationError } from '../errors/index.js';
 import type { IdAllocator } from '../ids.js';
@@ -9,12 +8,13 @@ import type { PersonRepository } from '../repositories/person.repository.js';
 import { toPerson, type Person } from '../schemas/person.schema.js';
 import { ImportReportBuilder, type ImportReport } from './import-report.js';
 import { assertPeopleHeader, parsePersonRow, PEOPLE_CSV_HEADER } from './people-csv.js';
+import type { ShardedQueue } from '../jobs/sharded-queue.js';
 
 /** No valid row comes near this; a longer one is hostile or broken, and is not buffered further. */
 export const MAX_ROW_BYTES = 64 * 1024;
 
 export interface PeopleImporterDeps {
-  readonly queue: Queue<PersistPersonJob>;
+  readonly queue: ShardedQueue<PersistPersonJob>;
   readonly people: PersonRepository;
   readonly ids: IdAllocator;
   /** Rows checked against the stores and enqueued together (one addBulk). */
@@ -63,7 +63,7 @@ export function createPeopleImporter(deps: PeopleImporterDeps) {
 
   async function queuedIds(ids: readonly number[]): Promise<Set<number>> {
     const jobs = await Promise.all(
-      ids.map((id) => deps.queue.getJob(jobIds.persist('people', id, 1))),
+      ids.map((id) => deps.queue.getJob(jobIds.persist('people', id, 1), id)),
     );
     return new Set(ids.filter((_, i) => jobs[i] !== undefined));
   }

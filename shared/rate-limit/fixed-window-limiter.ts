@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-client.js';
 import type { ServiceName } from '../../config/index.js';
 import { rateLimitKey } from '../redis-keys.js';
 
@@ -26,7 +26,7 @@ export interface RateDecision {
  */
 export class FixedWindowLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: { prefix: string; limit: number; windowMs: number },
   ) {}
 

@@ -77,12 +77,14 @@ describe('customer change e-mails (spec §2.4) through a real SMTP server on loo
     });
     expect(answer.status, 'the write itself is unaffected').to.equal(201);
     const eventId = jobIds.changeEvent('customers', answer.body.customer.uuid, 1);
+    // The notify queue's shard of an event is chosen by its document.
+    const eventKey = `customers:${answer.body.customer.uuid}`;
     const job = await eventually(
       async () => {
         // State first, then the job: a job read before its last attempt ends
         // would carry that attempt's count, not the final one.
-        const failed = (await queues.notify.getJobState(eventId)) === 'failed';
-        return failed ? await queues.notify.getJob(eventId) : undefined;
+        const failed = (await queues.notify.getJobState(eventId, eventKey)) === 'failed';
+        return failed ? await queues.notify.getJob(eventId, eventKey) : undefined;
       },
       { what: 'the notification to fail for good' },
     );
@@ -91,7 +93,7 @@ describe('customer change e-mails (spec §2.4) through a real SMTP server on loo
     expect(smtp.connections()).to.equal(3);
     // It stays there: no fourth attempt comes later.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const later = await queues.notify.getJob(eventId);
+    const later = await queues.notify.getJob(eventId, eventKey);
     expect(await later!.getState()).to.equal('failed');
     expect(later!.attemptsMade).to.equal(3);
     expect(smtp.connections()).to.equal(3);

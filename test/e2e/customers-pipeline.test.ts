@@ -178,7 +178,10 @@ describe('customer service (spec §2.4): events, replication, exact income, clai
       }
       const queues = createQueues(pipeline.config, pipeline.connections.queueRedis);
       try {
-        const job = await queues.persistCustomers.getJob(jobIds.persist('customers', uuid!, 1));
+        const job = await queues.persistCustomers.getJob(
+          jobIds.persist('customers', uuid!, 1),
+          uuid!,
+        );
         const state = await eventually(
           async () => {
             const current = await job!.getState();
@@ -187,7 +190,7 @@ describe('customer service (spec §2.4): events, replication, exact income, clai
           { what: 'the write to fail' },
         );
         expect(state).to.equal('failed');
-        const failed = await queues.persistCustomers.getJob(job!.id!);
+        const failed = await queues.persistCustomers.getJob(job!.id!, uuid!);
         expect(failed!.attemptsMade, 'a permanent failure is not retried').to.equal(1);
         expect(failed!.failedReason).to.match(/username is already taken/);
       } finally {

@@ -1,13 +1,13 @@
-import type { Queue } from 'bullmq';
 import type { ChangeEvent, ReplicateJob } from '../../shared/jobs/job-payloads.js';
 import type { RedisLock } from '../../shared/locks/redis-lock.js';
 import type { CustomerWriteRepository } from '../../shared/repositories/customer-write.repository.js';
+import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
 
 export interface CustomerEventPublisherDeps {
   readonly writes: CustomerWriteRepository;
-  readonly replicate: Queue<ReplicateJob>;
+  readonly replicate: ShardedQueue<ReplicateJob>;
   /** Absent when no recipient is configured: then no e-mail is queued at all. */
-  readonly notify?: Queue<ChangeEvent>;
+  readonly notify?: ShardedQueue<ChangeEvent>;
 }
 
 /**

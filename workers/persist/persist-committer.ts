@@ -1,4 +1,3 @@
-import type { Queue } from 'bullmq';
 import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
 import {
   jobIds,
@@ -8,6 +7,7 @@ import {
 } from '../../shared/jobs/job-payloads.js';
 import { nowMicros } from '../../shared/clock.js';
 import { GroupCommitter } from '../group-commit.js';
+import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
 
 /** A write ready to commit, whatever its entity. */
 export interface EntityWrite<R extends { id: number }> {
@@ -20,7 +20,7 @@ export interface PersistCommitterDeps<R extends { id: number }> {
   readonly entity: Entity;
   readonly upsertMany: (writes: readonly EntityWrite<R>[]) => Promise<void>;
   readonly cache: ReadThroughCache;
-  readonly changeEvents: Queue<ReplicateJob>;
+  readonly changeEvents: ShardedQueue<ReplicateJob>;
   readonly maxBatch: number;
   readonly maxWaitMs: number;
   readonly onBatch?: (size: number) => void;

@@ -5,7 +5,7 @@ import {
   QueueUnavailableError,
   ValidationError,
 } from '../../../shared/errors/index.js';
-import type { CompletionListener } from '../../../shared/jobs/completion-listener.js';
+import type { ShardCompletions } from '../../../shared/jobs/completion-listener.js';
 import { waitForJob } from '../../../shared/jobs/wait-for-job.js';
 import type { InputSource, Validator } from '../../../shared/validation/ajv.js';
 import type { BulkInput } from './bulk-items.js';
@@ -50,7 +50,7 @@ export interface BulkWriter<I, R> {
    */
   enqueueChunk(items: readonly I[], meta: BulkMeta): Promise<readonly BulkItemOutcome<R>[]>;
   /** Completion events of the queue its jobs go to, for `Prefer: wait`. */
-  readonly completions?: CompletionListener;
+  readonly completions?: ShardCompletions;
 }
 
 /** Queued writes (resource and job, in input order) as their items' outcomes. */

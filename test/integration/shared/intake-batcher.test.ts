@@ -3,7 +3,13 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { IdAllocator } from '../../../shared/ids.js';
 import { IntakeBatcher } from '../../../shared/jobs/intake-batcher.js';
+import { PRIMARY_ONLY } from '../../../shared/jobs/replica-ack.js';
+import { ShardedQueue } from '../../../shared/jobs/sharded-queue.js';
 import { testConfig } from '../../support/test-config.js';
+
+/** The test queue as a queue of one shard, as the services see theirs. */
+const oneShard = <T>(queue: Queue<T>) =>
+  new ShardedQueue<T>('persist-listings', [queue], () => 0, PRIMARY_ONLY);
 
 describe('IntakeBatcher on the queue Redis', () => {
   let redis: Redis;
@@ -27,7 +33,7 @@ describe('IntakeBatcher on the queue Redis', () => {
       bulks += 1;
       return addBulk(jobs);
     };
-    const intake = new IntakeBatcher(queue, ids, 'listings');
+    const intake = new IntakeBatcher(oneShard(queue), ids, 'listings');
     const accepted = await Promise.all(
       Array.from({ length: 50 }, (_, n) =>
         intake.submit((id) => ({ name: 'write', data: { n }, opts: { jobId: `w-${id}` } })),
@@ -42,7 +48,7 @@ describe('IntakeBatcher on the queue Redis', () => {
   });
 
   it('splits at maxBatch and keeps ids unique across batches', async () => {
-    const intake = new IntakeBatcher(queue, new IdAllocator(redis, 'test'), 'users', 8);
+    const intake = new IntakeBatcher(oneShard(queue), new IdAllocator(redis, 'test'), 'users', 8);
     const accepted = await Promise.all(
       Array.from({ length: 20 }, () =>
         intake.submit((id) => ({ name: 'write', data: { n: id }, opts: { jobId: `u-${id}` } })),
@@ -53,7 +59,7 @@ describe('IntakeBatcher on the queue Redis', () => {
   });
 
   it('fails every write of a batch whose enqueue fails', async () => {
-    const intake = new IntakeBatcher(queue, new IdAllocator(redis, 'test'), 'users');
+    const intake = new IntakeBatcher(oneShard(queue), new IdAllocator(redis, 'test'), 'users');
     queue.addBulk = () => Promise.reject(new Error('redis is gone'));
     const outcomes = await Promise.allSettled(
       [1, 2, 3].map(() =>

@@ -171,7 +171,7 @@ describe('Redis through Sentinel (REDIS_QUEUE_SENTINELS): a primary, its replica
 
   it('reaches the primary the sentinel names, and BullMQ queues and works jobs through it', async () => {
     for (const client of [connections.queueRedis, connections.queueProducer]) {
-      expect(await whereConnected(client)).to.deep.equal({ port: primaryPort, db: DB });
+      expect(await whereConnected(client as Redis)).to.deep.equal({ port: primaryPort, db: DB });
     }
     const queue = new Queue('sentinel-jobs', { connection: connections.queueRedis });
     const done: unknown[] = [];
@@ -210,7 +210,7 @@ describe('Redis through Sentinel (REDIS_QUEUE_SENTINELS): a primary, its replica
     for (const client of [connections.queueRedis, connections.queueProducer]) {
       await eventually(
         () =>
-          whereConnected(client).then(
+          whereConnected(client as Redis).then(
             ({ port }) => (port === replicaPort ? true : undefined),
             () => undefined,
           ),

@@ -15,9 +15,14 @@ function configErrorFor(env: Record<string, string>): ConfigError {
 const DEFAULTS: Config = {
   env: 'development',
   logLevel: 'info',
-  redis: { queueUrl: 'redis://127.0.0.1:6379/0', cacheUrl: 'redis://127.0.0.1:6380/0' },
+  redis: {
+    queueUrl: 'redis://127.0.0.1:6379/0',
+    cacheUrl: 'redis://127.0.0.1:6380/0',
+    replicaAck: { replicas: 0, timeoutMs: 2000 },
+  },
   queue: {
     prefix: '{spillway}',
+    shards: 1,
     attempts: 10,
     backoffMs: 500,
     keepCompleted: 1000,
@@ -356,6 +361,59 @@ describe('loadConfig(env)', () => {
         problem: 'TRUST_PROXY: expected one of true, false, got "yes"',
       },
     ];
+
+    it('reads a Redis Cluster per role (§8): seed nodes, its own prefix, shards and a replica acknowledgement', () => {
+      const config = loadConfig({
+        REDIS_QUEUE_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7000',
+        REDIS_CACHE_CLUSTER_NODES: '10.0.1.1:7100',
+        QUEUE_SHARDS: '16',
+      });
+      expect(config.redis.queueCluster).to.deep.equal({
+        nodes: [
+          { host: '10.0.0.1', port: 7000 },
+          { host: '10.0.0.2', port: 7000 },
+        ],
+      });
+      expect(config.redis.cacheCluster).to.deep.equal({
+        nodes: [{ host: '10.0.1.1', port: 7100 }],
+      });
+      // On a cluster the prefix is no hash tag, so each queue and key family has its own.
+      expect(config.queue.prefix).to.equal('spillway');
+      expect(config.queue.shards).to.equal(16);
+      // A cluster fails over to a replica: a write waits for one to hold its job.
+      expect(config.redis.replicaAck).to.deep.equal({ replicas: 1, timeoutMs: 2000 });
+      expect(loadConfig({}).redis).to.not.have.any.keys('queueCluster', 'cacheCluster');
+      expect(loadConfig({}).redis.replicaAck.replicas).to.equal(0);
+      expect(
+        loadConfig({ REDIS_QUEUE_SENTINELS: 's:26379', REDIS_QUEUE_SENTINEL_NAME: 'q' }).redis
+          .replicaAck.replicas,
+      ).to.equal(1);
+    });
+
+    it('refuses contradictory cluster settings by name', () => {
+      expect(
+        configErrorFor({
+          REDIS_QUEUE_CLUSTER_NODES: 'a:7000',
+          REDIS_QUEUE_SENTINELS: 's:26379',
+          REDIS_QUEUE_SENTINEL_NAME: 'q',
+        }).problems,
+      ).to.deep.equal([
+        'REDIS_QUEUE_CLUSTER_NODES: a Redis Cluster and REDIS_QUEUE_SENTINELS describe two different servers; set one of them',
+      ]);
+      expect(
+        configErrorFor({
+          REDIS_QUEUE_CLUSTER_NODES: 'a:7000',
+          REDIS_CACHE_CLUSTER_NODES: 'b:7100,a:7000',
+          REDIS_CACHE_URL: 'redis://x:6380/2',
+          QUEUE_PREFIX: '{spillway}',
+        }).problems,
+      ).to.deep.equal([
+        'REDIS_CACHE_URL: a Redis Cluster has only db 0, the URL names db 2',
+        'REDIS_CACHE_CLUSTER_NODES: names a node of REDIS_QUEUE_CLUSTER_NODES; the queue and the cache need separate Redis servers',
+        'QUEUE_PREFIX: braces make the prefix a hash tag that puts every key in one cluster slot; use a prefix without them with REDIS_QUEUE_CLUSTER_NODES',
+      ]);
+      expect(configErrorFor({ QUEUE_SHARDS: '0' }).problems[0]).to.match(/^QUEUE_SHARDS:/);
+    });
 
     it('refuses the queue and the cache on one primary, and TLS through Sentinel', () => {
       const sentinels = { REDIS_QUEUE_SENTINELS: 's:26379', REDIS_CACHE_SENTINELS: 's:26379' };

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import {
   cacheKeys,
+  prefixIsTagged,
+  queueShardNames,
   escapedKeyPart,
   idCounterKey,
   idempotencyKey,
@@ -41,9 +43,10 @@ describe('Redis keys: the layout of every family', () => {
     );
   });
 
-  it('rate limit: one bucket per service and client, the first 32 hex of sha256(scope NUL client)', () => {
+  it('rate limit: one bucket per service and client, the first 32 hex of sha256(scope NUL client), its own tag', () => {
+    // Buckets live a minute: tagging them (for Redis Cluster) orphaned nothing that lasts.
     expect(rateLimitKey(CACHE, 'public', '203.0.113.7')).to.equal(
-      'spillway:rate:6e85b527af3a7adbe1e151a827be3e83',
+      'spillway:rate:{6e85b527af3a7adbe1e151a827be3e83}',
     );
   });
 
@@ -104,3 +107,50 @@ export function wrongPartsAreTypeErrors(): void {
   // @ts-expect-error an entry part is text or a number
   cacheKeys(CACHE, 'users').entry([true]);
 }
+
+/**
+ * On a Redis Cluster (§8) the queue prefix is no hash tag (`spillway`), so
+ * every family's slot part is one: keys spread over the masters by it.
+ */
+describe('Redis keys: under a prefix without a hash tag (Redis Cluster)', () => {
+  const CLUSTER = 'spillway';
+
+  it('tags each family by its slot part', () => {
+    expect(idCounterKey(CLUSTER, 'users')).to.equal('spillway:ids:{users}');
+    expect(versionCounterKey(CLUSTER, 'orders', '65f0c0ffee0000000000beef')).to.equal(
+      'spillway:versions:{orders:65f0c0ffee0000000000beef}',
+    );
+    expect(idempotencyKey(CLUSTER, 'users', 'a:b/c')).to.equal(
+      'spillway:idempotency:{9378a4f7ae5264a07a344f3639e2774988be3ae7bc09cea55cafd02b1b607fff}',
+    );
+    expect(usernameReservationKey(CLUSTER, 'Alice')).to.equal(
+      'spillway:customers:username:{alice}',
+    );
+    expect(lockKey(CLUSTER, 'purge-orders')).to.equal('spillway:locks:{purge-orders}');
+    expect(notificationSentKey(CLUSTER, 'customers-u-v1-event')).to.equal(
+      'spillway:notified:{customers-u-v1-event}',
+    );
+  });
+
+  it('knows a prefix that is a tag itself from one that is not', () => {
+    expect(prefixIsTagged('{spillway}')).to.equal(true);
+    expect(prefixIsTagged('app:{tenant-7}')).to.equal(true);
+    expect(prefixIsTagged('spillway')).to.equal(false);
+    expect(prefixIsTagged('odd{}')).to.equal(false);
+  });
+
+  it('names each queue shard as its own tag, and leaves names bare under a tagged prefix', () => {
+    expect(queueShardNames(CLUSTER, 'persist-users', 1)).to.deep.equal(['{persist-users}']);
+    expect(queueShardNames(CLUSTER, 'persist-users', 3)).to.deep.equal([
+      '{persist-users-0}',
+      '{persist-users-1}',
+      '{persist-users-2}',
+    ]);
+    // The single-Redis default keeps the queue names every earlier version used.
+    expect(queueShardNames('{spillway}', 'persist-users', 1)).to.deep.equal(['persist-users']);
+    expect(queueShardNames('{spillway}', 'replicate', 2)).to.deep.equal([
+      'replicate-0',
+      'replicate-1',
+    ]);
+  });
+});
