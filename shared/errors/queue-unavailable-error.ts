@@ -16,16 +16,25 @@ export class QueueUnavailableError extends AppError {
   }
 }
 
+/** What a Redis Cluster answers while a failover moves a slot: it has no master for it yet. */
+const CLUSTER_IN_FAILOVER = /^(CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING|READONLY)\b/;
+
 /**
  * True for the errors ioredis raises when a command cannot reach Redis: the
  * connection is offline (fail-fast producer connection), closed mid-command,
- * or out of reconnect retries for this command.
+ * or out of reconnect retries for this command; and, on a cluster, when no
+ * node can take it or its slot is between masters (a failover).
  */
 export function isRedisUnreachable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   return (
     error.name === 'MaxRetriesPerRequestError' ||
+    error.name === 'ClusterAllFailedError' ||
     error.message.includes("Stream isn't writeable") ||
-    error.message === 'Connection is closed.'
+    error.message === 'Connection is closed.' ||
+    error.message.startsWith('Too many Cluster redirections') ||
+    error.message.startsWith('Cluster isn\'t ready') ||
+    error.message.includes('None of startup nodes is available') ||
+    CLUSTER_IN_FAILOVER.test(error.message)
   );
 }
