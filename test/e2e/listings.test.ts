@@ -3,6 +3,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
+import { emptyCache } from '../support/stores.js';
 
 describe('listing service (spec §2.2), HTTP in → MySQL row and Mongo document out', () => {
   let pipeline: Pipeline;
@@ -101,7 +102,7 @@ describe('listing service (spec §2.2), HTTP in → MySQL row and Mongo document
   describe('GET /listings', () => {
     before(async () => {
       await pipeline.connections.mysql.query('DELETE FROM listings');
-      await pipeline.connections.cacheRedis.flushdb();
+      await emptyCache(pipeline.connections);
       for (let i = 1; i <= 6; i += 1) {
         await http('POST', `${base}/listings`, {
           json: { user_id: i % 2 === 0 ? 100 : 200, listing_type: 'rent', price: i },

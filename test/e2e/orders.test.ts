@@ -6,6 +6,7 @@ import type { PersistOrderJob } from '../../shared/jobs/order-jobs.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
+import { emptyCache } from '../support/stores.js';
 
 const car = { vehicle_manufacturer: 'Vauxhall', model: 'Vectra', total_price: 5456 };
 const WAIT = { Prefer: 'wait=10' };
@@ -166,7 +167,7 @@ describe('order service REST routes (spec §2.5), HTTP in → Mongo document out
   describe('GET /orders', () => {
     before(async () => {
       await pipeline.connections.mongo.db!.collection('orders').deleteMany({});
-      await pipeline.connections.cacheRedis.flushdb();
+      await emptyCache(pipeline.connections);
       for (let i = 1; i <= 12; i += 1) await placeOrder({ ...car, model: `page-${i}` });
     });
 

@@ -4,6 +4,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
+import { emptyCache } from '../support/stores.js';
 
 const HEADER = 'ID,First,Last,Age,GithubAcct,Date of 3rd Grade Graduation';
 const DATE_ERROR = 'third_grade_graduation "2/30/21" is not a date: expected M/D/YY or YYYY-MM-DD';
@@ -95,7 +96,7 @@ describe('people CSV import (spec §2.6): POST /people/import', () => {
   beforeEach(async () => {
     await pipeline.connections.mysql.query('DELETE FROM people');
     await pipeline.connections.mongo.db!.collection('people').deleteMany({});
-    await pipeline.connections.cacheRedis.flushdb();
+    await emptyCache(pipeline.connections);
   });
 
   function importCsv(csv: string, headers: Record<string, string> = {}) {

@@ -5,6 +5,7 @@ import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
+import { emptyCache } from '../support/stores.js';
 
 type Row = [number, string | null, string | null, number | null, string | null, string | null];
 
@@ -36,7 +37,7 @@ describe('people service (spec §2.6), HTTP in → MySQL row and Mongo document 
     );
     const ids = new IdAllocator(pipeline.connections.queueRedis, pipeline.config.queue.prefix);
     await ids.ensureAbove('people', Math.max(...rows.map((row) => row[0])));
-    await pipeline.connections.cacheRedis.flushdb();
+    await emptyCache(pipeline.connections);
   }
 
   async function mysqlPerson(id: number) {

@@ -3,6 +3,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
+import { emptyCache } from '../support/stores.js';
 
 describe('user service (spec §2.1), HTTP in → MySQL row and Mongo document out', () => {
   let pipeline: Pipeline;
@@ -141,7 +142,7 @@ describe('user service (spec §2.1), HTTP in → MySQL row and Mongo document ou
   describe('GET /users', () => {
     before(async () => {
       await pipeline.connections.mysql.query('DELETE FROM users');
-      await pipeline.connections.cacheRedis.flushdb();
+      await emptyCache(pipeline.connections);
       for (let i = 1; i <= 12; i += 1) {
         await http('POST', `${base}/users`, {
           json: { name: `page-${i}` },
@@ -181,11 +182,11 @@ describe('user service (spec §2.1), HTTP in → MySQL row and Mongo document ou
         'INSERT INTO users (id, name, created_at, updated_at) VALUES (900001, ?, ?, ?), (900002, ?, ?, ?)',
         ['tie-a', now + 9e9, now + 9e9, 'tie-b', now + 9e9, now + 9e9],
       );
-      await pipeline.connections.cacheRedis.flushdb();
+      await emptyCache(pipeline.connections);
       const answer = await http('GET', `${base}/users?page_size=2`);
       expect(answer.body.users.map((u: { id: number }) => u.id)).to.deep.equal([900002, 900001]);
       await pipeline.connections.mysql.query('DELETE FROM users WHERE id IN (900001, 900002)');
-      await pipeline.connections.cacheRedis.flushdb();
+      await emptyCache(pipeline.connections);
     });
 
     it('refuses a bad page_num or page_size with 400 naming it', async () => {

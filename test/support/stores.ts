@@ -1,7 +1,45 @@
+import { Cluster } from 'ioredis';
+import type { Config } from '../../config/index.js';
 import type { Connections } from '../../shared/connections.js';
+import type { RedisClient } from '../../shared/redis-client.js';
+import { testConfig } from './test-config.js';
+
+/**
+ * Empties one Redis role for a test: its db on a single Redis; on a cluster
+ * (shared by every test slot, and with only db 0) the keys under this run's
+ * prefix, on every master.
+ */
+export async function emptyRedis(client: RedisClient, prefix: string): Promise<void> {
+  if (!(client instanceof Cluster)) {
+    await client.flushdb();
+    return;
+  }
+  await Promise.all(
+    client.nodes('master').map(async (master) => {
+      let cursor = '0';
+      do {
+        const [next, keys] = await master.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        cursor = next;
+        // One key per command: the keys of one node still span many slots.
+        if (keys.length > 0) await Promise.all(keys.map((key) => master.unlink(key)));
+      } while (cursor !== '0');
+    }),
+  );
+}
+
+/** Empties the cache Redis of this run (cached reads start cold). */
+export async function emptyCache(
+  connections: Connections,
+  config: Config = testConfig(),
+): Promise<void> {
+  await emptyRedis(connections.cacheRedis, config.cache.prefix);
+}
 
 /** Empties the test tables, collections and Redis dbs, so each file starts from nothing. */
-export async function resetStores(connections: Connections): Promise<void> {
+export async function resetStores(
+  connections: Connections,
+  config: Config = testConfig(),
+): Promise<void> {
   await connections.mysql.query('DELETE FROM users');
   await connections.mysql.query('DELETE FROM listings');
   await connections.mysql.query('DELETE FROM customers');
@@ -15,6 +53,6 @@ export async function resetStores(connections: Connections): Promise<void> {
     await db.collection('orders').deleteMany({});
     await db.collection('people').deleteMany({});
   }
-  await connections.queueRedis.flushdb();
-  await connections.cacheRedis.flushdb();
+  await emptyRedis(connections.queueRedis, config.queue.prefix);
+  await emptyCache(connections, config);
 }
