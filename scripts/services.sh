@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs (if missing) and starts, idempotently, the servers Spillway needs on
 # loopback: Redis for the queue (6379, AOF, noeviction), Redis for the cache
-# (6380, LRU, no persistence), MariaDB (3306) and FerretDB 1.24.2 (27017).
+# (6380, LRU, no persistence), MariaDB (3306) and FerretDB 1.24.2 (27017), and
+# the Redis Clusters of SPEC §8 (queue 7000-7005, cache 7100-7102; see
+# redis-cluster.sh). `services.sh cluster [start|stop]` handles only those.
 # Data lives outside the git tree, under SPILLWAY_STATE_DIR (~/.spillway).
 set -euo pipefail
 
@@ -118,7 +120,11 @@ start_ferretdb() {
   log "ferretdb started on 27017"
 }
 
+# shellcheck source=scripts/redis-cluster.sh
+. "$(dirname "${BASH_SOURCE[0]}")/redis-cluster.sh"
+
 stop_all() {
+  stop_redis_clusters
   redis-cli -p 6379 shutdown 2>/dev/null || true
   redis-cli -p 6380 shutdown nosave 2>/dev/null || true
   mariadb-admin -h127.0.0.1 -uroot shutdown 2>/dev/null || true
@@ -133,9 +139,16 @@ case "${1:-start}" in
     start_redis queue 6379 --appendonly yes --appendfsync everysec --maxmemory-policy noeviction \
       --hash-max-listpack-value 1024
     start_redis cache 6380 --appendonly no --save '' --maxmemory 256mb --maxmemory-policy allkeys-lru
+    start_redis_clusters
     start_mariadb
     start_ferretdb
     ;;
   stop) stop_all ;;
-  *) die "usage: services.sh [start|stop]" ;;
+  cluster)
+    case "${2:-start}" in
+      start) install_debian_packages; start_redis_clusters ;;
+      stop) stop_redis_clusters ;;
+      *) die "usage: services.sh cluster [start|stop]" ;;
+    esac ;;
+  *) die "usage: services.sh [start|stop|cluster [start|stop]]" ;;
 esac
