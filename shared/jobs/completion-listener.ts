@@ -1,5 +1,15 @@
 import type { Job, QueueEvents } from 'bullmq';
 
+/** Runs `run` once after `ms`, unless the returned cancel is called first. */
+export type IdleTimer = (run: () => void, ms: number) => () => void;
+
+/** A real timer that does not keep the process alive. */
+const realIdleTimer: IdleTimer = (run, ms) => {
+  const timer = setTimeout(run, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+
 /**
  * A queue's completion events, opened only while someone waits for a job
  * (`Prefer: wait`). An open QueueEvents reads every event of its queue — each
@@ -10,22 +20,26 @@ import type { Job, QueueEvents } from 'bullmq';
  * from "now": BullMQ checks a waited job's state once the listener is ready,
  * but its first read of the stream comes a moment later, and a job finishing
  * in between would otherwise be missed until the wait times out.
+ *
+ * `idleTimer` is injectable so a test can say "the idle time has passed"
+ * instead of sleeping past it.
  */
 export class CompletionListener {
   private events: QueueEvents | undefined;
   private users = 0;
-  private idleTimer: NodeJS.Timeout | undefined;
+  private cancelIdle: (() => void) | undefined;
 
   constructor(
     private readonly open: (lastEventId: string) => QueueEvents,
     private readonly idleMs = 30_000,
     private readonly replayMs = 5_000,
+    private readonly idleTimer: IdleTimer = realIdleTimer,
   ) {}
 
   /** Runs `wait` with the open listener; the listener stays open until no one waits. */
   async use<T>(wait: (events: QueueEvents) => Promise<T>): Promise<T> {
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
+    this.cancelIdle?.();
+    this.cancelIdle = undefined;
     // Stream ids start with the Redis server's clock in ms; replayMs absorbs a small skew.
     this.events ??= this.open(`${Date.now() - this.replayMs}-0`);
     this.users += 1;
@@ -34,8 +48,7 @@ export class CompletionListener {
     } finally {
       this.users -= 1;
       if (this.users === 0) {
-        this.idleTimer = setTimeout(() => void this.closeIfIdle(), this.idleMs);
-        this.idleTimer.unref();
+        this.cancelIdle = this.idleTimer(() => void this.closeIfIdle(), this.idleMs);
       }
     }
   }
@@ -46,7 +59,8 @@ export class CompletionListener {
   }
 
   async close(): Promise<void> {
-    clearTimeout(this.idleTimer);
+    this.cancelIdle?.();
+    this.cancelIdle = undefined;
     const events = this.events;
     this.events = undefined;
     await events?.close();

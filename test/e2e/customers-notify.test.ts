@@ -91,8 +91,20 @@ describe('customer change e-mails (spec §2.4) through a real SMTP server on loo
     expect(job.attemptsMade).to.equal(3);
     expect(job.failedReason).to.match(/421|not available/i);
     expect(smtp.connections()).to.equal(3);
-    // It stays there: no fourth attempt comes later.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // It stays there: no fourth attempt comes later. Failed is final in BullMQ; the queue
+    // holding nothing waiting, delayed or active shows no attempt is still due.
+    await eventually(
+      async () => {
+        const counts = await queues.notify.getJobCounts(
+          'waiting',
+          'delayed',
+          'active',
+          'prioritized',
+        );
+        return Object.values(counts).every((count) => count === 0) ? true : undefined;
+      },
+      { what: 'no notify attempt still due' },
+    );
     const later = await queues.notify.getJob(eventId, eventKey);
     expect(await later!.getState()).to.equal('failed');
     expect(later!.attemptsMade).to.equal(3);

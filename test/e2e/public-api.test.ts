@@ -269,8 +269,15 @@ describe('public API (spec §2.3), over the user and listing services’ HTTP AP
         const listing = http('POST', `${base}/listings`, {
           json: { user_id: user.id, listing_type: 'rent', price: 700 },
         });
-        // The user service answers 404 for this user until a worker persists it.
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        // The user service answers 404 for this user until a worker persists it; the public
+        // API has already asked it (seen at the proxy), so the listing waits on a re-check.
+        await eventually(
+          async () =>
+            usersProxy.requests.some((r) => r.startsWith(`GET /users/${user.id}`))
+              ? true
+              : undefined,
+          { what: 'the public API to ask the user service for the new user' },
+        );
         const meanwhile = await http('GET', `${pipeline.urls.users}/users/${user.id}`);
         expect(meanwhile.status).to.equal(404);
         pipeline.startWorkers();

@@ -56,9 +56,19 @@ describe('SIGTERM during a stream of writes (spec §5)', function () {
     };
     const writers = Array.from({ length: 16 }, (_, n) => writer(n));
 
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Observed, not slept: the workers stop once writes are being acknowledged, and the
+    // API once it has acknowledged more with the workers gone, so both stop mid-stream.
+    const acknowledgedAtLeast = (count: number, what: string) =>
+      eventually(async () => (acknowledged.size >= count ? true : undefined), {
+        timeoutMs: 30_000,
+        what,
+      });
+    await acknowledgedAtLeast(100, '100 acknowledged writes');
     const workersExit = await workers.stop('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await acknowledgedAtLeast(
+      acknowledged.size + 50,
+      '50 writes acknowledged with the workers gone',
+    );
     const apiExit = await api.stop('SIGTERM');
     stopWriting = true;
     await Promise.all(writers);

@@ -39,6 +39,10 @@ export interface RunningLoad {
   readonly done: Promise<LoadResult>;
   /** Writes answered so far. */
   answered(): number;
+  /** Writes sent at or after `from` (ms since the epoch) and answered so far. */
+  answeredSentSince(from: number): number;
+  /** Sends no more writes; `done` resolves once those in flight are answered. */
+  stop(): void;
 }
 
 /**
@@ -61,6 +65,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
   const outcomes: WriteOutcome[] = [];
   const started = Date.now();
   let next = 0;
+  let stopped = false;
 
   const send = async (i: number): Promise<WriteOutcome> => {
     const kind = i % 2 === 0 ? 'user' : 'listing';
@@ -91,9 +96,10 @@ export function startLoad(options: LoadOptions): RunningLoad {
   };
 
   const lane = async () => {
-    for (let i = next++; i < options.total; i = next++) {
+    for (let i = next++; i < options.total && !stopped; i = next++) {
       const due = started + i * interval;
       if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+      if (stopped) return;
       outcomes.push(await send(i));
     }
   };
@@ -109,7 +115,14 @@ export function startLoad(options: LoadOptions): RunningLoad {
         unanswered: outcomes.filter((o) => o.status === 0).length,
       };
     });
-  return { done, answered: () => outcomes.length };
+  return {
+    done,
+    answered: () => outcomes.length,
+    answeredSentSince: (from) => outcomes.filter((o) => o.sentAt >= from).length,
+    stop: () => {
+      stopped = true;
+    },
+  };
 }
 
 /** Status counts of the writes sent between `from` and `to` (ms since the epoch). */

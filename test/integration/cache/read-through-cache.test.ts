@@ -2,41 +2,53 @@ import { once } from 'node:events';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { ReadThroughCache } from '../../../shared/cache/read-through-cache.js';
+import { eventually } from '../../support/eventually.js';
+import { deleteOwnKeys, ownKeys, ownPrefix } from '../../support/own-keys.js';
 import { testConfig } from '../../support/test-config.js';
 
-/** A loader that answers `value` only once released: a load still running while a write lands. */
-function heldLoad(value: string): { load: () => Promise<string>; release: () => void } {
+/**
+ * A loader that answers `value` only once released: a load still running while
+ * a write lands. `started` resolves once the cache has called it, so a test
+ * waits for that instead of sleeping.
+ */
+function heldLoad<T>(value: T): {
+  load: () => Promise<T>;
+  release: () => void;
+  started: Promise<void>;
+  calls: () => number;
+} {
   let release!: () => void;
+  let markStarted!: () => void;
+  let calls = 0;
   const gate = new Promise<void>((resolve) => (release = resolve));
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
   return {
     load: async () => {
+      calls += 1;
+      markStarted();
       await gate;
       return value;
     },
     release,
+    started,
+    calls: () => calls,
   };
-}
-
-/** Waits (≤ 2 s) until MONITOR has shown `count` lookups: it reports commands asynchronously. */
-async function untilMonitored(lookups: unknown[], count: number): Promise<void> {
-  const until = Date.now() + 2000;
-  while (lookups.length < count && Date.now() < until)
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  // Give a lookup beyond `count` the same chance to show up before the caller counts.
-  await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 describe('ReadThroughCache on the cache Redis', () => {
   let redis: Redis;
   let cache: ReadThroughCache;
+  let prefix: string;
 
   before(() => {
     redis = new Redis(testConfig().redis.cacheUrl);
   });
-  beforeEach(async () => {
-    await redis.flushdb();
-    cache = new ReadThroughCache(redis, { prefix: 'test', ttlSeconds: 60 });
+  beforeEach(() => {
+    // Keys of this test's own: nothing is flushed, and "stores nothing" counts only these.
+    prefix = ownPrefix('test');
+    cache = new ReadThroughCache(redis, { prefix, ttlSeconds: 60 });
   });
+  afterEach(() => deleteOwnKeys(redis, prefix));
   after(() => redis.quit());
 
   it('loads on a miss and answers the next read from Redis', async () => {
@@ -67,28 +79,30 @@ describe('ReadThroughCache on the cache Redis', () => {
   });
 
   it('loads once for many concurrent misses of one key', async () => {
-    let loads = 0;
-    const load = async () => {
-      loads += 1;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      return 'value';
-    };
-    const reads = await Promise.all(
-      Array.from({ length: 25 }, () => cache.read('users', ['page', 1], load)),
+    const held = heldLoad('value');
+    const reading = Promise.all(
+      Array.from({ length: 25 }, () => cache.read('users', ['page', 1], held.load)),
     );
-    expect(loads).to.equal(1);
+    // The reads share one lookup; its misses all run before the load it started can answer.
+    await held.started;
+    held.release();
+    const reads = await reading;
+    expect(held.calls()).to.equal(1);
     expect(reads.every((r) => r.value === 'value')).to.equal(true);
   });
 
   it('answers the reads of one key made in one event-loop turn from one Redis lookup', async () => {
     const monitor = await redis.monitor();
     const lookups: string[][] = [];
+    let markerSeen = false;
     monitor.on('monitor', (_time: string, args: string[]) => {
       // Only this test's keys: other clients of the server must not shift the count.
-      if (args[0]?.toLowerCase() === 'mget' && args[1]?.startsWith('shared:')) lookups.push(args);
+      if (args[0]?.toLowerCase() === 'mget' && args[1]?.startsWith(`${prefix}:`))
+        lookups.push(args);
+      if (args[0]?.toLowerCase() === 'echo' && args[1] === prefix) markerSeen = true;
     });
     try {
-      const shared = new ReadThroughCache(redis, { prefix: 'shared', ttlSeconds: 60 });
+      const shared = new ReadThroughCache(redis, { prefix, ttlSeconds: 60 });
       await shared.read('users', ['page', 1], async () => 'cached');
       const reads = await Promise.all(
         Array.from({ length: 50 }, () => shared.read('users', ['page', 1], async () => 'loaded')),
@@ -96,7 +110,12 @@ describe('ReadThroughCache on the cache Redis', () => {
       expect(reads.every((r) => r.value === 'cached' && r.hit)).to.equal(true);
       // A lookup after the shared one was answered goes to Redis again.
       await shared.read('users', ['page', 1], async () => 'loaded');
-      await untilMonitored(lookups, 3);
+      // MONITOR shows commands in the order Redis ran them: once it shows a marker sent after
+      // the reads, it has shown every lookup they made. No window for a late one to show up.
+      await redis.echo(prefix);
+      await eventually(async () => (markerSeen ? true : undefined), {
+        what: 'MONITOR to show the marker',
+      });
       expect(lookups).to.have.length(3);
     } finally {
       monitor.disconnect();
@@ -109,7 +128,7 @@ describe('ReadThroughCache on the cache Redis', () => {
       enableOfflineQueue: false,
     });
     try {
-      const failing = new ReadThroughCache(offline, { prefix: 'test', ttlSeconds: 60 });
+      const failing = new ReadThroughCache(offline, { prefix, ttlSeconds: 60 });
       const reads = await Promise.allSettled(
         Array.from({ length: 3 }, () => failing.read('users', ['id', 6], async () => 'loaded')),
       );
@@ -126,12 +145,12 @@ describe('ReadThroughCache on the cache Redis', () => {
   });
 
   it('with enabled: false loads on every read and stores nothing in Redis', async () => {
-    const off = new ReadThroughCache(redis, { prefix: 'test', ttlSeconds: 60, enabled: false });
+    const off = new ReadThroughCache(redis, { prefix, ttlSeconds: 60, enabled: false });
     let loads = 0;
     const load = async () => ({ n: ++loads });
     expect(await off.read('users', ['id', 3], load)).to.deep.equal({ value: { n: 1 }, hit: false });
     expect(await off.read('users', ['id', 3], load)).to.deep.equal({ value: { n: 2 }, hit: false });
-    expect(await redis.dbsize()).to.equal(0);
+    expect(await ownKeys(redis, prefix)).to.deep.equal([]);
   });
 
   it('invalidates one collection only', async () => {
@@ -145,7 +164,7 @@ describe('ReadThroughCache on the cache Redis', () => {
   it('never serves a value loaded before a write that committed during the load', async () => {
     const stale = heldLoad('stale');
     const slowStale = cache.read('users', ['page', 1], stale.load);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await stale.started;
     await cache.invalidate('users');
     stale.release();
     expect((await slowStale).value).to.equal('stale');
@@ -156,7 +175,7 @@ describe('ReadThroughCache on the cache Redis', () => {
   it('never answers an older value that a slow load stored over a newer entry', async () => {
     const old = heldLoad('old');
     const slowOld = cache.read('users', ['page', 2], old.load);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await old.started;
     await cache.invalidate('users');
     expect(await cache.read('users', ['page', 2], async () => 'new')).to.deep.equal({
       value: 'new',
@@ -187,25 +206,23 @@ describe('ReadThroughCache on the cache Redis', () => {
   });
 
   it('readJson answers "not found" as null, and loads once for concurrent misses', async () => {
-    let loads = 0;
-    const load = async () => {
-      loads += 1;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      return undefined;
-    };
-    const reads = await Promise.all(
-      Array.from({ length: 10 }, () => cache.readJson('users', ['id', 5], load)),
+    const held = heldLoad(undefined);
+    const reading = Promise.all(
+      Array.from({ length: 10 }, () => cache.readJson('users', ['id', 5], held.load)),
     );
-    expect(loads).to.equal(1);
+    await held.started;
+    held.release();
+    const reads = await reading;
+    expect(held.calls()).to.equal(1);
     expect(reads.every((r) => r.value === 'null' && !r.hit)).to.equal(true);
-    expect(await cache.readJson('users', ['id', 5], load)).to.deep.equal({
+    expect(await cache.readJson('users', ['id', 5], held.load)).to.deep.equal({
       value: 'null',
       hit: true,
     });
   });
 
   it('readJson with enabled: false serializes every load and stores nothing', async () => {
-    const off = new ReadThroughCache(redis, { prefix: 'test', ttlSeconds: 60, enabled: false });
+    const off = new ReadThroughCache(redis, { prefix, ttlSeconds: 60, enabled: false });
     let loads = 0;
     const load = async () => [++loads];
     expect(await off.readJson('users', ['page', 1], load)).to.deep.equal({
@@ -216,12 +233,12 @@ describe('ReadThroughCache on the cache Redis', () => {
       value: '[2]',
       hit: false,
     });
-    expect(await redis.dbsize()).to.equal(0);
+    expect(await ownKeys(redis, prefix)).to.deep.equal([]);
   });
 
   it('expires entries after the configured TTL', async () => {
     await cache.read('users', ['id', 3], async () => 'x');
-    const keys = await redis.keys('test:cache:{users}:e:*');
+    const keys = await redis.keys(`${prefix}:cache:{users}:e:*`);
     expect(keys).to.have.length(1);
     const ttl = await redis.ttl(keys[0]!);
     expect(ttl).to.be.within(1, 60);

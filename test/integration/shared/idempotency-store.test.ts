@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { IdempotencyStore } from '../../../shared/idempotency/idempotency-store.js';
+import { eventually } from '../../support/eventually.js';
+import { deleteOwnKeys, ownKeys, ownPrefix } from '../../support/own-keys.js';
 import { testConfig } from '../../support/test-config.js';
 
 const ANSWER = {
@@ -13,14 +15,16 @@ const ANSWER = {
 describe('IdempotencyStore on the queue Redis', () => {
   let redis: Redis;
   let store: IdempotencyStore;
+  let prefix: string;
 
   before(() => {
     redis = new Redis(testConfig().redis.queueUrl);
   });
-  beforeEach(async () => {
-    await redis.flushdb();
-    store = new IdempotencyStore(redis, { prefix: 'test', ttlSeconds: 60, pendingTtlSeconds: 1 });
+  beforeEach(() => {
+    prefix = ownPrefix('test');
+    store = new IdempotencyStore(redis, { prefix, ttlSeconds: 60, pendingTtlSeconds: 1 });
   });
+  afterEach(() => deleteOwnKeys(redis, prefix));
   after(() => redis.quit());
 
   it('lets exactly one of many concurrent claims of a key win', async () => {
@@ -41,7 +45,7 @@ describe('IdempotencyStore on the queue Redis', () => {
       fingerprint: 'f',
       answer: ANSWER,
     });
-    const ttl = await redis.ttl((await redis.keys('test:idempotency:*'))[0] ?? '');
+    const ttl = await redis.ttl((await redis.keys(`${prefix}:idempotency:*`))[0] ?? '');
     expect(ttl).to.be.within(55, 60);
   });
 
@@ -60,7 +64,10 @@ describe('IdempotencyStore on the queue Redis', () => {
   it('never lets a request whose reservation expired release or overwrite the next one', async () => {
     const stale = await store.claim('users', 'k', 'f');
     if (stale.kind !== 'claimed') throw new Error('not claimed');
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // Observed, not slept past: Redis itself has expired the reservation.
+    await eventually(async () => ((await ownKeys(redis, prefix)).length === 0 ? true : undefined), {
+      what: 'the reservation to expire',
+    });
     const fresh = await store.claim('users', 'k', 'f');
     expect(fresh.kind).to.equal('claimed');
     await store.release('users', 'k', stale.token);

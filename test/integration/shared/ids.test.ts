@@ -2,19 +2,23 @@ import { once } from 'node:events';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { IdAllocator } from '../../../shared/ids.js';
+import { idCounterKey } from '../../../shared/redis-keys.js';
+import { deleteOwnKeys, ownPrefix } from '../../support/own-keys.js';
 import { testConfig } from '../../support/test-config.js';
 
 describe('IdAllocator on the queue Redis', () => {
   let redis: Redis;
   let ids: IdAllocator;
+  let prefix: string;
 
   before(() => {
     redis = new Redis(testConfig().redis.queueUrl);
   });
-  beforeEach(async () => {
-    await redis.flushdb();
-    ids = new IdAllocator(redis, 'test');
+  beforeEach(() => {
+    prefix = ownPrefix('test');
+    ids = new IdAllocator(redis, prefix);
   });
+  afterEach(() => deleteOwnKeys(redis, prefix));
   after(() => redis.quit());
 
   it('hands out unique, increasing ids under concurrency', async () => {
@@ -63,13 +67,13 @@ describe('IdAllocator on the queue Redis', () => {
     }
 
     it('raises the counter past the stored ids again after the client reconnects', async () => {
-      const ids = new IdAllocator(client, 'test');
+      const ids = new IdAllocator(client, prefix);
       let storedMaxId = 41;
       await ids.keepAbove('users', async () => storedMaxId);
       expect(await ids.next('users')).to.equal(42);
       // Rows up to 100 were stored, then Redis lost the counter.
       storedMaxId = 100;
-      await redis.del('test:ids:users');
+      await redis.del(idCounterKey(prefix, 'users'));
       await reconnect();
       expect(await ids.nextBlock('users', 3)).to.equal(101);
       expect(await ids.next('users')).to.equal(104);
@@ -77,7 +81,7 @@ describe('IdAllocator on the queue Redis', () => {
 
     it('still hands out ids when the stored ids cannot be read, and says so', async () => {
       const failures: string[] = [];
-      const ids = new IdAllocator(client, 'test', {
+      const ids = new IdAllocator(client, prefix, {
         onRaiseFailed: (entity) => failures.push(entity),
       });
       let mysqlDown = false;
@@ -91,7 +95,7 @@ describe('IdAllocator on the queue Redis', () => {
       expect(failures).to.deep.equal(['listings']);
       // Tried again on the next id, once MySQL answers.
       mysqlDown = false;
-      await redis.set('test:ids:listings', '0');
+      await redis.set(idCounterKey(prefix, 'listings'), '0');
       expect(await ids.next('listings')).to.equal(8);
     });
   });

@@ -5,6 +5,7 @@ import { IdAllocator } from '../../../shared/ids.js';
 import { IntakeBatcher } from '../../../shared/jobs/intake-batcher.js';
 import { PRIMARY_ONLY } from '../../../shared/jobs/replica-ack.js';
 import { ShardedQueue } from '../../../shared/jobs/sharded-queue.js';
+import { deleteOwnKeys, ownPrefix } from '../../support/own-keys.js';
 import { testConfig } from '../../support/test-config.js';
 
 /** The test queue as a queue of one shard, as the services see theirs. */
@@ -14,19 +15,23 @@ const oneShard = <T>(queue: Queue<T>) =>
 describe('IntakeBatcher on the queue Redis', () => {
   let redis: Redis;
   let queue: Queue<{ n: number }>;
+  let prefix: string;
 
   before(() => {
     redis = new Redis(testConfig().redis.queueUrl, { maxRetriesPerRequest: null });
   });
-  beforeEach(async () => {
-    await redis.flushdb();
-    queue = new Queue('intake-test', { connection: redis, prefix: 'test' });
+  beforeEach(() => {
+    prefix = ownPrefix('test');
+    queue = new Queue('intake-test', { connection: redis, prefix });
   });
-  afterEach(() => queue.close());
+  afterEach(async () => {
+    await queue.close();
+    await deleteOwnKeys(redis, prefix);
+  });
   after(() => redis.quit());
 
   it('gives concurrent writes distinct consecutive ids and enqueues each once, in one addBulk', async () => {
-    const ids = new IdAllocator(redis, 'test');
+    const ids = new IdAllocator(redis, prefix);
     let bulks = 0;
     const addBulk = queue.addBulk.bind(queue);
     queue.addBulk = (jobs) => {
@@ -48,7 +53,7 @@ describe('IntakeBatcher on the queue Redis', () => {
   });
 
   it('splits at maxBatch and keeps ids unique across batches', async () => {
-    const intake = new IntakeBatcher(oneShard(queue), new IdAllocator(redis, 'test'), 'users', 8);
+    const intake = new IntakeBatcher(oneShard(queue), new IdAllocator(redis, prefix), 'users', 8);
     const accepted = await Promise.all(
       Array.from({ length: 20 }, () =>
         intake.submit((id) => ({ name: 'write', data: { n: id }, opts: { jobId: `u-${id}` } })),
@@ -59,7 +64,7 @@ describe('IntakeBatcher on the queue Redis', () => {
   });
 
   it('fails every write of a batch whose enqueue fails', async () => {
-    const intake = new IntakeBatcher(oneShard(queue), new IdAllocator(redis, 'test'), 'users');
+    const intake = new IntakeBatcher(oneShard(queue), new IdAllocator(redis, prefix), 'users');
     queue.addBulk = () => Promise.reject(new Error('redis is gone'));
     const outcomes = await Promise.allSettled(
       [1, 2, 3].map(() =>

@@ -28,17 +28,26 @@ describe('RedisLock (SET NX PX with a token)', () => {
     await second!.release();
   });
 
+  /** Waits until Redis itself has let the lock's key expire (observed, not slept past). */
+  const expired = (key: string) =>
+    eventually(async () => ((await redis.pttl(key)) === -2 ? true : undefined), {
+      intervalMs: 10,
+      what: `${key} to expire`,
+    });
+
   it('frees itself after its TTL when the holder never releases it', async () => {
     const lockName = name();
-    await locks.tryAcquire(lockName, 100);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    const held = await locks.tryAcquire(lockName, 100);
+    const ttl = await redis.pttl(held!.key);
+    expect(ttl).to.be.within(1, 100);
+    await expired(held!.key);
     expect(await locks.tryAcquire(lockName, 100)).to.not.equal(null);
   });
 
   it("never frees someone else's lock: a late release after expiry leaves the new holder's lock", async () => {
     const lockName = name();
     const late = await locks.tryAcquire(lockName, 100);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await expired(late!.key);
     const current = await locks.tryAcquire(lockName, 5_000);
     await late!.release();
     await late!.release({ holdMs: 1 });
@@ -48,11 +57,17 @@ describe('RedisLock (SET NX PX with a token)', () => {
   });
 
   it('release with holdMs keeps the lock that long, then frees it', async () => {
+    // Long enough that no stall of this test outlasts it: the lock is still ours, for holdMs.
     const lockName = name();
-    const held = await locks.tryAcquire(lockName, 5_000);
-    await held!.release({ holdMs: 200 });
+    const kept = await locks.tryAcquire(lockName, 60_000);
+    await kept!.release({ holdMs: 5_000 });
     expect(await locks.tryAcquire(lockName, 5_000)).to.equal(null);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await redis.get(kept!.key)).to.equal(kept!.token);
+    expect(await redis.pttl(kept!.key)).to.be.within(1, 5_000);
+    // A short hold, waited out on Redis's own expiry: after it, the next holder gets in.
+    await kept!.release({ holdMs: 100 });
+    expect(await redis.pttl(kept!.key)).to.be.at.most(100);
+    await expired(kept!.key);
     expect(await locks.tryAcquire(lockName, 5_000)).to.not.equal(null);
   });
 

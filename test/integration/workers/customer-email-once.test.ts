@@ -79,13 +79,23 @@ describe('customer change e-mails: exactly once per event, whoever publishes it'
     return outcomes.map((outcome) => outcome.event!);
   }
 
-  /** Waits until every notify job is done, then a little more for a late duplicate. */
-  async function settled(): Promise<number> {
+  /**
+   * Waits until nothing can still send an e-mail, observed rather than slept for:
+   * with relays running, no event is left unrecorded for one to publish again;
+   * and every notify job is done (the SMTP peer has each e-mail before its job completes).
+   */
+  async function settled(relayedBy?: CustomerWriteRepository): Promise<number> {
+    if (relayedBy) {
+      await eventually(
+        async () =>
+          (await relayedBy.unpublished(Number.MAX_SAFE_INTEGER, 1)).length === 0 ? true : undefined,
+        { timeoutMs: 30_000, what: 'the relays to record every event published' },
+      );
+    }
     await eventually(
       async () => ((await unfinishedJobs([queues.notify])) === 0 ? true : undefined),
       { timeoutMs: 30_000, what: 'the notify queue to drain' },
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
     return smtp.received.length;
   }
 
@@ -143,7 +153,7 @@ describe('customer change e-mails: exactly once per event, whoever publishes it'
       what: 'relay B to try the lease five times while A holds it',
     });
     recordA();
-    expect(await settled()).to.equal(EVENTS);
+    expect(await settled(writes)).to.equal(EVENTS);
     expect(errors).to.deep.equal([]);
   });
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { pino } from 'pino';
 import { isoTimeStamp } from '../../../shared/logger.js';
+import { eventually } from '../../support/eventually.js';
 
 describe("isoTimeStamp (the log lines' time, formatted once per millisecond)", () => {
   it('writes what pino.stdTimeFunctions.isoTime writes, and moves with the clock', async () => {
@@ -10,8 +11,11 @@ describe("isoTimeStamp (the log lines' time, formatted once per millisecond)", (
     expect(parsed).to.be.within(before, Date.now());
     expect(stamp).to.match(/^,"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"$/);
     expect(pino.stdTimeFunctions.isoTime()).to.match(/^,"time":"[^"]+"$/);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(isoTimeStamp()).to.not.equal(stamp);
+    // Observed, not slept for: the stamp changes once the clock reaches the next millisecond.
+    await eventually(async () => (isoTimeStamp() !== stamp ? true : undefined), {
+      intervalMs: 1,
+      what: 'the time stamp to move with the clock',
+    });
     const now = isoTimeStamp();
     expect(now >= stamp).to.equal(true);
   });

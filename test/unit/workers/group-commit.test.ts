@@ -212,13 +212,11 @@ describe('GroupCommitter with a failing batch hook', () => {
         throw new Error('metrics down');
       },
     });
-    const outcome = await Promise.race([
-      committer.submit(1).then(
-        () => 'resolved',
-        () => 'rejected',
-      ),
-      new Promise((resolve) => setTimeout(() => resolve('pending'), 500)),
-    ]);
-    expect(outcome).to.not.equal('pending');
+    // A stranded submit never settles: mocha's timeout fails the test, no race against a guess.
+    const outcome = await committer.submit(1).then(
+      () => 'resolved',
+      () => 'rejected',
+    );
+    expect(outcome).to.be.oneOf(['resolved', 'rejected']);
   });
 });
