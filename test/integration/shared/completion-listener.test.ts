@@ -82,7 +82,9 @@ describe('CompletionListener: completion events only while someone waits', () =>
 
   it('opens no listener for writes that do not wait', async () => {
     await queue.add('write', { n: 1 });
-    expect(await waitForJob(await queue.add('write', { n: 2 }), alone(listener), 0)).to.equal(false);
+    expect(await waitForJob(await queue.add('write', { n: 2 }), alone(listener), 0)).to.equal(
+      false,
+    );
     expect(listener.isOpen).to.equal(false);
     expect(opened).to.equal(0);
     expect(idle.pendingMs()).to.deep.equal([]);
