@@ -11,3 +11,18 @@ export function testSlot(env: Readonly<Record<string, string | undefined>> = pro
   }
   return slot;
 }
+
+/**
+ * Which Redis a test run uses (SPILLWAY_TEST_REDIS): `single` (default), the
+ * loopback servers 6379 and 6380; or `cluster`, the local queue and cache
+ * Redis Clusters (§8) that scripts/redis-cluster.sh starts.
+ */
+export function testRedisMode(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): 'single' | 'cluster' {
+  const raw = env.SPILLWAY_TEST_REDIS ?? 'single';
+  if (raw !== 'single' && raw !== 'cluster') {
+    throw new Error(`SPILLWAY_TEST_REDIS: expected single or cluster, got "${raw}"`);
+  }
+  return raw;
+}

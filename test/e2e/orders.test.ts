@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { Queue } from 'bullmq';
 import { Types } from 'mongoose';
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { createQueue } from '../../shared/jobs/queues.js';
+import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
 import type { PersistOrderJob } from '../../shared/jobs/order-jobs.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
@@ -15,15 +16,16 @@ const UNKNOWN_ID = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 describe('order service REST routes (spec §2.5), HTTP in → Mongo document out', () => {
   let pipeline: Pipeline;
   let base: string;
-  let queue: Queue<PersistOrderJob>;
+  let queue: ShardedQueue<PersistOrderJob>;
 
   before(async () => {
     pipeline = await startPipeline();
     base = pipeline.urls.orders;
-    queue = new Queue(QUEUE_NAMES.persistOrders, {
-      connection: pipeline.connections.queueRedis,
-      prefix: pipeline.config.queue.prefix,
-    });
+    queue = createQueue(
+      pipeline.config,
+      pipeline.connections.queueRedis,
+      QUEUE_NAMES.persistOrders,
+    ) as ShardedQueue<PersistOrderJob>;
   });
   after(async () => {
     await queue.close();
@@ -258,7 +260,7 @@ describe('order service REST routes (spec §2.5), HTTP in → Mongo document out
         headers: WAIT,
       });
       expect([first.status, second.status]).to.deep.equal([200, 200]);
-      const firstJob = await queue.getJob(first.body.job_id);
+      const firstJob = await queue.getJob(first.body.job_id, order.id);
       const replay = await queue.add('order.update', firstJob!.data, { jobId: 'replayed-older' });
       await eventually(async () => ((await replay.isCompleted()) ? true : undefined), {
         what: 'the replayed job',

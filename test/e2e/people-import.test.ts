@@ -4,6 +4,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
+import { idCounterKey } from '../../shared/redis-keys.js';
 import { emptyCache } from '../support/stores.js';
 
 const HEADER = 'ID,First,Last,Age,GithubAcct,Date of 3rd Grade Graduation';
@@ -287,7 +288,7 @@ describe('people CSV import (spec §2.6): POST /people/import', () => {
     });
 
     it('binary garbage, an empty body or a file without the header: 400, nothing queued', async () => {
-      const counterKey = `${pipeline.config.queue.prefix}:ids:people`;
+      const counterKey = idCounterKey(pipeline.config.queue.prefix, 'people');
       const counterBefore = await pipeline.connections.queueRedis.get(counterKey);
       const garbage = Buffer.from(
         Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256),

@@ -5,6 +5,7 @@ import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
+import { idCounterKey } from '../../shared/redis-keys.js';
 import { emptyCache } from '../support/stores.js';
 
 type Row = [number, string | null, string | null, number | null, string | null, string | null];
@@ -111,7 +112,7 @@ describe('people service (spec §2.6), HTTP in → MySQL row and Mongo document 
     });
 
     it('refuses bad fields with 400 naming each one, and takes no id', async () => {
-      const counterKey = `${pipeline.config.queue.prefix}:ids:people`;
+      const counterKey = idCounterKey(pipeline.config.queue.prefix, 'people');
       const counterBefore = await pipeline.connections.queueRedis.get(counterKey);
       for (const [body, errors] of [
         [{}, ['first is required', 'last is required']],

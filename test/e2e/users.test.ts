@@ -3,6 +3,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
+import { idCounterKey } from '../../shared/redis-keys.js';
 import { emptyCache } from '../support/stores.js';
 
 describe('user service (spec §2.1), HTTP in → MySQL row and Mongo document out', () => {
@@ -74,7 +75,7 @@ describe('user service (spec §2.1), HTTP in → MySQL row and Mongo document ou
 
     it('refuses a missing, empty or too long name with 400 naming the field, and enqueues nothing', async () => {
       const waitingBefore = await pipeline.connections.queueRedis.get(
-        `${pipeline.config.queue.prefix}:ids:users`,
+        idCounterKey(pipeline.config.queue.prefix, 'users'),
       );
       for (const [body, message] of [
         [{}, 'name is required'],
@@ -87,7 +88,7 @@ describe('user service (spec §2.1), HTTP in → MySQL row and Mongo document ou
         expect(answer.body).to.deep.equal({ result: false, errors: [message] });
       }
       const waitingAfter = await pipeline.connections.queueRedis.get(
-        `${pipeline.config.queue.prefix}:ids:users`,
+        idCounterKey(pipeline.config.queue.prefix, 'users'),
       );
       expect(waitingAfter).to.equal(waitingBefore);
     });
@@ -237,7 +238,7 @@ describe('user service (spec §2.1), HTTP in → MySQL row and Mongo document ou
 
     it('sees a user persisted after an earlier (cached) miss for its id', async () => {
       const counter = await pipeline.connections.queueRedis.get(
-        `${pipeline.config.queue.prefix}:ids:users`,
+        idCounterKey(pipeline.config.queue.prefix, 'users'),
       );
       const nextId = Number(counter) + 1;
       const before = await http('GET', `${base}/users?ids=${nextId}`);

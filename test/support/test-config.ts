@@ -1,16 +1,39 @@
 import { loadConfig, type Config } from '../../config/index.js';
-import { testSlot } from '../../config/test-slot.js';
+import { testRedisMode, testSlot } from '../../config/test-slot.js';
+import { CACHE_CLUSTER_NODES, QUEUE_CLUSTER_NODES } from './redis-cluster-topology.js';
 
 const slot = testSlot();
 const database = slot === 0 ? 'spillway_test' : `spillway_test_${slot}`;
 const redisDb = String(1 + slot);
 
+/** Whether this run's Redis is the local queue and cache Redis Clusters (SPILLWAY_TEST_REDIS=cluster). */
+export const ON_REDIS_CLUSTER = testRedisMode() === 'cluster';
+
+/**
+ * The Redis of this run. A cluster has only db 0 and is shared by every slot,
+ * so there a slot's keys are told apart by their prefix instead; its write
+ * queues are split into 3 shards, one per master.
+ */
+const REDIS: Record<string, string> = ON_REDIS_CLUSTER
+  ? {
+      REDIS_QUEUE_URL: 'redis://127.0.0.1:7000/0',
+      REDIS_QUEUE_CLUSTER_NODES: QUEUE_CLUSTER_NODES,
+      REDIS_CACHE_URL: 'redis://127.0.0.1:7100/0',
+      REDIS_CACHE_CLUSTER_NODES: CACHE_CLUSTER_NODES,
+      QUEUE_PREFIX: `spillway-test-${slot}`,
+      CACHE_PREFIX: `spillway-test-${slot}`,
+      QUEUE_SHARDS: '3',
+    }
+  : {
+      REDIS_QUEUE_URL: `redis://127.0.0.1:6379/${redisDb}`,
+      REDIS_CACHE_URL: `redis://127.0.0.1:6380/${redisDb}`,
+    };
+
 /** The stores of this run's slot, shared by in-process tests and child processes. */
 const STORES = {
   MYSQL_URL: `mysql://spillway:spillway@127.0.0.1:3306/${database}`,
   MONGO_URL: `mongodb://127.0.0.1:27017/${database}`,
-  REDIS_QUEUE_URL: `redis://127.0.0.1:6379/${redisDb}`,
-  REDIS_CACHE_URL: `redis://127.0.0.1:6380/${redisDb}`,
+  ...REDIS,
 };
 
 /**
