@@ -1,10 +1,14 @@
 /** What the API's services answer their routes with, for every resource. */
 
+import type { IdempotentAttempt } from '../shared/idempotency/idempotent-attempt.js';
+
 /** What a write request asks of its service besides the input. */
 export interface WriteMeta {
   readonly requestId: string;
   /** Seconds the client asked to wait for persistence (`Prefer: wait`), already capped. */
   readonly waitSeconds: number;
+  /** The request's `Idempotency-Key` attempt, if it has one: the write is planned under it. */
+  readonly idempotency?: IdempotentAttempt;
 }
 
 export interface AcceptedWrite<R> {

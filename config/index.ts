@@ -71,7 +71,7 @@ export function loadConfig(env: Env = process.env): Config {
     notify: readNotify(read),
     outbox: readOutbox(read),
     orders: readOrders(read),
-    idempotency: readIdempotency(read),
+    idempotency: readIdempotency(read, nodeEnv),
     backpressure: readBackpressure(read),
     rateLimit: readRateLimit(read),
     serviceToken: readServiceToken(read),

@@ -133,8 +133,13 @@ export interface Config {
   readonly idempotency: {
     /** How long a stored answer is replayed. */
     readonly ttlSeconds: number;
-    /** How long a key stays reserved while its first request runs (a crashed process frees it then). */
+    /**
+     * How long a key stays reserved while its first request runs (a crashed
+     * process frees it then; a retry then repeats the write it had planned).
+     */
     readonly pendingTtlSeconds: number;
+    /** Test hook (NODE_ENV=test only): the API process kills itself after a keyed write enqueued, before its answer is stored. */
+    readonly testDieBeforeAnswer?: true;
   };
   /** Refusing writes while a queue is backlogged (§3.7). */
   readonly backpressure: {

@@ -48,6 +48,7 @@ export function customerRoutes(service: CustomerService, options: BulkRouteOptio
   const meta = (ctx: Context & { state: RequestState }): WriteMeta => ({
     requestId: ctx.state.requestId,
     waitSeconds: preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds),
+    idempotency: ctx.state.idempotency,
   });
   async function create(ctx: RouteContext, { body }: { body: CustomerCreate }) {
     const write = await service.createCustomer(body, meta(ctx));

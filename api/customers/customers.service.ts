@@ -12,6 +12,7 @@ import {
   type PersistCustomerJob,
 } from '../../shared/jobs/job-payloads.js';
 import { waitForJobResult } from '../../shared/jobs/wait-for-job.js';
+import { planWrite } from '../../shared/idempotency/idempotent-attempt.js';
 import type { Logger } from '../../shared/logger.js';
 import type { CustomerRepository } from '../../shared/repositories/customer.repository.js';
 import type {
@@ -78,6 +79,19 @@ export function createCustomerService(deps: CustomerServiceDeps) {
       return await deps.queue.add(name, data, { jobId });
     } catch (error) {
       if (claimed !== undefined) await deps.reservations.release(claimed, data.uuid);
+      throw error;
+    }
+  }
+
+  /**
+   * A username claim of a planned write: a taken name refuses the write
+   * before anything is enqueued, so its key is freed for a corrected request.
+   */
+  async function refusing(meta: WriteMeta, claimed: Promise<void>): Promise<void> {
+    try {
+      await claimed;
+    } catch (error) {
+      if (error instanceof ConflictError) meta.idempotency?.refuse();
       throw error;
     }
   }
@@ -199,20 +213,24 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     },
 
     async createCustomer(input: CustomerCreate, meta: WriteMeta) {
-      const now = nowMicros();
-      const customer: Customer = {
+      // Under a key, the uuid and clock are kept with it: a retry claims the same name for the same uuid.
+      const { uuid, at } = await planWrite(meta.idempotency, () => ({
         uuid: randomUUID(),
+        at: nowMicros(),
+      }));
+      const customer: Customer = {
+        uuid,
         ...newCustomerFields(input),
-        created_at: now,
-        updated_at: now,
+        created_at: at,
+        updated_at: at,
         deleted: false,
         version: 1,
       };
-      await claim(customer.username, customer.uuid);
+      await refusing(meta, claim(customer.username, customer.uuid));
       const job = await enqueue(
         'customer.create',
-        { requestId: meta.requestId, op: 'create', uuid: customer.uuid, at: now, customer },
-        jobIds.persist('customers', customer.uuid, 1),
+        { requestId: meta.requestId, op: 'create', uuid, at, customer },
+        jobIds.persist('customers', uuid, 1),
         customer.username,
       );
       return answer(job, customer, meta);
@@ -220,42 +238,49 @@ export function createCustomerService(deps: CustomerServiceDeps) {
 
     async updateCustomer(uuid: string, patch: CustomerPatch, meta: WriteMeta) {
       const changes: CustomerChanges = customerChanges(patch);
-      const { value: current } = await getCustomer(uuid);
-      const renamed =
-        changes.username !== undefined &&
-        usernameKey(changes.username) !== usernameKey(current.username);
-      if (renamed) await claim(changes.username!, uuid);
-      const now = nowMicros();
+      // Read once: a retry repeats this plan (its answer too), whatever the row says by then.
+      const plan = await planWrite(meta.idempotency, async () => {
+        const { value: current } = await getCustomer(uuid);
+        const at = nowMicros();
+        const predicted: Customer = {
+          ...current,
+          ...changes,
+          updated_at: Math.max(at, current.updated_at),
+          version: current.version + 1,
+        };
+        const renamed =
+          changes.username !== undefined &&
+          usernameKey(changes.username) !== usernameKey(current.username);
+        return { opId: randomUUID(), at, renamed, predicted };
+      });
+      if (plan.renamed) await refusing(meta, claim(changes.username!, uuid));
       const job = await enqueue(
         'customer.update',
-        { requestId: meta.requestId, op: 'update', uuid, at: now, changes },
-        jobIds.customerOp(uuid, 'update', randomUUID()),
-        renamed ? changes.username : undefined,
+        { requestId: meta.requestId, op: 'update', uuid, at: plan.at, changes },
+        jobIds.customerOp(uuid, 'update', plan.opId),
+        plan.renamed ? changes.username : undefined,
       );
-      const predicted: Customer = {
-        ...current,
-        ...changes,
-        updated_at: Math.max(now, current.updated_at),
-        version: current.version + 1,
-      };
-      return answer(job, predicted, meta);
+      return answer(job, plan.predicted, meta);
     },
 
     async deleteCustomer(uuid: string, meta: WriteMeta) {
-      const { value: current } = await getCustomer(uuid);
-      const now = nowMicros();
+      const plan = await planWrite(meta.idempotency, async () => {
+        const { value: current } = await getCustomer(uuid);
+        const at = nowMicros();
+        const predicted: Customer = {
+          ...current,
+          deleted: true,
+          updated_at: Math.max(at, current.updated_at),
+          version: current.version + 1,
+        };
+        return { opId: randomUUID(), at, predicted };
+      });
       const job = await enqueue(
         'customer.delete',
-        { requestId: meta.requestId, op: 'delete', uuid, at: now },
-        jobIds.customerOp(uuid, 'delete', randomUUID()),
+        { requestId: meta.requestId, op: 'delete', uuid, at: plan.at },
+        jobIds.customerOp(uuid, 'delete', plan.opId),
       );
-      const predicted: Customer = {
-        ...current,
-        deleted: true,
-        updated_at: Math.max(now, current.updated_at),
-        version: current.version + 1,
-      };
-      return answer(job, predicted, meta);
+      return answer(job, plan.predicted, meta);
     },
 
     async listCustomers(page: PageQuery): Promise<CachedRead<Customer[]>> {

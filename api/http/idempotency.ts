@@ -6,6 +6,7 @@ import {
   UnprocessableError,
   ValidationError,
 } from '../../shared/errors/index.js';
+import type { IdempotentAttempt, WritePlan } from '../../shared/idempotency/idempotent-attempt.js';
 import {
   requestFingerprint,
   type IdempotencyStore,
@@ -58,12 +59,49 @@ function replay(ctx: Context, answer: StoredAnswer): void {
 }
 
 /**
+ * The attempt the domain is given: it plans the write under the key (or
+ * repeats the plan an earlier attempt of this request left), and may say it
+ * refused the write before enqueuing.
+ */
+function keyedAttempt(
+  store: IdempotencyStore,
+  scope: ServiceName,
+  key: string,
+  claim: { readonly token: string; readonly plan?: WritePlan },
+): IdempotentAttempt & { readonly refused: () => boolean } {
+  let planned = claim.plan;
+  let refused = false;
+  return {
+    async plan<P extends WritePlan>(fresh: () => P | Promise<P>): Promise<P> {
+      // The same request (the fingerprint matched) plans the same kind of write: P.
+      if (planned !== undefined) return planned as P;
+      const plan = await fresh();
+      if (!(await store.plan(scope, key, claim.token, plan))) {
+        throw new RequestInProgressError(
+          'a request with this Idempotency-Key is in progress; retry shortly',
+        );
+      }
+      planned = plan;
+      return plan;
+    },
+    refuse: () => {
+      refused = true;
+    },
+    refused: () => refused,
+  };
+}
+
+/**
  * `Idempotency-Key` on writes (§3.6). The key is reserved atomically before
  * the handler runs, so two concurrent requests cannot both enqueue: the second
  * gets 409 (retry shortly) instead of waiting. A 2xx answer is kept for
  * `ttl` and replayed as is (status, body, Location, job id) for the same
  * method, path and body; a different request under the same key is 422. Any
  * other answer frees the key, so a refused or failed request may be retried.
+ * The domain gets `ctx.state.idempotency` and stores its write's plan (ids,
+ * version, clock) under the key before it enqueues: if the process dies
+ * between the enqueue and storing the answer, the retry (once the dead
+ * holder's lease ran out) repeats the same write, which BullMQ adds once.
  * Runs after the body parser (the body is part of the fingerprint).
  */
 export function idempotency(options: {
@@ -80,6 +118,11 @@ export function idempotency(options: {
    * they read, hashed as they pass; a replay hashes as many bytes of its own body.
    */
   streamed?: { readonly paths: readonly string[]; readonly maxBytes: number };
+  /**
+   * Test hook (IDEMPOTENCY_TEST_DIE_BEFORE_ANSWER): runs after the handler
+   * enqueued and before its answer is stored, where the chaos test kills the process.
+   */
+  beforeAnswerStored?: () => void;
 }): Middleware<RequestState> {
   const { store, scope } = options;
   const skipPaths = new Set(options.skipPaths ?? []);
@@ -123,18 +166,22 @@ export function idempotency(options: {
       replay(ctx, claim.answer);
       return;
     }
+    const attempt = keyedAttempt(store, scope, key, claim);
+    ctx.state.idempotency = attempt;
     let stored = false;
     try {
       await next();
       const keep = (ctx.status >= 200 && ctx.status < 300) || ctx.state.keepAnswer === true;
       const answer = keep ? capture(ctx) : undefined;
+      options.beforeAnswerStored?.();
       if (answer) {
         const fingerprint = streamed ? withBody(head, streamedBody(ctx, maxBytes).digest()) : head;
         stored = await store.complete(scope, key, { ...claim, fingerprint }, answer);
       }
     } finally {
       if (!stored) {
-        await store.release(scope, key, claim.token).catch((error: unknown) => {
+        const dropPlan = attempt.refused();
+        await store.release(scope, key, claim.token, { dropPlan }).catch((error: unknown) => {
           ctx.state.log.warn({ err: error }, 'could not release an Idempotency-Key reservation');
         });
       }

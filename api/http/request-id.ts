@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
+import type { IdempotentAttempt } from '../../shared/idempotency/idempotent-attempt.js';
 import type { Logger } from '../../shared/logger.js';
 
 export interface RequestState {
@@ -14,6 +15,8 @@ export interface RequestState {
   admitItems?: ((items: number) => Promise<void>)[];
   /** The answer is kept for its Idempotency-Key even if it is not a 2xx (it enqueued work). */
   keepAnswer?: boolean;
+  /** Set on a write with an `Idempotency-Key`: passed to the domain, which plans its write under it. */
+  idempotency?: IdempotentAttempt;
 }
 
 const ACCEPTABLE_ID = /^[\w.:-]{1,128}$/;
@@ -30,6 +33,7 @@ class RequestScope implements RequestState {
   trustedService?: boolean;
   admitItems?: ((items: number) => Promise<void>)[];
   keepAnswer?: boolean;
+  idempotency?: IdempotentAttempt;
   private child: Logger | undefined;
 
   constructor(

@@ -58,9 +58,11 @@ export function serviceGuards(
       rateLimit({ limiter, scope: name, limit, applies: isPublic ? 'all' : 'writes', bulkPaths }),
     );
   }
+  const { ttlSeconds, pendingTtlSeconds, testDieBeforeAnswer } = config.idempotency;
   const store = new IdempotencyStore(connections.queueRedis, {
     prefix: config.queue.prefix,
-    ...config.idempotency,
+    ttlSeconds,
+    pendingTtlSeconds,
   });
   const afterBody: Middleware<RequestState>[] = [
     idempotency({
@@ -68,6 +70,10 @@ export function serviceGuards(
       scope: name,
       skipPaths: service.rawBodyPaths,
       streamed: { paths: [...bulkPaths], maxBytes: config.bulk.maxBytes },
+      // A crash as real as it gets: no finally block, no shutdown hook runs.
+      ...(testDieBeforeAnswer && {
+        beforeAnswerStored: () => process.kill(process.pid, 'SIGKILL'),
+      }),
     }),
   ];
   if (service.writeQueues && service.writeQueues.length > 0) {

@@ -56,6 +56,7 @@ export function legacyOrderRoutes(service: OrderService, options: LegacyOrderOpt
     waitSeconds: ctx.get('Prefer')
       ? preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds)
       : options.legacyWaitSeconds,
+    idempotency: ctx.state.idempotency,
   });
   const markWrite = (ctx: Context, write: { jobId: string; persisted: boolean }) => {
     ctx.set('X-Job-Id', write.jobId);

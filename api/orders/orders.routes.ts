@@ -33,6 +33,7 @@ export function orderRoutes(service: OrderService, options: BulkRouteOptions): R
   const meta = (ctx: { state: RequestState; get(name: string): string }): WriteMeta => ({
     requestId: ctx.state.requestId,
     waitSeconds: preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds),
+    idempotency: ctx.state.idempotency,
   });
   return [
     pageRoute({

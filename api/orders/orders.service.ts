@@ -1,6 +1,7 @@
 import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
 import { nowMicros } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/errors/index.js';
+import { planWrite } from '../../shared/idempotency/idempotent-attempt.js';
 import { orderJobId, type PersistOrderJob } from '../../shared/jobs/order-jobs.js';
 import { waitForJob } from '../../shared/jobs/wait-for-job.js';
 import { newObjectId } from '../../shared/object-id.js';
@@ -21,10 +22,10 @@ export interface OrderServiceDeps {
   readonly versions: VersionAllocator;
 }
 
-/** A new order: a fresh ObjectId, `new` unless told otherwise, both timestamps now. */
-function newOrder(input: OrderCreate, now: number): Order {
+/** A new order: its ObjectId, `new` unless told otherwise, both timestamps now. */
+function newOrder(input: OrderCreate, id: string, now: number): Order {
   return {
-    id: newObjectId(),
+    id,
     vehicle_manufacturer: input.vehicle_manufacturer,
     model: input.model,
     total_price: input.total_price,
@@ -70,7 +71,12 @@ export function createOrderService(deps: OrderServiceDeps) {
     completions: deps.queueEvents,
 
     async createOrder(input: OrderCreate, meta: WriteMeta): Promise<AcceptedWrite<Order>> {
-      const order = newOrder(input, nowMicros());
+      // Under a key, the ObjectId and clock are kept with it: a retry adds the same job id.
+      const { id, at } = await planWrite(meta.idempotency, () => ({
+        id: newObjectId(),
+        at: nowMicros(),
+      }));
+      const order = newOrder(input, id, at);
       const job = createJob(order, meta.requestId);
       return { resource: order, ...(await enqueue(job, order.id, meta.waitSeconds)) };
     },
@@ -81,7 +87,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       meta: BulkMeta,
     ): Promise<BulkItemOutcome<Order>[]> {
       const now = nowMicros();
-      const orders = inputs.map((input) => newOrder(input, now));
+      const orders = inputs.map((input) => newOrder(input, newObjectId(), now));
       const jobs = await deps.queue.addBulk(
         orders.map((order) => ({
           name: 'order.create',
@@ -101,26 +107,32 @@ export function createOrderService(deps: OrderServiceDeps) {
       changes: OrderPatch,
       meta: WriteMeta,
     ): Promise<AcceptedWrite<Order>> {
-      const { value: stored } = await readStored(id);
-      const version = await deps.versions.next('orders', id, stored.version);
-      const set = { ...changes, updated_at: nowMicros() };
+      // Read and versioned once: a retry repeats this plan, whatever the order says by then.
+      const { version, set, resource } = await planWrite(meta.idempotency, async () => {
+        const { value: stored } = await readStored(id);
+        const next = await deps.versions.next('orders', id, stored.version);
+        const changed = { ...changes, updated_at: nowMicros() };
+        // The answer is the order as it will read once this write lands on what was read.
+        return { version: next, set: changed, resource: { ...stored.order, ...changed } };
+      });
       const job: PersistOrderJob = { requestId: meta.requestId, version, op: 'update', id, set };
-      // The answer is the order as it will read once this write lands on what was read.
-      const resource: Order = { ...stored.order, ...set };
       return { resource, ...(await enqueue(job, id, meta.waitSeconds)) };
     },
 
     async deleteOrder(id: string, meta: WriteMeta): Promise<AcceptedWrite<Order>> {
-      const { value: stored } = await readStored(id);
-      const version = await deps.versions.next('orders', id, stored.version);
+      const { version, at, resource } = await planWrite(meta.idempotency, async () => {
+        const { value: stored } = await readStored(id);
+        const next = await deps.versions.next('orders', id, stored.version);
+        return { version: next, at: nowMicros(), resource: stored.order };
+      });
       const job: PersistOrderJob = {
         requestId: meta.requestId,
         version,
         op: 'delete',
         id,
-        updated_at: nowMicros(),
+        updated_at: at,
       };
-      return { resource: stored.order, ...(await enqueue(job, id, meta.waitSeconds)) };
+      return { resource, ...(await enqueue(job, id, meta.waitSeconds)) };
     },
 
     async getOrder(id: string): Promise<CachedRead<Order>> {

@@ -92,6 +92,7 @@ export function peopleRoutes(
         const write = await service.enqueueWrite(body, {
           requestId: ctx.state.requestId,
           waitSeconds: preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds),
+          idempotency: ctx.state.idempotency,
         });
         answerAcceptedWrite(ctx, write, `/people/${write.resource.id}`, {
           person: write.resource,

@@ -75,6 +75,7 @@ export function createdResourceRoutes<C, R extends { id: number }>(
         const write = await service.enqueueWrite(body, {
           requestId: ctx.state.requestId,
           waitSeconds: preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds),
+          idempotency: ctx.state.idempotency,
         });
         answerAcceptedWrite(ctx, write, `/${entity}/${write.resource.id}`, {
           [resourceKey]: write.resource,

@@ -1,6 +1,7 @@
 import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
 import { nowMicros } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/errors/index.js';
+import type { IdempotentAttempt } from '../../shared/idempotency/idempotent-attempt.js';
 import type { IdAllocator } from '../../shared/ids.js';
 import type { ShardCompletions } from '../../shared/jobs/completion-listener.js';
 import { enqueueCreatedBatch, type CreatedWrite } from '../../shared/jobs/created-batch.js';
@@ -57,12 +58,43 @@ export function createCreatedResourceService<
     };
   }
 
+  /**
+   * A write under an `Idempotency-Key`: its id and clock reading are stored
+   * under the key before the add, so a retry after a crash builds the same
+   * resource with the same job id, which BullMQ adds only once. Not batched:
+   * the plan has to land between taking the id and the add.
+   */
+  async function enqueuePlanned(
+    input: C,
+    meta: WriteMeta,
+    attempt: IdempotentAttempt,
+  ): Promise<AcceptedWrite<R>> {
+    const plan = await attempt.plan(async () => ({
+      id: await deps.ids.next(entity),
+      at: nowMicros(),
+    }));
+    const { resource: created, job: planned } = createdWrite(
+      plan.id,
+      input,
+      plan.at,
+      meta.requestId,
+    );
+    const [job] = await deps.queue.addBulk([planned] as Parameters<typeof deps.queue.addBulk>[0]);
+    if (!job) throw new Error('addBulk returned no job');
+    const persisted = await waitForJob(job, deps.queueEvents, meta.waitSeconds);
+    return { resource: created, jobId: job.id ?? '', persisted };
+  }
+
   return {
     /** Completion events of the persist queue (`Prefer: wait`). */
     completions: deps.queueEvents,
 
-    /** One write, batched with the others of this event-loop turn (one INCRBY, one addBulk). */
+    /**
+     * One write, batched with the others of this event-loop turn (one INCRBY,
+     * one addBulk); under an `Idempotency-Key`, planned under the key instead.
+     */
     async enqueueWrite(input: C, meta: WriteMeta): Promise<AcceptedWrite<R>> {
+      if (meta.idempotency) return enqueuePlanned(input, meta, meta.idempotency);
       const now = nowMicros();
       let created: R | undefined;
       const { job } = await intake.submit((id) => {

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { RedisClient } from '../redis-client.js';
 import type { ServiceName } from '../../config/index.js';
 import { idempotencyKey } from '../redis-keys.js';
+import type { WritePlan } from './idempotent-attempt.js';
 
 /** The first answer to a request with an `Idempotency-Key`, as it is replayed. */
 export interface StoredAnswer {
@@ -16,6 +17,14 @@ interface PendingRecord {
   readonly state: 'pending';
   readonly fingerprint: string;
   readonly token: string;
+  /** Until when (ms since the epoch) the request holding the key is taken to be alive. */
+  readonly leaseUntil: number;
+  /**
+   * The write's plan as JSON text, once it was made: the request may have
+   * enqueued. Text, not a nested object, so the scripts never re-encode it
+   * (Redis' cjson writes numbers with 14 digits; a µs clock reading has 16).
+   */
+  readonly plan?: string;
 }
 
 interface DoneRecord {
@@ -26,18 +35,53 @@ interface DoneRecord {
 
 type IdempotencyRecord = PendingRecord | DoneRecord;
 
-/** What `claim` found: the key is ours now, another request holds it, or it was answered before. */
+/**
+ * What `claim` found: the key is ours now (with the plan of an earlier attempt
+ * that died after making it, if one did), another request holds it, or it was
+ * answered before.
+ */
 export type Claim =
-  | { readonly kind: 'claimed'; readonly token: string }
+  | { readonly kind: 'claimed'; readonly token: string; readonly plan?: WritePlan }
   | { readonly kind: 'in-progress'; readonly fingerprint: string }
   | { readonly kind: 'answered'; readonly fingerprint: string; readonly answer: StoredAnswer };
 
-/** SET NX in one step, returning what is there when the key is taken. */
+/**
+ * SET NX in one step, returning what is there when the key is taken; except
+ * that a planned reservation of the same request whose holder's lease ran out
+ * is taken over (new token, new lease, same plan) and returned in a table.
+ * ARGV: the new reservation, the lease (ms), now (ms), fingerprint, token.
+ */
 const CLAIM = `
 local existing = redis.call('GET', KEYS[1])
-if existing then return existing end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return false
+if not existing then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return false
+end
+local record = cjson.decode(existing)
+if record['state'] ~= 'pending' or type(record['plan']) ~= 'string'
+  or record['fingerprint'] ~= ARGV[4]
+  or tonumber(record['leaseUntil'] or 0) > tonumber(ARGV[3]) then
+  return existing
+end
+record['token'] = ARGV[5]
+record['leaseUntil'] = tonumber(ARGV[3]) + tonumber(ARGV[2])
+local taken = cjson.encode(record)
+redis.call('SET', KEYS[1], taken, 'KEEPTTL')
+return {taken}
+`;
+
+/**
+ * Adds the write's plan to the reservation, only if it is still ours, and
+ * keeps it as long as an answer would be: a retry must find it however late.
+ */
+const PLAN = `
+local existing = redis.call('GET', KEYS[1])
+if not existing then return 0 end
+local record = cjson.decode(existing)
+if record['state'] ~= 'pending' or record['token'] ~= ARGV[1] then return 0 end
+record['plan'] = ARGV[2]
+redis.call('SET', KEYS[1], cjson.encode(record), 'EX', ARGV[3])
+return 1
 `;
 
 /** Replaces the reservation with the answer, only if the reservation is still ours. */
@@ -49,11 +93,21 @@ redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 return 1
 `;
 
-/** Drops the reservation, only if it is still ours (it may have expired and been re-taken). */
+/**
+ * Gives the reservation up, only if it is still ours (it may have expired and
+ * been re-taken). A planned one may have enqueued: with ARGV[2] = '1' it is
+ * kept, with its lease ended, for the retry to take over; otherwise dropped.
+ */
 const RELEASE = `
 local existing = redis.call('GET', KEYS[1])
 if not existing then return 0 end
-if cjson.decode(existing)['token'] ~= ARGV[1] then return 0 end
+local record = cjson.decode(existing)
+if record['token'] ~= ARGV[1] then return 0 end
+if ARGV[2] == '1' and type(record['plan']) == 'string' then
+  record['leaseUntil'] = 0
+  redis.call('SET', KEYS[1], cjson.encode(record), 'KEEPTTL')
+  return 1
+end
 return redis.call('DEL', KEYS[1])
 `;
 
@@ -62,14 +116,19 @@ export interface IdempotencyStoreOptions {
   readonly prefix: string;
   /** How long an answer is replayed. */
   readonly ttlSeconds: number;
-  /** How long a reservation outlives a process that died holding it. */
+  /**
+   * How long a reservation outlives a process that died holding it: an
+   * unplanned one then expires; a planned one may then be taken over by a retry.
+   */
   readonly pendingTtlSeconds: number;
 }
 
 /**
  * Idempotency records in the queue Redis (durable, AOF): a reservation taken
- * atomically before the request runs, replaced by the answer when it is a 2xx,
- * dropped otherwise. Keys are hashed, so any client key fits one bounded Redis key.
+ * atomically before the request runs, given the write's plan before anything
+ * is enqueued, replaced by the answer when it is a 2xx, dropped otherwise
+ * (kept, if planned, for a retry to repeat the same write). Keys are hashed,
+ * so any client key fits one bounded Redis key.
  */
 export class IdempotencyStore {
   constructor(
@@ -84,18 +143,49 @@ export class IdempotencyStore {
   /** Takes the key for this request, or reports who has it. */
   async claim(scope: ServiceName, key: string, fingerprint: string): Promise<Claim> {
     const token = randomUUID();
-    const pending: PendingRecord = { state: 'pending', fingerprint, token };
+    const leaseMs = this.options.pendingTtlSeconds * 1000;
+    // The caller's clock: a skewed one only lets a retry repeat a planned write early (harmless).
+    const now = Date.now();
+    const pending: PendingRecord = {
+      state: 'pending',
+      fingerprint,
+      token,
+      leaseUntil: now + leaseMs,
+    };
     const existing = (await this.redis.eval(
       CLAIM,
       1,
       this.redisKey(scope, key),
       JSON.stringify(pending),
-      String(this.options.pendingTtlSeconds * 1000),
-    )) as string | null;
+      String(leaseMs),
+      String(now),
+      fingerprint,
+      token,
+    )) as string | [string] | null;
     if (existing === null) return { kind: 'claimed', token };
+    if (Array.isArray(existing)) {
+      const taken = JSON.parse(existing[0]) as PendingRecord;
+      return { kind: 'claimed', token, plan: JSON.parse(taken.plan ?? 'null') as WritePlan };
+    }
     const record = JSON.parse(existing) as IdempotencyRecord;
     if (record.state === 'pending') return { kind: 'in-progress', fingerprint: record.fingerprint };
     return { kind: 'answered', fingerprint: record.fingerprint, answer: record.answer };
+  }
+
+  /**
+   * Stores the write's plan with the reservation, for as long as an answer is
+   * kept; false if the reservation was lost meanwhile (then nothing may be enqueued).
+   */
+  async plan(scope: ServiceName, key: string, token: string, plan: WritePlan): Promise<boolean> {
+    const stored = await this.redis.eval(
+      PLAN,
+      1,
+      this.redisKey(scope, key),
+      token,
+      JSON.stringify(plan),
+      String(this.options.ttlSeconds),
+    );
+    return stored === 1;
   }
 
   /** Stores the answer for replay; false if the reservation was lost meanwhile. */
@@ -117,9 +207,19 @@ export class IdempotencyStore {
     return stored === 1;
   }
 
-  /** Frees the key so the client may retry (the request failed or was refused). */
-  async release(scope: ServiceName, key: string, token: string): Promise<void> {
-    await this.redis.eval(RELEASE, 1, this.redisKey(scope, key), token);
+  /**
+   * Frees the key so the client may retry (the request failed or was
+   * refused). A planned reservation is kept for the retry unless `dropPlan`
+   * (the write was refused before anything was enqueued).
+   */
+  async release(
+    scope: ServiceName,
+    key: string,
+    token: string,
+    options: { dropPlan?: boolean } = {},
+  ): Promise<void> {
+    const keepPlan = options.dropPlan === true ? '0' : '1';
+    await this.redis.eval(RELEASE, 1, this.redisKey(scope, key), token, keepPlan);
   }
 }
 

@@ -285,6 +285,25 @@ describe('Idempotency-Key on writes (§3.6)', function () {
       expect(good.status).to.equal(202);
     });
 
+    it('frees the key of a create refused for a taken username, so a corrected request may use it', async () => {
+      const key = randomUUID();
+      const url = `${pipeline.urls.customers}/customers`;
+      const taken = `taken-${key}`;
+      const first = await http('POST', url, { json: { username: taken, address: 'x', income: 1 } });
+      expect(first.status).to.equal(202);
+      const refused = await http('POST', url, {
+        json: { username: taken, address: 'y', income: 1 },
+        headers: { 'Idempotency-Key': key },
+      });
+      expect(refused.status).to.equal(409);
+      const corrected = await http('POST', url, {
+        json: { username: `free-${key}`, address: 'y', income: 1 },
+        headers: { 'Idempotency-Key': key },
+      });
+      expect(corrected.status, corrected.text).to.equal(202);
+      expect(corrected.body.customer.username).to.equal(`free-${key}`);
+    });
+
     it('refuses a key longer than 200 characters or with spaces with 400; 200 is fine', async () => {
       const url = `${pipeline.urls.users}/users`;
       const long = await http('POST', url, {

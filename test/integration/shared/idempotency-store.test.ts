@@ -75,4 +75,63 @@ describe('IdempotencyStore on the queue Redis', () => {
       .be.false;
     expect((await store.claim('users', 'k', 'f')).kind).to.equal('in-progress');
   });
+
+  describe('a planned write (ids fixed before the enqueue)', () => {
+    // A µs clock reading has 16 digits: more than Redis' cjson keeps in a number.
+    const PLAN = { id: 41, at: 1_718_000_000_123_456 };
+    const recordKey = async () => (await redis.keys('test:idempotency:*'))[0] ?? '';
+
+    async function planned(fingerprint = 'f'): Promise<string> {
+      const claim = await store.claim('users', 'k', fingerprint);
+      if (claim.kind !== 'claimed') throw new Error('not claimed');
+      expect(await store.plan('users', 'k', claim.token, PLAN)).to.be.true;
+      return claim.token;
+    }
+
+    it('is kept for the answer TTL, not the lease, so a late retry still finds it', async () => {
+      await planned();
+      expect(await redis.ttl(await recordKey())).to.be.within(55, 60);
+    });
+
+    it('is taken over, plan intact, by the same request once the holder’s lease ran out', async () => {
+      await planned();
+      expect((await store.claim('users', 'k', 'f')).kind).to.equal('in-progress');
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect((await store.claim('users', 'k', 'other')).kind, 'another request').to.equal(
+        'in-progress',
+      );
+      const retry = await store.claim('users', 'k', 'f');
+      expect(retry).to.include({ kind: 'claimed' });
+      expect(retry.kind === 'claimed' && retry.plan).to.deep.equal(PLAN);
+      expect((await store.claim('users', 'k', 'f')).kind, 'the retry holds it now').to.equal(
+        'in-progress',
+      );
+      expect(await redis.ttl(await recordKey())).to.be.within(55, 60);
+    });
+
+    it('is kept on release, its lease ended, for the retry; dropped when the write was refused', async () => {
+      const token = await planned();
+      await store.release('users', 'k', token);
+      const retry = await store.claim('users', 'k', 'f');
+      expect(retry.kind === 'claimed' && retry.plan).to.deep.equal(PLAN);
+      if (retry.kind !== 'claimed') throw new Error('not claimed');
+      await store.release('users', 'k', retry.token, { dropPlan: true });
+      const fresh = await store.claim('users', 'k', 'g');
+      expect(fresh.kind === 'claimed' && fresh.plan).to.equal(undefined);
+    });
+
+    it('cannot be stored by a request that lost its reservation, nor by the one it was taken from', async () => {
+      const stale = await planned();
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const retry = await store.claim('users', 'k', 'f');
+      if (retry.kind !== 'claimed') throw new Error('not claimed');
+      expect(await store.plan('users', 'k', stale, { id: 99, at: 1 })).to.be.false;
+      await store.release('users', 'k', stale, { dropPlan: true });
+      expect(await store.complete('users', 'k', { token: stale, fingerprint: 'f' }, ANSWER)).to.be
+        .false;
+      expect(await store.complete('users', 'k', { token: retry.token, fingerprint: 'f' }, ANSWER))
+        .to.be.true;
+      expect((await store.claim('users', 'k', 'f')).kind).to.equal('answered');
+    });
+  });
 });

@@ -212,6 +212,17 @@ describe('loadConfig(env)', () => {
       expect(config.serviceToken).to.equal('sixteen-chars-ok');
     });
 
+    it('takes the crash hook of the idempotency chaos test only with NODE_ENV=test', () => {
+      const hook = { IDEMPOTENCY_TEST_DIE_BEFORE_ANSWER: 'true' };
+      expect(loadConfig({ ...hook, NODE_ENV: 'test' }).idempotency.testDieBeforeAnswer).to.equal(
+        true,
+      );
+      expect(loadConfig({ NODE_ENV: 'test' }).idempotency.testDieBeforeAnswer).to.equal(undefined);
+      expect(configErrorFor({ ...hook, NODE_ENV: 'development' }).message).to.include(
+        'IDEMPOTENCY_TEST_DIE_BEFORE_ANSWER: a test hook, only allowed with NODE_ENV=test',
+      );
+    });
+
     it('reads the queues a worker process consumes, trimmed, from a comma-separated list', () => {
       const config = loadConfig({ WORKER_QUEUES: ' persist-listings, replicate ,' });
       expect(config.worker.queues).to.deep.equal(['persist-listings', 'replicate']);
