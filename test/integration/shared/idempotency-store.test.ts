@@ -79,7 +79,7 @@ describe('IdempotencyStore on the queue Redis', () => {
   describe('a planned write (ids fixed before the enqueue)', () => {
     // A µs clock reading has 16 digits: more than Redis' cjson keeps in a number.
     const PLAN = { id: 41, at: 1_718_000_000_123_456 };
-    const recordKey = async () => (await redis.keys('test:idempotency:*'))[0] ?? '';
+    const recordKey = async () => (await ownKeys(redis, prefix))[0] ?? '';
 
     async function planned(fingerprint = 'f'): Promise<string> {
       const claim = await store.claim('users', 'k', fingerprint);
