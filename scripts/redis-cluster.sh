@@ -11,7 +11,7 @@ CLUSTER_QUEUE_PORTS=(7000 7001 7002 7003 7004 7005)
 CLUSTER_CACHE_PORTS=(7100 7101 7102)
 # How long a formed cluster may take to converge after nodes came back (with a
 # 2 s node timeout a rejoin or a failover settles within a few seconds).
-CLUSTER_HEAL_SECONDS=30
+CLUSTER_HEAL_SECONDS="${SPILLWAY_CLUSTER_HEAL_SECONDS:-60}"
 
 cluster_node_dir() { echo "$STATE_DIR/redis-cluster/$1"; }
 
@@ -174,17 +174,26 @@ start_redis_cluster() {
     return 0
   fi
   if start_cluster_nodes "$role"; then
-    case "$(cluster_layout "$role")" in
+    # A node just restarted from its nodes.conf takes a moment to meet the others again.
+    local layout
+    for _ in $(seq 1 50); do
+      layout="$(cluster_layout "$role")"
+      [ "$layout" != broken ] && break
+      sleep 0.2
+    done
+    case "$layout" in
       fresh) create_cluster "$role"; return 0 ;;
       formed)
-        if wait_cluster_healthy "$role" "$CLUSTER_HEAL_SECONDS"; then
-          log "redis cluster ($role) up on ${ports[*]}"
-          return 0
-        fi ;;
+        # A formed cluster that heals slowly (a rejoining replica's full sync under
+        # load) still holds every queued job: never wipe it, fail loudly instead.
+        wait_cluster_healthy "$role" "$CLUSTER_HEAL_SECONDS" ||
+          die "redis cluster ($role) formed but not healthy after ${CLUSTER_HEAL_SECONDS}s; its data is kept (logs in $STATE_DIR/redis-cluster/<port>)"
+        log "redis cluster ($role) up on ${ports[*]}"
+        return 0 ;;
     esac
   fi
-  # Any node that cannot start, a mix of fresh and formed nodes, a partial slot
-  # map or a cluster that never converges: nothing in it can be trusted.
+  # Any node that cannot start, a mix of fresh and formed nodes or a partial
+  # slot map: nothing in it can be trusted.
   log "redis cluster ($role): state unrecoverable, wiping $STATE_DIR/redis-cluster/{$(IFS=,; echo "${ports[*]}")} and creating it afresh"
   wipe_cluster "$role"
   start_cluster_nodes "$role" || die "redis cluster ($role) nodes do not start (logs in $STATE_DIR/redis-cluster/<port>)"

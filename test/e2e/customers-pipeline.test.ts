@@ -6,6 +6,7 @@ import { closeQueues, createQueues } from '../../shared/jobs/queues.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
+import { usernameReservationKey } from '../../shared/redis-keys.js';
 
 describe('customer service (spec §2.4): events, replication, exact income, claims, streaming', () => {
   let pipeline: Pipeline;
@@ -26,7 +27,7 @@ describe('customer service (spec §2.4): events, replication, exact income, clai
       [field: string]: unknown;
     }>('customers');
   const claimKey = (username: string) =>
-    `${pipeline.config.queue.prefix}:customers:username:${username.toLowerCase()}`;
+    usernameReservationKey(pipeline.config.queue.prefix, username);
 
   async function send(method: string, path: string, json?: Record<string, unknown>) {
     const answer = await http(method, `${base}${path}`, { json, headers: { Prefer: 'wait=10' } });

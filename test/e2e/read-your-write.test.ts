@@ -3,6 +3,7 @@ import { request } from 'undici';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
+import { createQueue } from '../../shared/jobs/queues.js';
 
 describe('reads through the cache and read-your-write (spec §3.4, §4)', () => {
   let pipeline: Pipeline;
@@ -22,16 +23,12 @@ describe('reads through the cache and read-your-write (spec §3.4, §4)', () => 
 
     const created = await http('POST', `${users}/users`, { json: { name: 'Dora' } });
     const jobId = created.headers['x-job-id'];
+    const queue = createQueue(pipeline.config, pipeline.connections.queueRedis, 'persist-users');
     const job = await eventually(
-      async () => {
-        const state = await pipeline.connections.queueRedis.hget(
-          `${pipeline.config.queue.prefix}:persist-users:${jobId}`,
-          'finishedOn',
-        );
-        return state ? Number(state) : undefined;
-      },
+      async () => (await queue.getJob(jobId ?? '', created.body.user.id))?.finishedOn,
       { what: 'job completion' },
     );
+    await queue.close();
     const seenAt = await eventually(async () => {
       const page = await http('GET', `${users}/users?page_size=50`);
       return page.body.users.some((u: { id: number }) => u.id === created.body.user.id)

@@ -207,7 +207,7 @@ export async function restartClusterNode(port: number): Promise<void> {
       (await info(port, 'replication').catch(() => '')).includes('master_link_status:up')
         ? true
         : undefined,
-    { timeoutMs: 30_000, what: `node ${port} to rejoin as a replica` },
+    { timeoutMs: 60_000, what: `node ${port} to rejoin as a replica` },
   );
   await waitClusterHealthy(port, `the cluster after ${port} rejoined`);
 }
