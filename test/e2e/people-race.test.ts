@@ -151,4 +151,35 @@ describe('people id races (issue 15 item 8): POST /people against an import of t
     this.timeout(240_000);
     for (let round = 1; round <= ROUNDS; round += 1) await raceOnce(round);
   });
+
+  it('two imports of the same ids at once: each id is accepted by exactly one of them', async function () {
+    this.timeout(120_000);
+    await queueIdle();
+    const firstId = 9_000_001;
+    const ids = Array.from({ length: ROWS }, (_, i) => firstId + i);
+    const csvFor = (name: string) =>
+      [HEADER, ...ids.map((id) => `${id},${name},I${id},,,`)].join('\n');
+    const send = (url: string, name: string) =>
+      http('POST', `${url}/people/import`, {
+        raw: csvFor(name),
+        headers: { 'content-type': 'text/csv' },
+      });
+    const [one, two] = await Promise.all([send(base, 'One'), send(importBase, 'Two')]);
+    expect([one.status, two.status]).to.deep.equal([202, 202]);
+    expect(
+      one.body.counts.accepted + two.body.counts.accepted,
+      'accepted by one import or the other, never both',
+    ).to.equal(ROWS);
+    expect(one.body.counts.duplicate + two.body.counts.duplicate).to.equal(ROWS);
+
+    await queueIdle();
+    const stored = await storedPeople();
+    const storedAs = (name: string) => ids.filter((id) => stored.get(id)?.first === name).length;
+    expect(storedAs('One'), 'rows stored as the first import sent them').to.equal(
+      one.body.counts.accepted,
+    );
+    expect(storedAs('Two'), 'rows stored as the second import sent them').to.equal(
+      two.body.counts.accepted,
+    );
+  });
 });
