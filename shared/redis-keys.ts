@@ -26,9 +26,14 @@ import type { VersionedCollection } from './versions.js';
  * - Lua scripts: each takes exactly one key (numkeys 1): ids RAISE_TO,
  *   versions NEXT_VERSION, locks RELEASE and HOLD_FOR, username reservations
  *   RELEASE_IF_HELD, idempotency CLAIM, COMPLETE and RELEASE, rate limit HIT,
- *   sent notifications CLAIM and RELEASE.
- * - MULTI: none on these keys. IntakeBatcher's INCRBY of an id block is its
- *   own command before Queue.addBulk's MULTI, which holds BullMQ keys only.
+ *   sent notifications CLAIM and RELEASE. The id claim scripts (ids
+ *   DRAW_CLAIMED, CLAIM_IDS) take the id counter too, and write claim keys
+ *   built from `idClaimKeyStem`, which begins with the counter's key: a tag on
+ *   the counter's slot keeps them in it (as BullMQ's scripts build job keys
+ *   from a queue's prefix). The UNLINK of released claims is one entity's.
+ * - MULTI: none on these keys. IntakeBatcher's INCRBY of an id block (for
+ *   people, DRAW_CLAIMED) is its own command before Queue.addBulk's MULTI,
+ *   which holds BullMQ keys only.
  * - Pipelines: the cache client auto-pipelines; under Cluster ioredis groups
  *   those by the node of each command's key, so they set no constraint.
  */
@@ -111,6 +116,15 @@ export function rateLimitKey(prefix: string, scope: ServiceName, client: string)
 /** An entity's id counter. Slot: the entity. */
 export function idCounterKey(prefix: string, entity: Entity): string {
   return familyKey(prefix, 'ids', entity);
+}
+
+/**
+ * What an id's claim key starts with (the id follows): the counter's own key,
+ * so one script can draw or raise the counter and claim ids together: a tag
+ * on the counter's slot puts its claims in the same slot.
+ */
+export function idClaimKeyStem(prefix: string, entity: Entity): string {
+  return `${idCounterKey(prefix, entity)}:claims:`;
 }
 
 /** One document's version counter. Slot: the document (no command reads two counters). */

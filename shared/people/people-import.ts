@@ -45,6 +45,17 @@ function describeCsvError(error: CsvError): string {
   }
 }
 
+/** Why a row's id cannot be imported, if it cannot: most telling reason first. */
+function duplicateOf(
+  id: number,
+  holders: { stored: Set<number>; queued: Set<number>; claimed: Set<number> },
+): string | undefined {
+  if (holders.stored.has(id)) return `id ${id} already exists`;
+  if (holders.queued.has(id)) return `id ${id} is already queued for writing`;
+  if (!holders.claimed.has(id)) return `id ${id} is being written by another request`;
+  return undefined;
+}
+
 /** The line a record starts on: its end line less the line breaks inside its (quoted) fields. */
 function startLine(endLine: number, fields: readonly string[]): number {
   return endLine - fields.reduce((breaks, field) => breaks + (field.match(/\n/g)?.length ?? 0), 0);
@@ -55,7 +66,9 @@ function startLine(endLine: number, fields: readonly string[]): number {
  * person schema, skips and reports invalid rows and duplicate ids, and queues
  * the good rows in bulk on the same persist queue as POST /people. An id that
  * is already stored (or already queued) is a duplicate, never an update, so
- * importing the same file twice changes nothing.
+ * importing the same file twice changes nothing; so is an id another write
+ * (a POST, another import) claimed first: of two writes of one id, the first
+ * to claim it is the one accepted.
  */
 export function createPeopleImporter(deps: PeopleImporterDeps) {
   const chunkSize = deps.chunkSize ?? 1000;
@@ -75,29 +88,35 @@ export function createPeopleImporter(deps: PeopleImporterDeps) {
   ): Promise<void> {
     if (rows.length === 0) return;
     const ids = rows.map((row) => row.person.id);
-    // First raise the counter: from now on POST /people can never be given one of these ids.
-    await deps.ids.ensureAbove('people', Math.max(...ids));
-    const [stored, queued] = await Promise.all([deps.people.existingIds(ids), queuedIds(ids)]);
-    const fresh: PendingRow[] = [];
-    for (const row of rows) {
-      const { id } = row.person;
-      const problem = stored.has(id)
-        ? `id ${id} already exists`
-        : queued.has(id)
-          ? `id ${id} is already queued for writing`
-          : undefined;
-      if (problem) report.add({ line: row.line, kind: 'duplicate', errors: [problem] });
-      else fresh.push(row);
+    // One step raises the counter past these ids (no POST can draw them from
+    // now on) and claims each: a POST that drew one earlier claimed it in its
+    // draw, and another import claims before it checks, so the first claim wins.
+    const claimed = await deps.ids.claim('people', ids);
+    try {
+      // The queue before MySQL: a job leaves the queue only once its row is
+      // stored, so a write that ended between the two reads is still seen.
+      const queued = await queuedIds(ids);
+      const stored = await deps.people.existingIds(ids);
+      const fresh: PendingRow[] = [];
+      for (const row of rows) {
+        const problem = duplicateOf(row.person.id, { stored, queued, claimed });
+        if (problem) report.add({ line: row.line, kind: 'duplicate', errors: [problem] });
+        else fresh.push(row);
+      }
+      if (fresh.length === 0) return;
+      await deps.queue.addBulk(
+        fresh.map(({ person }) => ({
+          name: 'person.import',
+          data: { requestId, version: 1, person },
+          opts: { jobId: jobIds.persist('people', person.id, 1) },
+        })),
+      );
+      report.counts.accepted += fresh.length;
+    } finally {
+      // Queued now, their jobs hold the ids; not queued, they are free again.
+      // A release that fails leaves claims to expire: never the import's error.
+      await deps.ids.release('people', claimed).catch(() => undefined);
     }
-    if (fresh.length === 0) return;
-    await deps.queue.addBulk(
-      fresh.map(({ person }) => ({
-        name: 'person.import',
-        data: { requestId, version: 1, person },
-        opts: { jobId: jobIds.persist('people', person.id, 1) },
-      })),
-    );
-    report.counts.accepted += fresh.length;
   }
 
   async function readRows(source: Readable, report: ImportReportBuilder, requestId: string) {

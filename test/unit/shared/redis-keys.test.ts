@@ -4,6 +4,7 @@ import {
   prefixIsTagged,
   queueShardNames,
   escapedKeyPart,
+  idClaimKeyStem,
   idCounterKey,
   idempotencyKey,
   lockKey,
@@ -50,9 +51,11 @@ describe('Redis keys: the layout of every family', () => {
     );
   });
 
-  it('id counters: one per entity', () => {
+  it('id counters: one per entity; id claims start with the counter key', () => {
     expect(idCounterKey(QUEUE, 'users')).to.equal('{spillway}:ids:users');
     expect(idCounterKey(QUEUE, 'people')).to.equal('{spillway}:ids:people');
+    // Built on the counter's key, so a tag on the counter's slot covers its claims.
+    expect(idClaimKeyStem(QUEUE, 'people')).to.equal('{spillway}:ids:people:claims:');
   });
 
   it('version counters: one per document', () => {
