@@ -41,6 +41,15 @@ echo "== tests (integration, e2e, chaos, fuzz, browser, bench)"
 run_mocha servers 'test/integration/**/*.test.ts' 'test/e2e/**/*.test.ts' \
   'test/chaos/**/*.test.ts' 'test/fuzz/**/*.test.ts' 'test/browser/**/*.test.ts' \
   'test/bench/**/*.test.ts'
+# §8: every service's e2e suite again with both Redis roles on the local Redis
+# Clusters (queues in 3 shards), then what only a cluster can show: keys spread
+# over every master, and a master failover under load losing nothing acknowledged.
+echo "== tests on the Redis Clusters (SPILLWAY_TEST_REDIS=cluster)"
+SPILLWAY_TEST_REDIS=cluster run_mocha cluster \
+  test/e2e/users.test.ts test/e2e/listings.test.ts test/e2e/public-api.test.ts \
+  test/e2e/customers.test.ts test/e2e/customers-pipeline.test.ts test/e2e/orders.test.ts \
+  test/e2e/legacy-orders.test.ts test/e2e/people.test.ts test/e2e/people-import.test.ts \
+  test/e2e/bulk.test.ts test/e2e/read-your-write.test.ts 'test/cluster/**/*.test.ts'
 [ "$pending" != 0 ] && problems+=("$pending pending tests")
 
 status=0

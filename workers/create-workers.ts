@@ -20,6 +20,9 @@ import { workerSlots } from './split-concurrency.js';
 
 export type { WorkerHooks } from './worker-module.js';
 
+/** Times a job may stall (lose its lock mid-run) before it is failed; BullMQ's default is 1. */
+const STALLED_RETRIES = 5;
+
 export interface RunningWorkers {
   readonly workers: readonly Worker[];
   /**
@@ -108,6 +111,10 @@ export function createWorkers(
       // A killed worker's jobs are retried by another after the lock lapses (§5).
       lockDuration: config.worker.lockMs,
       stalledInterval: config.worker.lockMs,
+      // A job is stalled when its lock lapses: a killed worker, or a queue master that
+      // failed over before the lock renewal reached its replica. Running it again is
+      // safe (every write is idempotent), so a few stalls are retried, not failed.
+      maxStalledCount: STALLED_RETRIES,
     });
     worker.on('completed', (job) => observeJob(metrics, queue, 'completed', job));
     worker.on('failed', (job, error) => {

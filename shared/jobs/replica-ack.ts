@@ -32,7 +32,10 @@ export function replicaAck(client: RedisClient, settings: ReplicaAckSettings): R
     async confirm(queue) {
       const primary = client instanceof Cluster ? masterOfQueue(client, queue) : client;
       // The slot map is refreshed on the MOVED that a failover causes; until then, no confirmation.
-      const confirmed = primary ? Number(await primary.call('WAIT', replicas, timeoutMs)) : 0;
+      // A WAIT that fails (the node was demoted or died since the add) confirms nothing.
+      const confirmed = primary
+        ? Number(await primary.call('WAIT', replicas, timeoutMs).catch(() => 0))
+        : 0;
       if (confirmed < replicas)
         throw new WriteNotReplicatedError({ replicas, confirmed, timeoutMs });
     },

@@ -41,6 +41,18 @@ describe('replicaAck: a write is acknowledged only once a replica holds its job 
     expect((error as WriteNotReplicatedError).headers).to.deep.equal({ 'Retry-After': '1' });
   });
 
+  it('counts a WAIT that fails (a primary demoted or gone since the add) as no confirmation', async () => {
+    const demoted = {
+      call: async () => {
+        throw new Error('ERR WAIT cannot be used with replica instances');
+      },
+    } as unknown as RedisClient;
+    const error = await replicaAck(demoted, { replicas: 1, timeoutMs: 250 })
+      .confirm(shard)
+      .catch((thrown: unknown) => thrown);
+    expect(error).to.be.instanceOf(WriteNotReplicatedError);
+  });
+
   it('waits for nothing with REDIS_QUEUE_WAIT_REPLICAS=0 (one Redis)', async () => {
     const seen: unknown[][] = [];
     await replicaAck(primaryWithReplicas(0, seen), { replicas: 0, timeoutMs: 250 }).confirm(shard);
