@@ -1,14 +1,14 @@
 # Sourced by services.sh (uses its STATE_DIR, log, die, port_open, wait_port).
 # Starts, idempotently, the two local Redis Clusters of SPEC §8 on loopback:
-#   queue: 7000-7005, 3 masters + 3 replicas, AOF, noeviction;
-#   cache: 7100-7102, 3 masters, no persistence, allkeys-lru.
+#   queue: 7300-7305, 3 masters + 3 replicas, AOF, noeviction;
+#   cache: 7400-7402, 3 masters, no persistence, allkeys-lru.
 # Each node keeps its dir, nodes.conf, pidfile and logfile under
 # $STATE_DIR/redis-cluster/<port>. A node that is down is started again and
 # rejoins from its nodes.conf; fresh nodes are formed into a cluster; a layout
 # that cannot become healthy is wiped and formed afresh (with a log line).
 
-CLUSTER_QUEUE_PORTS=(7000 7001 7002 7003 7004 7005)
-CLUSTER_CACHE_PORTS=(7100 7101 7102)
+CLUSTER_QUEUE_PORTS=(7300 7301 7302 7303 7304 7305)
+CLUSTER_CACHE_PORTS=(7400 7401 7402)
 # How long a formed cluster may take to converge after nodes came back (with a
 # 2 s node timeout a rejoin or a failover settles within a few seconds).
 CLUSTER_HEAL_SECONDS="${SPILLWAY_CLUSTER_HEAL_SECONDS:-60}"

@@ -2,7 +2,7 @@
 # Installs (if missing) and starts, idempotently, the servers Spillway needs on
 # loopback: Redis for the queue (6379, AOF, noeviction), Redis for the cache
 # (6380, LRU, no persistence), MariaDB (3306) and FerretDB 1.24.2 (27017), and
-# the Redis Clusters of SPEC §8 (queue 7000-7005, cache 7100-7102; see
+# the Redis Clusters of SPEC §8 (queue 7300-7305, cache 7400-7402; see
 # redis-cluster.sh). `services.sh cluster [start|stop]` handles only those.
 # Data lives outside the git tree, under SPILLWAY_STATE_DIR (~/.spillway).
 set -euo pipefail

@@ -8,8 +8,8 @@ import { deleteKeysMatching, keysPerMaster, masterOfKey } from '../support/redis
 import { CACHE_CLUSTER_PORTS, QUEUE_CLUSTER_PORTS } from '../support/redis-cluster-topology.js';
 import { ON_REDIS_CLUSTER } from '../support/test-config.js';
 
-const QUEUE_SEED = QUEUE_CLUSTER_PORTS[0] ?? 7000;
-const CACHE_SEED = CACHE_CLUSTER_PORTS[0] ?? 7100;
+const QUEUE_SEED = QUEUE_CLUSTER_PORTS[0] ?? 7300;
+const CACHE_SEED = CACHE_CLUSTER_PORTS[0] ?? 7400;
 
 /** Keys under `prefix` in every db of a single Redis server. */
 async function keysOnSingleServer(port: number, prefix: string): Promise<number> {

@@ -14,7 +14,7 @@ import { QUEUE_CLUSTER_PORTS } from '../support/redis-cluster-topology.js';
 import { resetStores } from '../support/stores.js';
 import { ON_REDIS_CLUSTER, testConfig } from '../support/test-config.js';
 
-const SEED = QUEUE_CLUSTER_PORTS[0] ?? 7000;
+const SEED = QUEUE_CLUSTER_PORTS[0] ?? 7300;
 
 /** The longest stretch (ms) in which no write was acknowledged, from the first answer to the last. */
 function longestSilence(result: LoadResult): number {

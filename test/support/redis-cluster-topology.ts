@@ -9,8 +9,8 @@ const HOST = '127.0.0.1';
  * test run on this machine: tests keep to their own key prefix and never flush.
  */
 const CLUSTERS = {
-  queue: { ports: [7000, 7001, 7002, 7003, 7004, 7005], replicasPerMaster: 1 },
-  cache: { ports: [7100, 7101, 7102], replicasPerMaster: 0 },
+  queue: { ports: [7300, 7301, 7302, 7303, 7304, 7305], replicasPerMaster: 1 },
+  cache: { ports: [7400, 7401, 7402], replicasPerMaster: 0 },
 } as const;
 
 export const QUEUE_CLUSTER_PORTS: readonly number[] = CLUSTERS.queue.ports;

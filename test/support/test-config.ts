@@ -16,9 +16,9 @@ export const ON_REDIS_CLUSTER = testRedisMode() === 'cluster';
  */
 const REDIS: Record<string, string> = ON_REDIS_CLUSTER
   ? {
-      REDIS_QUEUE_URL: 'redis://127.0.0.1:7000/0',
+      REDIS_QUEUE_URL: 'redis://127.0.0.1:7300/0',
       REDIS_QUEUE_CLUSTER_NODES: QUEUE_CLUSTER_NODES,
-      REDIS_CACHE_URL: 'redis://127.0.0.1:7100/0',
+      REDIS_CACHE_URL: 'redis://127.0.0.1:7400/0',
       REDIS_CACHE_CLUSTER_NODES: CACHE_CLUSTER_NODES,
       QUEUE_PREFIX: `spillway-test-${slot}`,
       CACHE_PREFIX: `spillway-test-${slot}`,

@@ -20,8 +20,8 @@ import {
   type ClusterMaster,
 } from '../../support/redis-cluster.js';
 
-const QUEUE_SEED = QUEUE_CLUSTER_PORTS[0] ?? 7000;
-const CACHE_SEED = CACHE_CLUSTER_PORTS[0] ?? 7100;
+const QUEUE_SEED = QUEUE_CLUSTER_PORTS[0] ?? 7300;
+const CACHE_SEED = CACHE_CLUSTER_PORTS[0] ?? 7400;
 
 /** Every slot 0..16383 owned by exactly one master. */
 function expectAllSlotsOnce(masters: readonly ClusterMaster[]): void {
@@ -65,9 +65,9 @@ describe('local Redis Clusters (scripts/services.sh cluster)', function () {
 
   it('seed strings name the six queue nodes and the three cache nodes', () => {
     expect(QUEUE_CLUSTER_NODES).to.equal(
-      '127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003,127.0.0.1:7004,127.0.0.1:7005',
+      '127.0.0.1:7300,127.0.0.1:7301,127.0.0.1:7302,127.0.0.1:7303,127.0.0.1:7304,127.0.0.1:7305',
     );
-    expect(CACHE_CLUSTER_NODES).to.equal('127.0.0.1:7100,127.0.0.1:7101,127.0.0.1:7102');
+    expect(CACHE_CLUSTER_NODES).to.equal('127.0.0.1:7400,127.0.0.1:7401,127.0.0.1:7402');
   });
 
   it('the queue cluster has 3 masters, each with one replica, covering all 16384 slots', async () => {
