@@ -33,7 +33,7 @@ export function isRedisUnreachable(error: unknown): boolean {
     error.message.includes("Stream isn't writeable") ||
     error.message === 'Connection is closed.' ||
     error.message.startsWith('Too many Cluster redirections') ||
-    error.message.startsWith('Cluster isn\'t ready') ||
+    error.message.startsWith("Cluster isn't ready") ||
     error.message.includes('None of startup nodes is available') ||
     CLUSTER_IN_FAILOVER.test(error.message)
   );

@@ -13,7 +13,11 @@ interface Added {
 function recordingShards(count: number, added: Added[]): Queue<{ id: number }>[] {
   return Array.from({ length: count }, (_, i) => {
     const name = `{persist-users-${i}}`;
-    const job = (jobName: string, data: { id: number }) => ({ name: jobName, data, queueName: name });
+    const job = (jobName: string, data: { id: number }) => ({
+      name: jobName,
+      data,
+      queueName: name,
+    });
     return {
       name,
       add: async (jobName: string, data: { id: number }) => {
@@ -66,15 +70,18 @@ describe('ShardedQueue: one logical queue over QUEUE_SHARDS BullMQ queues (§8)'
     const data = Array.from({ length: 40 }, (_, i) => ({ id: i + 1 }));
     const jobs = await queue.addBulk(data.map((d) => ({ name: 'users.create', data: d })));
     expect(jobs.map((job) => job.data.id)).to.deep.equal(data.map((d) => d.id));
-    expect(jobs.every((job) => job.queueName === `{persist-users-${shardIndex(job.data.id, 4)}}`)).to
-      .be.true;
+    expect(jobs.every((job) => job.queueName === `{persist-users-${shardIndex(job.data.id, 4)}}`))
+      .to.be.true;
     expect(new Set(confirmed).size).to.equal(confirmed.length);
     expect([...confirmed].sort()).to.deep.equal([...new Set(added.map((a) => a.shard))].sort());
   });
 
   it('counts jobs over every shard (backpressure and the queue-depth metric see the sum)', async () => {
     const queue = shardedUsers(3, []);
-    expect(await queue.getJobCounts('waiting', 'delayed')).to.deep.equal({ waiting: 6, delayed: 3 });
+    expect(await queue.getJobCounts('waiting', 'delayed')).to.deep.equal({
+      waiting: 6,
+      delayed: 3,
+    });
     expect(await queue.getWaitingCount()).to.equal(6);
   });
 
