@@ -123,6 +123,8 @@ export function idempotency(options: {
    * enqueued and before its answer is stored, where the chaos test kills the process.
    */
   beforeAnswerStored?: () => void;
+  /** The same hook for a bulk request: runs once its first chunk was enqueued. */
+  afterFirstBulkChunk?: () => void;
 }): Middleware<RequestState> {
   const { store, scope } = options;
   const skipPaths = new Set(options.skipPaths ?? []);
@@ -168,6 +170,9 @@ export function idempotency(options: {
     }
     const attempt = keyedAttempt(store, scope, key, claim);
     ctx.state.idempotency = attempt;
+    if (streamed && options.afterFirstBulkChunk) {
+      ctx.state.afterFirstBulkChunk = options.afterFirstBulkChunk;
+    }
     let stored = false;
     try {
       await next();

@@ -17,6 +17,8 @@ export interface RequestState {
   keepAnswer?: boolean;
   /** Set on a write with an `Idempotency-Key`: passed to the domain, which plans its write under it. */
   idempotency?: IdempotentAttempt;
+  /** Test hook (IDEMPOTENCY_TEST_DIE_BEFORE_ANSWER) of a keyed bulk request: runs after its first chunk was enqueued. */
+  afterFirstBulkChunk?: () => void;
 }
 
 const ACCEPTABLE_ID = /^[\w.:-]{1,128}$/;
@@ -34,6 +36,7 @@ class RequestScope implements RequestState {
   admitItems?: ((items: number) => Promise<void>)[];
   keepAnswer?: boolean;
   idempotency?: IdempotentAttempt;
+  afterFirstBulkChunk?: () => void;
   private child: Logger | undefined;
 
   constructor(

@@ -91,6 +91,8 @@ export interface BulkRunOptions {
   readonly meta: BulkMeta;
   /** Asked before each chunk is enqueued, with its item count; throws to refuse it (429, 503). */
   readonly admit?: (items: number) => Promise<void>;
+  /** Test hook: runs once the first chunk was enqueued (where the chaos test kills the API). */
+  readonly afterFirstChunk?: () => void;
 }
 
 interface Pending<I> {
@@ -138,6 +140,7 @@ export async function runBulkIntake<I, R>(
   const source = writer.source ?? 'json';
   let chunk: Pending<I>[] = [];
   let seen = 0;
+  let chunks = 0;
   let stop: AppError | undefined;
   let firstUnprocessed: number | undefined;
 
@@ -151,6 +154,7 @@ export async function runBulkIntake<I, R>(
         batch.map((pending) => pending.item),
         options.meta,
       );
+      if (chunks++ === 0) options.afterFirstChunk?.();
       batch.forEach(({ index }, k) => {
         const outcome = outcomes[k];
         if (!outcome) throw new Error('a bulk writer answered fewer items than it was given');

@@ -55,6 +55,7 @@ export function bulkIntake<I, R>(
         maxItems: bulk.maxItems,
         chunkSize: writer.chunkSize ?? bulk.chunkSize,
         admit: admission(ctx.state),
+        ...(ctx.state.afterFirstBulkChunk && { afterFirstChunk: ctx.state.afterFirstBulkChunk }),
         meta: {
           requestId: ctx.state.requestId,
           waitUntil: waitSeconds > 0 ? Date.now() + waitSeconds * 1000 : 0,
