@@ -172,9 +172,13 @@ export function createCustomerService(deps: CustomerServiceDeps) {
       inputs: readonly NewCustomerFields[],
       meta: BulkMeta,
     ): Promise<BulkItemOutcome<Customer>[]> {
-      const now = nowMicros();
-      const customers: Customer[] = inputs.map((fields) => ({
-        uuid: randomUUID(),
+      // Under a key, the chunk's uuids and clock are kept with it: a retry claims the same names for the same uuids.
+      const { uuids, at: now } = await planWrite(meta.idempotency, () => ({
+        uuids: inputs.map(() => randomUUID()),
+        at: nowMicros(),
+      }));
+      const customers: Customer[] = inputs.map((fields, i) => ({
+        uuid: uuids[i] ?? randomUUID(),
         ...fields,
         created_at: now,
         updated_at: now,

@@ -2,11 +2,17 @@ import type { Context, Middleware } from 'koa';
 import { Readable } from 'node:stream';
 import type { ServiceName } from '../../config/index.js';
 import {
+  IdempotencyKeyReusedError,
   RequestInProgressError,
   UnprocessableError,
   ValidationError,
 } from '../../shared/errors/index.js';
-import type { IdempotentAttempt, WritePlan } from '../../shared/idempotency/idempotent-attempt.js';
+import type {
+  ChunkPlan,
+  IdempotentAttempt,
+  IdempotentBulkAttempt,
+  WritePlan,
+} from '../../shared/idempotency/idempotent-attempt.js';
 import {
   requestFingerprint,
   type IdempotencyStore,
@@ -58,6 +64,9 @@ function replay(ctx: Context, answer: StoredAnswer): void {
   ctx.set('Idempotent-Replayed', 'true');
 }
 
+const inProgress = () =>
+  new RequestInProgressError('a request with this Idempotency-Key is in progress; retry shortly');
+
 /**
  * The attempt the domain is given: it plans the write under the key (or
  * repeats the plan an earlier attempt of this request left), and may say it
@@ -76,11 +85,7 @@ function keyedAttempt(
       // The same request (the fingerprint matched) plans the same kind of write: P.
       if (planned !== undefined) return planned as P;
       const plan = await fresh();
-      if (!(await store.plan(scope, key, claim.token, plan))) {
-        throw new RequestInProgressError(
-          'a request with this Idempotency-Key is in progress; retry shortly',
-        );
-      }
+      if (!(await store.plan(scope, key, claim.token, plan))) throw inProgress();
       planned = plan;
       return plan;
     },
@@ -88,6 +93,56 @@ function keyedAttempt(
       refused = true;
     },
     refused: () => refused,
+  };
+}
+
+/**
+ * The attempt bulk intake is given: each chunk is planned under the key
+ * before it is enqueued (its plan and its items' digest), or repeats the plan
+ * an earlier attempt of this request stored for it when its items are the
+ * same; other items under the same key are a 422, before anything is enqueued.
+ */
+function keyedBulkAttempt(
+  store: IdempotencyStore,
+  scope: ServiceName,
+  key: string,
+  claim: { readonly token: string; readonly chunks?: readonly ChunkPlan[] },
+): IdempotentBulkAttempt {
+  const planned = claim.chunks ?? [];
+  const reused = (what: string) =>
+    new IdempotencyKeyReusedError(
+      `Idempotency-Key was already used for a different request: ${what} under this key; send that request's body again, or use a new key`,
+    );
+  return {
+    chunk: (chunk) => ({
+      async plan<P extends WritePlan>(fresh: () => P | Promise<P>): Promise<P> {
+        const earlier = planned[chunk.index];
+        if (earlier !== undefined) {
+          if (earlier.digest !== chunk.digest) {
+            throw reused(
+              `items ${chunk.firstItem} to ${chunk.lastItem} differ from the items queued`,
+            );
+          }
+          // Same items, same plan: the same ids, so the chunk's jobs are added once.
+          return earlier.plan as P;
+        }
+        const plan = await fresh();
+        if (
+          !(await store.planChunk(scope, key, claim.token, chunk.index, {
+            digest: chunk.digest,
+            plan,
+          }))
+        ) {
+          throw inProgress();
+        }
+        return plan;
+      },
+      // An item refused on its own (a taken username) refuses no chunk: the plans stay.
+      refuse: () => undefined,
+    }),
+    finish(chunks) {
+      if (chunks < planned.length) throw reused('the body ends before the last items queued');
+    },
   };
 }
 
@@ -102,6 +157,9 @@ function keyedAttempt(
  * version, clock) under the key before it enqueues: if the process dies
  * between the enqueue and storing the answer, the retry (once the dead
  * holder's lease ran out) repeats the same write, which BullMQ adds once.
+ * A bulk request gets `ctx.state.bulkIdempotency` and plans each chunk the
+ * same way before enqueuing it; its body's whole digest is checked only for
+ * a replay of its answer (the retry of a crashed one is checked chunk by chunk).
  * Runs after the body parser (the body is part of the fingerprint).
  */
 export function idempotency(options: {
@@ -123,6 +181,8 @@ export function idempotency(options: {
    * enqueued and before its answer is stored, where the chaos test kills the process.
    */
   beforeAnswerStored?: () => void;
+  /** The same hook for a bulk request: runs once its first chunk was enqueued. */
+  afterFirstBulkChunk?: () => void;
 }): Middleware<RequestState> {
   const { store, scope } = options;
   const skipPaths = new Set(options.skipPaths ?? []);
@@ -168,6 +228,10 @@ export function idempotency(options: {
     }
     const attempt = keyedAttempt(store, scope, key, claim);
     ctx.state.idempotency = attempt;
+    if (streamed) {
+      ctx.state.bulkIdempotency = keyedBulkAttempt(store, scope, key, claim);
+      if (options.afterFirstBulkChunk) ctx.state.afterFirstBulkChunk = options.afterFirstBulkChunk;
+    }
     let stored = false;
     try {
       await next();

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
-import type { IdempotentAttempt } from '../../shared/idempotency/idempotent-attempt.js';
+import type {
+  IdempotentAttempt,
+  IdempotentBulkAttempt,
+} from '../../shared/idempotency/idempotent-attempt.js';
 import type { Logger } from '../../shared/logger.js';
 
 export interface RequestState {
@@ -17,6 +20,10 @@ export interface RequestState {
   keepAnswer?: boolean;
   /** Set on a write with an `Idempotency-Key`: passed to the domain, which plans its write under it. */
   idempotency?: IdempotentAttempt;
+  /** The same for a bulk request: bulk intake plans each chunk under the key. */
+  bulkIdempotency?: IdempotentBulkAttempt;
+  /** Test hook (IDEMPOTENCY_TEST_DIE_BEFORE_ANSWER) of a keyed bulk request: runs after its first chunk was enqueued. */
+  afterFirstBulkChunk?: () => void;
 }
 
 const ACCEPTABLE_ID = /^[\w.:-]{1,128}$/;
@@ -34,6 +41,8 @@ class RequestScope implements RequestState {
   admitItems?: ((items: number) => Promise<void>)[];
   keepAnswer?: boolean;
   idempotency?: IdempotentAttempt;
+  bulkIdempotency?: IdempotentBulkAttempt;
+  afterFirstBulkChunk?: () => void;
   private child: Logger | undefined;
 
   constructor(

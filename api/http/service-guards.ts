@@ -73,6 +73,7 @@ export function serviceGuards(
       // A crash as real as it gets: no finally block, no shutdown hook runs.
       ...(testDieBeforeAnswer && {
         beforeAnswerStored: () => process.kill(process.pid, 'SIGKILL'),
+        afterFirstBulkChunk: () => process.kill(process.pid, 'SIGKILL'),
       }),
     }),
   ];

@@ -81,13 +81,19 @@ export function createOrderService(deps: OrderServiceDeps) {
       return { resource: order, ...(await enqueue(job, order.id, meta.waitSeconds)) };
     },
 
-    /** A chunk of bulk orders (§7): new ObjectIds, every job in one addBulk. */
+    /**
+     * A chunk of bulk orders (§7): new ObjectIds, every job in one addBulk;
+     * under a key, the ids and clock are kept with it first (a retry adds the same jobs).
+     */
     async createOrders(
       inputs: readonly OrderCreate[],
       meta: BulkMeta,
     ): Promise<BulkItemOutcome<Order>[]> {
-      const now = nowMicros();
-      const orders = inputs.map((input) => newOrder(input, newObjectId(), now));
+      const { ids, at } = await planWrite(meta.idempotency, () => ({
+        ids: inputs.map(() => newObjectId()),
+        at: nowMicros(),
+      }));
+      const orders = inputs.map((input, i) => newOrder(input, ids[i] ?? newObjectId(), at));
       const jobs = await deps.queue.addBulk(
         orders.map((order) => ({
           name: 'order.create',

@@ -1,7 +1,7 @@
 import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
 import { nowMicros } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/errors/index.js';
-import type { IdempotentAttempt } from '../../shared/idempotency/idempotent-attempt.js';
+import { planWrite, type IdempotentAttempt } from '../../shared/idempotency/idempotent-attempt.js';
 import type { IdAllocator } from '../../shared/ids.js';
 import type { ShardCompletions } from '../../shared/jobs/completion-listener.js';
 import { enqueueCreatedBatch, type CreatedWrite } from '../../shared/jobs/created-batch.js';
@@ -108,10 +108,23 @@ export function createCreatedResourceService<
       return { resource: created, jobId: job.id ?? '', persisted };
     },
 
-    /** A chunk of bulk writes (§7): ids in one counter step, jobs in one addBulk. */
+    /**
+     * A chunk of bulk writes (§7): ids in one counter step, jobs in one
+     * addBulk. Under an `Idempotency-Key` the chunk's first id and clock
+     * reading are kept with the key before the add: a retry after a crash
+     * builds the same resources with the same job ids, which BullMQ adds once.
+     */
     async enqueueWrites(inputs: readonly C[], meta: BulkMeta): Promise<BulkItemOutcome<R>[]> {
-      const now = nowMicros();
-      const written = await enqueueCreatedBatch(deps.queue, deps.ids, entity, inputs, (id, input) =>
+      let now = nowMicros();
+      const firstId = async (count: number) => {
+        const plan = await planWrite(meta.idempotency, async () => ({
+          first: await deps.ids.nextBlock(entity, count),
+          at: now,
+        }));
+        now = plan.at;
+        return plan.first;
+      };
+      const written = await enqueueCreatedBatch(deps.queue, firstId, inputs, (id, input) =>
         createdWrite(id, input, now, meta.requestId),
       );
       return queuedOutcomes(written);

@@ -4,6 +4,7 @@ export { NotFoundError } from './not-found-error.js';
 export { UnsupportedMediaTypeError } from './unsupported-media-type-error.js';
 export { ConflictError } from './conflict-error.js';
 export { UnprocessableError } from './unprocessable-error.js';
+export { IdempotencyKeyReusedError } from './idempotency-key-reused-error.js';
 export { UpstreamFailedError } from './upstream-failed-error.js';
 export { UpstreamUnavailableError } from './upstream-unavailable-error.js';
 export { PayloadTooLargeError } from './payload-too-large-error.js';

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { RedisClient } from '../redis-client.js';
 import type { ServiceName } from '../../config/index.js';
 import { idempotencyKey } from '../redis-keys.js';
-import type { WritePlan } from './idempotent-attempt.js';
+import type { ChunkPlan, WritePlan } from './idempotent-attempt.js';
 
 /** The first answer to a request with an `Idempotency-Key`, as it is replayed. */
 export interface StoredAnswer {
@@ -25,6 +25,11 @@ interface PendingRecord {
    * (Redis' cjson writes numbers with 14 digits; a µs clock reading has 16).
    */
   readonly plan?: string;
+  /**
+   * A bulk request's plans, one per chunk in order (each JSON text of a
+   * `ChunkPlan`), stored before that chunk is enqueued: its items may be queued.
+   */
+  readonly chunks?: readonly string[];
 }
 
 interface DoneRecord {
@@ -41,13 +46,20 @@ type IdempotencyRecord = PendingRecord | DoneRecord;
  * answered before.
  */
 export type Claim =
-  | { readonly kind: 'claimed'; readonly token: string; readonly plan?: WritePlan }
+  | {
+      readonly kind: 'claimed';
+      readonly token: string;
+      readonly plan?: WritePlan;
+      /** A bulk request's chunk plans, in chunk order. */
+      readonly chunks?: readonly ChunkPlan[];
+    }
   | { readonly kind: 'in-progress'; readonly fingerprint: string }
   | { readonly kind: 'answered'; readonly fingerprint: string; readonly answer: StoredAnswer };
 
 /**
  * SET NX in one step, returning what is there when the key is taken; except
- * that a planned reservation of the same request whose holder's lease ran out
+ * that a planned reservation (a plan, or a bulk request's chunk plans) of the
+ * same request whose holder's lease ran out
  * is taken over (new token, new lease, same plan) and returned in a table.
  * ARGV: the new reservation, the lease (ms), now (ms), fingerprint, token.
  */
@@ -58,7 +70,8 @@ if not existing then
   return false
 end
 local record = cjson.decode(existing)
-if record['state'] ~= 'pending' or type(record['plan']) ~= 'string'
+local planned = type(record['plan']) == 'string' or type(record['chunks']) == 'table'
+if record['state'] ~= 'pending' or not planned
   or record['fingerprint'] ~= ARGV[4]
   or tonumber(record['leaseUntil'] or 0) > tonumber(ARGV[3]) then
   return existing
@@ -84,6 +97,27 @@ redis.call('SET', KEYS[1], cjson.encode(record), 'EX', ARGV[3])
 return 1
 `;
 
+/**
+ * Appends chunk ARGV[2]'s plan (0-based; it must be the next one) to a bulk
+ * reservation, only if it is still ours; keeps it as long as an answer would
+ * be, and renews the holder's lease: a long body is planned chunk by chunk.
+ * ARGV: token, chunk, plan, ttl (s), now (ms), lease (ms).
+ */
+const PLAN_CHUNK = `
+local existing = redis.call('GET', KEYS[1])
+if not existing then return 0 end
+local record = cjson.decode(existing)
+if record['state'] ~= 'pending' or record['token'] ~= ARGV[1] then return 0 end
+local chunks = record['chunks']
+if type(chunks) ~= 'table' then chunks = {} end
+if #chunks ~= tonumber(ARGV[2]) then return 0 end
+chunks[#chunks + 1] = ARGV[3]
+record['chunks'] = chunks
+record['leaseUntil'] = tonumber(ARGV[5]) + tonumber(ARGV[6])
+redis.call('SET', KEYS[1], cjson.encode(record), 'EX', ARGV[4])
+return 1
+`;
+
 /** Replaces the reservation with the answer, only if the reservation is still ours. */
 const COMPLETE = `
 local existing = redis.call('GET', KEYS[1])
@@ -103,7 +137,8 @@ local existing = redis.call('GET', KEYS[1])
 if not existing then return 0 end
 local record = cjson.decode(existing)
 if record['token'] ~= ARGV[1] then return 0 end
-if ARGV[2] == '1' and type(record['plan']) == 'string' then
+local planned = type(record['plan']) == 'string' or type(record['chunks']) == 'table'
+if ARGV[2] == '1' and planned then
   record['leaseUntil'] = 0
   redis.call('SET', KEYS[1], cjson.encode(record), 'KEEPTTL')
   return 1
@@ -165,6 +200,10 @@ export class IdempotencyStore {
     if (existing === null) return { kind: 'claimed', token };
     if (Array.isArray(existing)) {
       const taken = JSON.parse(existing[0]) as PendingRecord;
+      if (taken.chunks !== undefined) {
+        const chunks = taken.chunks.map((text) => JSON.parse(text) as ChunkPlan);
+        return { kind: 'claimed', token, chunks };
+      }
       return { kind: 'claimed', token, plan: JSON.parse(taken.plan ?? 'null') as WritePlan };
     }
     const record = JSON.parse(existing) as IdempotencyRecord;
@@ -184,6 +223,32 @@ export class IdempotencyStore {
       token,
       JSON.stringify(plan),
       String(this.options.ttlSeconds),
+    );
+    return stored === 1;
+  }
+
+  /**
+   * Stores the plan of a bulk request's chunk `chunk` (the next one) with the
+   * reservation, before the chunk is enqueued, and renews the lease; false if
+   * the reservation was lost meanwhile (then nothing of the chunk may be enqueued).
+   */
+  async planChunk(
+    scope: ServiceName,
+    key: string,
+    token: string,
+    chunk: number,
+    plan: ChunkPlan,
+  ): Promise<boolean> {
+    const stored = await this.redis.eval(
+      PLAN_CHUNK,
+      1,
+      this.redisKey(scope, key),
+      token,
+      String(chunk),
+      JSON.stringify(plan),
+      String(this.options.ttlSeconds),
+      String(Date.now()),
+      String(this.options.pendingTtlSeconds * 1000),
     );
     return stored === 1;
   }

@@ -17,10 +17,14 @@ const PORT_VARIABLE: Partial<Record<ServiceName, string>> = {
   orders: 'ORDER_SERVICE_PORT',
 };
 
-/** One API process serving `service`; with `die`, it kills itself after a keyed write enqueued. */
+/**
+ * One API process serving `service`; with `die`, it kills itself after a keyed
+ * write enqueued (a bulk request: after its first chunk).
+ */
 async function startApi(
   service: ServiceName,
   die: boolean,
+  env: Record<string, string> = {},
 ): Promise<{ api: RunningProcess; url: string }> {
   const port = await freePort();
   const api = runEntry(
@@ -32,6 +36,7 @@ async function startApi(
       // The dead process's lease runs out a second after the crash, not two minutes.
       IDEMPOTENCY_PENDING_TTL_SECONDS: '1',
       ...(die && { IDEMPOTENCY_TEST_DIE_BEFORE_ANSWER: 'true' }),
+      ...env,
     }),
   );
   const url = `http://127.0.0.1:${port}`;
@@ -177,4 +182,147 @@ describe('chaos: the API dies between enqueuing a keyed write and storing its an
       expect(replay.text).to.equal(retry.text);
     });
   }
+});
+
+/** Chunks of 3: the seven users below are three chunks, the crash comes after the first. */
+const BULK_ENV = { BULK_CHUNK_SIZE: '3' };
+
+describe('chaos: the API dies in the middle of a keyed bulk request (issue 15, item 4)', function () {
+  this.timeout(120_000);
+  let pipeline: Pipeline;
+  const running: RunningProcess[] = [];
+
+  before(async () => {
+    pipeline = await startPipeline();
+  });
+  after(async () => {
+    await Promise.all(running.map((p) => p.stop('SIGKILL')));
+    await pipeline.stop();
+  });
+
+  function usersQueue(): ShardedQueue<Record<string, unknown>> {
+    const found = pipeline.apps.queues.find((q) => q.name === 'persist-users');
+    if (!found) throw new Error('no queue persist-users');
+    return found as ShardedQueue<Record<string, unknown>>;
+  }
+
+  /** Seven users named after `marker` (item 4 is invalid: a 400 of its own, in no chunk). */
+  function usersOf(marker: string): Record<string, unknown>[] {
+    return Array.from({ length: 8 }, (_, i) =>
+      i === 4 ? { name: '' } : { name: `${marker}-${i}` },
+    );
+  }
+
+  const sendBulk = (url: string, key: string, items: unknown[]) =>
+    http('POST', `${url}/users/bulk`, { json: items, headers: { 'Idempotency-Key': key } });
+
+  /** Kills an API in the middle of the request: the first chunk is queued, nothing is answered. */
+  async function crashAfterFirstChunk(key: string, marker: string): Promise<string[]> {
+    const dying = await startApi('users', true, BULK_ENV);
+    running.push(dying.api);
+    const lost = await sendBulk(dying.url, key, usersOf(marker)).then(
+      (answer) => `answered ${answer.status}`,
+      () => 'no answer',
+    );
+    expect(lost, 'the client must see the crash, not an answer').to.equal('no answer');
+    expect((await dying.api.stop()).code, 'killed by its own SIGKILL').to.equal(null);
+    const queued = await jobsMentioning(usersQueue(), marker);
+    expect(queued, 'the first attempt enqueued its first chunk only').to.have.length(3);
+    return queued;
+  }
+
+  /** The same request again, past the 409s of the dead process's lease. */
+  async function retry(url: string, key: string, items: unknown[]): Promise<HttpAnswer> {
+    return eventually(
+      async () => {
+        const answer = await sendBulk(url, key, items);
+        return answer.status === 409 ? undefined : answer;
+      },
+      { timeoutMs: 15_000, intervalMs: 250, what: 'the retry to get past 409' },
+    );
+  }
+
+  async function storedUsers(marker: string): Promise<{ id: number; name: string }[]> {
+    const [rows] = await pipeline.connections.mysql.query<RowDataPacket[]>(
+      'SELECT id, name FROM users WHERE name LIKE ? ORDER BY id',
+      [`${marker}-%`],
+    );
+    return rows.map((row) => ({ id: Number(row.id), name: String(row.name) }));
+  }
+
+  it('POST /users/bulk: the retry with the same key and body answers every item, each queued once, one row each', async () => {
+    const key = randomUUID();
+    const marker = `bulk-crash-${randomUUID().slice(0, 8)}`;
+    const queue = usersQueue();
+    const firstJobs = await crashAfterFirstChunk(key, marker);
+
+    const restarted = await startApi('users', false, BULK_ENV);
+    running.push(restarted.api);
+    const answer = await retry(restarted.url, key, usersOf(marker));
+    expect(answer.status, answer.text).to.equal(207);
+    expect(answer.body).to.include({ result: true, accepted: 7, rejected: 1 });
+    const items = answer.body.items as {
+      index: number;
+      status: number;
+      user?: { id: number; name: string };
+      job_id?: string;
+    }[];
+    expect(items.map((item) => item.index)).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(items[4]?.status).to.equal(400);
+    const accepted = items.filter((item) => item.status === 202);
+    expect(accepted.map((item) => item.user?.name)).to.deep.equal(
+      usersOf(marker)
+        .filter((_, i) => i !== 4)
+        .map((user) => user.name),
+    );
+
+    await eventually(async () => ((await unfinishedJobs([queue])) === 0 ? true : undefined));
+    const jobs = await jobsMentioning(queue, marker);
+    expect(jobs, 'one job per item, the first chunk not queued again').to.have.length(7);
+    expect(new Set(jobs)).to.deep.equal(new Set(accepted.map((item) => item.job_id)));
+    // The first chunk is answered as it was queued by the dead process: same ids, same clock reading.
+    for (const item of accepted.slice(0, 3)) {
+      expect(firstJobs).to.include(item.job_id);
+      const job = await queue.getJob(item.job_id ?? '', item.user?.id ?? 0);
+      expect(item.user).to.deep.equal(job?.data.user);
+    }
+    const rows = await storedUsers(marker);
+    expect(rows, 'one row per item, under the id it was answered with').to.deep.equal(
+      accepted.map((item) => ({ id: item.user?.id, name: item.user?.name })),
+    );
+
+    // Answered now: a further retry replays that answer.
+    const replay = await sendBulk(restarted.url, key, usersOf(marker));
+    expect(replay.headers['idempotent-replayed']).to.equal('true');
+    expect(replay.text).to.equal(answer.text);
+  });
+
+  it('POST /users/bulk: a retry under the same key with a changed item is a 422 that queues nothing; the first body then still completes', async () => {
+    const key = randomUUID();
+    const marker = `bulk-crash-${randomUUID().slice(0, 8)}`;
+    const queue = usersQueue();
+    await crashAfterFirstChunk(key, marker);
+
+    const restarted = await startApi('users', false, BULK_ENV);
+    running.push(restarted.api);
+    // Item 1 is in the chunk the dead process queued (a chunk it never reached cannot be told apart).
+    const changed = usersOf(marker);
+    changed[1] = { name: `${marker}-changed` };
+    const refused = await retry(restarted.url, key, changed);
+    expect(refused.status, refused.text).to.equal(422);
+    expect(refused.body.result).to.equal(false);
+    expect(refused.body.errors.join(' '))
+      .to.match(/Idempotency-Key was already used for a different request/)
+      .and.match(/items 0 to 2 differ/);
+    expect(refused.headers['idempotent-replayed']).to.equal(undefined);
+    expect(await jobsMentioning(queue, marker), 'nothing further queued').to.have.length(3);
+
+    // The refusal kept the first attempt's plan: the first body, retried, completes it.
+    const answer = await retry(restarted.url, key, usersOf(marker));
+    expect(answer.status, answer.text).to.equal(207);
+    expect(answer.body).to.include({ accepted: 7, rejected: 1 });
+    await eventually(async () => ((await unfinishedJobs([queue])) === 0 ? true : undefined));
+    expect(await jobsMentioning(queue, marker)).to.have.length(7);
+    expect(await storedUsers(marker)).to.have.length(7);
+  });
 });

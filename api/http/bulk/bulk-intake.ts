@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Job } from 'bullmq';
 import {
   AppError,
@@ -5,16 +6,26 @@ import {
   QueueUnavailableError,
   ValidationError,
 } from '../../../shared/errors/index.js';
+import { canonicalJson } from '../../../shared/idempotency/idempotency-store.js';
+import type {
+  IdempotentAttempt,
+  IdempotentBulkAttempt,
+} from '../../../shared/idempotency/idempotent-attempt.js';
 import type { ShardCompletions } from '../../../shared/jobs/completion-listener.js';
 import { waitForJob } from '../../../shared/jobs/wait-for-job.js';
 import type { InputSource, Validator } from '../../../shared/validation/ajv.js';
 import type { BulkInput } from './bulk-items.js';
 
-/** What every item of one bulk request shares. */
+/** What every item of one chunk of a bulk request shares. */
 export interface BulkMeta {
   readonly requestId: string;
   /** When the client's `Prefer: wait` for every accepted item ends (ms since the epoch; 0: no wait). */
   readonly waitUntil: number;
+  /**
+   * The chunk's `Idempotency-Key` attempt, if the request has a key: the
+   * chunk's write (its ids, clock reading) is planned under it, as one write's is.
+   */
+  readonly idempotency?: IdempotentAttempt;
 }
 
 /** How one valid item of a chunk fared: queued (with its resource), or refused on its own. */
@@ -91,11 +102,23 @@ export interface BulkRunOptions {
   readonly meta: BulkMeta;
   /** Asked before each chunk is enqueued, with its item count; throws to refuse it (429, 503). */
   readonly admit?: (items: number) => Promise<void>;
+  /** The request's `Idempotency-Key` attempt, if it has a key: each chunk is planned under it. */
+  readonly idempotency?: IdempotentBulkAttempt;
+  /** Test hook: runs once the first chunk was enqueued (where the chaos test kills the API). */
+  readonly afterFirstChunk?: () => void;
 }
 
 interface Pending<I> {
   readonly index: number;
   readonly item: I;
+  /** The item as it was read: what a keyed chunk's digest is taken of. */
+  readonly raw: unknown;
+}
+
+/** SHA-256 of a chunk's items as read, with their input indexes (a moved item is another chunk). */
+function chunkDigest(batch: readonly Pending<unknown>[]): string {
+  const items = batch.map((pending) => [pending.index, pending.raw]);
+  return createHash('sha256').update(canonicalJson(items)).digest('hex');
 }
 
 /**
@@ -138,8 +161,22 @@ export async function runBulkIntake<I, R>(
   const source = writer.source ?? 'json';
   let chunk: Pending<I>[] = [];
   let seen = 0;
+  let chunks = 0;
   let stop: AppError | undefined;
   let firstUnprocessed: number | undefined;
+
+  /** The meta of the next chunk: under a key, with the chunk's own attempt. */
+  function chunkMeta(batch: readonly Pending<I>[]): BulkMeta {
+    const keyed = options.idempotency;
+    if (!keyed) return options.meta;
+    const chunk = keyed.chunk({
+      index: chunks,
+      digest: chunkDigest(batch),
+      firstItem: batch[0]?.index ?? 0,
+      lastItem: batch[batch.length - 1]?.index ?? 0,
+    });
+    return { ...options.meta, idempotency: chunk };
+  }
 
   async function flush(): Promise<void> {
     if (chunk.length === 0) return;
@@ -149,8 +186,9 @@ export async function runBulkIntake<I, R>(
       await options.admit?.(batch.length);
       const outcomes = await writer.enqueueChunk(
         batch.map((pending) => pending.item),
-        options.meta,
+        chunkMeta(batch),
       );
+      if (chunks++ === 0) options.afterFirstChunk?.();
       batch.forEach(({ index }, k) => {
         const outcome = outcomes[k];
         if (!outcome) throw new Error('a bulk writer answered fewer items than it was given');
@@ -184,7 +222,7 @@ export async function runBulkIntake<I, R>(
     }
     try {
       const raw = writer.normalize ? writer.normalize(input.value) : input.value;
-      chunk.push({ index, item: writer.validate(raw, source) });
+      chunk.push({ index, item: writer.validate(raw, source), raw: input.value });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       results[index] = { index, status: 400, errors: error.messages };
@@ -215,6 +253,8 @@ export async function runBulkIntake<I, R>(
   if (firstUnprocessed === undefined) {
     try {
       await flush();
+      // A retry whose body ends early is not the request an earlier attempt queued more of.
+      if (stop === undefined) options.idempotency?.finish(chunks);
     } catch (error) {
       stop = asStop(error);
     }

@@ -1,6 +1,9 @@
 import type { Context, Middleware } from 'koa';
 import type { BulkConfig } from '../../../config/index.js';
-import { UnsupportedMediaTypeError } from '../../../shared/errors/index.js';
+import {
+  IdempotencyKeyReusedError,
+  UnsupportedMediaTypeError,
+} from '../../../shared/errors/index.js';
 import { bulkOperationDoc } from '../../../shared/openapi/bulk-operation.js';
 import { compileValidator, type Validator } from '../../../shared/validation/ajv.js';
 import { preferredWaitSeconds } from '../prefer-wait.js';
@@ -55,12 +58,17 @@ export function bulkIntake<I, R>(
         maxItems: bulk.maxItems,
         chunkSize: writer.chunkSize ?? bulk.chunkSize,
         admit: admission(ctx.state),
+        ...(ctx.state.bulkIdempotency && { idempotency: ctx.state.bulkIdempotency }),
+        ...(ctx.state.afterFirstBulkChunk && { afterFirstChunk: ctx.state.afterFirstBulkChunk }),
         meta: {
           requestId: ctx.state.requestId,
           waitUntil: waitSeconds > 0 ? Date.now() + waitSeconds * 1000 : 0,
         },
       },
     );
+    // Another body under the key: refused whole, and not kept as the key's answer
+    // (the chunks it matched were the earlier attempt's, queued once).
+    if (run.stop instanceof IdempotencyKeyReusedError) throw run.stop;
     // Enqueued work is part of this key's answer even when the request stopped early.
     if (run.accepted > 0) ctx.state.keepAnswer = true;
     if (run.stop) {

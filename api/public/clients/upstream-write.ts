@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { compileValidator, type Validator } from '../../../shared/validation/ajv.js';
 import type { BulkItemOutcome, BulkMeta } from '../../http/bulk/bulk-intake.js';
 import type { WriteMeta as ServiceWriteMeta } from '../../write-results.js';
@@ -62,7 +63,10 @@ const validateBulkAnswer = compileValidator<{ items: { index: number; status: nu
  * is left of the client's wait, and reads one outcome per item sent, in
  * order; each accepted item's resource is checked with `validate` (as
  * `{<key>: resource}`). A refused chunk (413, 429) keeps its status and
- * messages; 503 and 5xx were already raised by the client.
+ * messages; 503 and 5xx were already raised by the client. Under the
+ * client's `Idempotency-Key` the chunk is sent under a key of its own, planned
+ * (kept with the client's key) before it is sent: a retry after a crash sends
+ * the chunk under the same key, and the internal service answers it once.
  */
 export async function postBulk<I, K extends string, R>(
   upstream: UpstreamClient,
@@ -74,6 +78,10 @@ export async function postBulk<I, K extends string, R>(
   const waitMs = meta.waitUntil > 0 ? Math.max(0, meta.waitUntil - Date.now()) : 0;
   const headers: Record<string, string> = { 'x-request-id': meta.requestId };
   if (waitMs >= 1000) headers.prefer = `wait=${Math.floor(waitMs / 1000)}`;
+  if (meta.idempotency) {
+    const { chunkKey } = await meta.idempotency.plan(() => ({ chunkKey: randomUUID() }));
+    headers['idempotency-key'] = chunkKey;
+  }
   const answer = await upstream.request({
     method: 'POST',
     path,

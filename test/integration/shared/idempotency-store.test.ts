@@ -134,4 +134,38 @@ describe('IdempotencyStore on the queue Redis', () => {
       expect((await store.claim('users', 'k', 'f')).kind).to.equal('answered');
     });
   });
+
+  describe('a planned bulk request (each chunk planned before it is enqueued)', () => {
+    const chunk = (first: number) => ({
+      digest: `d${first}`,
+      plan: { first, at: 1_718_000_000_123_456 + first },
+    });
+
+    it('keeps its chunks in order, renews the lease with each, and hands them to the retry that takes it over', async () => {
+      const claim = await store.claim('users', 'bulk', 'f');
+      if (claim.kind !== 'claimed') throw new Error('not claimed');
+      expect(await store.planChunk('users', 'bulk', claim.token, 1, chunk(4)), 'out of order').to.be
+        .false;
+      expect(await store.planChunk('users', 'bulk', claim.token, 0, chunk(1))).to.be.true;
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(await store.planChunk('users', 'bulk', claim.token, 1, chunk(4))).to.be.true;
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      // 1.4 s after the claim, 0.7 s after the last chunk: the 1 s lease was renewed by it.
+      expect((await store.claim('users', 'bulk', 'f')).kind, 'still held').to.equal('in-progress');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const retry = await store.claim('users', 'bulk', 'f');
+      if (retry.kind !== 'claimed') throw new Error('not taken over');
+      expect(retry.chunks).to.deep.equal([chunk(1), chunk(4)]);
+      expect(await store.planChunk('users', 'bulk', claim.token, 2, chunk(7)), 'the old holder').to
+        .be.false;
+      expect(await store.planChunk('users', 'bulk', retry.token, 2, chunk(7))).to.be.true;
+      await store.release('users', 'bulk', retry.token);
+      const again = await store.claim('users', 'bulk', 'f');
+      expect(again.kind === 'claimed' && again.chunks).to.deep.equal([
+        chunk(1),
+        chunk(4),
+        chunk(7),
+      ]);
+    });
+  });
 });
