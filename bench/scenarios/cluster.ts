@@ -16,7 +16,18 @@ export type AcceptCpuGroup = 'api' | 'masters' | 'replicas' | 'loadGenerator';
 /** µs of CPU per drained job: the worker process, the queue Redis masters and replicas, MySQL. */
 export type DrainCpuGroup = 'workers' | 'masters' | 'replicas' | 'mysql';
 
-export type AcceptRun = Omit<HttpRun, 'cpu'> & { readonly cpu: CpuCount<AcceptCpuGroup> };
+/**
+ * µs of CPU per second the queue Redis used just before a run with nothing of
+ * the benchmark running: its own housekeeping (cron, the cluster bus) and any
+ * other test run on the shared servers. It is inside the run's per-unit
+ * figures too; this says how much of them it may be.
+ */
+export type IdleRedis = Record<'masters' | 'replicas', number>;
+
+export type AcceptRun = Omit<HttpRun, 'cpu'> & {
+  readonly cpu: CpuCount<AcceptCpuGroup>;
+  readonly idle: IdleRedis;
+};
 
 export interface QueueDrainRun {
   readonly name: string;
@@ -24,9 +35,18 @@ export interface QueueDrainRun {
   readonly seconds: number;
   readonly jobsPerSec: number;
   readonly cpu: CpuCount<DrainCpuGroup>;
+  readonly idle: IdleRedis;
 }
 
 const USER = { name: 'Bench User' };
+const IDLE_SECONDS = 3;
+
+/** The queue Redis's CPU over IDLE_SECONDS with none of the benchmark's load. */
+async function idleRedis(pids: { masters: number[]; replicas: number[] }): Promise<IdleRedis> {
+  const count = await startCpuCount<keyof IdleRedis>(pids);
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+  return (await count.stop(IDLE_SECONDS)).perUnit;
+}
 const CHUNK = 1000;
 
 /**
@@ -44,6 +64,7 @@ export async function acceptRun(
     const url = `${api.usersUrl}/users`;
     await load('warm-up', { url, seconds: 1, method: 'POST', body: USER });
     const { masters, replicas } = await queueRedisPids(queueRedis);
+    const idle = await idleRedis({ masters, replicas });
     const cpu = await startCpuCount<AcceptCpuGroup>({
       api: [api.child.pid],
       masters,
@@ -51,7 +72,7 @@ export async function acceptRun(
       loadGenerator: [process.pid],
     });
     const run = await load(mode.name, { url, seconds, method: 'POST', body: USER });
-    return { ...run, cpu: await cpu.stop(run.ok) };
+    return { ...run, cpu: await cpu.stop(run.ok), idle };
   } finally {
     await api.child.stop();
   }
@@ -112,6 +133,7 @@ export async function drainRun(
     const workers = await startWorkers({ ...mode.env, WORKER_QUEUES: QUEUE_NAMES.persistUsers });
     try {
       const { masters, replicas } = await queueRedisPids(queueRedis);
+      const idle = await idleRedis({ masters, replicas });
       const cpu = await startCpuCount<DrainCpuGroup>({
         workers: [workers.pid],
         masters,
@@ -126,7 +148,7 @@ export async function drainRun(
       const stored = Number((rows as { n: number }[])[0]?.n ?? 0);
       if (stored !== jobs)
         throw new Error(`${mode.name}: drained the queue but stored ${stored} of ${jobs} users`);
-      return { name: mode.name, jobs, seconds, jobsPerSec: jobs / seconds, cpu: cpuCount };
+      return { name: mode.name, jobs, seconds, jobsPerSec: jobs / seconds, cpu: cpuCount, idle };
     } finally {
       await workers.stop();
     }
