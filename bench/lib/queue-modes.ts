@@ -10,7 +10,7 @@ import { benchConfig } from './stores.js';
  */
 const QUEUE_CLUSTER_NODES =
   process.env.BENCH_REDIS_QUEUE_CLUSTER_NODES ??
-  [7000, 7001, 7002, 7003, 7004, 7005].map((port) => `127.0.0.1:${port}`).join(',');
+  [7300, 7301, 7302, 7303, 7304, 7305].map((port) => `127.0.0.1:${port}`).join(',');
 
 /**
  * The benchmark's own key prefix on the cluster. The cluster is shared with
