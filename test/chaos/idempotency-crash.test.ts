@@ -326,3 +326,107 @@ describe('chaos: the API dies in the middle of a keyed bulk request (issue 15, i
     expect(await storedUsers(marker)).to.have.length(7);
   });
 });
+
+/** A bulk route whose chunks are planned like users', and how to count what it stored. */
+interface BulkCrashCase {
+  readonly service: ServiceName;
+  readonly path: string;
+  readonly queue: string;
+  /** Seven valid items made unique by `marker`. */
+  items(marker: string): Record<string, unknown>[];
+  /** How many stored rows (documents) carry `marker`. */
+  stored(pipeline: Pipeline, marker: string): Promise<number>;
+}
+
+const BULK_CASES: BulkCrashCase[] = [
+  {
+    service: 'customers',
+    path: '/customers/bulk',
+    queue: 'persist-customers',
+    items: (marker) =>
+      Array.from({ length: 7 }, (_, i) => ({
+        username: `${marker}-${i}`,
+        address: '1 Crash Rd',
+        income: '10.00',
+      })),
+    stored: (pipeline, marker) =>
+      mysqlCount(
+        pipeline,
+        "SELECT COUNT(*) AS n FROM customers WHERE username LIKE CONCAT(?, '-%')",
+        marker,
+      ),
+  },
+  {
+    service: 'orders',
+    path: '/orders/bulk',
+    queue: 'persist-orders',
+    items: (marker) =>
+      Array.from({ length: 7 }, (_, i) => ({
+        vehicle_manufacturer: 'Saab',
+        model: `${marker}-${i}`,
+        total_price: 900 + i,
+      })),
+    stored: async (pipeline, marker) =>
+      (await pipeline.connections.mongo.db
+        ?.collection('orders')
+        .countDocuments({ model: { $regex: `^${marker}-` } })) ?? 0,
+  },
+];
+
+describe('chaos: the API dies in the middle of a keyed customers or orders bulk request (issue 15, item 4)', function () {
+  this.timeout(120_000);
+  let pipeline: Pipeline;
+  const running: RunningProcess[] = [];
+
+  before(async () => {
+    pipeline = await startPipeline();
+  });
+  after(async () => {
+    await Promise.all(running.map((p) => p.stop('SIGKILL')));
+    await pipeline.stop();
+  });
+
+  for (const crash of BULK_CASES) {
+    it(`POST ${crash.path}: the retry with the same key and body queues each item once, one row each`, async () => {
+      const key = randomUUID();
+      const marker = `bulk-${crash.service}-${randomUUID().slice(0, 8)}`;
+      const found = pipeline.apps.queues.find((q) => q.name === crash.queue);
+      if (!found) throw new Error(`no queue ${crash.queue}`);
+      const queue = found as ShardedQueue<Record<string, unknown>>;
+      const send = (url: string) =>
+        http('POST', `${url}${crash.path}`, {
+          json: crash.items(marker),
+          headers: { 'Idempotency-Key': key },
+        });
+
+      const dying = await startApi(crash.service, true, BULK_ENV);
+      running.push(dying.api);
+      const lost = await send(dying.url).then(
+        (answer) => `answered ${answer.status}`,
+        () => 'no answer',
+      );
+      expect(lost, 'the client must see the crash, not an answer').to.equal('no answer');
+      expect((await dying.api.stop()).code, 'killed by its own SIGKILL').to.equal(null);
+      expect(await jobsMentioning(queue, marker), 'the first chunk only').to.have.length(3);
+
+      const restarted = await startApi(crash.service, false, BULK_ENV);
+      running.push(restarted.api);
+      const answer = await eventually(
+        async () => {
+          const retried = await send(restarted.url);
+          return retried.status === 409 ? undefined : retried;
+        },
+        { timeoutMs: 15_000, intervalMs: 250, what: 'the retry to get past 409' },
+      );
+      expect(answer.status, answer.text).to.be.oneOf([200, 202, 207]);
+      expect(answer.body).to.include({ result: true, accepted: 7, rejected: 0 });
+      await eventually(async () => ((await unfinishedJobs([queue])) === 0 ? true : undefined));
+      expect(await jobsMentioning(queue, marker), 'one job per item').to.have.length(7);
+      await eventually(
+        async () => ((await crash.stored(pipeline, marker)) === 7 ? true : undefined),
+        { what: `seven stored ${crash.service}` },
+      );
+      expect(await crash.stored(pipeline, marker)).to.equal(7);
+    });
+  }
+});
