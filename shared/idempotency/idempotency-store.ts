@@ -156,6 +156,8 @@ export interface IdempotencyStoreOptions {
    * unplanned one then expires; a planned one may then be taken over by a retry.
    */
   readonly pendingTtlSeconds: number;
+  /** The clock leases are measured on (ms); tests pass one they move by hand. */
+  readonly now?: () => number;
 }
 
 /**
@@ -171,6 +173,10 @@ export class IdempotencyStore {
     private readonly options: IdempotencyStoreOptions,
   ) {}
 
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
   private redisKey(scope: ServiceName, key: string): string {
     return idempotencyKey(this.options.prefix, scope, key);
   }
@@ -180,7 +186,7 @@ export class IdempotencyStore {
     const token = randomUUID();
     const leaseMs = this.options.pendingTtlSeconds * 1000;
     // The caller's clock: a skewed one only lets a retry repeat a planned write early (harmless).
-    const now = Date.now();
+    const now = this.now();
     const pending: PendingRecord = {
       state: 'pending',
       fingerprint,
@@ -247,7 +253,7 @@ export class IdempotencyStore {
       String(chunk),
       JSON.stringify(plan),
       String(this.options.ttlSeconds),
-      String(Date.now()),
+      String(this.now()),
       String(this.options.pendingTtlSeconds * 1000),
     );
     return stored === 1;

@@ -16,13 +16,24 @@ describe('IdempotencyStore on the queue Redis', () => {
   let redis: Redis;
   let store: IdempotencyStore;
   let prefix: string;
+  // The leases' clock, moved by hand: "the lease ran out" is a step, not a sleep.
+  let clock: number;
+  const advance = (ms: number) => {
+    clock += ms;
+  };
 
   before(() => {
     redis = new Redis(testConfig().redis.queueUrl);
   });
   beforeEach(() => {
     prefix = ownPrefix('test');
-    store = new IdempotencyStore(redis, { prefix, ttlSeconds: 60, pendingTtlSeconds: 1 });
+    clock = Date.now();
+    store = new IdempotencyStore(redis, {
+      prefix,
+      ttlSeconds: 60,
+      pendingTtlSeconds: 1,
+      now: () => clock,
+    });
   });
   afterEach(() => deleteOwnKeys(redis, prefix));
   after(() => redis.quit());
@@ -96,7 +107,7 @@ describe('IdempotencyStore on the queue Redis', () => {
     it('is taken over, plan intact, by the same request once the holder’s lease ran out', async () => {
       await planned();
       expect((await store.claim('users', 'k', 'f')).kind).to.equal('in-progress');
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      advance(1100);
       expect((await store.claim('users', 'k', 'other')).kind, 'another request').to.equal(
         'in-progress',
       );
@@ -122,7 +133,7 @@ describe('IdempotencyStore on the queue Redis', () => {
 
     it('cannot be stored by a request that lost its reservation, nor by the one it was taken from', async () => {
       const stale = await planned();
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      advance(1100);
       const retry = await store.claim('users', 'k', 'f');
       if (retry.kind !== 'claimed') throw new Error('not claimed');
       expect(await store.plan('users', 'k', stale, { id: 99, at: 1 })).to.be.false;
@@ -147,12 +158,12 @@ describe('IdempotencyStore on the queue Redis', () => {
       expect(await store.planChunk('users', 'bulk', claim.token, 1, chunk(4)), 'out of order').to.be
         .false;
       expect(await store.planChunk('users', 'bulk', claim.token, 0, chunk(1))).to.be.true;
-      await new Promise((resolve) => setTimeout(resolve, 700));
+      advance(700);
       expect(await store.planChunk('users', 'bulk', claim.token, 1, chunk(4))).to.be.true;
-      await new Promise((resolve) => setTimeout(resolve, 700));
+      advance(700);
       // 1.4 s after the claim, 0.7 s after the last chunk: the 1 s lease was renewed by it.
       expect((await store.claim('users', 'bulk', 'f')).kind, 'still held').to.equal('in-progress');
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      advance(500);
       const retry = await store.claim('users', 'bulk', 'f');
       if (retry.kind !== 'claimed') throw new Error('not taken over');
       expect(retry.chunks).to.deep.equal([chunk(1), chunk(4)]);
