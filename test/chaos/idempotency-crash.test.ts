@@ -66,6 +66,37 @@ async function jobsMentioning(
     .map((job) => job.id ?? '');
 }
 
+/** A queue of the in-process pipeline by its logical name. */
+function queueOf(pipeline: Pipeline, name: string): ShardedQueue<Record<string, unknown>> {
+  const found = pipeline.apps.queues.find((q) => q.name === name);
+  if (!found) throw new Error(`no queue ${name}`);
+  return found as ShardedQueue<Record<string, unknown>>;
+}
+
+/** Sends a request to an API that kills itself on it: the client gets no answer. */
+async function sendToDyingApi(
+  dying: { api: RunningProcess; url: string },
+  send: (url: string) => Promise<HttpAnswer>,
+): Promise<void> {
+  const lost = await send(dying.url).then(
+    (answer) => `answered ${answer.status}`,
+    () => 'no answer',
+  );
+  expect(lost, 'the client must see the crash, not an answer').to.equal('no answer');
+  expect((await dying.api.stop()).code, 'killed by its own SIGKILL').to.equal(null);
+}
+
+/** The same request again, past the 409s (in progress) of the dead process's lease. */
+function retryPastLease(send: () => Promise<HttpAnswer>): Promise<HttpAnswer> {
+  return eventually(
+    async () => {
+      const answer = await send();
+      return answer.status === 409 ? undefined : answer;
+    },
+    { timeoutMs: 15_000, intervalMs: 250, what: 'the retry to get past 409' },
+  );
+}
+
 interface CrashCase {
   readonly service: ServiceName;
   readonly queue: string;
@@ -140,31 +171,16 @@ describe('chaos: the API dies between enqueuing a keyed write and storing its an
     it(`POST /${crash.service}: the retry with the same key answers the first write; one job, one row`, async () => {
       const key = randomUUID();
       const marker = `crash-${randomUUID().slice(0, 8)}`;
-      const found = pipeline.apps.queues.find((q) => q.name === crash.queue);
-      if (!found) throw new Error(`no queue ${crash.queue}`);
-      const queue = found as ShardedQueue<Record<string, unknown>>;
+      const queue = queueOf(pipeline, crash.queue);
 
       const dying = await startApi(crash.service, true);
       running.push(dying.api);
-      const lost = await crash.send(dying.url, key, marker).then(
-        (answer) => `answered ${answer.status}`,
-        () => 'no answer',
-      );
-      expect(lost, 'the client must see the crash, not an answer').to.equal('no answer');
-      const exit = await dying.api.stop();
-      expect(exit.code, 'killed by its own SIGKILL').to.equal(null);
+      await sendToDyingApi(dying, (url) => crash.send(url, key, marker));
       expect(await jobsMentioning(queue, marker), 'the first attempt enqueued').to.have.length(1);
 
       const restarted = await startApi(crash.service, false);
       running.push(restarted.api);
-      // 409 (in progress) until the dead process's lease has run out.
-      const retry = await eventually(
-        async () => {
-          const answer = await crash.send(restarted.url, key, marker);
-          return answer.status === 409 ? undefined : answer;
-        },
-        { timeoutMs: 15_000, intervalMs: 250, what: 'the retry to get past 409' },
-      );
+      const retry = await retryPastLease(() => crash.send(restarted.url, key, marker));
       expect(retry.status, retry.text).to.equal(202);
       await eventually(async () => ((await unfinishedJobs([queue])) === 0 ? true : undefined));
       const jobs = await jobsMentioning(queue, marker);
@@ -187,6 +203,52 @@ describe('chaos: the API dies between enqueuing a keyed write and storing its an
 /** Chunks of 3: the seven users below are three chunks, the crash comes after the first. */
 const BULK_ENV = { BULK_CHUNK_SIZE: '3' };
 
+/** A bulk route whose chunks are planned like users', and how to count what it stored. */
+interface BulkCrashCase {
+  readonly service: ServiceName;
+  readonly path: string;
+  readonly queue: string;
+  /** Seven valid items made unique by `marker`. */
+  items(marker: string): Record<string, unknown>[];
+  /** How many stored rows (documents) carry `marker`. */
+  stored(pipeline: Pipeline, marker: string): Promise<number>;
+}
+
+const BULK_CASES: BulkCrashCase[] = [
+  {
+    service: 'customers',
+    path: '/customers/bulk',
+    queue: 'persist-customers',
+    items: (marker) =>
+      Array.from({ length: 7 }, (_, i) => ({
+        username: `${marker}-${i}`,
+        address: '1 Crash Rd',
+        income: '10.00',
+      })),
+    stored: (pipeline, marker) =>
+      mysqlCount(
+        pipeline,
+        "SELECT COUNT(*) AS n FROM customers WHERE username LIKE CONCAT(?, '-%')",
+        marker,
+      ),
+  },
+  {
+    service: 'orders',
+    path: '/orders/bulk',
+    queue: 'persist-orders',
+    items: (marker) =>
+      Array.from({ length: 7 }, (_, i) => ({
+        vehicle_manufacturer: 'Saab',
+        model: `${marker}-${i}`,
+        total_price: 900 + i,
+      })),
+    stored: async (pipeline, marker) =>
+      (await pipeline.connections.mongo.db
+        ?.collection('orders')
+        .countDocuments({ model: { $regex: `^${marker}-` } })) ?? 0,
+  },
+];
+
 describe('chaos: the API dies in the middle of a keyed bulk request (issue 15, item 4)', function () {
   this.timeout(120_000);
   let pipeline: Pipeline;
@@ -200,11 +262,7 @@ describe('chaos: the API dies in the middle of a keyed bulk request (issue 15, i
     await pipeline.stop();
   });
 
-  function usersQueue(): ShardedQueue<Record<string, unknown>> {
-    const found = pipeline.apps.queues.find((q) => q.name === 'persist-users');
-    if (!found) throw new Error('no queue persist-users');
-    return found as ShardedQueue<Record<string, unknown>>;
-  }
+  const usersQueue = () => queueOf(pipeline, 'persist-users');
 
   /** Seven users named after `marker` (item 4 is invalid: a 400 of its own, in no chunk). */
   function usersOf(marker: string): Record<string, unknown>[] {
@@ -220,27 +278,14 @@ describe('chaos: the API dies in the middle of a keyed bulk request (issue 15, i
   async function crashAfterFirstChunk(key: string, marker: string): Promise<string[]> {
     const dying = await startApi('users', true, BULK_ENV);
     running.push(dying.api);
-    const lost = await sendBulk(dying.url, key, usersOf(marker)).then(
-      (answer) => `answered ${answer.status}`,
-      () => 'no answer',
-    );
-    expect(lost, 'the client must see the crash, not an answer').to.equal('no answer');
-    expect((await dying.api.stop()).code, 'killed by its own SIGKILL').to.equal(null);
+    await sendToDyingApi(dying, (url) => sendBulk(url, key, usersOf(marker)));
     const queued = await jobsMentioning(usersQueue(), marker);
     expect(queued, 'the first attempt enqueued its first chunk only').to.have.length(3);
     return queued;
   }
 
-  /** The same request again, past the 409s of the dead process's lease. */
-  async function retry(url: string, key: string, items: unknown[]): Promise<HttpAnswer> {
-    return eventually(
-      async () => {
-        const answer = await sendBulk(url, key, items);
-        return answer.status === 409 ? undefined : answer;
-      },
-      { timeoutMs: 15_000, intervalMs: 250, what: 'the retry to get past 409' },
-    );
-  }
+  const retry = (url: string, key: string, items: unknown[]) =>
+    retryPastLease(() => sendBulk(url, key, items));
 
   async function storedUsers(marker: string): Promise<{ id: number; name: string }[]> {
     const [rows] = await pipeline.connections.mysql.query<RowDataPacket[]>(
@@ -325,74 +370,12 @@ describe('chaos: the API dies in the middle of a keyed bulk request (issue 15, i
     expect(await jobsMentioning(queue, marker)).to.have.length(7);
     expect(await storedUsers(marker)).to.have.length(7);
   });
-});
-
-/** A bulk route whose chunks are planned like users', and how to count what it stored. */
-interface BulkCrashCase {
-  readonly service: ServiceName;
-  readonly path: string;
-  readonly queue: string;
-  /** Seven valid items made unique by `marker`. */
-  items(marker: string): Record<string, unknown>[];
-  /** How many stored rows (documents) carry `marker`. */
-  stored(pipeline: Pipeline, marker: string): Promise<number>;
-}
-
-const BULK_CASES: BulkCrashCase[] = [
-  {
-    service: 'customers',
-    path: '/customers/bulk',
-    queue: 'persist-customers',
-    items: (marker) =>
-      Array.from({ length: 7 }, (_, i) => ({
-        username: `${marker}-${i}`,
-        address: '1 Crash Rd',
-        income: '10.00',
-      })),
-    stored: (pipeline, marker) =>
-      mysqlCount(
-        pipeline,
-        "SELECT COUNT(*) AS n FROM customers WHERE username LIKE CONCAT(?, '-%')",
-        marker,
-      ),
-  },
-  {
-    service: 'orders',
-    path: '/orders/bulk',
-    queue: 'persist-orders',
-    items: (marker) =>
-      Array.from({ length: 7 }, (_, i) => ({
-        vehicle_manufacturer: 'Saab',
-        model: `${marker}-${i}`,
-        total_price: 900 + i,
-      })),
-    stored: async (pipeline, marker) =>
-      (await pipeline.connections.mongo.db
-        ?.collection('orders')
-        .countDocuments({ model: { $regex: `^${marker}-` } })) ?? 0,
-  },
-];
-
-describe('chaos: the API dies in the middle of a keyed customers or orders bulk request (issue 15, item 4)', function () {
-  this.timeout(120_000);
-  let pipeline: Pipeline;
-  const running: RunningProcess[] = [];
-
-  before(async () => {
-    pipeline = await startPipeline();
-  });
-  after(async () => {
-    await Promise.all(running.map((p) => p.stop('SIGKILL')));
-    await pipeline.stop();
-  });
 
   for (const crash of BULK_CASES) {
     it(`POST ${crash.path}: the retry with the same key and body queues each item once, one row each`, async () => {
       const key = randomUUID();
       const marker = `bulk-${crash.service}-${randomUUID().slice(0, 8)}`;
-      const found = pipeline.apps.queues.find((q) => q.name === crash.queue);
-      if (!found) throw new Error(`no queue ${crash.queue}`);
-      const queue = found as ShardedQueue<Record<string, unknown>>;
+      const queue = queueOf(pipeline, crash.queue);
       const send = (url: string) =>
         http('POST', `${url}${crash.path}`, {
           json: crash.items(marker),
@@ -401,23 +384,12 @@ describe('chaos: the API dies in the middle of a keyed customers or orders bulk 
 
       const dying = await startApi(crash.service, true, BULK_ENV);
       running.push(dying.api);
-      const lost = await send(dying.url).then(
-        (answer) => `answered ${answer.status}`,
-        () => 'no answer',
-      );
-      expect(lost, 'the client must see the crash, not an answer').to.equal('no answer');
-      expect((await dying.api.stop()).code, 'killed by its own SIGKILL').to.equal(null);
+      await sendToDyingApi(dying, send);
       expect(await jobsMentioning(queue, marker), 'the first chunk only').to.have.length(3);
 
       const restarted = await startApi(crash.service, false, BULK_ENV);
       running.push(restarted.api);
-      const answer = await eventually(
-        async () => {
-          const retried = await send(restarted.url);
-          return retried.status === 409 ? undefined : retried;
-        },
-        { timeoutMs: 15_000, intervalMs: 250, what: 'the retry to get past 409' },
-      );
+      const answer = await retryPastLease(() => send(restarted.url));
       expect(answer.status, answer.text).to.be.oneOf([200, 202, 207]);
       expect(answer.body).to.include({ result: true, accepted: 7, rejected: 0 });
       await eventually(async () => ((await unfinishedJobs([queue])) === 0 ? true : undefined));
