@@ -154,52 +154,6 @@ const CASES: CrashCase[] = [
   },
 ];
 
-describe('chaos: the API dies between enqueuing a keyed write and storing its answer (issue 15, item 4)', function () {
-  this.timeout(120_000);
-  let pipeline: Pipeline;
-  const running: RunningProcess[] = [];
-
-  before(async () => {
-    pipeline = await startPipeline();
-  });
-  after(async () => {
-    await Promise.all(running.map((p) => p.stop('SIGKILL')));
-    await pipeline.stop();
-  });
-
-  for (const crash of CASES) {
-    it(`POST /${crash.service}: the retry with the same key answers the first write; one job, one row`, async () => {
-      const key = randomUUID();
-      const marker = `crash-${randomUUID().slice(0, 8)}`;
-      const queue = queueOf(pipeline, crash.queue);
-
-      const dying = await startApi(crash.service, true);
-      running.push(dying.api);
-      await sendToDyingApi(dying, (url) => crash.send(url, key, marker));
-      expect(await jobsMentioning(queue, marker), 'the first attempt enqueued').to.have.length(1);
-
-      const restarted = await startApi(crash.service, false);
-      running.push(restarted.api);
-      const retry = await retryPastLease(() => crash.send(restarted.url, key, marker));
-      expect(retry.status, retry.text).to.equal(202);
-      await eventually(async () => ((await unfinishedJobs([queue])) === 0 ? true : undefined));
-      const jobs = await jobsMentioning(queue, marker);
-      expect(jobs, 'one job for the write and its retry').to.have.length(1);
-      expect(retry.body.job_id).to.equal(jobs[0]);
-      // The answer names what the first attempt enqueued (same id, same clock reading).
-      const job = await queue.getJob(jobs[0] ?? '', crash.idOf(retry));
-      expect(retry.body[crash.resourceKey]).to.deep.equal(job?.data[crash.resourceKey]);
-      expect(retry.headers.location).to.match(new RegExp(`/${String(crash.idOf(retry))}$`));
-      expect(await crash.stored(pipeline, marker)).to.equal(1);
-
-      // Answered now: a further retry replays that answer.
-      const replay = await crash.send(restarted.url, key, marker);
-      expect(replay.headers['idempotent-replayed']).to.equal('true');
-      expect(replay.text).to.equal(retry.text);
-    });
-  }
-});
-
 /** Chunks of 3: the seven users below are three chunks, the crash comes after the first. */
 const BULK_ENV = { BULK_CHUNK_SIZE: '3' };
 
@@ -249,7 +203,7 @@ const BULK_CASES: BulkCrashCase[] = [
   },
 ];
 
-describe('chaos: the API dies in the middle of a keyed bulk request (issue 15, item 4)', function () {
+describe('chaos: the API dies with a keyed write in flight (issue 15, item 4)', function () {
   this.timeout(120_000);
   let pipeline: Pipeline;
   const running: RunningProcess[] = [];
@@ -262,143 +216,179 @@ describe('chaos: the API dies in the middle of a keyed bulk request (issue 15, i
     await pipeline.stop();
   });
 
-  const usersQueue = () => queueOf(pipeline, 'persist-users');
+  describe('between enqueuing a single write and storing its answer', () => {
+    for (const crash of CASES) {
+      it(`POST /${crash.service}: the retry with the same key answers the first write; one job, one row`, async () => {
+        const key = randomUUID();
+        const marker = `crash-${randomUUID().slice(0, 8)}`;
+        const queue = queueOf(pipeline, crash.queue);
 
-  /** Seven users named after `marker` (item 4 is invalid: a 400 of its own, in no chunk). */
-  function usersOf(marker: string): Record<string, unknown>[] {
-    return Array.from({ length: 8 }, (_, i) =>
-      i === 4 ? { name: '' } : { name: `${marker}-${i}` },
-    );
-  }
+        const dying = await startApi(crash.service, true);
+        running.push(dying.api);
+        await sendToDyingApi(dying, (url) => crash.send(url, key, marker));
+        expect(await jobsMentioning(queue, marker), 'the first attempt enqueued').to.have.length(1);
 
-  const sendBulk = (url: string, key: string, items: unknown[]) =>
-    http('POST', `${url}/users/bulk`, { json: items, headers: { 'Idempotency-Key': key } });
+        const restarted = await startApi(crash.service, false);
+        running.push(restarted.api);
+        const retry = await retryPastLease(() => crash.send(restarted.url, key, marker));
+        expect(retry.status, retry.text).to.equal(202);
+        await eventually(async () => ((await unfinishedJobs([queue])) === 0 ? true : undefined));
+        const jobs = await jobsMentioning(queue, marker);
+        expect(jobs, 'one job for the write and its retry').to.have.length(1);
+        expect(retry.body.job_id).to.equal(jobs[0]);
+        // The answer names what the first attempt enqueued (same id, same clock reading).
+        const job = await queue.getJob(jobs[0] ?? '', crash.idOf(retry));
+        expect(retry.body[crash.resourceKey]).to.deep.equal(job?.data[crash.resourceKey]);
+        expect(retry.headers.location).to.match(new RegExp(`/${String(crash.idOf(retry))}$`));
+        expect(await crash.stored(pipeline, marker)).to.equal(1);
 
-  /** Kills an API in the middle of the request: the first chunk is queued, nothing is answered. */
-  async function crashAfterFirstChunk(key: string, marker: string): Promise<string[]> {
-    const dying = await startApi('users', true, BULK_ENV);
-    running.push(dying.api);
-    await sendToDyingApi(dying, (url) => sendBulk(url, key, usersOf(marker)));
-    const queued = await jobsMentioning(usersQueue(), marker);
-    expect(queued, 'the first attempt enqueued its first chunk only').to.have.length(3);
-    return queued;
-  }
-
-  const retry = (url: string, key: string, items: unknown[]) =>
-    retryPastLease(() => sendBulk(url, key, items));
-
-  async function storedUsers(marker: string): Promise<{ id: number; name: string }[]> {
-    const [rows] = await pipeline.connections.mysql.query<RowDataPacket[]>(
-      'SELECT id, name FROM users WHERE name LIKE ? ORDER BY id',
-      [`${marker}-%`],
-    );
-    return rows.map((row) => ({ id: Number(row.id), name: String(row.name) }));
-  }
-
-  it('POST /users/bulk: the retry with the same key and body answers every item, each queued once, one row each', async () => {
-    const key = randomUUID();
-    const marker = `bulk-crash-${randomUUID().slice(0, 8)}`;
-    const queue = usersQueue();
-    const firstJobs = await crashAfterFirstChunk(key, marker);
-
-    const restarted = await startApi('users', false, BULK_ENV);
-    running.push(restarted.api);
-    const answer = await retry(restarted.url, key, usersOf(marker));
-    expect(answer.status, answer.text).to.equal(207);
-    expect(answer.body).to.include({ result: true, accepted: 7, rejected: 1 });
-    const items = answer.body.items as {
-      index: number;
-      status: number;
-      user?: { id: number; name: string };
-      job_id?: string;
-    }[];
-    expect(items.map((item) => item.index)).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(items[4]?.status).to.equal(400);
-    const accepted = items.filter((item) => item.status === 202);
-    expect(accepted.map((item) => item.user?.name)).to.deep.equal(
-      usersOf(marker)
-        .filter((_, i) => i !== 4)
-        .map((user) => user.name),
-    );
-
-    await eventually(async () => ((await unfinishedJobs([queue])) === 0 ? true : undefined));
-    const jobs = await jobsMentioning(queue, marker);
-    expect(jobs, 'one job per item, the first chunk not queued again').to.have.length(7);
-    expect(new Set(jobs)).to.deep.equal(new Set(accepted.map((item) => item.job_id)));
-    // The first chunk is answered as it was queued by the dead process: same ids, same clock reading.
-    for (const item of accepted.slice(0, 3)) {
-      expect(firstJobs).to.include(item.job_id);
-      const job = await queue.getJob(item.job_id ?? '', item.user?.id ?? 0);
-      expect(item.user).to.deep.equal(job?.data.user);
+        // Answered now: a further retry replays that answer.
+        const replay = await crash.send(restarted.url, key, marker);
+        expect(replay.headers['idempotent-replayed']).to.equal('true');
+        expect(replay.text).to.equal(retry.text);
+      });
     }
-    const rows = await storedUsers(marker);
-    expect(rows, 'one row per item, under the id it was answered with').to.deep.equal(
-      accepted.map((item) => ({ id: item.user?.id, name: item.user?.name })),
-    );
-
-    // Answered now: a further retry replays that answer.
-    const replay = await sendBulk(restarted.url, key, usersOf(marker));
-    expect(replay.headers['idempotent-replayed']).to.equal('true');
-    expect(replay.text).to.equal(answer.text);
   });
 
-  it('POST /users/bulk: a retry under the same key with a changed item is a 422 that queues nothing; the first body then still completes', async () => {
-    const key = randomUUID();
-    const marker = `bulk-crash-${randomUUID().slice(0, 8)}`;
-    const queue = usersQueue();
-    await crashAfterFirstChunk(key, marker);
+  describe('in the middle of a bulk request', () => {
+    const usersQueue = () => queueOf(pipeline, 'persist-users');
 
-    const restarted = await startApi('users', false, BULK_ENV);
-    running.push(restarted.api);
-    // Item 1 is in the chunk the dead process queued (a chunk it never reached cannot be told apart).
-    const changed = usersOf(marker);
-    changed[1] = { name: `${marker}-changed` };
-    const refused = await retry(restarted.url, key, changed);
-    expect(refused.status, refused.text).to.equal(422);
-    expect(refused.body.result).to.equal(false);
-    expect(refused.body.errors.join(' '))
-      .to.match(/Idempotency-Key was already used for a different request/)
-      .and.match(/items 0 to 2 differ/);
-    expect(refused.headers['idempotent-replayed']).to.equal(undefined);
-    expect(await jobsMentioning(queue, marker), 'nothing further queued').to.have.length(3);
-
-    // The refusal kept the first attempt's plan: the first body, retried, completes it.
-    const answer = await retry(restarted.url, key, usersOf(marker));
-    expect(answer.status, answer.text).to.equal(207);
-    expect(answer.body).to.include({ accepted: 7, rejected: 1 });
-    await eventually(async () => ((await unfinishedJobs([queue])) === 0 ? true : undefined));
-    expect(await jobsMentioning(queue, marker)).to.have.length(7);
-    expect(await storedUsers(marker)).to.have.length(7);
-  });
-
-  for (const crash of BULK_CASES) {
-    it(`POST ${crash.path}: the retry with the same key and body queues each item once, one row each`, async () => {
-      const key = randomUUID();
-      const marker = `bulk-${crash.service}-${randomUUID().slice(0, 8)}`;
-      const queue = queueOf(pipeline, crash.queue);
-      const send = (url: string) =>
-        http('POST', `${url}${crash.path}`, {
-          json: crash.items(marker),
-          headers: { 'Idempotency-Key': key },
-        });
-
-      const dying = await startApi(crash.service, true, BULK_ENV);
-      running.push(dying.api);
-      await sendToDyingApi(dying, send);
-      expect(await jobsMentioning(queue, marker), 'the first chunk only').to.have.length(3);
-
-      const restarted = await startApi(crash.service, false, BULK_ENV);
-      running.push(restarted.api);
-      const answer = await retryPastLease(() => send(restarted.url));
-      expect(answer.status, answer.text).to.be.oneOf([200, 202, 207]);
-      expect(answer.body).to.include({ result: true, accepted: 7, rejected: 0 });
-      await eventually(async () => ((await unfinishedJobs([queue])) === 0 ? true : undefined));
-      expect(await jobsMentioning(queue, marker), 'one job per item').to.have.length(7);
-      await eventually(
-        async () => ((await crash.stored(pipeline, marker)) === 7 ? true : undefined),
-        { what: `seven stored ${crash.service}` },
+    /** Seven users named after `marker` (item 4 is invalid: a 400 of its own, in no chunk). */
+    function usersOf(marker: string): Record<string, unknown>[] {
+      return Array.from({ length: 8 }, (_, i) =>
+        i === 4 ? { name: '' } : { name: `${marker}-${i}` },
       );
-      expect(await crash.stored(pipeline, marker)).to.equal(7);
+    }
+
+    const sendBulk = (url: string, key: string, items: unknown[]) =>
+      http('POST', `${url}/users/bulk`, { json: items, headers: { 'Idempotency-Key': key } });
+
+    /** Kills an API in the middle of the request: the first chunk is queued, nothing is answered. */
+    async function crashAfterFirstChunk(key: string, marker: string): Promise<string[]> {
+      const dying = await startApi('users', true, BULK_ENV);
+      running.push(dying.api);
+      await sendToDyingApi(dying, (url) => sendBulk(url, key, usersOf(marker)));
+      const queued = await jobsMentioning(usersQueue(), marker);
+      expect(queued, 'the first attempt enqueued its first chunk only').to.have.length(3);
+      return queued;
+    }
+
+    const retry = (url: string, key: string, items: unknown[]) =>
+      retryPastLease(() => sendBulk(url, key, items));
+
+    async function storedUsers(marker: string): Promise<{ id: number; name: string }[]> {
+      const [rows] = await pipeline.connections.mysql.query<RowDataPacket[]>(
+        'SELECT id, name FROM users WHERE name LIKE ? ORDER BY id',
+        [`${marker}-%`],
+      );
+      return rows.map((row) => ({ id: Number(row.id), name: String(row.name) }));
+    }
+
+    it('POST /users/bulk: the retry with the same key and body answers every item, each queued once, one row each', async () => {
+      const key = randomUUID();
+      const marker = `bulk-crash-${randomUUID().slice(0, 8)}`;
+      const queue = usersQueue();
+      const firstJobs = await crashAfterFirstChunk(key, marker);
+
+      const restarted = await startApi('users', false, BULK_ENV);
+      running.push(restarted.api);
+      const answer = await retry(restarted.url, key, usersOf(marker));
+      expect(answer.status, answer.text).to.equal(207);
+      expect(answer.body).to.include({ result: true, accepted: 7, rejected: 1 });
+      const items = answer.body.items as {
+        index: number;
+        status: number;
+        user?: { id: number; name: string };
+        job_id?: string;
+      }[];
+      expect(items.map((item) => item.index)).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7]);
+      expect(items[4]?.status).to.equal(400);
+      const accepted = items.filter((item) => item.status === 202);
+      expect(accepted.map((item) => item.user?.name)).to.deep.equal(
+        usersOf(marker)
+          .filter((_, i) => i !== 4)
+          .map((user) => user.name),
+      );
+
+      await eventually(async () => ((await unfinishedJobs([queue])) === 0 ? true : undefined));
+      const jobs = await jobsMentioning(queue, marker);
+      expect(jobs, 'one job per item, the first chunk not queued again').to.have.length(7);
+      expect(new Set(jobs)).to.deep.equal(new Set(accepted.map((item) => item.job_id)));
+      // The first chunk is answered as it was queued by the dead process: same ids, same clock reading.
+      for (const item of accepted.slice(0, 3)) {
+        expect(firstJobs).to.include(item.job_id);
+        const job = await queue.getJob(item.job_id ?? '', item.user?.id ?? 0);
+        expect(item.user).to.deep.equal(job?.data.user);
+      }
+      const rows = await storedUsers(marker);
+      expect(rows, 'one row per item, under the id it was answered with').to.deep.equal(
+        accepted.map((item) => ({ id: item.user?.id, name: item.user?.name })),
+      );
+
+      // Answered now: a further retry replays that answer.
+      const replay = await sendBulk(restarted.url, key, usersOf(marker));
+      expect(replay.headers['idempotent-replayed']).to.equal('true');
+      expect(replay.text).to.equal(answer.text);
     });
-  }
+
+    it('POST /users/bulk: a retry under the same key with a changed item is a 422 that queues nothing; the first body then still completes', async () => {
+      const key = randomUUID();
+      const marker = `bulk-crash-${randomUUID().slice(0, 8)}`;
+      const queue = usersQueue();
+      await crashAfterFirstChunk(key, marker);
+
+      const restarted = await startApi('users', false, BULK_ENV);
+      running.push(restarted.api);
+      // Item 1 is in the chunk the dead process queued (a chunk it never reached cannot be told apart).
+      const changed = usersOf(marker);
+      changed[1] = { name: `${marker}-changed` };
+      const refused = await retry(restarted.url, key, changed);
+      expect(refused.status, refused.text).to.equal(422);
+      expect(refused.body.result).to.equal(false);
+      expect(refused.body.errors.join(' '))
+        .to.match(/Idempotency-Key was already used for a different request/)
+        .and.match(/items 0 to 2 differ/);
+      expect(refused.headers['idempotent-replayed']).to.equal(undefined);
+      expect(await jobsMentioning(queue, marker), 'nothing further queued').to.have.length(3);
+
+      // The refusal kept the first attempt's plan: the first body, retried, completes it.
+      const answer = await retry(restarted.url, key, usersOf(marker));
+      expect(answer.status, answer.text).to.equal(207);
+      expect(answer.body).to.include({ accepted: 7, rejected: 1 });
+      await eventually(async () => ((await unfinishedJobs([queue])) === 0 ? true : undefined));
+      expect(await jobsMentioning(queue, marker)).to.have.length(7);
+      expect(await storedUsers(marker)).to.have.length(7);
+    });
+
+    for (const crash of BULK_CASES) {
+      it(`POST ${crash.path}: the retry with the same key and body queues each item once, one row each`, async () => {
+        const key = randomUUID();
+        const marker = `bulk-${crash.service}-${randomUUID().slice(0, 8)}`;
+        const queue = queueOf(pipeline, crash.queue);
+        const send = (url: string) =>
+          http('POST', `${url}${crash.path}`, {
+            json: crash.items(marker),
+            headers: { 'Idempotency-Key': key },
+          });
+
+        const dying = await startApi(crash.service, true, BULK_ENV);
+        running.push(dying.api);
+        await sendToDyingApi(dying, send);
+        expect(await jobsMentioning(queue, marker), 'the first chunk only').to.have.length(3);
+
+        const restarted = await startApi(crash.service, false, BULK_ENV);
+        running.push(restarted.api);
+        const answer = await retryPastLease(() => send(restarted.url));
+        expect(answer.status, answer.text).to.be.oneOf([200, 202, 207]);
+        expect(answer.body).to.include({ result: true, accepted: 7, rejected: 0 });
+        await eventually(async () => ((await unfinishedJobs([queue])) === 0 ? true : undefined));
+        expect(await jobsMentioning(queue, marker), 'one job per item').to.have.length(7);
+        await eventually(
+          async () => ((await crash.stored(pipeline, marker)) === 7 ? true : undefined),
+          { what: `seven stored ${crash.service}` },
+        );
+        expect(await crash.stored(pipeline, marker)).to.equal(7);
+      });
+    }
+  });
 });
