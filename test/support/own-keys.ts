@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
+import type { RedisClient } from '../../shared/redis-client.js';
 
 /**
  * A key prefix of one test's own. A test that writes only under it can clean
@@ -9,20 +10,48 @@ export function ownPrefix(label: string): string {
   return `${label}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
-/** The keys under `prefix` (`prefix:*`), found with SCAN, not KEYS. */
-export async function ownKeys(redis: Redis, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
+/** Calls `each` with every batch of keys of one server that match the glob, found with SCAN, not KEYS. */
+export async function forEachKeyBatch(
+  node: Redis,
+  match: string,
+  each: (keys: string[]) => Promise<void>,
+): Promise<void> {
   let cursor = '0';
   do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    keys.push(...batch);
+    const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', 1000);
     cursor = next;
+    if (keys.length > 0) await each(keys);
   } while (cursor !== '0');
+}
+
+/** The servers that hold a client's keys: the one Redis, or every master of a cluster. */
+function serversOf(redis: RedisClient): Redis[] {
+  return redis instanceof Cluster ? redis.nodes('master') : [redis];
+}
+
+/** The keys under `prefix` (`prefix:*`). */
+export async function ownKeys(redis: RedisClient, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for (const server of serversOf(redis)) {
+    await forEachKeyBatch(server, `${prefix}:*`, async (batch) => {
+      keys.push(...batch);
+    });
+  }
   return keys;
 }
 
-/** Deletes the keys under `prefix`, and no others. */
-export async function deleteOwnKeys(redis: Redis, prefix: string): Promise<void> {
-  const keys = await ownKeys(redis, prefix);
-  if (keys.length > 0) await redis.del(...keys);
+/**
+ * Deletes the keys under `prefix`, and no others. One UNLINK per key
+ * (pipelined): on a cluster, keys of one node may still be in different slots.
+ */
+export async function deleteOwnKeys(redis: RedisClient, prefix: string): Promise<void> {
+  await Promise.all(
+    serversOf(redis).map((server) =>
+      forEachKeyBatch(server, `${prefix}:*`, async (keys) => {
+        const pipeline = server.pipeline();
+        for (const key of keys) pipeline.unlink(key);
+        for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+      }),
+    ),
+  );
 }

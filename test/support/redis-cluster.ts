@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { forEachKeyBatch } from './own-keys.js';
 import { eventually } from './eventually.js';
 import {
   clusterMasters,
@@ -33,14 +34,7 @@ export interface MasterChange {
 }
 
 async function scanKeys(port: number, match: string, each: (keys: string[]) => Promise<void>) {
-  await onNode(port, async (node) => {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await each(keys);
-    } while (cursor !== '0');
-  });
+  await onNode(port, (node) => forEachKeyBatch(node, match, each));
 }
 
 /** How many keys matching the glob each master holds, by master port. */

@@ -2,6 +2,7 @@ import { Cluster } from 'ioredis';
 import type { Config } from '../../config/index.js';
 import type { Connections } from '../../shared/connections.js';
 import type { RedisClient } from '../../shared/redis-client.js';
+import { deleteOwnKeys } from './own-keys.js';
 import { testConfig } from './test-config.js';
 
 /**
@@ -10,21 +11,8 @@ import { testConfig } from './test-config.js';
  * prefix, on every master.
  */
 export async function emptyRedis(client: RedisClient, prefix: string): Promise<void> {
-  if (!(client instanceof Cluster)) {
-    await client.flushdb();
-    return;
-  }
-  await Promise.all(
-    client.nodes('master').map(async (master) => {
-      let cursor = '0';
-      do {
-        const [next, keys] = await master.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        // One key per command: the keys of one node still span many slots.
-        if (keys.length > 0) await Promise.all(keys.map((key) => master.unlink(key)));
-      } while (cursor !== '0');
-    }),
-  );
+  if (client instanceof Cluster) await deleteOwnKeys(client, prefix);
+  else await client.flushdb();
 }
 
 /** Empties the cache Redis of this run (cached reads start cold). */
