@@ -36,10 +36,27 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
-function observeJob(metrics: Metrics | undefined, queue: string, outcome: string, job: Job): void {
+/** Queues whose jobs are accepted writes (their job is added when the API answers). */
+const INTAKE_QUEUES: ReadonlySet<QueueName> = new Set(
+  Object.values(QUEUE_NAMES).filter((q) => q !== QUEUE_NAMES.replicate && q !== QUEUE_NAMES.notify),
+);
+
+function observeJob(
+  metrics: Metrics | undefined,
+  queue: QueueName,
+  outcome: string,
+  job: Job,
+): void {
   if (!metrics || job.processedOn === undefined) return;
-  const seconds = ((job.finishedOn ?? Date.now()) - job.processedOn) / 1000;
-  metrics.jobDuration.observe({ queue, outcome }, Math.max(0, seconds));
+  const finishedOn = job.finishedOn ?? Date.now();
+  metrics.jobDuration.observe(
+    { queue, outcome },
+    Math.max(0, (finishedOn - job.processedOn) / 1000),
+  );
+  // A completed intake job is a committed write; `timestamp` is when it was added, at accept
+  // (its first attempt, so retries count in the wait).
+  if (outcome === 'completed' && INTAKE_QUEUES.has(queue))
+    metrics.acceptToPersisted.observe({ queue }, Math.max(0, (finishedOn - job.timestamp) / 1000));
 }
 
 /** Starts BullMQ workers (`WORKER_INSTANCES` per queue) for every registered consumer on the given connections. */

@@ -9,6 +9,7 @@ export interface Metrics {
   readonly httpRequestDuration: Histogram<'service' | 'method' | 'route' | 'status'>;
   readonly cacheReads: Counter<'collection' | 'result'>;
   readonly jobDuration: Histogram<'queue' | 'outcome'>;
+  readonly acceptToPersisted: Histogram<'queue'>;
   readonly groupCommitBatchSize: Histogram<'queue'>;
   readonly ordersPurged: Counter;
   readonly queueJobs: Gauge<'queue' | 'state'>;
@@ -48,6 +49,13 @@ export function createMetrics(options: {
       help: 'Time from a job starting to finishing, by queue and outcome',
       labelNames: ['queue', 'outcome'],
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    acceptToPersisted: new Histogram({
+      name: 'spillway_accept_to_persisted_seconds',
+      help: 'Time from a write being accepted (its job enqueued) to it being committed in its store, by queue',
+      labelNames: ['queue'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
       registers: [registry],
     }),
     groupCommitBatchSize: new Histogram({

@@ -76,6 +76,30 @@ describe('GET /metrics (Prometheus text)', () => {
     expect(batches(after) - batches(before)).to.equal(1);
   });
 
+  it('observes the time from accept to persisted for intake queues, not for replication', async () => {
+    const count = (s: Sample[], queue: string) =>
+      sumOf(s, 'spillway_accept_to_persisted_seconds_count', { queue });
+    const sum = (s: Sample[], queue: string) =>
+      sumOf(s, 'spillway_accept_to_persisted_seconds_sum', { queue });
+    const before = await scrape();
+    const sentAt = Date.now();
+    const created = await http('POST', `${pipeline.urls.users}/users`, {
+      json: { name: 'timed' },
+      headers: { Prefer: 'wait=10' },
+    });
+    expect(created.status).to.equal(201);
+    const tookSeconds = (Date.now() - sentAt) / 1000;
+    const after = await eventually(async () => {
+      const samples = await scrape();
+      return count(samples, 'persist-users') > count(before, 'persist-users') ? samples : undefined;
+    });
+    expect(count(after, 'persist-users') - count(before, 'persist-users')).to.equal(1);
+    const observed = sum(after, 'persist-users') - sum(before, 'persist-users');
+    // Accepted and persisted inside the request that waited for it.
+    expect(observed).to.be.at.least(0).and.at.most(tookSeconds);
+    expect(count(after, 'replicate')).to.equal(0);
+  });
+
   it('reports queue depth per queue and state, read at scrape time', async () => {
     await pipeline.stopWorkers();
     await http('POST', `${pipeline.urls.listings}/listings`, {
