@@ -1,4 +1,4 @@
-import type { ServiceName } from '../config/index.js';
+import { SERVICE_NAMES, type ServiceName } from '../config/index.js';
 
 /**
  * Which services this process runs: all of them by default, or the ones named
@@ -38,4 +38,15 @@ export function selectProcessParts(
   const parts = selectServices<ServiceName | 'ops'>(argv, [...available, 'ops']);
   const services = parts.filter((name): name is ServiceName => name !== 'ops');
   return { services: asked ? services : [...available], ops: !asked || parts.includes('ops') };
+}
+
+/**
+ * The default `service.name` of an API process's traces: `spillway-api` when it
+ * runs every service, else the ones it runs (`spillway-public`), so a trace
+ * across processes shows which hop each span is from.
+ */
+export function traceServiceName(argv: readonly string[]): string {
+  if (!argv.some((arg) => arg === '--service' || arg.startsWith('--service=')))
+    return 'spillway-api';
+  return `spillway-${selectProcessParts(argv, SERVICE_NAMES).services.join('-') || 'ops'}`;
 }

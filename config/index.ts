@@ -10,6 +10,7 @@ import { readOrders } from './orders.js';
 import { readPeople } from './people.js';
 import { readOutbox, readQueue, readWorker } from './queue.js';
 import { readRedis } from './redis.js';
+import { readTracing } from './tracing.js';
 import { checkDistinctPorts, readListenerAddresses } from './services.js';
 import type { Config } from './types.js';
 import { readUpstreams } from './upstreams.js';
@@ -17,6 +18,7 @@ import { readUpstreams } from './upstreams.js';
 export type { BulkConfig } from './bulk.js';
 export type { RedisCluster, RedisSentinel } from './redis.js';
 export type { Config, HttpServerTimeouts } from './types.js';
+export type { TracingConfig } from './tracing.js';
 export {
   INTERNAL_SERVICES,
   SERVICE_NAMES,
@@ -75,6 +77,7 @@ export function loadConfig(env: Env = process.env): Config {
     backpressure: readBackpressure(read),
     rateLimit: readRateLimit(read),
     serviceToken: readServiceToken(read),
+    tracing: readTracing(read),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
   };
   const config: Config = { ...settings, upstreams: readUpstreams(read, settings.services) };

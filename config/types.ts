@@ -2,6 +2,7 @@ import type { BulkConfig } from './bulk.js';
 import type { QueueName } from './queue-names.js';
 import type { RedisCluster, RedisSentinel } from './redis.js';
 import type { ServiceAddress, ServiceName } from './services.js';
+import type { TracingConfig } from './tracing.js';
 
 /** What an HTTP listener allows a client: see readHttpServer in http.ts. */
 export interface HttpServerTimeouts {
@@ -160,5 +161,7 @@ export interface Config {
   };
   /** Shared secret the internal services require when set; the public API sends it. */
   readonly serviceToken: string | undefined;
+  /** OpenTelemetry traces (the standard OTEL_* variables): off unless an exporter is configured. */
+  readonly tracing: TracingConfig;
   readonly shutdownTimeoutMs: number;
 }

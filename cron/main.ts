@@ -1,65 +1,8 @@
 import { loadConfigOrExit } from '../config/index.js';
-import { ReadThroughCache } from '../shared/cache/read-through-cache.js';
-import { closeConnections, openConnections } from '../shared/connections.js';
-import { RedisLock } from '../shared/locks/redis-lock.js';
-import { listen } from '../shared/http/listen.js';
-import { createProbeApp } from '../shared/http/probe-app.js';
-import { createLogger } from '../shared/logger.js';
-import { createMetrics } from '../shared/metrics/metrics.js';
-import { readinessChecks } from '../shared/readiness.js';
-import { OrderRepository } from '../shared/repositories/order.repository.js';
-import { exitOnSignals } from '../shared/shutdown.js';
-import { describePurge, purgeOrders, type OrderPurgeDeps } from './purge-orders.js';
-import { schedulePurge } from './purge-schedule.js';
+import { startTracing } from '../shared/tracing/tracing.js';
 
-// `--once`: purge now, print the count, exit (npm run purge-orders). Otherwise: run the schedule.
-const once = process.argv.slice(2).includes('--once');
 const config = loadConfigOrExit();
-const logger = createLogger({ level: config.logLevel, name: 'cron' });
-const connections = await openConnections(config);
-const metrics = createMetrics({ process: 'cron' });
-const deps: OrderPurgeDeps = {
-  orders: new OrderRepository(connections.mongo),
-  cache: new ReadThroughCache(connections.cacheRedis, config.cache),
-  lock: new RedisLock(connections.queueRedis, config.queue.prefix),
-  logger,
-  retentionHours: config.orders.retentionHours,
-  batchSize: config.orders.purgeBatchSize,
-  onPurged: (removed) => metrics.ordersPurged.inc(removed),
-};
-
-if (once) {
-  try {
-    process.stdout.write(`${describePurge(await purgeOrders(deps))}\n`);
-  } finally {
-    await closeConnections(connections);
-  }
-} else {
-  const purge = schedulePurge(deps, config.orders.purgeCron, logger);
-  const probe = await listen(
-    // The purge reads and deletes in Mongo, locks in the queue Redis, invalidates the cache.
-    createProbeApp({
-      logger,
-      metrics,
-      readiness: readinessChecks(connections, ['redis_queue', 'redis_cache', 'mongo']),
-    }),
-    config.cronOps,
-    config.httpServer,
-  );
-  logger.info(
-    {
-      schedule: config.orders.purgeCron,
-      retentionHours: config.orders.retentionHours,
-      probe: probe.url,
-    },
-    'cron started',
-  );
-  exitOnSignals(
-    [
-      { name: 'stop the schedule, finish a running purge', run: () => purge.stop() },
-      { name: 'close probe listener', run: () => probe.close() },
-      { name: 'close connections', run: () => closeConnections(connections) },
-    ],
-    { timeoutMs: config.shutdownTimeoutMs, logger },
-  );
-}
+// Before the process's modules load: tracing patches ioredis, mongodb and pino as they are imported.
+const tracing = await startTracing(config.tracing, 'spillway-cron');
+const { runCronProcess } = await import('./cron-process.js');
+await runCronProcess(config, tracing, process.argv.slice(2));

@@ -17,6 +17,7 @@ import type { QueueConsumer, WorkerHooks } from './worker-module.js';
 import { WORKER_MODULES } from './worker-registry.js';
 import { unionOf, type Dependency } from '../shared/readiness.js';
 import { workerSlots } from './split-concurrency.js';
+import { queueTelemetry } from '../shared/tracing/bullmq-telemetry.js';
 
 export type { WorkerHooks } from './worker-module.js';
 
@@ -120,6 +121,7 @@ export function createWorkers(
       : workerSlots(consumer.concurrency, 1, shardNamesOf(config, consumer.queue))
     ).map((slot) => ({ ...consumer, ...slot })),
   );
+  const telemetry = queueTelemetry(config.tracing.enabled);
   const workers = perQueue.map(({ queue, shard, processor, concurrency }) => {
     const worker = new Worker(shard, processor, {
       connection: connections.queueRedis,
@@ -132,6 +134,8 @@ export function createWorkers(
       // failed over before the lock renewal reached its replica. Running it again is
       // safe (every write is idempotent), so a few stalls are retried, not failed.
       maxStalledCount: STALLED_RETRIES,
+      // Each job's processing joins the trace of the request that enqueued it.
+      telemetry,
     });
     worker.on('completed', (job) => observeJob(metrics, queue, 'completed', job));
     worker.on('failed', (job, error) => {

@@ -1,4 +1,9 @@
+import type { Context } from '@opentelemetry/api';
+import { activeTraceContext, inBatchSpan } from '../shared/tracing/spans.js';
+
 export interface GroupCommitOptions<T> {
+  /** The span of each batch when tracing is on (`commit users`). */
+  readonly traceName: string;
   /** Commits many items in one statement / bulk write. */
   readonly commitBatch: (items: readonly T[]) => Promise<void>;
   /** Commits one item; used when a batch fails, so each item gets its own outcome. */
@@ -11,6 +16,8 @@ export interface GroupCommitOptions<T> {
 
 interface Pending<T> {
   readonly item: T;
+  /** The submitting job's trace context: the batch's span links to it. */
+  readonly trace: Context;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -29,7 +36,7 @@ export class GroupCommitter<T> {
 
   submit(item: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ item, resolve, reject });
+      this.pending.push({ item, trace: activeTraceContext(), resolve, reject });
       if (this.pending.length >= this.options.maxBatch) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
     });
@@ -51,11 +58,21 @@ export class GroupCommitter<T> {
     this.inFlight.add(run);
   }
 
+  /** One span per statement sent: the batch, or an item retried alone. */
+  private inSpan(batch: readonly Pending<T>[], work: () => Promise<void>): Promise<void> {
+    return inBatchSpan(
+      this.options.traceName,
+      batch.map((p) => p.trace),
+      {},
+      work,
+    );
+  }
+
   private async commit(batch: readonly Pending<T>[]): Promise<void> {
     try {
       // Inside the try: a throwing metrics hook must not strand the batch's jobs.
       this.options.onBatch?.(batch.length);
-      await this.options.commitBatch(batch.map((p) => p.item));
+      await this.inSpan(batch, () => this.options.commitBatch(batch.map((p) => p.item)));
       for (const p of batch) p.resolve();
       return;
     } catch (error) {
@@ -67,7 +84,7 @@ export class GroupCommitter<T> {
     await Promise.all(
       batch.map(async (p) => {
         try {
-          await this.options.commitOne(p.item);
+          await this.inSpan([p], () => this.options.commitOne(p.item));
           p.resolve();
         } catch (error) {
           p.reject(error);

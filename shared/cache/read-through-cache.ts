@@ -1,5 +1,6 @@
 import { cacheKeys, type CacheKeyPart, type CacheKeys } from '../redis-keys.js';
 import { CACHE_COLLECTIONS, type CacheCollection } from './cache-collections.js';
+import { inChildSpan } from '../tracing/spans.js';
 
 /** The three commands the cache sends (an ioredis client has them). */
 export interface CacheRedis {
@@ -89,7 +90,9 @@ export class ReadThroughCache {
 
   /** Makes every cached read of the collection stale; called after a write commits. */
   async invalidate(collection: CacheCollection): Promise<void> {
-    await this.redis.incr(this.keysOf(collection).generation);
+    await inChildSpan('cache invalidate', { 'spillway.cache.collection': collection }, () =>
+      this.redis.incr(this.keysOf(collection).generation),
+    );
   }
 
   /**

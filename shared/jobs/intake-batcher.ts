@@ -1,4 +1,6 @@
+import type { Context } from '@opentelemetry/api';
 import type { Job, JobsOptions } from 'bullmq';
+import { inBatchSpan, jobTraceMetadata, spanUntil } from '../tracing/spans.js';
 import type { IdAllocator } from '../ids.js';
 import type { Entity } from './job-payloads.js';
 import type { ShardedQueue } from './sharded-queue.js';
@@ -12,6 +14,8 @@ export interface IntakeJob<T> {
 
 interface Pending<T> {
   readonly build: (id: number) => IntakeJob<T>;
+  /** The write's own enqueue span: its job's processing continues that trace. */
+  readonly trace: Context;
   readonly resolve: (accepted: { id: number; job: Job }) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -36,14 +40,18 @@ export class IntakeBatcher<T> {
 
   /** Allocates the write's id, builds its job with it and resolves once the job is in the queue. */
   submit(build: (id: number) => IntakeJob<T>): Promise<{ id: number; job: Job }> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ build, resolve, reject });
-      if (this.pending.length >= this.maxBatch) this.flush();
-      else if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+    let settle!: Pick<Pending<T>, 'resolve' | 'reject'>;
+    const accepted = new Promise<{ id: number; job: Job }>(
+      (resolve, reject) => (settle = { resolve, reject }),
+    );
+    const trace = spanUntil(`enqueue ${this.queue.name}`, {}, accepted);
+    this.pending.push({ build, trace, ...settle });
+    if (this.pending.length >= this.maxBatch) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    return accepted;
   }
 
   private flush(): void {
@@ -56,9 +64,16 @@ export class IntakeBatcher<T> {
 
   private async commit(batch: readonly Pending<T>[]): Promise<void> {
     try {
-      const first = await this.ids.nextBlock(this.entity, batch.length);
-      const built = batch.map((p, i) => p.build(first + i));
-      const jobs = await this.queue.addBulk(built);
+      const { first, jobs } = await inBatchSpan(
+        `intake batch ${this.queue.name}`,
+        batch.map((p) => p.trace),
+        {},
+        async () => {
+          const first = await this.ids.nextBlock(this.entity, batch.length);
+          const built = batch.map((p, i) => tracedJob(p.build(first + i), p.trace));
+          return { first, jobs: await this.queue.addBulk(built) };
+        },
+      );
       batch.forEach((p, i) => {
         const job = jobs[i] as Job | undefined;
         if (job) p.resolve({ id: first + i, job });
@@ -68,4 +83,11 @@ export class IntakeBatcher<T> {
       for (const p of batch) p.reject(error);
     }
   }
+}
+
+/** The job carrying its write's trace context, so its processing joins that trace. */
+function tracedJob<T>(job: IntakeJob<T>, trace: Context): IntakeJob<T> {
+  const metadata = jobTraceMetadata(trace);
+  if (metadata === undefined) return job;
+  return { ...job, opts: { ...job.opts, telemetry: { ...job.opts.telemetry, metadata } } };
 }

@@ -14,6 +14,7 @@ import type {
   ReplicateJob,
 } from './job-payloads.js';
 import type { PersistOrderJob } from './order-jobs.js';
+import { queueTelemetry } from '../tracing/bullmq-telemetry.js';
 
 export interface SpillwayQueues {
   readonly persistUsers: ShardedQueue<PersistUserJob>;
@@ -92,6 +93,7 @@ export function createQueue(
     connection,
     prefix: config.queue.prefix,
     defaultJobOptions: jobOptionsOf(config, name),
+    telemetry: queueTelemetry(config.tracing.enabled),
   };
   const shards = shardNamesOf(config, name).map((shard) => new Queue(shard, options));
   const keyOf = SHARD_KEYS[QUEUE_KEYS[name]] as ShardKeyOf<unknown>;

@@ -65,6 +65,7 @@ export function createPersistCommitter<R extends { id: number }>(
     await deps.changeEvents.add(`${deps.entity}.inserts`, { events }, { jobId });
   };
   return new GroupCommitter<EntityWrite<R>>({
+    traceName: `commit ${deps.entity}`,
     commitBatch,
     commitOne: (write) => commitBatch([write]),
     maxBatch: deps.maxBatch,

@@ -67,6 +67,7 @@ export function createCustomerCommitter(
 ): GroupCommitter<PendingCustomerOp> {
   const commit = commitWith(deps.writes, afterCommit(deps));
   return new GroupCommitter<PendingCustomerOp>({
+    traceName: 'commit customers',
     commitBatch: commit,
     commitOne: (pending) => commit([pending]),
     maxBatch: deps.maxBatch,

@@ -41,6 +41,7 @@ export function createOrderCommitter(options: {
     await options.cache.invalidate('orders');
   };
   return new GroupCommitter<OrderWrite>({
+    traceName: 'commit orders',
     commitBatch,
     commitOne: (write) => commitBatch([write]),
     maxBatch: options.maxBatch,

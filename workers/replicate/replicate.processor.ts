@@ -37,6 +37,7 @@ export function createReplicaCommitters(
 ): Record<Entity, GroupCommitter<ReplicaChange>> {
   const forEntity = (entity: Entity) =>
     new GroupCommitter<ReplicaChange>({
+      traceName: `replicate ${entity}`,
       commitBatch: async (changes) => {
         await replicas.applyChanges(entity, changes);
       },

@@ -94,6 +94,7 @@ const DEFAULTS: Config = {
   backpressure: { maxWaiting: 100_000, checkIntervalMs: 250, retryAfterSeconds: 5 },
   rateLimit: { writesPerMinute: 6000, publicPerMinute: 6000, trustProxy: false },
   serviceToken: undefined,
+  tracing: { enabled: false },
   shutdownTimeoutMs: 10_000,
 };
 

@@ -27,6 +27,7 @@ function committerFor(
   options: { maxBatch?: number; maxWaitMs?: number; sizes?: number[] } = {},
 ): GroupCommitter<number> {
   return new GroupCommitter<number>({
+    traceName: 'commit numbers',
     commitBatch: store.commitBatch,
     commitOne: store.commitOne,
     maxBatch: options.maxBatch ?? 100,
@@ -167,6 +168,7 @@ describe('GroupCommitter', () => {
       });
       const events: string[] = [];
       const committer = new GroupCommitter<number>({
+        traceName: 'commit numbers',
         commitBatch: async () => {
           await gate;
           events.push('committed');
@@ -204,6 +206,7 @@ describe('GroupCommitter', () => {
 describe('GroupCommitter with a failing batch hook', () => {
   it('still settles every submit when onBatch throws (a broken metrics hook must not strand jobs)', async () => {
     const committer = new GroupCommitter<number>({
+      traceName: 'commit numbers',
       commitBatch: async () => undefined,
       commitOne: async () => undefined,
       maxBatch: 10,

@@ -1,0 +1,53 @@
+import type { Config } from '../config/index.js';
+import type { Tracing } from '../shared/tracing/tracing.js';
+import { closeConnections, openConnections } from '../shared/connections.js';
+import { listen } from '../shared/http/listen.js';
+import { createLogger } from '../shared/logger.js';
+import { readinessChecks } from '../shared/readiness.js';
+import { exitOnSignals } from '../shared/shutdown.js';
+import { createServiceApps } from './create-apps.js';
+import { createOpsApp } from './ops/ops.app.js';
+import { importPeopleAtStartup, peopleFileOption } from './people/startup-file.js';
+import { selectProcessParts } from './service-selection.js';
+import { AVAILABLE_SERVICES } from './service-registry.js';
+
+/** The API process: its services, the ops listener, the people file at startup, signal handling. */
+export async function runApiProcess(
+  config: Config,
+  tracing: Tracing,
+  argv: readonly string[],
+): Promise<void> {
+  const logger = createLogger({ level: config.logLevel, name: 'api' });
+  const { services, ops } = selectProcessParts(argv, AVAILABLE_SERVICES);
+  const peopleFile = peopleFileOption(argv);
+  const connections = await openConnections(config);
+  const serviceApps = await createServiceApps(config, connections, logger, { names: services });
+  const listening = await Promise.all(
+    services.map((name) => listen(serviceApps.app(name), config.services[name], config.httpServer)),
+  );
+  if (ops) {
+    const opsApp = createOpsApp({
+      logger: logger.child({ service: 'ops' }),
+      metrics: serviceApps.metrics,
+      queues: serviceApps.queues,
+      board: config.board,
+      readiness: readinessChecks(connections, serviceApps.dependencies),
+      documents: serviceApps.documents,
+    });
+    listening.push(await listen(opsApp, config.ops, config.httpServer));
+  }
+  // The bound address (not only the configured one), so operators see what is reachable.
+  for (const { url, server } of listening)
+    logger.info({ url, address: server.address() }, 'listening');
+  if (peopleFile) await importPeopleAtStartup(config, connections, logger, peopleFile);
+
+  exitOnSignals(
+    [
+      { name: 'stop http intake', run: () => Promise.all(listening.map((l) => l.close())) },
+      { name: 'close queues', run: () => serviceApps.close() },
+      { name: 'close connections', run: () => closeConnections(connections) },
+      { name: 'send buffered traces', run: () => tracing.shutdown() },
+    ],
+    { timeoutMs: config.shutdownTimeoutMs, logger },
+  );
+}

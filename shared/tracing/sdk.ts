@@ -1,0 +1,53 @@
+import { register } from 'node:module';
+import { createAddHookMessageChannel } from 'import-in-the-middle';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { KoaInstrumentation, KoaLayerType } from '@opentelemetry/instrumentation-koa';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { MySQL2Instrumentation } from '@opentelemetry/instrumentation-mysql2';
+import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import type { Tracing } from './tracing.js';
+
+/** Probes and scrapes would be most of the traces and say nothing about a write. */
+const UNTRACED_PATHS = new Set(['/health', '/ready', '/metrics']);
+
+function instrumentations() {
+  return [
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (request) =>
+        UNTRACED_PATHS.has((request.url ?? '').split('?', 1)[0] ?? ''),
+    }),
+    // Router layers name the route; a span per middleware layer would be noise.
+    new KoaInstrumentation({ ignoreLayersType: [KoaLayerType.MIDDLEWARE] }),
+    // Only commands made inside a traced operation: BullMQ's idle polling stays out.
+    new IORedisInstrumentation({ requireParentSpan: true }),
+    new MySQL2Instrumentation(),
+    new MongoDBInstrumentation(),
+    new UndiciInstrumentation(),
+    // Log lines written inside a span carry trace_id and span_id.
+    new PinoInstrumentation(),
+  ];
+}
+
+/**
+ * The OpenTelemetry Node SDK, configured by the standard OTEL_* variables
+ * (exporter, protocol, endpoint, headers, sampler). `serviceName` is the
+ * default `service.name`; OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES
+ * override it. Must run before koa, ioredis, mysql2, mongodb and pino are imported.
+ */
+export async function startSdk(serviceName: string): Promise<Tracing> {
+  // Only the modules an instrumentation hooks are wrapped, not every module loaded.
+  const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
+  register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
+  const sdk = new NodeSDK({
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
+    instrumentations: instrumentations(),
+  });
+  sdk.start();
+  await waitForAllMessagesAcknowledged();
+  return { enabled: true, shutdown: () => sdk.shutdown() };
+}

@@ -1,0 +1,108 @@
+import {
+  context,
+  propagation,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+} from '@opentelemetry/api';
+
+/**
+ * Spans Spillway makes itself, where the instrumentations cannot know the
+ * shape of the work: a batch that carries many writes, each from its own
+ * request. With tracing off (no SDK registered) every context is empty and
+ * these run the work directly, making no span.
+ */
+const tracer = trace.getTracer('spillway');
+
+/** The trace context a submitted item came from, kept so its batch can be traced as its. */
+export function activeTraceContext(): Context {
+  return context.active();
+}
+
+function isTraced(ctx: Context): boolean {
+  return trace.getSpan(ctx)?.isRecording() === true;
+}
+
+/**
+ * Runs `work` as one span for a batch: a child of the first item's span, so a
+ * batch of one stays inside its request's trace, and linked to every item's
+ * span, so each write's trace leads to the batch that carried it.
+ */
+export async function inBatchSpan<R>(
+  name: string,
+  itemContexts: readonly Context[],
+  attributes: Attributes,
+  work: () => Promise<R>,
+): Promise<R> {
+  const traced = itemContexts.filter(isTraced);
+  const parent = traced[0];
+  if (!parent) return work();
+  const links: Link[] = traced.map((ctx) => ({ context: trace.getSpan(ctx)!.spanContext() }));
+  const span = tracer.startSpan(
+    name,
+    { attributes: { ...attributes, 'spillway.batch.size': itemContexts.length }, links },
+    parent,
+  );
+  return runInSpan(span, trace.setSpan(parent, span), work);
+}
+
+/** Runs `work` in a child span of the active span; untraced work (no recording span) runs as is. */
+export async function inChildSpan<R>(
+  name: string,
+  attributes: Attributes,
+  work: () => Promise<R>,
+): Promise<R> {
+  const parent = context.active();
+  if (!isTraced(parent)) return work();
+  const span = tracer.startSpan(name, { attributes }, parent);
+  return runInSpan(span, trace.setSpan(parent, span), work);
+}
+
+/**
+ * Starts a span in the active context that ends when `until` settles, for work
+ * that finishes elsewhere (a write waiting in the intake batch). Returns the
+ * context to hand on, or the active one untouched when it is not traced.
+ */
+export function spanUntil(name: string, attributes: Attributes, until: Promise<unknown>): Context {
+  const parent = context.active();
+  if (!isTraced(parent)) return parent;
+  const span = tracer.startSpan(name, { attributes }, parent);
+  until.then(
+    () => span.end(),
+    (error: unknown) => {
+      recordFailure(span, error);
+      span.end();
+    },
+  );
+  return trace.setSpan(parent, span);
+}
+
+/**
+ * The trace context as BullMQ's telemetry carries it in a job
+ * (`opts.telemetry.metadata`): the job's processing becomes a child of `ctx`.
+ * Undefined when `ctx` is not traced, so an untraced job is unchanged.
+ */
+export function jobTraceMetadata(ctx: Context): string | undefined {
+  if (!isTraced(ctx)) return undefined;
+  const carrier: Record<string, string> = {};
+  propagation.inject(ctx, carrier);
+  return JSON.stringify(carrier);
+}
+
+async function runInSpan<R>(span: Span, ctx: Context, work: () => Promise<R>): Promise<R> {
+  try {
+    return await context.with(ctx, work);
+  } catch (error) {
+    recordFailure(span, error);
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+function recordFailure(span: Span, error: unknown): void {
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({ code: 2, message: error instanceof Error ? error.message : String(error) });
+}

@@ -1,0 +1,193 @@
+import { expect } from 'chai';
+import { eventually } from '../support/eventually.js';
+import { http } from '../support/http.js';
+import {
+  startOtlpReceiver,
+  type OtlpReceiver,
+  type ReceivedSpan,
+} from '../support/otlp-receiver.js';
+import { freePort, runEntry, type RunningProcess } from '../support/processes.js';
+import { testEnv } from '../support/test-config.js';
+
+/** The spans of one trace, once every span named by `complete` has arrived. */
+async function traceOf(
+  receiver: OtlpReceiver,
+  traceId: string,
+  complete: (spans: readonly ReceivedSpan[]) => boolean,
+  what: string,
+): Promise<ReceivedSpan[]> {
+  return eventually(
+    async () => {
+      const spans = receiver.spans.filter((span) => span.traceId === traceId);
+      return complete(spans) ? spans : undefined;
+    },
+    { timeoutMs: 15_000, what },
+  );
+}
+
+const isMysql = (span: ReceivedSpan) =>
+  span.attributes['db.system'] === 'mysql' || span.attributes['db.system.name'] === 'mysql';
+const isMongo = (span: ReceivedSpan) =>
+  span.attributes['db.system'] === 'mongodb' || span.attributes['db.system.name'] === 'mongodb';
+const describeSpans = (spans: readonly ReceivedSpan[]) =>
+  spans.map((s) => `${s.service}: ${s.name}`).join('\n');
+
+describe('tracing with OpenTelemetry (OTEL_EXPORTER_OTLP_ENDPOINT set)', function () {
+  this.timeout(90_000);
+  let receiver: OtlpReceiver;
+  const running: RunningProcess[] = [];
+  const urls = { users: '', listings: '', public: '' };
+  const output = () => running.map((p) => p.output()).join('\n');
+
+  before(async () => {
+    receiver = await startOtlpReceiver();
+    const ports = { users: await freePort(), listings: await freePort(), public: await freePort() };
+    for (const name of ['users', 'listings', 'public'] as const)
+      urls[name] = `http://127.0.0.1:${ports[name]}`;
+    const env = testEnv({
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      // Export within a fifth of a second, not the default five.
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+      USER_SERVICE_PORT: String(ports.users),
+      LISTING_SERVICE_PORT: String(ports.listings),
+      PUBLIC_API_PORT: String(ports.public),
+      USERS_BASE_URL: urls.users,
+      LISTINGS_BASE_URL: urls.listings,
+    });
+    running.push(
+      runEntry('api/main.ts', ['--service', 'users'], env),
+      runEntry('api/main.ts', ['--service', 'listings'], env),
+      runEntry('api/main.ts', ['--service', 'public'], env),
+      runEntry('workers/main.ts', [], env),
+    );
+    for (const base of Object.values(urls)) {
+      await eventually(
+        async () =>
+          (await http('GET', `${base}/health`).catch(() => undefined))?.status === 200
+            ? true
+            : undefined,
+        { timeoutMs: 30_000, what: `${base} to listen\n${output()}` },
+      );
+    }
+  });
+  after(async () => {
+    await Promise.all(running.map((p) => p.stop('SIGKILL')));
+    await receiver?.close();
+  });
+
+  it('makes one trace of a POST /listings from the API span to the MySQL and Mongo writes', async () => {
+    const created = await http('POST', `${urls.listings}/listings`, {
+      json: { user_id: 1, listing_type: 'rent', price: 120 },
+      headers: { Prefer: 'wait=5', 'X-Request-Id': 'traced-listing-1' },
+    });
+    expect(created.status).to.equal(201);
+    const server = await eventually(
+      async () =>
+        receiver.spans.find(
+          (s) => s.service === 'spillway-listings' && s.kind === 2 && s.name.startsWith('POST'),
+        ),
+      { timeoutMs: 15_000, what: `the API's server span\n${describeSpans(receiver.spans)}` },
+    );
+    const spans = await traceOf(
+      receiver,
+      server.traceId,
+      (spans) =>
+        spans.some(isMysql) &&
+        spans.some(isMongo) &&
+        spans.some((s) => s.name === 'cache invalidate'),
+      'the worker spans of the POST /listings trace',
+    );
+    const names = describeSpans(spans);
+    expect(new Set(spans.map((s) => s.service)), names).to.deep.equal(
+      new Set(['spillway-listings', 'spillway-workers']),
+    );
+    // The request, its enqueue, the job's processing, the batch statement, the cache, replication.
+    expect(names).to.include('spillway-listings: enqueue persist-listings');
+    expect(names).to.match(/spillway-workers: process persist-listings/);
+    expect(names).to.include('spillway-workers: commit listings');
+    expect(names).to.include('spillway-workers: cache invalidate');
+    expect(names).to.match(/spillway-workers: process replicate/);
+    expect(names).to.include('spillway-workers: replicate listings');
+    const commit = spans.find((s) => s.name === 'commit listings')!;
+    const process = spans.find((s) => s.name.startsWith('process persist-listings'))!;
+    // One span per batch, linked to every job it carried (here: one).
+    expect(commit.links).to.deep.include({ traceId: process.traceId, spanId: process.spanId });
+    expect(spans.filter(isMysql).every((s) => s.service === 'spillway-workers')).to.equal(true);
+    // Every span but the request's own has its parent in the trace: nothing is detached.
+    const ids = new Set(spans.map((s) => s.spanId));
+    const orphans = spans.filter((s) => s !== server && !ids.has(s.parentSpanId));
+    expect(describeSpans(orphans), names).to.equal('');
+  });
+
+  it('puts trace_id and span_id on the log lines of a traced write, next to the request id', async () => {
+    const created = await http('POST', `${urls.listings}/listings`, {
+      json: { user_id: 1, listing_type: 'sale', price: 7 },
+      headers: { Prefer: 'wait=5', 'X-Request-Id': 'traced-listing-2' },
+    });
+    expect(created.status).to.equal(201);
+    const lines = () =>
+      output()
+        .split('\n')
+        .filter((line) => line.includes('"requestId":"traced-listing-2"'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const logged = await eventually(
+      async () => {
+        const all = lines();
+        return all.some((l) => l.msg === 'request') && all.some((l) => l.msg === 'write persisted')
+          ? all
+          : undefined;
+      },
+      { what: 'the access log line and the persist line' },
+    );
+    const access = logged.find((l) => l.msg === 'request')!;
+    const persisted = logged.find((l) => l.msg === 'write persisted')!;
+    expect(access.trace_id).to.match(/^[0-9a-f]{32}$/);
+    expect(access.span_id).to.match(/^[0-9a-f]{16}$/);
+    // The worker's line is in the same trace as the request that accepted the write.
+    expect(persisted.trace_id).to.equal(access.trace_id);
+  });
+
+  it('makes one trace of a public-API write across the public API, the user and listing services and the workers', async () => {
+    const user = await http('POST', `${urls.users}/users`, {
+      json: { name: 'Traced' },
+      headers: { Prefer: 'wait=5' },
+    });
+    expect(user.status).to.equal(201);
+    const listing = await http('POST', `${urls.public}/public-api/listings`, {
+      json: { user_id: user.body.user.id, listing_type: 'sale', price: 300 },
+      headers: { Prefer: 'wait=5' },
+    });
+    expect(listing.status).to.equal(201);
+    const server = await eventually(
+      async () =>
+        receiver.spans.find(
+          (s) =>
+            s.service === 'spillway-public' &&
+            s.kind === 2 &&
+            s.name.startsWith('POST') &&
+            s.attributes['http.route'] === '/public-api/listings',
+        ),
+      { timeoutMs: 15_000, what: `the public API's server span\n${describeSpans(receiver.spans)}` },
+    );
+    const spans = await traceOf(
+      receiver,
+      server.traceId,
+      (spans) =>
+        spans.some((s) => s.service === 'spillway-listings' && s.kind === 2) &&
+        spans.some((s) => s.service === 'spillway-workers' && isMysql(s)),
+      'the listing service and worker spans of the public-API write',
+    );
+    const services = new Set(spans.map((s) => s.service));
+    expect([...services].sort(), describeSpans(spans)).to.include.members([
+      'spillway-listings',
+      'spillway-public',
+      'spillway-workers',
+    ]);
+    // The public API's client span is the parent of the listing service's server span.
+    const listingServer = spans.find((s) => s.service === 'spillway-listings' && s.kind === 2)!;
+    const client = spans.find((s) => s.spanId === listingServer.parentSpanId);
+    expect(client?.service).to.equal('spillway-public');
+    expect(client?.kind).to.equal(3);
+  });
+});

@@ -1,0 +1,46 @@
+import type { Config } from '../config/index.js';
+import type { Tracing } from '../shared/tracing/tracing.js';
+import { closeConnections, openConnections } from '../shared/connections.js';
+import { listen } from '../shared/http/listen.js';
+import { createProbeApp } from '../shared/http/probe-app.js';
+import { readQueueDepth } from '../shared/jobs/queues.js';
+import { createLogger } from '../shared/logger.js';
+import { createMetrics, WATCHED_JOB_STATES } from '../shared/metrics/metrics.js';
+import { readinessChecks } from '../shared/readiness.js';
+import { exitOnSignals } from '../shared/shutdown.js';
+import { createWorkers } from './create-workers.js';
+
+/** The workers process: every configured queue's consumers, the probe listener, signal handling. */
+export async function runWorkersProcess(config: Config, tracing: Tracing): Promise<void> {
+  const logger = createLogger({ level: config.logLevel, name: 'workers' });
+  const connections = await openConnections(config);
+  // Read at scrape time only, after `running` exists.
+  const metrics = createMetrics({
+    process: 'workers',
+    queueDepth: () => readQueueDepth(running.queues, WATCHED_JOB_STATES),
+  });
+  const running = createWorkers(config, connections, logger, { metrics });
+  const probe = await listen(
+    createProbeApp({
+      logger,
+      metrics,
+      readiness: readinessChecks(connections, running.dependencies),
+    }),
+    config.workerOps,
+    config.httpServer,
+  );
+  logger.info(
+    { queues: [...new Set(running.workers.map((w) => w.name))], probe: probe.url },
+    'workers started',
+  );
+
+  exitOnSignals(
+    [
+      { name: 'finish active jobs', run: () => running.close() },
+      { name: 'close probe listener', run: () => probe.close() },
+      { name: 'close connections', run: () => closeConnections(connections) },
+      { name: 'send buffered traces', run: () => tracing.shutdown() },
+    ],
+    { timeoutMs: config.shutdownTimeoutMs, logger },
+  );
+}
