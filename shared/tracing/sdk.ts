@@ -28,8 +28,8 @@ function instrumentations() {
     new MySQL2Instrumentation(),
     new MongoDBInstrumentation(),
     new UndiciInstrumentation(),
-    // Log lines written inside a span carry trace_id and span_id.
-    new PinoInstrumentation(),
+    // Log lines written inside a span carry trace_id and span_id; the lines stay on stdout.
+    new PinoInstrumentation({ disableLogSending: true }),
   ];
 }
 
@@ -46,6 +46,10 @@ export async function startSdk(serviceName: string): Promise<Tracing> {
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
     instrumentations: instrumentations(),
+    // Traces only: metrics are scraped from /metrics, logs are read from stdout. Without
+    // these the SDK would also push both over OTLP (their OTEL_*_EXPORTER default).
+    metricReaders: [],
+    logRecordProcessors: [],
   });
   sdk.start();
   await waitForAllMessagesAcknowledged();

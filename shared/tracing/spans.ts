@@ -14,7 +14,8 @@ import {
  * request. With tracing off (no SDK registered) every context is empty and
  * these run the work directly, making no span.
  */
-const tracer = trace.getTracer('spillway');
+// Looked up per span (only when traced), so a provider registered later is used.
+const tracer = () => trace.getTracer('spillway');
 
 /** The trace context a submitted item came from, kept so its batch can be traced as its. */
 export function activeTraceContext(): Context {
@@ -40,7 +41,7 @@ export async function inBatchSpan<R>(
   const parent = traced[0];
   if (!parent) return work();
   const links: Link[] = traced.map((ctx) => ({ context: trace.getSpan(ctx)!.spanContext() }));
-  const span = tracer.startSpan(
+  const span = tracer().startSpan(
     name,
     { attributes: { ...attributes, 'spillway.batch.size': itemContexts.length }, links },
     parent,
@@ -56,7 +57,7 @@ export async function inChildSpan<R>(
 ): Promise<R> {
   const parent = context.active();
   if (!isTraced(parent)) return work();
-  const span = tracer.startSpan(name, { attributes }, parent);
+  const span = tracer().startSpan(name, { attributes }, parent);
   return runInSpan(span, trace.setSpan(parent, span), work);
 }
 
@@ -68,7 +69,7 @@ export async function inChildSpan<R>(
 export function spanUntil(name: string, attributes: Attributes, until: Promise<unknown>): Context {
   const parent = context.active();
   if (!isTraced(parent)) return parent;
-  const span = tracer.startSpan(name, { attributes }, parent);
+  const span = tracer().startSpan(name, { attributes }, parent);
   until.then(
     () => span.end(),
     (error: unknown) => {

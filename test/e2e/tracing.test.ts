@@ -32,7 +32,7 @@ const isMongo = (span: ReceivedSpan) =>
 const describeSpans = (spans: readonly ReceivedSpan[]) =>
   spans.map((s) => `${s.service}: ${s.name}`).join('\n');
 
-describe('tracing with OpenTelemetry (OTEL_EXPORTER_OTLP_ENDPOINT set)', function () {
+describe('tracing on: OTEL_EXPORTER_OTLP_ENDPOINT set, OTLP/HTTP with JSON', function () {
   this.timeout(90_000);
   let receiver: OtlpReceiver;
   const running: RunningProcess[] = [];
@@ -189,5 +189,121 @@ describe('tracing with OpenTelemetry (OTEL_EXPORTER_OTLP_ENDPOINT set)', functio
     const client = spans.find((s) => s.spanId === listingServer.parentSpanId);
     expect(client?.service).to.equal('spillway-public');
     expect(client?.kind).to.equal(3);
+  });
+
+  it('exports traces only: metrics stay on /metrics and logs on stdout', () => {
+    expect(new Set(receiver.requests.map((r) => r.path))).to.deep.equal(new Set(['/v1/traces']));
+  });
+});
+
+/** Starts a listing service and the workers with `env`, and waits until the service listens. */
+async function startListingPipeline(env: Record<string, string>): Promise<{
+  readonly base: string;
+  readonly processes: readonly RunningProcess[];
+}> {
+  const port = await freePort();
+  const processes = [
+    runEntry(
+      'api/main.ts',
+      ['--service', 'listings'],
+      testEnv({ ...env, LISTING_SERVICE_PORT: String(port) }),
+    ),
+    runEntry('workers/main.ts', [], testEnv(env)),
+  ];
+  const base = `http://127.0.0.1:${port}`;
+  await eventually(
+    async () =>
+      (await http('GET', `${base}/health`).catch(() => undefined))?.status === 200
+        ? true
+        : undefined,
+    { timeoutMs: 30_000, what: `the listing service to listen\n${processes[0]!.output()}` },
+  );
+  return { base, processes };
+}
+
+describe('tracing off', function () {
+  this.timeout(90_000);
+
+  /**
+   * Writes one listing and waits for it to be persisted, then stops both
+   * processes gracefully: a running SDK would send what it buffered on the way out.
+   */
+  async function writeAndStop(env: Record<string, string>): Promise<RunningProcess[]> {
+    const { base, processes } = await startListingPipeline(env);
+    try {
+      const created = await http('POST', `${base}/listings`, {
+        json: { user_id: 1, listing_type: 'rent', price: 5 },
+        headers: { Prefer: 'wait=5', 'X-Request-Id': 'untraced-listing' },
+      });
+      expect(created.status).to.equal(201);
+    } finally {
+      for (const p of processes) expect((await p.stop('SIGTERM')).code, p.output()).to.equal(0);
+    }
+    return [...processes];
+  }
+
+  it('sends nothing to the default OTLP endpoint when no OTEL_* variable is set, and logs no trace ids', async () => {
+    // The specification's default endpoint: what an SDK started by mistake would call.
+    const receiver = await startOtlpReceiver(4318);
+    try {
+      const processes = await writeAndStop({});
+      expect(receiver.requests).to.deep.equal([]);
+      const lines = processes.flatMap((p) => p.output().split('\n'));
+      expect(lines.filter((l) => l.includes('"requestId":"untraced-listing"'))).to.not.deep.equal(
+        [],
+      );
+      expect(lines.filter((l) => l.includes('trace_id'))).to.deep.equal([]);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('sends nothing when OTEL_SDK_DISABLED=true, even with an endpoint set', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      await writeAndStop({
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+        OTEL_SDK_DISABLED: 'true',
+      });
+      expect(receiver.requests).to.deep.equal([]);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+describe('tracing on with OTLP/HTTP protobuf (the default protocol)', function () {
+  this.timeout(90_000);
+
+  it('exports the spans of a write as application/x-protobuf to /v1/traces', async () => {
+    const receiver = await startOtlpReceiver();
+    const { base, processes } = await startListingPipeline({
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+    });
+    try {
+      const created = await http('POST', `${base}/listings`, {
+        json: { user_id: 1, listing_type: 'rent', price: 6 },
+        headers: { Prefer: 'wait=5' },
+      });
+      expect(created.status).to.equal(201);
+      // Protobuf carries strings as their UTF-8 bytes: the service and span names are readable.
+      const exported = await eventually(
+        async () => {
+          const bodies = receiver.requests.filter((r) => r.path === '/v1/traces');
+          const text = bodies.map((r) => r.body.toString('latin1')).join('');
+          return text.includes('POST /listings') && text.includes('spillway-workers')
+            ? bodies
+            : undefined;
+        },
+        { timeoutMs: 15_000, what: 'a protobuf export with the request and worker spans' },
+      );
+      expect(new Set(exported.map((r) => r.type))).to.deep.equal(
+        new Set(['application/x-protobuf']),
+      );
+    } finally {
+      await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+      await receiver.close();
+    }
   });
 });

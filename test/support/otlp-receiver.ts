@@ -17,8 +17,8 @@ export interface OtlpReceiver {
   /** The base URL to set as OTEL_EXPORTER_OTLP_ENDPOINT. */
   readonly endpoint: string;
   readonly spans: readonly ReceivedSpan[];
-  /** Every request received, by path and content type (`/v1/traces application/json`). */
-  readonly requests: readonly string[];
+  /** Every request received: its path, content type and body. */
+  readonly requests: readonly { path: string; type: string; body: Buffer }[];
   close(): Promise<void>;
 }
 
@@ -82,26 +82,32 @@ export function spansOfExport(body: ExportTraceServiceRequest): ReceivedSpan[] {
  * A real OTLP/HTTP trace receiver on a free loopback port: it answers every
  * export 200 (as a collector does) and keeps the spans of JSON exports.
  */
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
-  const requests: string[] = [];
+  const requests: { path: string; type: string; body: Buffer }[] = [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const type = request.headers['content-type'] ?? '';
-      requests.push(`${request.url} ${type}`);
+      const body = Buffer.concat(chunks);
+      requests.push({ path: request.url ?? '', type, body });
       if (request.url === '/v1/traces' && type.startsWith('application/json')) {
-        spans.push(...spansOfExport(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+        spans.push(...spansOfExport(JSON.parse(body.toString('utf8'))));
       }
       response.writeHead(200, { 'content-type': type || 'application/json' });
       response.end(type.startsWith('application/json') ? '{}' : '');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error) =>
+      reject(new Error(`the OTLP receiver cannot listen on port ${port}: ${error.message}`)),
+    );
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const bound = (server.address() as AddressInfo).port;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://127.0.0.1:${bound}`,
     spans,
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
