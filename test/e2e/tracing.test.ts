@@ -148,7 +148,7 @@ describe('tracing on: OTEL_EXPORTER_OTLP_ENDPOINT set, OTLP/HTTP with JSON', fun
     expect(persisted.trace_id).to.equal(access.trace_id);
   });
 
-  it('makes one trace of a public-API write across the public API, the user and listing services and the workers', async () => {
+  it('makes one trace of a public-API write across the public API, the user check, the listing service and the workers', async () => {
     const user = await http('POST', `${urls.users}/users`, {
       json: { name: 'Traced' },
       headers: { Prefer: 'wait=5' },
@@ -182,6 +182,7 @@ describe('tracing on: OTEL_EXPORTER_OTLP_ENDPOINT set, OTLP/HTTP with JSON', fun
     expect([...services].sort(), describeSpans(spans)).to.include.members([
       'spillway-listings',
       'spillway-public',
+      'spillway-users',
       'spillway-workers',
     ]);
     // The public API's client span is the parent of the listing service's server span.
