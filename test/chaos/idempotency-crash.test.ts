@@ -5,7 +5,7 @@ import type { ServiceName } from '../../config/index.js';
 import { eventually } from '../support/eventually.js';
 import { http, type HttpAnswer } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
-import { freePort, runEntry, type RunningProcess } from '../support/processes.js';
+import { freePort, runEntry, type RunningProcess, untilHealthy } from '../support/processes.js';
 import { unfinishedJobs } from '../support/queue-jobs.js';
 import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
 import { testEnv } from '../support/test-config.js';
@@ -40,13 +40,10 @@ async function startApi(
     }),
   );
   const url = `http://127.0.0.1:${port}`;
-  await eventually(
-    async () =>
-      (await http('GET', `${url}/health`).catch(() => undefined))?.status === 200
-        ? true
-        : undefined,
-    { timeoutMs: 30_000, what: `the ${service} API to listen\n${api.output()}` },
-  );
+  await untilHealthy(url, {
+    timeoutMs: 30_000,
+    what: `the ${service} API to listen\n${api.output()}`,
+  });
   return { api, url };
 }
 

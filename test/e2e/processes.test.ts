@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import type { RowDataPacket } from 'mysql2/promise';
 import { closeConnections, openConnections, type Connections } from '../../shared/connections.js';
-import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
-import { freePort, runEntry, type RunningProcess } from '../support/processes.js';
+import { freePort, runEntry, type RunningProcess, untilHealthy } from '../support/processes.js';
 import { resetStores } from '../support/stores.js';
 import { testConfig, testEnv } from '../support/test-config.js';
 
@@ -32,13 +31,10 @@ describe('one service per process (--service NAME) and SIGTERM', () => {
     const workers = runEntry('workers/main.ts', [], env);
     running.push(api, workers);
     const base = `http://127.0.0.1:${listingPort}`;
-    await eventually(
-      async () =>
-        (await http('GET', `${base}/health`).catch(() => undefined))?.status === 200
-          ? true
-          : undefined,
-      { timeoutMs: 20_000, what: `the listing service to listen\n${api.output()}` },
-    );
+    await untilHealthy(base, {
+      timeoutMs: 20_000,
+      what: `the listing service to listen\n${api.output()}`,
+    });
     const userPortRefused = await http('GET', `http://127.0.0.1:${userPort}/health`).then(
       () => false,
       () => true,

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
-import { freePort, runEntry, type RunningProcess } from '../support/processes.js';
+import { freePort, runEntry, type RunningProcess, untilHealthy } from '../support/processes.js';
 import { testEnv } from '../support/test-config.js';
 
 describe('the public API in its own process (--service public, USERS_BASE_URL / LISTINGS_BASE_URL)', () => {
@@ -32,13 +31,10 @@ describe('the public API in its own process (--service public, USERS_BASE_URL / 
     );
     const running = api;
     const base = `http://127.0.0.1:${port}`;
-    await eventually(
-      async () =>
-        (await http('GET', `${base}/health`).catch(() => undefined))?.status === 200
-          ? true
-          : undefined,
-      { timeoutMs: 20_000, what: `the public API to listen\n${running.output()}` },
-    );
+    await untilHealthy(base, {
+      timeoutMs: 20_000,
+      what: `the public API to listen\n${running.output()}`,
+    });
 
     const user = await http('POST', `${base}/public-api/users`, {
       json: { name: 'Lea' },

@@ -4,9 +4,8 @@ import { createServiceApps, type ServiceApps } from '../../api/create-apps.js';
 import { closeConnections, openConnections, type Connections } from '../../shared/connections.js';
 import { listen, type Listening } from '../../shared/http/listen.js';
 import { createLogger } from '../../shared/logger.js';
-import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
-import { freePort, runEntry, type RunningProcess } from '../support/processes.js';
+import { freePort, runEntry, type RunningProcess, untilHealthy } from '../support/processes.js';
 import { testConfig, testEnv } from '../support/test-config.js';
 
 /** MySQL "down": a URL on a port nobody listens on. */
@@ -79,13 +78,10 @@ describe('GET /ready checks exactly what each process uses (MySQL down)', functi
       );
       const running = worker;
       const probe = `http://127.0.0.1:${port}`;
-      await eventually(
-        async () =>
-          (await http('GET', `${probe}/health`).catch(() => undefined))?.status === 200
-            ? true
-            : undefined,
-        { timeoutMs: 30_000, what: `the worker probe to answer\n${running.output()}` },
-      );
+      await untilHealthy(probe, {
+        timeoutMs: 30_000,
+        what: `the worker probe to answer\n${running.output()}`,
+      });
       return probe;
     }
 

@@ -3,7 +3,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { closeConnections, openConnections, type Connections } from '../../shared/connections.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
-import { freePort, runEntry, type RunningProcess } from '../support/processes.js';
+import { freePort, runEntry, type RunningProcess, untilHealthy } from '../support/processes.js';
 import { resetStores } from '../support/stores.js';
 import { testConfig, testEnv } from '../support/test-config.js';
 
@@ -32,16 +32,10 @@ describe('SIGTERM during a stream of writes (spec §5)', function () {
     let workers = runEntry('workers/main.ts', [], env);
     started.push(api, workers);
     const base = `http://127.0.0.1:${port}`;
-    await eventually(
-      async () =>
-        (await http('GET', `${base}/health`).catch(() => undefined))?.status === 200
-          ? true
-          : undefined,
-      {
-        timeoutMs: 20_000,
-        what: 'the API to listen',
-      },
-    );
+    await untilHealthy(base, {
+      timeoutMs: 20_000,
+      what: 'the API to listen',
+    });
 
     const acknowledged = new Set<number>();
     let stopWriting = false;

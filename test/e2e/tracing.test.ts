@@ -6,7 +6,7 @@ import {
   type OtlpReceiver,
   type ReceivedSpan,
 } from '../support/otlp-receiver.js';
-import { freePort, runEntry, type RunningProcess } from '../support/processes.js';
+import { freePort, runEntry, type RunningProcess, untilHealthy } from '../support/processes.js';
 import { testEnv } from '../support/test-config.js';
 
 /** The spans of one trace, once every span named by `complete` has arrived. */
@@ -62,13 +62,7 @@ describe('tracing on: OTEL_EXPORTER_OTLP_ENDPOINT set, OTLP/HTTP with JSON', fun
       runEntry('workers/main.ts', [], env),
     );
     for (const base of Object.values(urls)) {
-      await eventually(
-        async () =>
-          (await http('GET', `${base}/health`).catch(() => undefined))?.status === 200
-            ? true
-            : undefined,
-        { timeoutMs: 30_000, what: `${base} to listen\n${output()}` },
-      );
+      await untilHealthy(base, { timeoutMs: 30_000, what: `${base} to listen\n${output()}` });
     }
   });
   after(async () => {
@@ -212,13 +206,10 @@ async function startListingPipeline(env: Record<string, string>): Promise<{
     runEntry('workers/main.ts', [], testEnv(env)),
   ];
   const base = `http://127.0.0.1:${port}`;
-  await eventually(
-    async () =>
-      (await http('GET', `${base}/health`).catch(() => undefined))?.status === 200
-        ? true
-        : undefined,
-    { timeoutMs: 30_000, what: `the listing service to listen\n${processes[0]!.output()}` },
-  );
+  await untilHealthy(base, {
+    timeoutMs: 30_000,
+    what: `the listing service to listen\n${processes[0]!.output()}`,
+  });
   return { base, processes };
 }
 

@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import { eventually } from './eventually.js';
-import { http } from './http.js';
-import { freePort, runEntry, type RunningProcess } from './processes.js';
+import { freePort, runEntry, type RunningProcess, untilHealthy } from './processes.js';
 import { testEnv } from './test-config.js';
 
 /**
@@ -59,13 +57,7 @@ export async function startChaosCluster(
   const usersUrl = `http://127.0.0.1:${usersPort}`;
   const listingsUrl = `http://127.0.0.1:${listingsPort}`;
   for (const url of [usersUrl, listingsUrl]) {
-    await eventually(
-      async () =>
-        (await http('GET', `${url}/health`).catch(() => undefined))?.status === 200
-          ? true
-          : undefined,
-      { timeoutMs: 30_000, what: `the API to listen at ${url}` },
-    );
+    await untilHealthy(url, { timeoutMs: 30_000, what: `the API to listen at ${url}` });
   }
   return {
     usersUrl,

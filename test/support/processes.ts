@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { eventually } from './eventually.js';
+import { http } from './http.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -50,4 +52,18 @@ export function runEntry(
       return { code, ms: Date.now() - started };
     },
   };
+}
+
+/** Resolves once `${base}/health` answers 200: a process's listener is up. */
+export async function untilHealthy(
+  base: string,
+  options: { timeoutMs?: number; what: string },
+): Promise<void> {
+  await eventually(
+    async () =>
+      (await http('GET', `${base}/health`).catch(() => undefined))?.status === 200
+        ? true
+        : undefined,
+    { timeoutMs: options.timeoutMs ?? 30_000, what: options.what },
+  );
 }
