@@ -1,5 +1,6 @@
 import {
   context,
+  isSpanContextValid,
   propagation,
   trace,
   type Attributes,
@@ -83,10 +84,13 @@ export function spanUntil(name: string, attributes: Attributes, until: Promise<u
 /**
  * The trace context as BullMQ's telemetry carries it in a job
  * (`opts.telemetry.metadata`): the job's processing becomes a child of `ctx`.
- * Undefined when `ctx` is not traced, so an untraced job is unchanged.
+ * A request that was not sampled passes that on too, so its job is not
+ * sampled again on its own. Undefined with no trace at all (tracing off), so
+ * the job is unchanged.
  */
 export function jobTraceMetadata(ctx: Context): string | undefined {
-  if (!isTraced(ctx)) return undefined;
+  const span = trace.getSpan(ctx);
+  if (!span || !isSpanContextValid(span.spanContext())) return undefined;
   const carrier: Record<string, string> = {};
   propagation.inject(ctx, carrier);
   return JSON.stringify(carrier);

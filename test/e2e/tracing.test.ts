@@ -186,6 +186,32 @@ describe('tracing on: OTEL_EXPORTER_OTLP_ENDPOINT set, OTLP/HTTP with JSON', fun
     expect(client?.kind).to.equal(3);
   });
 
+  it('leaves out the jobs of a request its caller did not sample (traceparent flags 00)', async () => {
+    const post = (price: number, headers: Record<string, string>) =>
+      http('POST', `${urls.listings}/listings`, {
+        json: { user_id: 1, listing_type: 'rent', price },
+        headers: { Prefer: 'wait=5', ...headers },
+      });
+    const unsampled = await post(11, {
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00',
+    });
+    expect(unsampled.status).to.equal(201);
+    const sampled = await post(12, {});
+    expect(sampled.status).to.equal(201);
+    // The sampled write's job spans arrive after the unsampled one's would have.
+    const processedJobs = () =>
+      receiver.spans
+        .filter((s) => s.name.startsWith('process persist-listings'))
+        .map((s) => s.attributes['bullmq.job.id']);
+    await eventually(async () => processedJobs().includes(sampled.body.job_id) || undefined, {
+      what: 'the sampled write to be traced in the worker',
+    });
+    expect(processedJobs()).to.not.include(unsampled.body.job_id);
+    expect(receiver.spans.some((s) => s.traceId === '0af7651916cd43dd8448eb211c80319c')).to.equal(
+      false,
+    );
+  });
+
   it('exports traces only: metrics stay on /metrics and logs on stdout', () => {
     expect(new Set(receiver.requests.map((r) => r.path))).to.deep.equal(new Set(['/v1/traces']));
   });

@@ -91,6 +91,21 @@ describe('tracing spans of batched work (shared/tracing/spans.ts)', () => {
       expect(metadata.traceparent).to.equal(`00-${traceId}-${spanId}-01`);
     });
 
+    it('carries an unsampled request on to its job, so the job follows its decision', () => {
+      const unsampled = trace.setSpan(
+        ROOT_CONTEXT,
+        trace.wrapSpanContext({
+          traceId: '0af7651916cd43dd8448eb211c80319c',
+          spanId: 'b7ad6b7169203331',
+          traceFlags: 0,
+        }),
+      );
+      const metadata = JSON.parse(jobTraceMetadata(unsampled)!) as Record<string, string>;
+      expect(metadata.traceparent).to.equal(
+        '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00',
+      );
+    });
+
     it('makes a child span only under a recording span', async () => {
       await inChildSpan('cache invalidate', {}, async () => undefined);
       expect(recorder.exporter.getFinishedSpans()).to.have.length(0);
