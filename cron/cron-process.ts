@@ -32,6 +32,10 @@ export async function runCronProcess(
     retentionHours: config.orders.retentionHours,
     batchSize: config.orders.purgeBatchSize,
     onPurged: (removed) => metrics.ordersPurged.inc(removed),
+    onRun: (outcome) => {
+      metrics.orderPurgeRuns.inc({ outcome });
+      if (outcome === 'completed') metrics.orderPurgeLastCompleted.set(Date.now() / 1000);
+    },
   };
 
   if (once) {

@@ -18,6 +18,8 @@ const HOUR_MICROS = 3_600_000_000;
 export interface OrderPurgeDeps {
   /** Told how many orders each batch removed, as it is removed (the purge counter metric). */
   readonly onPurged?: (removed: number) => void;
+  /** Told how each run ended: `completed`, `skipped` (another purge held the lock) or `failed`. */
+  readonly onRun?: (outcome: PurgeRunOutcome) => void;
   readonly orders: Pick<OrderRepository, 'deleteCreatedBeforeInBatches'>;
   readonly cache: Pick<ReadThroughCache, 'invalidate'>;
   readonly lock: RedisLock;
@@ -26,6 +28,8 @@ export interface OrderPurgeDeps {
   /** Most orders one delete removes (ORDER_PURGE_BATCH_SIZE). */
   readonly batchSize: number;
 }
+
+export type PurgeRunOutcome = 'completed' | 'skipped' | 'failed';
 
 export type PurgeOutcome =
   | { readonly ran: true; readonly removed: number; readonly cutoff: number }
@@ -54,15 +58,20 @@ export async function purgeOrders(
   const held = await deps.lock.tryAcquire(PURGE_LOCK_NAME, LOCK_TTL_MS);
   if (!held) {
     deps.logger.info('order purge skipped: another purge holds the lock');
+    deps.onRun?.('skipped');
     return { ran: false, removed: 0, reason: 'lock held' };
   }
   try {
     const cutoff = nowMicros() - deps.retentionHours * HOUR_MICROS;
-    const removed = await purgeInBatches(deps, held, cutoff);
+    const removed = await purgeInBatches(deps, held, cutoff).catch((error: unknown) => {
+      deps.onRun?.('failed');
+      throw error;
+    });
     deps.logger.info(
       { removed, cutoff, retentionHours: deps.retentionHours },
       `orders purged: ${removed} removed`,
     );
+    deps.onRun?.('completed');
     return { ran: true, removed, cutoff };
   } finally {
     await held.release({ holdMs: options.holdMs });

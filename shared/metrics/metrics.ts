@@ -12,6 +12,8 @@ export interface Metrics {
   readonly acceptToPersisted: Histogram<'queue'>;
   readonly groupCommitBatchSize: Histogram<'queue'>;
   readonly ordersPurged: Counter;
+  readonly orderPurgeRuns: Counter<'outcome'>;
+  readonly orderPurgeLastCompleted: Gauge;
   readonly queueJobs: Gauge<'queue' | 'state'>;
 }
 
@@ -68,6 +70,17 @@ export function createMetrics(options: {
     ordersPurged: new Counter({
       name: 'spillway_orders_purged_total',
       help: 'Orders deleted by the retention purge',
+      registers: [registry],
+    }),
+    orderPurgeRuns: new Counter({
+      name: 'spillway_order_purge_runs_total',
+      help: 'Retention purge runs by outcome: completed, skipped (another purge held the lock) or failed',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    orderPurgeLastCompleted: new Gauge({
+      name: 'spillway_order_purge_last_completed_timestamp_seconds',
+      help: 'When this process last completed a retention purge (Unix seconds); 0: not since it started',
       registers: [registry],
     }),
     queueJobs: new Gauge({

@@ -109,6 +109,13 @@ describe('purgeOrders (spec §2.5: orders are kept 3 days, then purged)', () => 
     );
   });
 
+  it('tells how each run ended: completed, or skipped when another purge holds the lock', async () => {
+    const runs: string[] = [];
+    const reporting = { ...deps, onRun: (outcome: string) => runs.push(outcome) };
+    await Promise.all([purgeOrders(reporting), purgeOrders(reporting)]);
+    expect(runs.sort()).to.deep.equal(['completed', 'skipped']);
+  });
+
   it('frees the lock after a run, so the next run works', async () => {
     await purgeOrders(deps);
     const key = `${config.queue.prefix}:locks:${PURGE_LOCK_NAME}`;
