@@ -1,0 +1,148 @@
+import { expect } from 'chai';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { eventually } from '../support/eventually.js';
+import { http } from '../support/http.js';
+import { freePort, runEntry, untilHealthy, type RunningProcess } from '../support/processes.js';
+import { exportedNamesOf, metricNamesOf } from '../support/promql-metrics.js';
+import { testEnv } from '../support/test-config.js';
+
+const run = promisify(execFile);
+const SHIPPED = fileURLToPath(new URL('../../config/observability/', import.meta.url));
+const PROMETHEUS_DIR = join(SHIPPED, 'prometheus');
+
+interface PromTarget {
+  labels: Record<string, string>;
+  health: string;
+  lastError: string;
+}
+
+describe('the shipped Prometheus config, alert rules and Grafana dashboard (Debian prometheus)', function () {
+  this.timeout(120_000);
+
+  it('promtool accepts the alert rules and their unit tests pass', async () => {
+    const checked = await run('promtool', ['check', 'rules', join(PROMETHEUS_DIR, 'alerts.yml')]);
+    expect(checked.stdout).to.match(/SUCCESS: 5 rules found/);
+    const tested = await run('promtool', ['test', 'rules', 'alerts.test.yml'], {
+      cwd: PROMETHEUS_DIR,
+    });
+    expect(tested.stdout).to.include('SUCCESS');
+  });
+
+  describe('against the running pipeline (the processes npm start runs)', () => {
+    let dir: string;
+    const processes: RunningProcess[] = [];
+    let prometheus: ChildProcess | undefined;
+    const ops = { api: '', workers: '', cron: '' };
+
+    before(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'spillway-prometheus-'));
+      const ports: Record<string, string> = {};
+      for (const name of [
+        'USER_SERVICE_PORT',
+        'LISTING_SERVICE_PORT',
+        'PUBLIC_API_PORT',
+        'CUSTOMER_SERVICE_PORT',
+        'ORDER_SERVICE_PORT',
+        'PEOPLE_SERVICE_PORT',
+        'OPS_PORT',
+        'WORKER_OPS_PORT',
+        'CRON_OPS_PORT',
+      ])
+        ports[name] = String(await freePort());
+      const env = testEnv(ports);
+      processes.push(
+        runEntry('api/main.ts', [], env),
+        runEntry('workers/main.ts', [], env),
+        runEntry('cron/main.ts', [], env),
+      );
+      ops.api = `127.0.0.1:${ports.OPS_PORT}`;
+      ops.workers = `127.0.0.1:${ports.WORKER_OPS_PORT}`;
+      ops.cron = `127.0.0.1:${ports.CRON_OPS_PORT}`;
+      const output = () => processes.map((p) => p.output()).join('\n');
+      for (const address of Object.values(ops))
+        await untilHealthy(`http://${address}`, { what: `${address} to answer\n${output()}` });
+    });
+    after(async () => {
+      prometheus?.kill('SIGKILL');
+      await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('scrapes every target up with the shipped prometheus.yml and rules', async () => {
+      // The shipped files unchanged; only the targets file says where the processes are.
+      await copyFile(join(PROMETHEUS_DIR, 'prometheus.yml'), join(dir, 'prometheus.yml'));
+      await copyFile(join(PROMETHEUS_DIR, 'alerts.yml'), join(dir, 'alerts.yml'));
+      const targets = Object.entries(ops).map(([role, address]) => ({
+        targets: [address],
+        labels: { role },
+      }));
+      await writeFile(join(dir, 'targets.json'), JSON.stringify(targets));
+      await run('promtool', ['check', 'config', join(dir, 'prometheus.yml')]);
+      const port = await freePort();
+      let log = '';
+      prometheus = spawn(
+        'prometheus',
+        [
+          `--config.file=${join(dir, 'prometheus.yml')}`,
+          `--storage.tsdb.path=${join(dir, 'data')}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      prometheus.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+      const api = `http://127.0.0.1:${port}/api/v1`;
+      // The first scrape of each target comes within one scrape interval (15 s).
+      const active = await eventually(
+        async () => {
+          const answer = await http('GET', `${api}/targets`).catch(() => undefined);
+          const found = (answer?.body?.data?.activeTargets ?? []) as PromTarget[];
+          return found.length === 3 && found.every((t) => t.health === 'up') ? found : undefined;
+        },
+        { timeoutMs: 60_000, what: `every target up\n${log.slice(-2000)}` },
+      );
+      expect(active.map((t) => t.labels.role).sort()).to.deep.equal(['api', 'cron', 'workers']);
+      const rules = await http('GET', `${api}/rules`);
+      const alerts = (rules.body.data.groups as { rules: { name: string; health: string }[] }[])
+        .flatMap((g) => g.rules)
+        .map((r) => `${r.name} ${r.health}`);
+      expect(alerts).to.have.length(5);
+      expect(
+        alerts.every((a) => a.endsWith(' ok')),
+        alerts.join('\n'),
+      ).to.equal(true);
+    });
+
+    it('has the dashboard read only metrics the services export', async () => {
+      const exported = new Set<string>();
+      for (const address of Object.values(ops)) {
+        const answer = await http('GET', `http://${address}/metrics`);
+        for (const name of exportedNamesOf(answer.text)) exported.add(name);
+      }
+      const dashboard = JSON.parse(
+        await readFile(join(SHIPPED, 'grafana/dashboards/spillway.json'), 'utf8'),
+      ) as { panels: { title: string; targets: { expr: string }[] }[] };
+      const queries = dashboard.panels.flatMap((p) =>
+        p.targets.map((t) => ({ panel: p.title, expr: t.expr })),
+      );
+      expect(queries.length).to.be.at.least(8);
+      const unknown = queries.flatMap(({ panel, expr }) =>
+        metricNamesOf(expr)
+          .filter((name) => !exported.has(name))
+          .map((name) => `${panel}: ${name}`),
+      );
+      expect(unknown).to.deep.equal([]);
+      // The alert rules too, but for Prometheus's own `up`.
+      const rules = await readFile(join(PROMETHEUS_DIR, 'alerts.yml'), 'utf8');
+      const ruleMetrics = [...rules.matchAll(/expr: \|?\n?([\s\S]*?)\n\s+(?:for|labels):/g)]
+        .flatMap((m) => metricNamesOf(m[1]!))
+        .filter((name) => name !== 'up');
+      expect(ruleMetrics.length).to.be.at.least(5);
+      expect(ruleMetrics.filter((name) => !exported.has(name))).to.deep.equal([]);
+    });
+  });
+});
