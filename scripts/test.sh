@@ -9,6 +9,7 @@ bash scripts/ensure-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 bash scripts/services.sh start || { echo "0 passed, 1 failed"; exit 1; }
 bash scripts/ensure-browser.sh >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 bash scripts/ensure-schemathesis.sh || { echo "0 passed, 1 failed"; exit 1; }
+bash scripts/ensure-prometheus.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 problems=()
 echo "== lint (eslint, prettier)"
