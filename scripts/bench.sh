@@ -11,6 +11,9 @@ bash scripts/services.sh start
 if [ "${1:-}" = "--bulk-drain" ]; then
   exec node --import tsx bench/bulk-drain.ts
 fi
+if [ "${1:-}" = "--tracing" ]; then
+  exec node --import tsx bench/tracing.ts
+fi
 if [ "${1:-}" = "--cluster" ]; then
   exec node --import tsx bench/cluster.ts
 fi
