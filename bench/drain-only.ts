@@ -26,7 +26,9 @@ try {
   const ceiling = await drainEmpty(config, connections, jobs);
   // POOLS=2: a persist pool and a pool for every other queue, as the full bench's pipeline runs.
   const pools = env.POOLS === '2' ? PIPELINE_POOLS : [env];
-  const grouped = await drainSpillway('group-commit', config, connections, jobs, pools, profile);
+  const grouped = await drainSpillway('group-commit', config, connections, jobs, pools, {
+    nodeArgs: profile,
+  });
   console.log(
     `ceiling ${ceiling.mysqlJobsPerSec.toFixed(0)} jobs/s | MySQL ${grouped.mysqlJobsPerSec.toFixed(0)} jobs/s (${(grouped.mysqlJobsPerSec / ceiling.mysqlJobsPerSec).toFixed(2)}×), + Mongo ${grouped.mongoJobsPerSec.toFixed(0)} jobs/s (${(grouped.mongoJobsPerSec / ceiling.mysqlJobsPerSec).toFixed(2)}×)`,
   );

@@ -1,103 +1,76 @@
 /**
- * What tracing costs on the accept path (`npm run bench:tracing`): POST /users
- * through the real API (compiled, no workers), with tracing off (no OTEL_*
- * variable: the SDK is not loaded), on at 100 % and on at 1 %
- * (parentbased_traceidratio), side by side, alternating mode by mode each
- * round; the best round of each counts. The spans go over OTLP/HTTP protobuf
- * to a sink in this process that answers 200 and counts what it got, so with
- * tracing off it shows that nothing was sent. Prints ratios to "off" and saves
+ * What tracing costs (`npm run bench:tracing`), side by side in one run:
+ * Spillway before tracing was added (commit BASE_REV, compiled from git), with
+ * tracing off (no OTEL_* variable: the SDK is not loaded), and on at 1 % and
+ * at 100 % (parentbased_traceidratio). Two paths: the accept path (POST /users
+ * through the real API, compiled, no workers) and the drain (a backlog of
+ * listing writes through both worker pools into MySQL and the Mongo replica).
+ * Modes alternate within each round; the best round of each counts for rates,
+ * the lowest for CPU per write or job. Spans go over OTLP/HTTP protobuf to a
+ * counting sink in this process. Prints ratios to "before tracing" and saves
  * the raw runs in bench/results/tracing-<time>.json.
- * Environment: SECONDS (per run, default 8), ROUNDS (default 3).
+ * Environment: SECONDS (per accept run, default 8), ROUNDS (default 3),
+ * DRAIN_JOBS (default 30000), DRAIN_ROUNDS (default 2), BASE_REV (default
+ * 73705fa, the last commit before tracing).
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { closeConnections } from '../shared/connections.js';
+import { buildBase } from './lib/base-build.js';
 import { buildSpillway } from './lib/build.js';
 import { ROOT } from './lib/child.js';
-import { startCpuCount, type CpuCount } from './lib/cpu.js';
-import { best, load, type HttpRun } from './lib/load.js';
-import { startApi } from './lib/spillway.js';
+import { fmt } from './lib/cpu-report.js';
+import { best } from './lib/load.js';
 import { openBenchStores, resetBenchStores } from './lib/stores.js';
+import {
+  acceptRun,
+  drainRun,
+  TRACING_MODES,
+  type AcceptRun,
+  type TracedDrainRun,
+} from './scenarios/tracing.js';
 
 const seconds = Number(process.env.SECONDS ?? 8);
 const rounds = Number(process.env.ROUNDS ?? 3);
-const USER = { name: 'traced bench user' };
-
-/** An OTLP/HTTP receiver that only counts: the exporter's cost is the API's, not a collector's. */
-async function startSink() {
-  const received = { requests: 0, bytes: 0 };
-  const server = createServer((request, response) => {
-    request.on('data', (chunk: Buffer) => (received.bytes += chunk.length));
-    request.on('end', () => {
-      received.requests += 1;
-      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, received, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
-type Mode = { readonly name: string; readonly env: (sink: string) => Record<string, string> };
-const MODES: readonly Mode[] = [
-  { name: 'tracing off', env: () => ({}) },
-  { name: 'on, 100 %', env: (sink) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: sink }) },
-  {
-    name: 'on, 1 %',
-    env: (sink) => ({
-      OTEL_EXPORTER_OTLP_ENDPOINT: sink,
-      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-      OTEL_TRACES_SAMPLER_ARG: '0.01',
-    }),
-  },
-];
-
-type Run = Omit<HttpRun, 'cpu'> & {
-  cpu: CpuCount<'api'>;
-  exportRequests: number;
-  exportBytes: number;
-};
-
-async function acceptRun(mode: Mode): Promise<Run> {
-  const sink = await startSink();
-  const api = await startApi({ ...mode.env(sink.url), LOG_LEVEL: 'warn' });
-  try {
-    const url = `${api.usersUrl}/users`;
-    await load('warm-up', { url, seconds: 1, method: 'POST', body: USER });
-    const before = { ...sink.received };
-    const cpu = await startCpuCount<'api'>({ api: [api.child.pid] });
-    const run = await load(mode.name, { url, seconds, method: 'POST', body: USER });
-    const counted = await cpu.stop(run.ok);
-    // The last batch of spans leaves on the exporter's schedule (5 s): stop the API to flush it.
-    await api.child.stop();
-    return {
-      ...run,
-      cpu: counted,
-      exportRequests: sink.received.requests - before.requests,
-      exportBytes: sink.received.bytes - before.bytes,
-    };
-  } finally {
-    await api.child.stop();
-    await sink.close();
-  }
-}
+const drainJobs = Number(process.env.DRAIN_JOBS ?? 30_000);
+const drainRounds = Number(process.env.DRAIN_ROUNDS ?? 2);
+const baseRev = process.env.BASE_REV ?? '73705fa';
 
 console.log('== building Spillway (dist/, as production runs it)');
 await buildSpillway();
-const { connections } = await openBenchStores();
-const runs = new Map<string, Run[]>();
+console.log(`== building the version before tracing (${baseRev}) into bench/.base/`);
+const base = await buildBase(baseRev);
+const { config, connections } = await openBenchStores();
+const accepts = new Map<string, AcceptRun[]>();
+const drains = new Map<string, TracedDrainRun[]>();
+const keep = <R>(runs: Map<string, R[]>, name: string, run: R) =>
+  runs.set(name, [...(runs.get(name) ?? []), run]);
+const sentText = (sent: { requests: number; bytes: number }) =>
+  `${sent.requests} exports (${fmt(sent.bytes / 1024)} KB)`;
 try {
+  console.log(`== accept path: POST /users, ${rounds} rounds × ${seconds} s per mode`);
   for (let round = 1; round <= rounds; round += 1) {
     console.log(`round ${round}/${rounds}`);
-    for (const mode of MODES) {
+    for (const mode of TRACING_MODES) {
       await resetBenchStores(connections);
-      const run = await acceptRun(mode);
-      runs.set(mode.name, [...(runs.get(mode.name) ?? []), run]);
+      const run = await acceptRun(mode, base, seconds);
+      keep(accepts, mode.name, run);
       console.log(
-        `  ${mode.name}: ${run.rps.toFixed(0)} writes/s, p99 ${run.p99} ms, ` +
-          `API ${run.cpu.perUnit.api.toFixed(0)} µs CPU/write, ${run.exportRequests} exports`,
+        `  ${mode.name.padEnd(15)} ${fmt(run.rps)} writes/s, p99 ${run.p99} ms, ` +
+          `API ${fmt(run.cpu.perUnit.api)} µs CPU/write, ${sentText(run.sent)}`,
+      );
+    }
+  }
+  console.log(`== drain: ${drainJobs} listing writes to MySQL and Mongo, ${drainRounds} rounds`);
+  for (let round = 1; round <= drainRounds; round += 1) {
+    console.log(`round ${round}/${drainRounds}`);
+    for (const mode of TRACING_MODES) {
+      const run = await drainRun(mode, base, config, connections, drainJobs);
+      keep(drains, mode.name, run);
+      console.log(
+        `  ${mode.name.padEnd(15)} ${fmt(run.mongoJobsPerSec)} jobs/s to Mongo ` +
+          `(MySQL ${fmt(run.mysqlJobsPerSec)}), workers ${fmt(run.cpu?.perUnit.workers ?? NaN)} µs CPU/job, ` +
+          `${sentText(run.sent)}`,
       );
     }
   }
@@ -106,24 +79,57 @@ try {
   await closeConnections(connections);
 }
 
-const bestOf = (name: string) => best(runs.get(name) ?? [], (run) => run.rps);
-const off = bestOf('tracing off');
-const cpuOf = (name: string) => Math.min(...(runs.get(name) ?? []).map((r) => r.cpu.perUnit.api));
-console.log(
-  `\n| mode | writes/s | × off | p99 ms | API µs CPU/write (lowest) | × off | OTLP exports | KB sent |`,
-);
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
-for (const mode of MODES) {
-  const b = bestOf(mode.name);
-  const all = runs.get(mode.name) ?? [];
-  console.log(
-    `| ${mode.name} | ${b.rps.toFixed(0)} | ${(b.rps / off.rps).toFixed(2)} | ${b.p99} | ` +
-      `${cpuOf(mode.name).toFixed(0)} | ${(cpuOf(mode.name) / cpuOf('tracing off')).toFixed(2)} | ` +
-      `${all.reduce((s, r) => s + r.exportRequests, 0)} | ${(all.reduce((s, r) => s + r.exportBytes, 0) / 1024).toFixed(0)} |`,
-  );
+const BEFORE = 'before tracing';
+const lowest = <R>(runs: readonly R[], of: (run: R) => number) => Math.min(...runs.map(of));
+const total = <R>(runs: readonly R[], of: (run: R) => number) =>
+  runs.reduce((sum, run) => sum + of(run), 0);
+function table(
+  title: string,
+  headers: readonly string[],
+  row: (name: string) => readonly string[],
+): void {
+  console.log(`\n${title}\n| mode | ${headers.join(' | ')} |`);
+  console.log(`|---|${headers.map(() => '---:').join('|')}|`);
+  for (const mode of TRACING_MODES) console.log(`| ${mode.name} | ${row(mode.name).join(' | ')} |`);
 }
+
+const acceptOf = (name: string) => accepts.get(name) ?? [];
+const acceptRate = (name: string) => best(acceptOf(name), (r) => r.rps).rps;
+const acceptCpu = (name: string) => lowest(acceptOf(name), (r) => r.cpu.perUnit.api);
+table(
+  `Accept path (POST /users; best of ${rounds} × ${seconds} s; CPU: lowest)`,
+  ['writes/s', '× before', 'API µs CPU/write', '× before', 'OTLP exports', 'KB sent'],
+  (name) => [
+    fmt(acceptRate(name)),
+    fmt(acceptRate(name) / acceptRate(BEFORE), 2),
+    fmt(acceptCpu(name)),
+    fmt(acceptCpu(name) / acceptCpu(BEFORE), 2),
+    String(total(acceptOf(name), (r) => r.sent.requests)),
+    fmt(total(acceptOf(name), (r) => r.sent.bytes) / 1024),
+  ],
+);
+const drainOf = (name: string) => drains.get(name) ?? [];
+const drainRate = (name: string) => best(drainOf(name), (r) => r.mongoJobsPerSec).mongoJobsPerSec;
+const drainCpu = (name: string) => lowest(drainOf(name), (r) => r.cpu?.perUnit.workers ?? NaN);
+table(
+  `Drain (${drainJobs} listing writes through both worker pools to MySQL and Mongo; best of ${drainRounds}; CPU: lowest)`,
+  ['jobs/s', '× before', 'workers µs CPU/job', '× before', 'OTLP exports', 'KB sent'],
+  (name) => [
+    fmt(drainRate(name)),
+    fmt(drainRate(name) / drainRate(BEFORE), 2),
+    fmt(drainCpu(name)),
+    fmt(drainCpu(name) / drainCpu(BEFORE), 2),
+    String(total(drainOf(name), (r) => r.sent.requests)),
+    fmt(total(drainOf(name), (r) => r.sent.bytes) / 1024),
+  ],
+);
+
 const dir = join(ROOT, 'bench/results');
 await mkdir(dir, { recursive: true });
 const file = join(dir, `tracing-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-await writeFile(file, JSON.stringify({ seconds, rounds, runs: Object.fromEntries(runs) }, null, 2));
+const raw = { seconds, rounds, drainJobs, drainRounds, baseRev: base.rev, accepts, drains };
+await writeFile(
+  file,
+  JSON.stringify(raw, (_, value: unknown) => (value instanceof Map ? Object.fromEntries(value) : value), 2),
+);
 console.log(`\nraw results: ${file}`);

@@ -45,8 +45,10 @@ export async function startApi(
 export async function startWorkers(
   env: Record<string, string> = {},
   nodeArgs: readonly string[] = [],
+  /** Another checkout's workers entry (A/B runs of two versions side by side). */
+  entry = WORKERS_ENTRY,
 ): Promise<Child> {
-  const child = runChild(WORKERS_ENTRY, [], benchEnv({ LOG_LEVEL: 'info', ...env }), nodeArgs);
+  const child = runChild(entry, [], benchEnv({ LOG_LEVEL: 'info', ...env }), nodeArgs);
   try {
     await child.waitForLine(/workers started/, 120_000);
   } catch (error) {

@@ -72,6 +72,15 @@ export async function fillBacklog(
   }
 }
 
+export interface DrainOptions {
+  /** Node flags for the worker processes (a CPU profile). */
+  readonly nodeArgs?: readonly string[];
+  /** Another checkout's workers entry (see lib/base-build.ts). */
+  readonly workersEntry?: string;
+  /** The backlog's jobs (default: listing writes as the API enqueues them with tracing off). */
+  readonly job?: typeof listingJob;
+}
+
 export async function drainSpillway(
   name: string,
   config: Config,
@@ -79,18 +88,21 @@ export async function drainSpillway(
   jobs: number,
   /** One worker process per entry, each with its own extra environment. */
   pools: readonly Record<string, string>[],
-  nodeArgs: readonly string[] = [],
+  options: DrainOptions = {},
 ): Promise<DrainRun> {
+  const { nodeArgs = [], workersEntry, job = listingJob } = options;
   await resetBenchStores(connections);
   const queue = listingQueue(config, connections);
   await queue.pause();
-  await fillBacklog(queue, jobs, listingJob);
+  await fillBacklog(queue, jobs, job);
   const mysqlOnly = pools.every((env) => env.WORKER_QUEUES === QUEUE_NAMES.persistListings);
   const replicate = new Queue(QUEUE_NAMES.replicate, {
     connection: connections.queueRedis,
     prefix: config.queue.prefix,
   });
-  const workers = await Promise.all(pools.map((env) => startWorkers(env, nodeArgs)));
+  const workers = await Promise.all(
+    pools.map((env) => startWorkers(env, nodeArgs, workersEntry)),
+  );
   try {
     const cpu = await startDrainCpuCount(
       connections,
