@@ -14,6 +14,7 @@
  * 73705fa, the last commit before tracing).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeConnections } from '../shared/connections.js';
 import { buildBase } from './lib/base-build.js';
@@ -38,7 +39,9 @@ const baseRev = process.env.BASE_REV ?? '73705fa';
 
 console.log('== building Spillway (dist/, as production runs it)');
 await buildSpillway();
-console.log(`== building the version before tracing (${baseRev}) into bench/.base/`);
+console.log(
+  `== building the version before tracing (${baseRev}) into ${tmpdir()}/spillway-bench-base/`,
+);
 const base = await buildBase(baseRev);
 const { config, connections } = await openBenchStores();
 const accepts = new Map<string, AcceptRun[]>();
@@ -130,6 +133,10 @@ const file = join(dir, `tracing-${new Date().toISOString().replace(/[:.]/g, '-')
 const raw = { seconds, rounds, drainJobs, drainRounds, baseRev: base.rev, accepts, drains };
 await writeFile(
   file,
-  JSON.stringify(raw, (_, value: unknown) => (value instanceof Map ? Object.fromEntries(value) : value), 2),
+  JSON.stringify(
+    raw,
+    (_, value: unknown) => (value instanceof Map ? Object.fromEntries(value) : value),
+    2,
+  ),
 );
 console.log(`\nraw results: ${file}`);

@@ -100,9 +100,7 @@ export async function drainSpillway(
     connection: connections.queueRedis,
     prefix: config.queue.prefix,
   });
-  const workers = await Promise.all(
-    pools.map((env) => startWorkers(env, nodeArgs, workersEntry)),
-  );
+  const workers = await Promise.all(pools.map((env) => startWorkers(env, nodeArgs, workersEntry)));
   try {
     const cpu = await startDrainCpuCount(
       connections,

@@ -101,7 +101,10 @@ function tracedListingJob(sampledEvery: number | undefined): typeof listingJob {
     const job = listingJob(id);
     const flags = id % sampledEvery === 0 ? '01' : '00';
     const traceparent = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-${flags}`;
-    return { ...job, opts: { ...job.opts, telemetry: { metadata: JSON.stringify({ traceparent }) } } };
+    return {
+      ...job,
+      opts: { ...job.opts, telemetry: { metadata: JSON.stringify({ traceparent }) } },
+    };
   };
 }
 
