@@ -2,9 +2,10 @@ import type { EnvReader } from './env-parsers.js';
 
 /**
  * OpenTelemetry tracing. The SDK reads the standard `OTEL_*` variables itself
- * (exporter, protocol, endpoint, headers, sampler, resource), as the
- * OpenTelemetry specification defines them; this module decides only whether
- * tracing runs at all, and refuses values the SDK would ignore with a warning.
+ * (exporter, protocol, endpoint, headers, resource), as the OpenTelemetry
+ * specification defines them; this module decides whether tracing runs at
+ * all, reads the sampler (Spillway wraps it, see shared/tracing/sampler.ts),
+ * and refuses values the SDK would ignore with a warning.
  */
 export interface TracingConfig {
   /**
@@ -14,7 +15,11 @@ export interface TracingConfig {
    * loaded and no span is made.
    */
   readonly enabled: boolean;
+  /** OTEL_TRACES_SAMPLER and, for the ratio samplers, OTEL_TRACES_SAMPLER_ARG (default 1). */
+  readonly sampler: { readonly name: TraceSamplerName; readonly ratio: number };
 }
+
+export type TraceSamplerName = (typeof SAMPLERS)[number];
 
 const EXPORTERS = ['otlp', 'console', 'zipkin', 'none'] as const;
 const PROTOCOLS = ['grpc', 'http/protobuf', 'http/json'] as const;
@@ -40,14 +45,20 @@ export function readTracing(read: EnvReader): TracingConfig {
   read.oneOf('OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf', PROTOCOLS);
   read.oneOf('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'http/protobuf', PROTOCOLS);
   const sampler = read.oneOf('OTEL_TRACES_SAMPLER', 'parentbased_always_on', SAMPLERS);
+  let ratio = 1;
   if (RATIO_SAMPLERS.has(sampler)) {
-    read.matching(
-      'OTEL_TRACES_SAMPLER_ARG',
-      '1',
-      (raw) => raw.trim() !== '' && Number(raw) >= 0 && Number(raw) <= 1,
-      'a sampling ratio from 0 to 1',
+    ratio = Number(
+      read.matching(
+        'OTEL_TRACES_SAMPLER_ARG',
+        '1',
+        (raw) => raw.trim() !== '' && Number(raw) >= 0 && Number(raw) <= 1,
+        'a sampling ratio from 0 to 1',
+      ),
     );
   }
   const exporting = exporters.some((exporter) => exporter !== 'none');
-  return { enabled: !disabled && exporting && (exporterSet || endpoints.length > 0) };
+  return {
+    enabled: !disabled && exporting && (exporterSet || endpoints.length > 0),
+    sampler: { name: sampler, ratio },
+  };
 }

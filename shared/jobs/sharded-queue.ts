@@ -1,6 +1,7 @@
 import type { Job, JobsOptions, Queue } from 'bullmq';
 import type { QueueName } from './queue-names.js';
 import type { ReplicaAck } from './replica-ack.js';
+import { inBulkAdd } from '../tracing/bulk-add.js';
 
 /** What a job of a sharded queue is routed by: the resource id it writes (all its versions, one shard). */
 export type ShardKeyOf<T> = (data: T, opts: JobsOptions | undefined) => string | number;
@@ -78,7 +79,7 @@ export class ShardedQueue<T> implements QueueShards {
     await Promise.all(
       [...byShard].map(async ([index, group]) => {
         const shard = this.shards[index] as Queue<T>;
-        const shardJobs = await shard.addBulk(group.jobs as never);
+        const shardJobs = await inBulkAdd(() => shard.addBulk(group.jobs as never));
         await this.ack.confirm(shard);
         group.positions.forEach((position, k) => {
           const job = shardJobs[k];

@@ -10,6 +10,8 @@ import { MySQL2Instrumentation } from '@opentelemetry/instrumentation-mysql2';
 import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import type { TracingConfig } from '../../config/index.js';
+import { configuredSampler, SpillwaySampler } from './sampler.js';
 import type { Tracing } from './tracing.js';
 
 /** Probes and scrapes would be most of the traces and say nothing about a write. */
@@ -24,8 +26,10 @@ function instrumentations() {
     // Router layers name the route; a span per middleware layer would be noise.
     new KoaInstrumentation({ ignoreLayersType: [KoaLayerType.MIDDLEWARE] }),
     // Only commands made inside a traced operation: BullMQ's idle polling stays out.
-    new IORedisInstrumentation({ requireParentSpan: true }),
-    new MySQL2Instrumentation(),
+    // The command name only: the arguments of an add script are the job, a user's data.
+    new IORedisInstrumentation({ requireParentSpan: true, dbStatementSerializer: (name) => name }),
+    // The statement as written, with its placeholders: the values are users' data.
+    new MySQL2Instrumentation({ maskStatement: true }),
     new MongoDBInstrumentation(),
     new UndiciInstrumentation(),
     // Log lines written inside a span carry trace_id and span_id; the lines stay on stdout.
@@ -35,17 +39,18 @@ function instrumentations() {
 
 /**
  * The OpenTelemetry Node SDK, configured by the standard OTEL_* variables
- * (exporter, protocol, endpoint, headers, sampler). `serviceName` is the
+ * (exporter, protocol, endpoint, headers) and the sampler they name. `serviceName` is the
  * default `service.name`; OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES
  * override it. Must run before koa, ioredis, mysql2, mongodb and pino are imported.
  */
-export async function startSdk(serviceName: string): Promise<Tracing> {
+export async function startSdk(config: TracingConfig, serviceName: string): Promise<Tracing> {
   // Only the modules an instrumentation hooks are wrapped, not every module loaded.
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
   register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
     instrumentations: instrumentations(),
+    sampler: new SpillwaySampler(configuredSampler(config.sampler)),
     // Traces only: metrics are scraped from /metrics, logs are read from stdout. Without
     // these the SDK would also push both over OTLP (their OTEL_*_EXPORTER default).
     metricReaders: [],

@@ -14,5 +14,5 @@ export interface Tracing {
 export async function startTracing(config: TracingConfig, serviceName: string): Promise<Tracing> {
   if (!config.enabled) return { enabled: false, shutdown: async () => {} };
   const { startSdk } = await import('./sdk.js');
-  return startSdk(serviceName);
+  return startSdk(config, serviceName);
 }

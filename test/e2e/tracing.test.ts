@@ -1,3 +1,4 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
@@ -210,6 +211,34 @@ describe('tracing on: OTEL_EXPORTER_OTLP_ENDPOINT set, OTLP/HTTP with JSON', fun
     expect(receiver.spans.some((s) => s.traceId === '0af7651916cd43dd8448eb211c80319c')).to.equal(
       false,
     );
+  });
+
+  it('keeps what a user wrote out of the spans, and the Redis commands of a bulk add out of the trace', async () => {
+    const name = `Traced Person ${randomUUID()}`;
+    const traceId = randomBytes(16).toString('hex');
+    const created = await http('POST', `${urls.users}/users`, {
+      json: { name },
+      headers: { Prefer: 'wait=5', traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+    });
+    expect(created.status).to.equal(201);
+    const spans = await traceOf(
+      receiver,
+      traceId,
+      (spans) =>
+        spans.some(isMysql) && spans.some(isMongo) && spans.some((s) => s.name === 'commit users'),
+      'the MySQL and Mongo spans of the user write',
+    );
+    // Statements name the command, or keep their placeholders: no value of the write.
+    expect(JSON.stringify(receiver.spans)).to.not.include(name);
+    expect(spans.filter(isMysql).map((s) => JSON.stringify(s.attributes))).to.satisfy(
+      (statements: string[]) => statements.some((text) => text.includes('?')),
+    );
+    // The add of the batch is one span, not one more per job under it.
+    const adds = spans.filter((s) => s.name.startsWith('addBulk'));
+    expect(describeSpans(adds), describeSpans(spans)).to.not.equal('');
+    const addIds = new Set(adds.map((s) => s.spanId));
+    const underAdds = spans.filter((s) => addIds.has(s.parentSpanId));
+    expect(describeSpans(underAdds)).to.equal('');
   });
 
   it('exports traces only: metrics stay on /metrics and logs on stdout', () => {

@@ -6,12 +6,13 @@ import { node, tracing } from '@opentelemetry/sdk-node';
  * finished spans in memory. Installed globally (as the SDK is in a process),
  * and removed again so later tests run untraced.
  */
-export function recordSpans(): {
+export function recordSpans(options: { sampler?: tracing.Sampler } = {}): {
   readonly exporter: InstanceType<typeof tracing.InMemorySpanExporter>;
   stop(): Promise<void>;
 } {
   const exporter = new tracing.InMemorySpanExporter();
   const provider = new node.NodeTracerProvider({
+    ...(options.sampler ? { sampler: options.sampler } : {}),
     spanProcessors: [new tracing.SimpleSpanProcessor(exporter)],
   });
   provider.register();

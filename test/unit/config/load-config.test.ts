@@ -94,7 +94,7 @@ const DEFAULTS: Config = {
   backpressure: { maxWaiting: 100_000, checkIntervalMs: 250, retryAfterSeconds: 5 },
   rateLimit: { writesPerMinute: 6000, publicPerMinute: 6000, trustProxy: false },
   serviceToken: undefined,
-  tracing: { enabled: false },
+  tracing: { enabled: false, sampler: { name: 'parentbased_always_on', ratio: 1 } },
   shutdownTimeoutMs: 10_000,
 };
 

@@ -15,7 +15,10 @@ function problemsOf(env: Record<string, string>): string {
 
 describe('tracing configuration (the standard OTEL_* variables)', () => {
   it('is off with no OTEL_* variable set', () => {
-    expect(tracingOf({})).to.deep.equal({ enabled: false });
+    expect(tracingOf({})).to.deep.equal({
+      enabled: false,
+      sampler: { name: 'parentbased_always_on', ratio: 1 },
+    });
   });
 
   it('is on when an OTLP endpoint is set, for all signals or for traces alone', () => {
@@ -50,8 +53,13 @@ describe('tracing configuration (the standard OTEL_* variables)', () => {
         OTEL_TRACES_EXPORTER: 'otlp',
         OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
         OTEL_TRACES_SAMPLER_ARG: '0.01',
-      }).enabled,
-    ).to.equal(true);
+      }).sampler,
+    ).to.deep.equal({ name: 'parentbased_traceidratio', ratio: 0.01 });
+    // The specification's default ratio is 1; a sampler without a ratio ignores the argument.
+    expect(tracingOf({ OTEL_TRACES_SAMPLER: 'traceidratio' }).sampler.ratio).to.equal(1);
+    expect(
+      tracingOf({ OTEL_TRACES_SAMPLER: 'always_off', OTEL_TRACES_SAMPLER_ARG: 'x' }).sampler,
+    ).to.deep.equal({ name: 'always_off', ratio: 1 });
   });
 
   it('refuses values the SDK would only warn about, naming each variable', () => {
