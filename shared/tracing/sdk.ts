@@ -12,6 +12,7 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import type { TracingConfig } from '../../config/index.js';
 import { configuredSampler, SpillwaySampler } from './sampler.js';
+import { mongoStatement, sqlStatement } from './statements.js';
 import type { Tracing } from './tracing.js';
 
 /** Probes and scrapes would be most of the traces and say nothing about a write. */
@@ -28,9 +29,9 @@ function instrumentations() {
     // Only commands made inside a traced operation: BullMQ's idle polling stays out.
     // The command name only: the arguments of an add script are the job, a user's data.
     new IORedisInstrumentation({ requireParentSpan: true, dbStatementSerializer: (name) => name }),
-    // The statement as written, with its placeholders: the values are users' data.
-    new MySQL2Instrumentation({ maskStatement: true }),
-    new MongoDBInstrumentation(),
+    // Statements as shapes: the values are users' data (statements.ts).
+    new MySQL2Instrumentation({ maskStatement: true, maskStatementHook: sqlStatement }),
+    new MongoDBInstrumentation({ dbStatementSerializer: mongoStatement }),
     new UndiciInstrumentation(),
     // Log lines written inside a span carry trace_id and span_id; the lines stay on stdout.
     new PinoInstrumentation({ disableLogSending: true }),
