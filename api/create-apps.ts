@@ -49,11 +49,15 @@ export async function createServiceApps(
   // Handlers produce through the fail-fast connection (503 while Redis is down);
   // completion listeners keep the blocking one, which waits across a restart.
   const queues = createQueues(config, connections.queueProducer);
+  const modules = SERVICE_MODULES.filter((m) => names.includes(m.name));
+  // The process's queue producers (and Bull Board on the ops port) use the queue Redis.
+  const dependencies = unionOf(['redis_queue'], ...modules.map((m) => m.dependencies));
   const metrics =
     options.metrics ??
     createMetrics({
       process: 'api',
       queueDepth: () => readQueueDepth(queues, WATCHED_JOB_STATES),
+      readiness: () => readinessChecks(connections, dependencies),
     });
   const listeners = new Map<QueueName, ShardCompletions>();
   const context: ServiceContext = {
@@ -91,7 +95,6 @@ export async function createServiceApps(
   const apps = new Map<ServiceName, Koa<RequestState>>();
   const documents = new Map<ServiceName, object>();
   const built: BuiltService[] = [];
-  const modules = SERVICE_MODULES.filter((m) => names.includes(m.name));
   for (const module of modules) {
     const service = await module.build(context);
     built.push(service);
@@ -121,8 +124,7 @@ export async function createServiceApps(
   }
   return {
     apps,
-    // The process's queue producers (and Bull Board on the ops port) use the queue Redis.
-    dependencies: unionOf(['redis_queue'], ...modules.map((m) => m.dependencies)),
+    dependencies,
     metrics,
     documents,
     queues: Object.values(queues),

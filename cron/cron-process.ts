@@ -23,7 +23,9 @@ export async function runCronProcess(
   const once = argv.includes('--once');
   const logger = createLogger({ level: config.logLevel, name: 'cron' });
   const connections = await openConnections(config);
-  const metrics = createMetrics({ process: 'cron' });
+  // The purge reads and deletes in Mongo, locks in the queue Redis, invalidates the cache.
+  const readiness = () => readinessChecks(connections, ['redis_queue', 'redis_cache', 'mongo']);
+  const metrics = createMetrics({ process: 'cron', readiness });
   const deps: OrderPurgeDeps = {
     orders: new OrderRepository(connections.mongo),
     cache: new ReadThroughCache(connections.cacheRedis, config.cache),
@@ -48,12 +50,7 @@ export async function runCronProcess(
   } else {
     const purge = schedulePurge(deps, config.orders.purgeCron, logger);
     const probe = await listen(
-      // The purge reads and deletes in Mongo, locks in the queue Redis, invalidates the cache.
-      createProbeApp({
-        logger,
-        metrics,
-        readiness: readinessChecks(connections, ['redis_queue', 'redis_cache', 'mongo']),
-      }),
+      createProbeApp({ logger, metrics, readiness: readiness() }),
       config.cronOps,
       config.httpServer,
     );

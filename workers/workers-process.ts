@@ -18,6 +18,7 @@ export async function runWorkersProcess(config: Config, tracing: Tracing): Promi
   const metrics = createMetrics({
     process: 'workers',
     queueDepth: () => readQueueDepth(running.queues, WATCHED_JOB_STATES),
+    readiness: () => readinessChecks(connections, running.dependencies),
   });
   const running = createWorkers(config, connections, logger, { metrics });
   const probe = await listen(

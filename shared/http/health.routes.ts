@@ -20,6 +20,17 @@ function withTimeout(check: ReadinessCheck): Promise<void> {
   });
 }
 
+/** Runs every check at once (each within its timeout): which dependencies answer now. */
+export async function checkReadiness(
+  checks: Record<string, ReadinessCheck>,
+): Promise<Record<string, 'up' | 'down'>> {
+  const names = Object.keys(checks);
+  const outcomes = await Promise.allSettled(names.map((name) => withTimeout(checks[name]!)));
+  return Object.fromEntries(
+    names.map((name, i) => [name, outcomes[i]?.status === 'fulfilled' ? 'up' : 'down']),
+  );
+}
+
 /** `/health`: the process answers. `/ready`: every dependency answers, or 503 naming the ones that do not. */
 export function healthRoutes(checks: Record<string, ReadinessCheck>): Router {
   const router = new Router();
@@ -27,13 +38,12 @@ export function healthRoutes(checks: Record<string, ReadinessCheck>): Router {
     ctx.body = { status: 'ok' };
   });
   router.get('/ready', async (ctx) => {
-    const names = Object.keys(checks);
-    const outcomes = await Promise.allSettled(names.map((name) => withTimeout(checks[name]!)));
-    const down = names.filter((_, i) => outcomes[i]?.status === 'rejected');
+    const states = await checkReadiness(checks);
+    const down = Object.keys(states).filter((name) => states[name] === 'down');
     ctx.status = down.length === 0 ? 200 : 503;
     ctx.body = {
       status: down.length === 0 ? 'ready' : 'unavailable',
-      checks: Object.fromEntries(names.map((n) => [n, down.includes(n) ? 'down' : 'up'])),
+      checks: states,
       ...(down.length > 0 && { errors: down.map((n) => `${n} is not answering`) }),
     };
   });

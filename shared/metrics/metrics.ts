@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { checkReadiness, type ReadinessCheck } from '../http/health.routes.js';
 
 /**
  * The Prometheus metrics of one process. Each process owns one registry (so
@@ -15,6 +16,7 @@ export interface Metrics {
   readonly orderPurgeRuns: Counter<'outcome'>;
   readonly orderPurgeLastCompleted: Gauge;
   readonly queueJobs: Gauge<'queue' | 'state'>;
+  readonly ready: Gauge<'dependency'>;
 }
 
 /** How queue depth is read at scrape time: job counts per queue and state. */
@@ -22,11 +24,13 @@ export type QueueDepthReader = () => Promise<Record<string, Record<string, numbe
 
 /**
  * Builds a process's registry. `queueDepth`, when given, is read at every
- * scrape to fill `spillway_queue_jobs` (so the numbers are never stale).
+ * scrape to fill `spillway_queue_jobs` (so the numbers are never stale), and
+ * `readiness` (the checks of the process's `/ready`) to fill `spillway_ready`.
  */
 export function createMetrics(options: {
   process: string;
   queueDepth?: QueueDepthReader;
+  readiness?: () => Record<string, ReadinessCheck>;
 }): Metrics {
   const registry = new Registry();
   registry.setDefaultLabels({ process: options.process });
@@ -95,6 +99,18 @@ export function createMetrics(options: {
         for (const [queue, states] of Object.entries(counts)) {
           for (const [state, value] of Object.entries(states)) this.set({ queue, state }, value);
         }
+      },
+    }),
+    ready: new Gauge({
+      name: 'spillway_ready',
+      help: 'Whether each dependency of this process answers its /ready check (1) or not (0), checked at scrape time',
+      labelNames: ['dependency'],
+      registers: [registry],
+      async collect() {
+        if (!options.readiness) return;
+        const states = await checkReadiness(options.readiness());
+        for (const [dependency, state] of Object.entries(states))
+          this.set({ dependency }, state === 'up' ? 1 : 0);
       },
     }),
   };

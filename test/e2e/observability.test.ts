@@ -21,12 +21,18 @@ interface PromTarget {
   lastError: string;
 }
 
+/** How many alerts alerts.yml declares. */
+async function shippedAlertCount(): Promise<number> {
+  const text = await readFile(join(PROMETHEUS_DIR, 'alerts.yml'), 'utf8');
+  return text.match(/^\s*- alert: /gm)?.length ?? 0;
+}
+
 describe('the shipped Prometheus config, alert rules and Grafana dashboard (Debian prometheus)', function () {
   this.timeout(120_000);
 
   it('promtool accepts the alert rules and their unit tests pass', async () => {
     const checked = await run('promtool', ['check', 'rules', join(PROMETHEUS_DIR, 'alerts.yml')]);
-    expect(checked.stdout).to.match(/SUCCESS: 5 rules found/);
+    expect(checked.stdout).to.include(`SUCCESS: ${await shippedAlertCount()} rules found`);
     const tested = await run('promtool', ['test', 'rules', 'alerts.test.yml'], {
       cwd: PROMETHEUS_DIR,
     });
@@ -110,7 +116,7 @@ describe('the shipped Prometheus config, alert rules and Grafana dashboard (Debi
       const alerts = (rules.body.data.groups as { rules: { name: string; health: string }[] }[])
         .flatMap((g) => g.rules)
         .map((r) => `${r.name} ${r.health}`);
-      expect(alerts).to.have.length(5);
+      expect(alerts).to.have.length(await shippedAlertCount());
       expect(
         alerts.every((a) => a.endsWith(' ok')),
         alerts.join('\n'),

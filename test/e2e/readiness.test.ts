@@ -4,6 +4,17 @@ import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
 import { startPrivateMariadb, type PrivateMariadb } from '../support/private-mariadb.js';
 
+/** `spillway_ready` by dependency, as the service's /metrics reports it. */
+async function readyGauge(base: string): Promise<Record<string, number>> {
+  const { text } = await http('GET', `${base}/metrics`);
+  const gauge: Record<string, number> = {};
+  for (const [, labels = '', value] of text.matchAll(/^spillway_ready\{([^}]*)\} (\S+)$/gm)) {
+    const dependency = /dependency="([^"]+)"/.exec(labels)?.[1];
+    if (dependency) gauge[dependency] = Number(value);
+  }
+  return gauge;
+}
+
 describe('GET /ready when MySQL stops and comes back (its own MariaDB server)', function () {
   this.timeout(90_000);
   let mariadb: PrivateMariadb;
@@ -29,12 +40,24 @@ describe('GET /ready when MySQL stops and comes back (its own MariaDB server)', 
     });
   });
 
+  it('reports each dependency of the process as spillway_ready 1 on /metrics while it answers', async () => {
+    // The process runs every service: its dependencies are all of theirs.
+    expect(await readyGauge(pipeline.urls.users)).to.deep.equal({
+      redis_queue: 1,
+      redis_cache: 1,
+      mysql: 1,
+      mongo: 1,
+    });
+  });
+
   it('turns 503 naming MySQL while MariaDB is stopped, keeps accepting writes, and 200 once it is back', async () => {
     await mariadb.stop();
     const down = await http('GET', `${pipeline.urls.users}/ready`);
     expect(down.status).to.equal(503);
     expect(down.body.checks.mysql).to.equal('down');
     expect(down.body.errors).to.deep.equal(['mysql is not answering']);
+    // What the SpillwayNotReady alert reads.
+    expect(await readyGauge(pipeline.urls.users)).to.include({ mysql: 0, redis_queue: 1 });
     expect((await http('GET', `${pipeline.urls.users}/health`)).status).to.equal(200);
     const accepted = await http('POST', `${pipeline.urls.users}/users`, {
       json: { name: 'during outage' },
@@ -50,6 +73,7 @@ describe('GET /ready when MySQL stops and comes back (its own MariaDB server)', 
         what: '/ready to recover',
       },
     );
+    expect((await readyGauge(pipeline.urls.users)).mysql).to.equal(1);
     await eventually(
       async () =>
         (await http('GET', `${pipeline.urls.users}/users/${accepted.body.user.id}`)).status === 200
