@@ -7,9 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
-import { freePort, runEntry, untilHealthy, type RunningProcess } from '../support/processes.js';
+import { closeConnections, openConnections } from '../../shared/connections.js';
+import { freePort, runNpmStart, untilHealthy, type RunningProcess } from '../support/processes.js';
 import { exportedNamesOf, metricNamesOf } from '../support/promql-metrics.js';
-import { testEnv } from '../support/test-config.js';
+import { resetStores } from '../support/stores.js';
+import { testConfig, testEnv } from '../support/test-config.js';
 
 const run = promisify(execFile);
 const SHIPPED = fileURLToPath(new URL('../../config/observability/', import.meta.url));
@@ -39,13 +41,15 @@ describe('the shipped Prometheus config, alert rules and Grafana dashboard (Debi
     expect(tested.stdout).to.include('SUCCESS');
   });
 
-  describe('against the running pipeline (the processes npm start runs)', () => {
+  describe('against `npm start` (every API, the workers and cron, as the Quick start runs them)', () => {
     let dir: string;
-    const processes: RunningProcess[] = [];
+    let pipeline: RunningProcess | undefined;
     let prometheus: ChildProcess | undefined;
     const ops = { api: '', workers: '', cron: '' };
 
-    before(async () => {
+    before(async function () {
+      // npm start checks the services and applies migrations before it starts the processes.
+      this.timeout(240_000);
       dir = await mkdtemp(join(tmpdir(), 'spillway-prometheus-'));
       const ports: Record<string, string> = {};
       for (const name of [
@@ -60,23 +64,34 @@ describe('the shipped Prometheus config, alert rules and Grafana dashboard (Debi
         'CRON_OPS_PORT',
       ])
         ports[name] = String(await freePort());
-      const env = testEnv(ports);
-      processes.push(
-        runEntry('api/main.ts', [], env),
-        runEntry('workers/main.ts', [], env),
-        runEntry('cron/main.ts', [], env),
-      );
+      pipeline = runNpmStart(testEnv(ports));
       ops.api = `127.0.0.1:${ports.OPS_PORT}`;
       ops.workers = `127.0.0.1:${ports.WORKER_OPS_PORT}`;
       ops.cron = `127.0.0.1:${ports.CRON_OPS_PORT}`;
-      const output = () => processes.map((p) => p.output()).join('\n');
+      const started = pipeline;
+      await eventually(
+        async () => (started.output().includes('Spillway is running:') ? true : undefined),
+        {
+          timeoutMs: 200_000,
+          what: `npm start to print its URLs\n${started.output().slice(-3000)}`,
+        },
+      );
       for (const address of Object.values(ops))
-        await untilHealthy(`http://${address}`, { what: `${address} to answer\n${output()}` });
+        await untilHealthy(`http://${address}`, {
+          what: `${address} to answer\n${started.output().slice(-3000)}`,
+        });
     });
     after(async () => {
       prometheus?.kill('SIGKILL');
-      await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+      await pipeline?.stop('SIGKILL');
       await rm(dir, { recursive: true, force: true });
+      // npm start imported people.csv and seeded demo data into this run's test stores.
+      const connections = await openConnections(testConfig());
+      try {
+        await resetStores(connections);
+      } finally {
+        await closeConnections(connections);
+      }
     });
 
     it('scrapes every target up with the shipped prometheus.yml and rules', async () => {
@@ -149,6 +164,26 @@ describe('the shipped Prometheus config, alert rules and Grafana dashboard (Debi
         .filter((name) => name !== 'up');
       expect(ruleMetrics.length).to.be.at.least(5);
       expect(ruleMetrics.filter((name) => !exported.has(name))).to.deep.equal([]);
+    });
+
+    it('stops every process of npm start on Ctrl-C (SIGINT to its process group)', async () => {
+      await pipeline!.stop('SIGINT');
+      const lines = pipeline!
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { process?: string; msg?: string });
+      const shutDown = lines.filter((l) => l.msg === 'shutting down').map((l) => l.process);
+      expect(shutDown.sort(), pipeline!.output().slice(-3000)).to.deep.equal([
+        'api',
+        'cron',
+        'workers',
+      ]);
+      // npm start returns only once its processes have exited: nothing answers any more.
+      for (const address of Object.values(ops)) {
+        const answer = await http('GET', `http://${address}/health`).catch(() => undefined);
+        expect(answer?.status, `${address} still answers`).to.equal(undefined);
+      }
     });
   });
 });

@@ -31,12 +31,49 @@ export function runEntry(
   args: string[],
   env: Record<string, string>,
 ): RunningProcess {
+  return watch(
+    spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+    (child, signal) => {
+      if (child.exitCode === null) child.kill(signal);
+    },
+  );
+}
+
+/**
+ * Runs `npm start` as a user would, in a process group of its own: `stop`
+ * signals the whole group (npm, start.sh and the processes it runs), as
+ * Ctrl-C in a terminal does. `env` is added to this process's environment
+ * (npm, bash and the service scripts need PATH and HOME).
+ */
+export function runNpmStart(env: Record<string, string>): RunningProcess {
+  return watch(
+    spawn('npm', ['start'], {
+      cwd: ROOT,
+      // eslint-disable-next-line no-restricted-properties -- as a user runs it: in their shell's environment
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    }),
+    (child, signal) => {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch (error) {
+        // ESRCH: every process of the group has exited already.
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
+    },
+  );
+}
+
+function watch(
+  child: ChildProcess,
+  signal: (child: ChildProcess, signal: NodeJS.Signals) => void,
+): RunningProcess {
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) =>
@@ -45,9 +82,9 @@ export function runEntry(
   return {
     child,
     output: () => output,
-    async stop(signal = 'SIGTERM') {
+    async stop(name = 'SIGTERM') {
       const started = Date.now();
-      if (child.exitCode === null) child.kill(signal);
+      signal(child, name);
       const code = await exited;
       return { code, ms: Date.now() - started };
     },
