@@ -5,8 +5,9 @@
  * at 100 % (parentbased_traceidratio). Two paths: the accept path (POST /users
  * through the real API, compiled, no workers) and the drain (a backlog of
  * listing writes through both worker pools into MySQL and the Mongo replica).
- * Modes alternate within each round; the best round of each counts for rates,
- * the lowest for CPU per write or job. Spans go over OTLP/HTTP protobuf to a
+ * Modes alternate within each round, in an order that rotates from round to
+ * round (no mode always runs first, on a machine that drifts within a round);
+ * the best round of each counts for rates, the lowest for CPU per write or job. Spans go over OTLP/HTTP protobuf to a
  * counting sink in this process. Prints ratios to "before tracing" and saves
  * the raw runs in bench/results/tracing-<time>.json.
  * Environment: SECONDS (per accept run, default 8), ROUNDS (default 3),
@@ -48,13 +49,16 @@ const accepts = new Map<string, AcceptRun[]>();
 const drains = new Map<string, TracedDrainRun[]>();
 const keep = <R>(runs: Map<string, R[]>, name: string, run: R) =>
   runs.set(name, [...(runs.get(name) ?? []), run]);
+/** The modes in round `round`'s order: the list rotated by one more each round. */
+const inRoundOrder = (round: number) =>
+  TRACING_MODES.map((_, i) => TRACING_MODES[(i + round - 1) % TRACING_MODES.length]!);
 const sentText = (sent: { requests: number; bytes: number }) =>
   `${sent.requests} exports (${fmt(sent.bytes / 1024)} KB)`;
 try {
   console.log(`== accept path: POST /users, ${rounds} rounds × ${seconds} s per mode`);
   for (let round = 1; round <= rounds; round += 1) {
     console.log(`round ${round}/${rounds}`);
-    for (const mode of TRACING_MODES) {
+    for (const mode of inRoundOrder(round)) {
       await resetBenchStores(connections);
       const run = await acceptRun(mode, base, seconds);
       keep(accepts, mode.name, run);
@@ -67,7 +71,7 @@ try {
   console.log(`== drain: ${drainJobs} listing writes to MySQL and Mongo, ${drainRounds} rounds`);
   for (let round = 1; round <= drainRounds; round += 1) {
     console.log(`round ${round}/${drainRounds}`);
-    for (const mode of TRACING_MODES) {
+    for (const mode of inRoundOrder(round)) {
       const run = await drainRun(mode, base, config, connections, drainJobs);
       keep(drains, mode.name, run);
       console.log(
