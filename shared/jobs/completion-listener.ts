@@ -1,4 +1,5 @@
 import type { Job, QueueEvents } from 'bullmq';
+import { outsideAnyTrace } from '../tracing/spans.js';
 
 /** Runs `run` once after `ms`, unless the returned cancel is called first. */
 export type IdleTimer = (run: () => void, ms: number) => () => void;
@@ -41,14 +42,18 @@ export class CompletionListener {
     this.cancelIdle?.();
     this.cancelIdle = undefined;
     // Stream ids start with the Redis server's clock in ms; replayMs absorbs a small skew.
-    this.events ??= this.open(`${Date.now() - this.replayMs}-0`);
+    // Opened by whichever request waits first, but serving every later one: its
+    // read loop must not carry that request's trace.
+    this.events ??= outsideAnyTrace(() => this.open(`${Date.now() - this.replayMs}-0`));
     this.users += 1;
     try {
       return await wait(this.events);
     } finally {
       this.users -= 1;
       if (this.users === 0) {
-        this.cancelIdle = this.idleTimer(() => void this.closeIfIdle(), this.idleMs);
+        this.cancelIdle = outsideAnyTrace(() =>
+          this.idleTimer(() => void this.closeIfIdle(), this.idleMs),
+        );
       }
     }
   }

@@ -1,4 +1,11 @@
-import { SpanKind, type Attributes, type Context, type Link } from '@opentelemetry/api';
+import {
+  SpanKind,
+  isSpanContextValid,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+} from '@opentelemetry/api';
 import { tracing } from '@opentelemetry/sdk-node';
 import type { TracingConfig } from '../../config/index.js';
 import { isInBulkAdd } from './bulk-add.js';
@@ -18,13 +25,21 @@ export function configuredSampler({ name, ratio }: TracingConfig['sampler']): Sa
   return new ParentBasedSampler({ root: root[name.slice('parentbased_'.length)]!() });
 }
 
-const isRedisCommand = (kind: SpanKind, attributes: Attributes) =>
-  kind === SpanKind.CLIENT &&
-  (attributes['db.system.name'] === 'redis' || attributes['db.system'] === 'redis');
+const databaseOf = (kind: SpanKind, attributes: Attributes) =>
+  kind === SpanKind.CLIENT ? (attributes['db.system.name'] ?? attributes['db.system']) : undefined;
+
+const hasParent = (ctx: Context) => {
+  const parent = trace.getSpanContext(ctx);
+  return parent !== undefined && isSpanContextValid(parent);
+};
 
 /**
- * The configured sampler, except that the Redis commands of a bulk add
- * (bulk-add.ts) are not recorded: the add's own span already has their time.
+ * The configured sampler, except that these database commands are not recorded:
+ * - one made outside any trace: a worker's stalled-job check, a readiness ping,
+ *   the outbox relay's poll. Each would be a trace of its own, many a minute,
+ *   and none is part of a write;
+ * - a Redis command of a bulk add (bulk-add.ts): the add's own span already has
+ *   their time.
  */
 export class SpillwaySampler implements Sampler {
   constructor(private readonly configured: Sampler) {}
@@ -37,7 +52,8 @@ export class SpillwaySampler implements Sampler {
     attributes: Attributes,
     links: Link[],
   ): tracing.SamplingResult {
-    if (isInBulkAdd(ctx) && isRedisCommand(spanKind, attributes))
+    const database = databaseOf(spanKind, attributes);
+    if (database !== undefined && (!hasParent(ctx) || (database === 'redis' && isInBulkAdd(ctx))))
       return { decision: SamplingDecision.NOT_RECORD };
     return this.configured.shouldSample(ctx, traceId, spanName, spanKind, attributes, links);
   }

@@ -1,4 +1,5 @@
 import {
+  ROOT_CONTEXT,
   context,
   isSpanContextValid,
   propagation,
@@ -17,6 +18,15 @@ import {
  */
 // Looked up per span (only when traced), so a provider registered later is used.
 const tracer = () => trace.getTracer('spillway');
+
+/**
+ * Runs `work` outside any trace, for something long-lived that a request
+ * happens to start (a listener and its read loop, an idle timer): left in the
+ * request's context, every Redis command it ever sends would join that trace.
+ */
+export function outsideAnyTrace<R>(work: () => R): R {
+  return context.with(ROOT_CONTEXT, work);
+}
 
 /** The trace context a submitted item came from, kept so its batch can be traced as its. */
 export function activeTraceContext(): Context {

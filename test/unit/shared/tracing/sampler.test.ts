@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import {
+  INVALID_SPAN_CONTEXT,
   ROOT_CONTEXT,
   SpanKind,
   TraceFlags,
@@ -89,6 +90,42 @@ describe('trace sampling (shared/tracing/sampler.ts)', () => {
         start('incrby', SpanKind.CLIENT, redisCommand),
       );
       expect(command.isRecording()).to.equal(true);
+    });
+  });
+
+  describe('database commands outside any trace', () => {
+    let recorder: ReturnType<typeof recordSpans>;
+    const start = (name: string, kind: SpanKind, attributes: Attributes = {}) =>
+      trace.getTracer('test').startSpan(name, { kind, attributes });
+    beforeEach(() => {
+      recorder = recordSpans({ sampler: new SpillwaySampler(sampler('always_on')) });
+    });
+    afterEach(() => recorder.stop());
+
+    it('are not recorded: a readiness ping, a poll, a stalled-job check each would be a trace', () => {
+      const ping = start('SELECT', SpanKind.CLIENT, { 'db.system.name': 'mysql' });
+      expect(ping.isRecording(), 'a MySQL ping at the root').to.equal(false);
+      // BullMQ's housekeeping runs under a placeholder span with no valid context.
+      const housekeeping = trace.setSpan(ROOT_CONTEXT, trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
+      const check = context.with(housekeeping, () =>
+        start('evalsha', SpanKind.CLIENT, { 'db.system': 'redis' }),
+      );
+      expect(check.isRecording(), 'a stalled-job check').to.equal(false);
+    });
+
+    it('leave every other root span to the configured sampler', () => {
+      expect(start('POST /users', SpanKind.SERVER).isRecording()).to.equal(true);
+      expect(
+        start('GET', SpanKind.CLIENT, { 'http.request.method': 'GET' }).isRecording(),
+      ).to.equal(true);
+    });
+
+    it('are recorded inside a trace', () => {
+      const parent = start('process persist-users', SpanKind.CONSUMER);
+      const insert = context.with(trace.setSpan(ROOT_CONTEXT, parent), () =>
+        start('INSERT', SpanKind.CLIENT, { 'db.system.name': 'mysql' }),
+      );
+      expect(insert.isRecording()).to.equal(true);
     });
   });
 });
