@@ -1,5 +1,5 @@
 import type { Connections } from './connections.js';
-import type { ReadinessCheck } from './http/health.routes.js';
+import type { ReadinessCheck } from './readiness-check.js';
 import { pingMongo } from './repositories/mongo-connection.repository.js';
 import { pingMysql } from './repositories/mysql-pool.repository.js';
 

@@ -10,7 +10,8 @@ import { apiDocsRoutes } from '../http/api-docs.routes.js';
 import { basicAuth } from '../http/basic-auth.js';
 import { closeUnreadBody } from '../http/close-unread-body.js';
 import { errorHandler, notFoundFallback } from '../http/error-handler.js';
-import { healthRoutes, type ReadinessCheck } from '../../shared/http/health.routes.js';
+import { healthRoutes } from '../../shared/http/health.routes.js';
+import type { ReadinessCheck } from '../../shared/readiness-check.js';
 import { metricsRoutes } from '../../shared/http/metrics.routes.js';
 import { requestId, type RequestState } from '../http/request-id.js';
 

@@ -1,7 +1,8 @@
 import Koa from 'koa';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { healthRoutes, type ReadinessCheck } from './health.routes.js';
+import type { ReadinessCheck } from '../readiness-check.js';
+import { healthRoutes } from './health.routes.js';
 import { metricsRoutes } from './metrics.routes.js';
 
 /** The small listener of a process without an API (workers, cron): health, readiness, metrics. */

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { checkReadiness, type ReadinessCheck } from '../http/health.routes.js';
+import { checkReadiness, within, type ReadinessCheck } from '../readiness-check.js';
 
 /**
  * The Prometheus metrics of one process. Each process owns one registry (so
@@ -94,7 +94,10 @@ export function createMetrics(options: {
       registers: [registry],
       async collect() {
         if (!options.queueDepth) return;
-        const counts = await options.queueDepth();
+        const queueDepth = options.queueDepth;
+        // A queue Redis that is down or hung leaves these series out, not the whole
+        // scrape: the rest (spillway_ready among them) is what says Redis is down.
+        const counts = await within(queueDepth).catch(() => ({}));
         this.reset();
         for (const [queue, states] of Object.entries(counts)) {
           for (const [state, value] of Object.entries(states)) this.set({ queue, state }, value);
