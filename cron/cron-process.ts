@@ -10,7 +10,12 @@ import { createMetrics } from '../shared/metrics/metrics.js';
 import { readinessChecks } from '../shared/readiness.js';
 import { OrderRepository } from '../shared/repositories/order.repository.js';
 import { exitOnSignals } from '../shared/shutdown.js';
-import { describePurge, purgeOrders, type OrderPurgeDeps } from './purge-orders.js';
+import {
+  describePurge,
+  PURGE_RUN_OUTCOMES,
+  purgeOrders,
+  type OrderPurgeDeps,
+} from './purge-orders.js';
 import { schedulePurge } from './purge-schedule.js';
 
 /** The cron process: the order purge on its schedule (or once, `--once`), its probe, signal handling. */
@@ -39,6 +44,8 @@ export async function runCronProcess(
       if (outcome === 'completed') metrics.orderPurgeLastCompleted.set(Date.now() / 1000);
     },
   };
+  // Every outcome from 0: a counter that first appears at 1 has no increase to alert on.
+  for (const outcome of PURGE_RUN_OUTCOMES) metrics.orderPurgeRuns.inc({ outcome }, 0);
 
   if (once) {
     try {

@@ -29,7 +29,9 @@ export interface OrderPurgeDeps {
   readonly batchSize: number;
 }
 
-export type PurgeRunOutcome = 'completed' | 'skipped' | 'failed';
+/** How a run ends; the cron process counts each from 0, so a first failure is an increase. */
+export const PURGE_RUN_OUTCOMES = ['completed', 'skipped', 'failed'] as const;
+export type PurgeRunOutcome = (typeof PURGE_RUN_OUTCOMES)[number];
 
 export type PurgeOutcome =
   | { readonly ran: true; readonly removed: number; readonly cutoff: number }
@@ -55,7 +57,11 @@ export async function purgeOrders(
   deps: OrderPurgeDeps,
   options: PurgeRunOptions = {},
 ): Promise<PurgeOutcome> {
-  const held = await deps.lock.tryAcquire(PURGE_LOCK_NAME, LOCK_TTL_MS);
+  const held = await deps.lock.tryAcquire(PURGE_LOCK_NAME, LOCK_TTL_MS).catch((error: unknown) => {
+    // The queue Redis is down: no purge ran, and an operator needs to hear of it.
+    deps.onRun?.('failed');
+    throw error;
+  });
   if (!held) {
     deps.logger.info('order purge skipped: another purge holds the lock');
     deps.onRun?.('skipped');

@@ -166,6 +166,17 @@ describe('the shipped Prometheus config, alert rules and Grafana dashboard (Debi
       expect(ruleMetrics.filter((name) => !exported.has(name))).to.deep.equal([]);
     });
 
+    it('has the cron process count purge runs by outcome from 0, so its first failure can alert', async () => {
+      const answer = await http('GET', `http://${ops.cron}/metrics`);
+      const outcomes = [
+        ...(answer.text as string).matchAll(/^spillway_order_purge_runs_total\{outcome="(\w+)"/gm),
+      ].map((m) => m[1]);
+      expect(outcomes.sort()).to.deep.equal(['completed', 'failed', 'skipped']);
+      expect(answer.text).to.include(
+        'spillway_order_purge_runs_total{outcome="failed",process="cron"} 0',
+      );
+    });
+
     it('stops every process of npm start on Ctrl-C (SIGINT to its process group)', async () => {
       await pipeline!.stop('SIGINT');
       const lines = pipeline!

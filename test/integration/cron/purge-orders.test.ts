@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Redis } from 'ioredis';
 import { purgeOrders, PURGE_LOCK_NAME, type OrderPurgeDeps } from '../../../cron/purge-orders.js';
 import { ReadThroughCache } from '../../../shared/cache/read-through-cache.js';
 import {
@@ -13,6 +14,7 @@ import type { Order } from '../../../shared/schemas/order.schema.js';
 import { resetStores } from '../../support/stores.js';
 import { eventually } from '../../support/eventually.js';
 import { capturedLogger } from '../../support/captured-logger.js';
+import { freePort } from '../../support/processes.js';
 import { testConfig } from '../../support/test-config.js';
 
 const MINUTE_MICROS = 60_000_000;
@@ -152,9 +154,32 @@ describe('purgeOrders (spec §2.5: orders are kept 3 days, then purged)', () => 
         },
       },
     };
+    const runs: string[] = [];
     let failure: unknown;
-    await purgeOrders(failing).catch((error: unknown) => (failure = error));
+    await purgeOrders({ ...failing, onRun: (outcome) => runs.push(outcome) }).catch(
+      (error: unknown) => (failure = error),
+    );
     expect((failure as Error).message).to.equal('mongo down');
+    expect(runs).to.deep.equal(['failed']);
     expect(await purgeOrders(deps)).to.include({ ran: true });
+  });
+
+  it('tells of a run that cannot take its lock (the queue Redis is down) as failed', async () => {
+    const unreachable = new Redis(`redis://127.0.0.1:${await freePort()}`, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
+    unreachable.on('error', () => {}); // expected: nothing listens there
+    const runs: string[] = [];
+    let failure: unknown;
+    await purgeOrders({
+      ...deps,
+      lock: new RedisLock(unreachable, config.queue.prefix),
+      onRun: (outcome) => runs.push(outcome),
+    }).catch((error: unknown) => (failure = error));
+    unreachable.disconnect();
+    expect(failure).to.be.instanceOf(Error);
+    expect(runs).to.deep.equal(['failed']);
   });
 });
