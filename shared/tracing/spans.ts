@@ -39,8 +39,9 @@ function isTraced(ctx: Context): boolean {
 
 /**
  * Runs `work` as one span for a batch: a child of the first item's span, so a
- * batch of one stays inside its request's trace, and linked to every item's
- * span, so each write's trace leads to the batch that carried it.
+ * batch of one stays inside its request's trace, linked to every item's span,
+ * and named in an event on every item's span (`in <name>`, with the batch's
+ * trace and span id), so each write's trace leads to the batch that carried it.
  */
 export async function inBatchSpan<R>(
   name: string,
@@ -57,6 +58,14 @@ export async function inBatchSpan<R>(
     { attributes: { ...attributes, 'spillway.batch.size': itemContexts.length }, links },
     parent,
   );
+  // Links point from the batch to each item; this event points back, so a write's
+  // own trace says where its statement is even when it was not first in the batch.
+  const batch = span.spanContext();
+  for (const ctx of traced)
+    trace.getSpan(ctx)!.addEvent(`in ${name}`, {
+      'spillway.batch.trace_id': batch.traceId,
+      'spillway.batch.span_id': batch.spanId,
+    });
   return runInSpan(span, trace.setSpan(parent, span), work);
 }
 

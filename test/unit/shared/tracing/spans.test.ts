@@ -56,6 +56,22 @@ describe('tracing spans of batched work (shared/tracing/spans.ts)', () => {
       expect(insideSpan).to.equal(batch?.spanContext().spanId);
     });
 
+    it("names the batch on every item's span, so a write not first in its batch finds it", async () => {
+      const items = [requestContext('request 1'), requestContext('request 2')];
+      await inBatchSpan('commit users', items, {}, async () => {});
+      for (const item of items) trace.getSpan(item)!.end();
+      const spans = recorder.exporter.getFinishedSpans();
+      const batch = spans.find((s) => s.name === 'commit users')!.spanContext();
+      for (const request of spans.filter((s) => s.name.startsWith('request'))) {
+        expect(request.events.map((e) => [e.name, e.attributes])).to.deep.equal([
+          [
+            'in commit users',
+            { 'spillway.batch.trace_id': batch.traceId, 'spillway.batch.span_id': batch.spanId },
+          ],
+        ]);
+      }
+    });
+
     it('records a failed batch on its span and rethrows', async () => {
       const failing = inBatchSpan('commit users', [requestContext('r')], {}, async () => {
         throw new Error('deadlock');
