@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { checkReadiness, within, type ReadinessCheck } from '../readiness-check.js';
+import { checkReadiness, type ReadinessCheck } from '../readiness-check.js';
+import { within } from '../within.js';
 
 /**
  * The Prometheus metrics of one process. Each process owns one registry (so
@@ -18,6 +19,9 @@ export interface Metrics {
   readonly queueJobs: Gauge<'queue' | 'state'>;
   readonly ready: Gauge<'dependency'>;
 }
+
+/** A queue Redis slower than this leaves the depth out of a scrape rather than hold it up. */
+const QUEUE_DEPTH_TIMEOUT_MS = 2000;
 
 /** How queue depth is read at scrape time: job counts per queue and state. */
 export type QueueDepthReader = () => Promise<Record<string, Record<string, number>>>;
@@ -97,7 +101,7 @@ export function createMetrics(options: {
         const queueDepth = options.queueDepth;
         // A queue Redis that is down or hung leaves these series out, not the whole
         // scrape: the rest (spillway_ready among them) is what says Redis is down.
-        const counts = await within(queueDepth).catch(() => ({}));
+        const counts = await within(queueDepth, QUEUE_DEPTH_TIMEOUT_MS).catch(() => ({}));
         this.reset();
         for (const [queue, states] of Object.entries(counts)) {
           for (const [state, value] of Object.entries(states)) this.set({ queue, state }, value);

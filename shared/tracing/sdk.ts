@@ -14,6 +14,10 @@ import type { TracingConfig } from '../../config/index.js';
 import { configuredSampler, SpillwaySampler } from './sampler.js';
 import { mongoStatement, sqlStatement } from './statements.js';
 import type { Tracing } from './tracing.js';
+import { within } from '../within.js';
+
+/** How long shutdown waits for the last spans to be sent. */
+const FLUSH_LIMIT_MS = 2000;
 
 /** Probes and scrapes would be most of the traces and say nothing about a write. */
 const UNTRACED_PATHS = new Set(['/health', '/ready', '/metrics']);
@@ -59,5 +63,7 @@ export async function startSdk(config: TracingConfig, serviceName: string): Prom
   });
   sdk.start();
   await waitForAllMessagesAcknowledged();
-  return { enabled: true, shutdown: () => sdk.shutdown() };
+  // A collector that hangs must not hold the process past its shutdown deadline
+  // (the exporter's own timeout is 10 s): spans not sent by then are given up.
+  return { enabled: true, shutdown: () => within(() => sdk.shutdown(), FLUSH_LIMIT_MS) };
 }

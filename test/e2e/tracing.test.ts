@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import {
@@ -351,6 +352,40 @@ describe('tracing on with OTLP/HTTP protobuf (the default protocol)', function (
     } finally {
       await Promise.all(processes.map((p) => p.stop('SIGKILL')));
       await receiver.close();
+    }
+  });
+});
+
+describe('tracing on, with a collector that accepts connections and never answers', function () {
+  this.timeout(90_000);
+
+  it('still shuts down in time on SIGTERM (exit 0), giving up the spans it could not send', async () => {
+    const sockets = new Set<Socket>();
+    const collector = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const { port } = collector.address() as AddressInfo;
+    const { base, processes } = await startListingPipeline({
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      // Spans stay buffered until shutdown, which has to send them.
+      OTEL_BSP_SCHEDULE_DELAY: '60000',
+      // Below the exporter's own 10 s timeout: a flush that waits for it misses the deadline.
+      SHUTDOWN_TIMEOUT_MS: '6000',
+    });
+    try {
+      const created = await http('POST', `${base}/listings`, {
+        json: { user_id: 1, listing_type: 'rent', price: 8 },
+        headers: { Prefer: 'wait=5' },
+      });
+      expect(created.status).to.equal(201);
+      for (const p of processes) {
+        const stopped = await p.stop('SIGTERM');
+        expect(stopped.code, p.output().slice(-3000)).to.equal(0);
+        expect(p.output()).to.match(/"step":"send buffered traces".*"msg":"shutdown step failed"/);
+      }
+    } finally {
+      await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => collector.close(resolve));
     }
   });
 });
