@@ -107,6 +107,8 @@ export function createWorkers(
   const consumers: QueueConsumer[] = modules.flatMap((module) => module.build(context));
   // This process's /metrics reports the backlog of what it consumes as well.
   for (const { queue } of consumers) producer(queue);
+  // From 0: a counter first seen at 1 has no increase for the alert to see.
+  for (const { queue } of consumers) metrics?.jobsFailed.inc({ queue }, 0);
 
   // A queue's workers, over all its shards, share its processor (and so its group
   // committer) and its concurrency. A consumer with a small concurrency of its own
@@ -140,6 +142,8 @@ export function createWorkers(
     worker.on('completed', (job) => observeJob(metrics, queue, 'completed', job));
     worker.on('failed', (job, error) => {
       if (job) observeJob(metrics, queue, 'failed', job);
+      // BullMQ stamps finishedOn only when the job leaves for the failed set, not on a retry.
+      if (typeof job?.finishedOn === 'number') metrics?.jobsFailed.inc({ queue });
       log.warn(
         {
           queue,

@@ -11,6 +11,7 @@ export interface Metrics {
   readonly httpRequestDuration: Histogram<'service' | 'method' | 'route' | 'status'>;
   readonly cacheReads: Counter<'collection' | 'result'>;
   readonly jobDuration: Histogram<'queue' | 'outcome'>;
+  readonly jobsFailed: Counter<'queue'>;
   readonly acceptToPersisted: Histogram<'queue'>;
   readonly groupCommitBatchSize: Histogram<'queue'>;
   readonly ordersPurged: Counter;
@@ -59,6 +60,12 @@ export function createMetrics(options: {
       help: 'Time from a job starting to finishing, by queue and outcome',
       labelNames: ['queue', 'outcome'],
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    jobsFailed: new Counter({
+      name: 'spillway_jobs_failed_total',
+      help: 'Jobs that failed for good (no attempt left, or not retryable) and moved to the failed set',
+      labelNames: ['queue'],
       registers: [registry],
     }),
     acceptToPersisted: new Histogram({
