@@ -105,13 +105,14 @@ export function spanUntil(name: string, attributes: Attributes, until: Promise<u
  * (`opts.telemetry.metadata`): the job's processing becomes a child of `ctx`.
  * A request that was not sampled passes that on too, so its job is not
  * sampled again on its own. Undefined with no trace at all (tracing off), so
- * the job is unchanged.
+ * the job is unchanged. Baggage stays behind: it is whatever a caller put in
+ * its `baggage` header, and the job would keep it in Redis.
  */
 export function jobTraceMetadata(ctx: Context): string | undefined {
   const span = trace.getSpan(ctx);
   if (!span || !isSpanContextValid(span.spanContext())) return undefined;
   const carrier: Record<string, string> = {};
-  propagation.inject(ctx, carrier);
+  propagation.inject(propagation.deleteBaggage(ctx), carrier);
   return JSON.stringify(carrier);
 }
 

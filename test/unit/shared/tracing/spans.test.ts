@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ROOT_CONTEXT, context, trace, type Context } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, propagation, trace, type Context } from '@opentelemetry/api';
 import {
   activeTraceContext,
   inBatchSpan,
@@ -105,6 +105,13 @@ describe('tracing spans of batched work (shared/tracing/spans.ts)', () => {
       const { traceId, spanId } = trace.getSpan(ctx)!.spanContext();
       const metadata = JSON.parse(jobTraceMetadata(ctx)!) as Record<string, string>;
       expect(metadata.traceparent).to.equal(`00-${traceId}-${spanId}-01`);
+    });
+
+    it("leaves a caller's baggage out of the job (it would be stored in Redis)", () => {
+      const baggage = propagation.createBaggage({ 'user.email': { value: 'a@example.com' } });
+      const ctx = propagation.setBaggage(requestContext('request'), baggage);
+      const metadata = JSON.parse(jobTraceMetadata(ctx)!) as Record<string, string>;
+      expect(Object.keys(metadata)).to.deep.equal(['traceparent']);
     });
 
     it('carries an unsampled request on to its job, so the job follows its decision', () => {
