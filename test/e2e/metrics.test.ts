@@ -100,6 +100,29 @@ describe('GET /metrics (Prometheus text)', () => {
     expect(count(after, 'replicate')).to.equal(0);
   });
 
+  it('counts the time a write waits in the queue, not only its processing', async () => {
+    const count = (s: Sample[]) =>
+      sumOf(s, 'spillway_accept_to_persisted_seconds_count', { queue: 'persist-users' });
+    const sum = (s: Sample[]) =>
+      sumOf(s, 'spillway_accept_to_persisted_seconds_sum', { queue: 'persist-users' });
+    const before = await scrape();
+    await pipeline.stopWorkers();
+    const accepted = await http('POST', `${pipeline.urls.users}/users`, {
+      json: { name: 'queued' },
+    });
+    expect(accepted.status).to.equal(202);
+    // The write waits in the queue with no worker for this long: the time under test.
+    const queuedMs = 600;
+    await new Promise((resolve) => setTimeout(resolve, queuedMs));
+    pipeline.startWorkers();
+    const after = await eventually(async () => {
+      const samples = await scrape();
+      return count(samples) > count(before) ? samples : undefined;
+    });
+    expect(count(after) - count(before)).to.equal(1);
+    expect(sum(after) - sum(before)).to.be.at.least(queuedMs / 1000);
+  });
+
   it('reports queue depth per queue and state, read at scrape time', async () => {
     await pipeline.stopWorkers();
     await http('POST', `${pipeline.urls.listings}/listings`, {
