@@ -45,6 +45,8 @@ describe('the shipped Prometheus config, alert rules and Grafana dashboard (Debi
     let dir: string;
     let pipeline: RunningProcess | undefined;
     let prometheus: ChildProcess | undefined;
+    /** The HTTP API of the Prometheus the scrape test starts. */
+    let prometheusApi = '';
     const ops = { api: '', workers: '', cron: '' };
 
     before(async function () {
@@ -117,6 +119,7 @@ describe('the shipped Prometheus config, alert rules and Grafana dashboard (Debi
       );
       prometheus.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
       const api = `http://127.0.0.1:${port}/api/v1`;
+      prometheusApi = api;
       // The first scrape of each target comes within one scrape interval (15 s).
       const active = await eventually(
         async () => {
@@ -157,6 +160,24 @@ describe('the shipped Prometheus config, alert rules and Grafana dashboard (Debi
           .map((name) => `${panel}: ${name}`),
       );
       expect(unknown).to.deep.equal([]);
+      // Every query is PromQL that Prometheus evaluates over what it scraped.
+      const evaluated = await Promise.all(
+        queries.map(async ({ panel, expr }) => {
+          const answer = await http(
+            'GET',
+            `${prometheusApi}/query?query=${encodeURIComponent(expr)}`,
+          );
+          return { panel, expr, status: answer.body.status, series: answer.body.data?.result };
+        }),
+      );
+      expect(
+        evaluated.filter((q) => q.status !== 'success').map((q) => `${q.panel}: ${q.expr}`),
+      ).to.deep.equal([]);
+      // The gauges read at scrape time have data from the first scrape on.
+      for (const metric of ['spillway_queue_jobs', 'spillway_ready']) {
+        const panel = evaluated.find((q) => q.expr.includes(`(${metric})`));
+        expect(panel?.series, metric).to.not.deep.equal([]);
+      }
       // The alert rules too, but for Prometheus's own `up`.
       const rules = await readFile(join(PROMETHEUS_DIR, 'alerts.yml'), 'utf8');
       const ruleMetrics = [...rules.matchAll(/expr: \|?\n?([\s\S]*?)\n\s+(?:for|labels):/g)]
