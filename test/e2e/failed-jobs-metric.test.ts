@@ -1,13 +1,11 @@
 import { expect } from 'chai';
-import { createLogger } from '../../shared/logger.js';
 import { createMetrics } from '../../shared/metrics/metrics.js';
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
-import { createMysqlPool } from '../../shared/repositories/mysql-pool.repository.js';
-import { createWorkers } from '../../workers/create-workers.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
 import { parsePrometheusText, sumOf } from '../support/prometheus.js';
+import { startWorkersWithoutMysql } from '../support/workers-without-mysql.js';
 
 describe('spillway_jobs_failed_total: jobs that failed for good (the SpillwayJobsFailed alert)', () => {
   let pipeline: Pipeline;
@@ -22,17 +20,8 @@ describe('spillway_jobs_failed_total: jobs that failed for good (the SpillwayJob
 
   it('starts at 0 for each queue a worker consumes, and counts a job once when its last attempt fails', async () => {
     // Workers whose MySQL is unreachable: each attempt of the write fails.
-    const unreachable = createMysqlPool({
-      url: 'mysql://spillway:spillway@127.0.0.1:1/none',
-      poolSize: 1,
-    });
     const metrics = createMetrics({ process: 'workers' });
-    const broken = createWorkers(
-      pipeline.config,
-      { ...pipeline.connections, mysql: unreachable },
-      createLogger({ level: 'silent', name: 'broken' }),
-      { metrics },
-    );
+    const broken = startWorkersWithoutMysql(pipeline, { metrics });
     const samples = async () => parsePrometheusText(await metrics.registry.metrics());
     const failedForGood = { queue: QUEUE_NAMES.persistUsers };
     try {
@@ -59,7 +48,6 @@ describe('spillway_jobs_failed_total: jobs that failed for good (the SpillwayJob
       expect(sumOf(after, 'spillway_jobs_failed_total', failedForGood)).to.equal(1);
     } finally {
       await broken.close();
-      await unreachable.end();
     }
   });
 });

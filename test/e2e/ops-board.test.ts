@@ -1,14 +1,12 @@
 import { expect } from 'chai';
 import type { RowDataPacket } from 'mysql2/promise';
-import { createLogger } from '../../shared/logger.js';
-import { createMysqlPool } from '../../shared/repositories/mysql-pool.repository.js';
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
 import type { Listening } from '../../shared/http/listen.js';
-import { createWorkers } from '../../workers/create-workers.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { basicAuthHeader, startOps } from '../support/ops.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
+import { startWorkersWithoutMysql } from '../support/workers-without-mysql.js';
 
 describe('the ops port: Bull Board behind basic auth (spec §6)', () => {
   let pipeline: Pipeline;
@@ -46,15 +44,7 @@ describe('the ops port: Bull Board behind basic auth (spec §6)', () => {
 
   it('keeps a job that exhausted its retries in the failed set, and retries it on request', async () => {
     // Workers whose MySQL is unreachable: the write fails its only attempt.
-    const unreachable = createMysqlPool({
-      url: 'mysql://spillway:spillway@127.0.0.1:1/none',
-      poolSize: 1,
-    });
-    const broken = createWorkers(
-      pipeline.config,
-      { ...pipeline.connections, mysql: unreachable },
-      createLogger({ level: 'silent', name: 'broken' }),
-    );
+    const broken = startWorkersWithoutMysql(pipeline);
     const created = await http('POST', `${pipeline.urls.users}/users`, {
       json: { name: 'Retried' },
     });
@@ -66,7 +56,6 @@ describe('the ops port: Bull Board behind basic auth (spec §6)', () => {
       },
     );
     await broken.close();
-    await unreachable.end();
 
     pipeline.startWorkers();
     const retry = await http(
