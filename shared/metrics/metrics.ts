@@ -105,10 +105,9 @@ export function createMetrics(options: {
       registers: [registry],
       async collect() {
         if (!options.queueDepth) return;
-        const queueDepth = options.queueDepth;
         // A queue Redis that is down or hung leaves these series out, not the whole
         // scrape: the rest (spillway_ready among them) is what says Redis is down.
-        const counts = await within(queueDepth, QUEUE_DEPTH_TIMEOUT_MS).catch(() => ({}));
+        const counts = await within(options.queueDepth, QUEUE_DEPTH_TIMEOUT_MS).catch(() => ({}));
         this.reset();
         for (const [queue, states] of Object.entries(counts)) {
           for (const [state, value] of Object.entries(states)) this.set({ queue, state }, value);
