@@ -269,6 +269,15 @@ async function startListingPipeline(env: Record<string, string>): Promise<{
   return { base, processes };
 }
 
+/** POSTs one listing with `Prefer: wait=5` and expects it persisted (201). */
+async function persistListing(base: string, headers: Record<string, string> = {}): Promise<void> {
+  const created = await http('POST', `${base}/listings`, {
+    json: { user_id: 1, listing_type: 'rent', price: 5 },
+    headers: { Prefer: 'wait=5', ...headers },
+  });
+  expect(created.status).to.equal(201);
+}
+
 describe('tracing off', function () {
   this.timeout(90_000);
 
@@ -279,11 +288,7 @@ describe('tracing off', function () {
   async function writeAndStop(env: Record<string, string>): Promise<RunningProcess[]> {
     const { base, processes } = await startListingPipeline(env);
     try {
-      const created = await http('POST', `${base}/listings`, {
-        json: { user_id: 1, listing_type: 'rent', price: 5 },
-        headers: { Prefer: 'wait=5', 'X-Request-Id': 'untraced-listing' },
-      });
-      expect(created.status).to.equal(201);
+      await persistListing(base, { 'X-Request-Id': 'untraced-listing' });
     } finally {
       for (const p of processes) expect((await p.stop('SIGTERM')).code, p.output()).to.equal(0);
     }
@@ -330,11 +335,7 @@ describe('tracing on with OTLP/HTTP protobuf (the default protocol)', function (
       OTEL_BSP_SCHEDULE_DELAY: '200',
     });
     try {
-      const created = await http('POST', `${base}/listings`, {
-        json: { user_id: 1, listing_type: 'rent', price: 6 },
-        headers: { Prefer: 'wait=5' },
-      });
-      expect(created.status).to.equal(201);
+      await persistListing(base);
       // Protobuf carries strings as their UTF-8 bytes: the service and span names are readable.
       const exported = await eventually(
         async () => {
@@ -372,11 +373,7 @@ describe('tracing on, with a collector that accepts connections and never answer
       SHUTDOWN_TIMEOUT_MS: '6000',
     });
     try {
-      const created = await http('POST', `${base}/listings`, {
-        json: { user_id: 1, listing_type: 'rent', price: 8 },
-        headers: { Prefer: 'wait=5' },
-      });
-      expect(created.status).to.equal(201);
+      await persistListing(base);
       for (const p of processes) {
         const stopped = await p.stop('SIGTERM');
         expect(stopped.code, p.output().slice(-3000)).to.equal(0);
