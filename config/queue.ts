@@ -27,6 +27,7 @@ export function readQueue(read: EnvReader, redis: { cluster: boolean }): Config[
     backoffMs: read.int('JOB_BACKOFF_MS', 500, { min: 1, max: 3_600_000 }),
     keepCompleted: read.int('QUEUE_KEEP_COMPLETED', 1000, { min: 0, max: 1_000_000 }),
     keepFailed: read.int('QUEUE_KEEP_FAILED', 100_000, { min: 0, max: 10_000_000 }),
+    headTtlMs: read.int('KEY_HEAD_TTL_MS', 600_000, { min: 1000, max: 30 * 86_400_000 }),
   };
 }
 

@@ -42,6 +42,8 @@ export interface Config {
     readonly backoffMs: number;
     readonly keepCompleted: number;
     readonly keepFailed: number;
+    /** How long a key's write head outlives the write that the store last caught up with (KEY_HEAD_TTL_MS). */
+    readonly headTtlMs: number;
   };
   readonly cache: {
     readonly prefix: string;

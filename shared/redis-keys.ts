@@ -3,7 +3,6 @@ import type { ServiceName } from '../config/index.js';
 import type { CacheCollection } from './cache/cache-collections.js';
 import { usernameKey } from './customers/username-key.js';
 import type { Entity } from './jobs/job-payloads.js';
-import type { VersionedCollection } from './versions.js';
 
 /**
  * Every Redis key Spillway reads or writes itself is built here (BullMQ builds
@@ -24,7 +23,7 @@ import type { VersionedCollection } from './versions.js';
  *   one of its entries, `<cache>:cache:{c}:gen` + `<cache>:cache:{c}:e:…`;
  *   both are built from the slot `{c}`.
  * - Lua scripts: each takes exactly one key (numkeys 1): ids RAISE_TO,
- *   versions NEXT_VERSION, locks RELEASE and HOLD_FOR, username reservations
+ *   key heads ADVANCE, START and SETTLE, locks RELEASE and HOLD_FOR, username reservations
  *   RELEASE_IF_HELD, idempotency CLAIM, COMPLETE and RELEASE, rate limit HIT,
  *   sent notifications CLAIM and RELEASE. The id claim scripts (ids
  *   DRAW_CLAIMED, CLAIM_IDS) take the id counter too, and write claim keys
@@ -127,13 +126,14 @@ export function idClaimKeyStem(prefix: string, entity: Entity): string {
   return `${idCounterKey(prefix, entity)}:claims:`;
 }
 
-/** One document's version counter. Slot: the document (no command reads two counters). */
-export function versionCounterKey(
-  prefix: string,
-  collection: VersionedCollection,
-  id: string,
-): string {
-  return familyKey(prefix, 'versions', `${collection}:${id}`);
+/**
+ * One key's write head (KeyHeads): the state and version its accepted writes
+ * fold to. Slot: the key's queue shard (`shard` as `queueShardNames` builds
+ * it), so the head and the jobs of its writes sit on one master and one WAIT
+ * covers both.
+ */
+export function keyHeadKey(prefix: string, shard: string, key: string): string {
+  return familyKey(prefix, 'heads', shard.replace(/[{}]/g, ''), key);
 }
 
 /**

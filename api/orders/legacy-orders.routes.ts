@@ -117,11 +117,19 @@ export function legacyOrderRoutes(service: OrderService, options: LegacyOrderOpt
       summary: 'Legacy: replace an order’s fields',
       params: orderIdParamSchema,
       body: orderReplaceSchema,
-      responses: { 204: { description: 'replaced (queued)' }, 400: invalid, 404: notFound },
+      responses: {
+        204: {
+          description: 'replaced (queued); `ETag` is the version the order has once it lands',
+        },
+        400: invalid,
+        404: notFound,
+      },
       async handler(ctx, { params, body }) {
         const id = params.id.toLowerCase();
         const write = await service.updateOrder(id, changesOfReplacement(id, body), meta(ctx));
         markWrite(ctx, write);
+        // No body to carry it: the version this replacement became (§9) is the entity tag.
+        ctx.set('ETag', `"${write.resource.version}"`);
         ctx.status = 204;
       },
     }),

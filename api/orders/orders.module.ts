@@ -1,12 +1,10 @@
+import { KeyHeads } from '../../shared/jobs/key-heads.js';
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
 import { OrderRepository } from '../../shared/repositories/order.repository.js';
-import { VersionAllocator } from '../../shared/versions.js';
 import type { ServiceModule } from '../service-module.js';
 import { legacyOrderRoutes } from './legacy-orders.routes.js';
 import { orderRoutes } from './orders.routes.js';
 import { createOrderService } from './orders.service.js';
-
-const HOUR_MS = 3_600_000;
 
 /** §2.5: the vehicle order service (REST and the legacy `/api/vehicle/order` contract). */
 export const ordersModule: ServiceModule = {
@@ -22,11 +20,9 @@ export const ordersModule: ServiceModule = {
       queueEvents: queueEvents(QUEUE_NAMES.persistOrders),
       cache,
       orders,
-      // A version counter only matters while its order can still be written;
-      // the stored version is its floor, so an expired counter is harmless.
-      versions: new VersionAllocator(connections.queueRedis, {
+      heads: new KeyHeads(connections.queueRedis, {
         prefix: config.queue.prefix,
-        ttlMs: (config.orders.retentionHours + 24) * HOUR_MS,
+        settledTtlMs: config.queue.headTtlMs,
       }),
     });
     return {

@@ -2,13 +2,13 @@ import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js'
 import { nowMicros } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/errors/index.js';
 import { planWrite } from '../../shared/idempotency/idempotent-attempt.js';
-import { orderJobId, type PersistOrderJob } from '../../shared/jobs/order-jobs.js';
+import type { KeyHeads } from '../../shared/jobs/key-heads.js';
+import { orderJobId, type OrderState, type PersistOrderJob } from '../../shared/jobs/order-jobs.js';
 import { waitForJob } from '../../shared/jobs/wait-for-job.js';
 import { newObjectId } from '../../shared/object-id.js';
-import type { OrderRepository, StoredOrder } from '../../shared/repositories/order.repository.js';
+import type { OrderRepository } from '../../shared/repositories/order.repository.js';
 import type { PageQuery } from '../../shared/schemas/query.schema.js';
 import type { Order, OrderCreate, OrderPatch } from '../../shared/schemas/order.schema.js';
-import type { VersionAllocator } from '../../shared/versions.js';
 import type { AcceptedWrite, CachedRead, WriteMeta } from '../write-results.js';
 import type { ShardCompletions } from '../../shared/jobs/completion-listener.js';
 import type { BulkItemOutcome, BulkMeta } from '../http/bulk/bulk-intake.js';
@@ -19,11 +19,11 @@ export interface OrderServiceDeps {
   readonly queueEvents: ShardCompletions;
   readonly cache: ReadThroughCache;
   readonly orders: OrderRepository;
-  readonly versions: VersionAllocator;
+  readonly heads: KeyHeads;
 }
 
-/** A new order: its ObjectId, `new` unless told otherwise, both timestamps now. */
-function newOrder(input: OrderCreate, id: string, now: number): Order {
+/** A new order: its ObjectId, `new` unless told otherwise, both timestamps now, version 1. */
+function newOrder(input: OrderCreate, id: string, now: number): OrderState {
   return {
     id,
     vehicle_manufacturer: input.vehicle_manufacturer,
@@ -32,33 +32,65 @@ function newOrder(input: OrderCreate, id: string, now: number): Order {
     status: input.status ?? 'new',
     created_at: now,
     updated_at: now,
+    version: 1,
+    deleted: false,
   };
 }
 
-/** A new id has no writes yet: its first version is 1, with no counter to touch. */
-function createJob(order: Order, requestId: string): PersistOrderJob {
-  return { requestId, version: 1, op: 'create', order };
+/** The order as clients see it: without its tombstone flag. */
+function visible({ deleted: _deleted, ...order }: OrderState): Order {
+  return order;
+}
+
+/** The next state of an order that exists and is not deleted (else a 404). */
+function changed(
+  id: string,
+  current: OrderState | null,
+  change: (order: OrderState) => Partial<OrderState>,
+): OrderState {
+  if (!current || current.deleted) throw new NotFoundError(`order ${id} not found`);
+  return { ...current, ...change(current), version: current.version + 1 };
 }
 
 /**
- * Orders: every write (create, update, delete) goes to the `persist-orders`
- * queue with its version assigned; reads go through the cache to Mongo.
+ * Orders: every write (create, update, delete) is folded onto the order's key
+ * head (§9: one order per key, answers that match the store) and goes to the
+ * `persist-orders` queue carrying the order's whole state at its version;
+ * reads go through the cache to Mongo.
  */
 export function createOrderService(deps: OrderServiceDeps) {
-  async function enqueue(job: PersistOrderJob, id: string, waitSeconds: number) {
+  async function enqueue(job: PersistOrderJob, waitSeconds: number) {
     const added = await deps.queue.add(`order.${job.op}`, job, {
-      jobId: orderJobId(id, job.version),
+      jobId: orderJobId(job.order.id, job.order.version),
     });
     const persisted = await waitForJob(added, deps.queueEvents, waitSeconds);
     return { jobId: added.id ?? '', persisted };
   }
 
+  const headOf = (id: string) => ({ shard: deps.queue.shardFor(id).name, key: id });
+
   /**
-   * The existence check before an update or delete, through the same cache as
-   * every read. An order deleted or purged between this check and the job
-   * running makes the job a no-op (see order.repository.ts), not an error.
+   * Folds a change onto the order's head; with no head, the store (which then
+   * holds every accepted write) is read, never the cache. Under a key, a retry
+   * repeats the first attempt's state (and job id), whatever the head says by then.
    */
-  async function readStored(id: string): Promise<CachedRead<StoredOrder>> {
+  async function fold(
+    id: string,
+    meta: WriteMeta,
+    change: (order: OrderState) => Partial<OrderState>,
+  ): Promise<OrderState> {
+    const { order } = await planWrite(meta.idempotency, async () => {
+      const { after } = await deps.heads.advance(
+        headOf(id),
+        () => deps.orders.findState(id),
+        (current) => changed(id, current, change),
+      );
+      return { order: after };
+    });
+    return order;
+  }
+
+  async function readOrder(id: string): Promise<CachedRead<Order>> {
     const { value, hit } = await deps.cache.read('orders', ['id', id], () =>
       deps.orders.findById(id),
     );
@@ -77,13 +109,15 @@ export function createOrderService(deps: OrderServiceDeps) {
         at: nowMicros(),
       }));
       const order = newOrder(input, id, at);
-      const job = createJob(order, meta.requestId);
-      return { resource: order, ...(await enqueue(job, order.id, meta.waitSeconds)) };
+      await deps.heads.start(headOf(id), order);
+      const job: PersistOrderJob = { requestId: meta.requestId, op: 'create', order };
+      return { resource: visible(order), ...(await enqueue(job, meta.waitSeconds)) };
     },
 
     /**
-     * A chunk of bulk orders (§7): new ObjectIds, every job in one addBulk;
-     * under a key, the ids and clock are kept with it first (a retry adds the same jobs).
+     * A chunk of bulk orders (§7): new ObjectIds and heads, every job in one
+     * addBulk; under a key, the ids and clock are kept with it first (a retry
+     * adds the same jobs).
      */
     async createOrders(
       inputs: readonly OrderCreate[],
@@ -94,57 +128,40 @@ export function createOrderService(deps: OrderServiceDeps) {
         at: nowMicros(),
       }));
       const orders = inputs.map((input, i) => newOrder(input, ids[i] ?? newObjectId(), at));
+      await Promise.all(orders.map((order) => deps.heads.start(headOf(order.id), order)));
       const jobs = await deps.queue.addBulk(
         orders.map((order) => ({
           name: 'order.create',
-          data: createJob(order, meta.requestId),
+          data: { requestId: meta.requestId, op: 'create' as const, order },
           opts: { jobId: orderJobId(order.id, 1) },
         })),
       );
       return orders.map((order, i) => {
         const job = jobs[i];
         if (!job) throw new Error('addBulk returned fewer jobs than it was given');
-        return { status: 202, resource: order, jobId: job.id ?? '', job };
+        return { status: 202, resource: visible(order), jobId: job.id ?? '', job };
       });
     },
 
+    /** The answer is the order as it reads once this write and every earlier one land. */
     async updateOrder(
       id: string,
       changes: OrderPatch,
       meta: WriteMeta,
     ): Promise<AcceptedWrite<Order>> {
-      // Read and versioned once: a retry repeats this plan, whatever the order says by then.
-      const { version, set, resource } = await planWrite(meta.idempotency, async () => {
-        const { value: stored } = await readStored(id);
-        const next = await deps.versions.next('orders', id, stored.version);
-        const changed = { ...changes, updated_at: nowMicros() };
-        // The answer is the order as it will read once this write lands on what was read.
-        return { version: next, set: changed, resource: { ...stored.order, ...changed } };
-      });
-      const job: PersistOrderJob = { requestId: meta.requestId, version, op: 'update', id, set };
-      return { resource, ...(await enqueue(job, id, meta.waitSeconds)) };
+      const order = await fold(id, meta, () => ({ ...changes, updated_at: nowMicros() }));
+      const job: PersistOrderJob = { requestId: meta.requestId, op: 'update', order };
+      return { resource: visible(order), ...(await enqueue(job, meta.waitSeconds)) };
     },
 
+    /** A tombstone: the answer is the order as it was, at the deletion's version. */
     async deleteOrder(id: string, meta: WriteMeta): Promise<AcceptedWrite<Order>> {
-      const { version, at, resource } = await planWrite(meta.idempotency, async () => {
-        const { value: stored } = await readStored(id);
-        const next = await deps.versions.next('orders', id, stored.version);
-        return { version: next, at: nowMicros(), resource: stored.order };
-      });
-      const job: PersistOrderJob = {
-        requestId: meta.requestId,
-        version,
-        op: 'delete',
-        id,
-        updated_at: at,
-      };
-      return { resource, ...(await enqueue(job, id, meta.waitSeconds)) };
+      const order = await fold(id, meta, () => ({ deleted: true, updated_at: nowMicros() }));
+      const job: PersistOrderJob = { requestId: meta.requestId, op: 'delete', order };
+      return { resource: visible(order), ...(await enqueue(job, meta.waitSeconds)) };
     },
 
-    async getOrder(id: string): Promise<CachedRead<Order>> {
-      const { value, cacheHit } = await readStored(id);
-      return { value: value.order, cacheHit };
-    },
+    getOrder: readOrder,
 
     async listOrders(page: PageQuery): Promise<CachedRead<Order[]>> {
       const { value, hit } = await deps.cache.read(

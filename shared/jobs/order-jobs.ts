@@ -1,56 +1,34 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { OBJECT_ID_PATTERN } from '../object-id.js';
-import { orderPatchSchema, orderSchema } from '../schemas/order.schema.js';
+import { orderSchema } from '../schemas/order.schema.js';
 
-const jobMeta = {
-  requestId: { type: 'string', minLength: 1, maxLength: 128 },
-  version: { type: 'integer', minimum: 1 },
+/** An order with its tombstone flag: the state a key head and a job carry. */
+export const orderStateSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: [...orderSchema.required, 'deleted'],
+  properties: { ...orderSchema.properties, deleted: { type: 'boolean' } },
 } as const;
-
-const orderId = { type: 'string', pattern: OBJECT_ID_PATTERN } as const;
-const micros = { type: 'integer', minimum: 0 } as const;
 
 /**
- * One write to an order, as queued on `persist-orders`. Every kind carries the
- * order's version (1 for a create, then one more per accepted write), so the
- * worker can apply writes idempotently and let a later version win.
- * - `create`: the complete order;
- * - `update`: only the fields the client changed, plus `updated_at`;
- * - `delete`: the order becomes a tombstone (reads no longer see it).
+ * One write to an order, as queued on `persist-orders`: the order as it stands
+ * once this write and every earlier one to it are applied (its key head, see
+ * key-heads.ts), whatever the write was. So the store keeps the highest
+ * version it has seen, and a write that arrives late or twice changes nothing.
+ * `op` says what the client asked for (logs, traces): `delete` leaves a
+ * tombstone (`deleted`), which reads no longer see.
  */
 export const persistOrderJobSchema = {
-  oneOf: [
-    {
-      type: 'object',
-      additionalProperties: false,
-      required: ['requestId', 'version', 'op', 'order'],
-      properties: { ...jobMeta, op: { const: 'create' }, order: orderSchema },
-    },
-    {
-      type: 'object',
-      additionalProperties: false,
-      required: ['requestId', 'version', 'op', 'id', 'set'],
-      properties: {
-        ...jobMeta,
-        op: { const: 'update' },
-        id: orderId,
-        set: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['updated_at'],
-          properties: { ...orderPatchSchema.properties, updated_at: micros },
-        },
-      },
-    },
-    {
-      type: 'object',
-      additionalProperties: false,
-      required: ['requestId', 'version', 'op', 'id', 'updated_at'],
-      properties: { ...jobMeta, op: { const: 'delete' }, id: orderId, updated_at: micros },
-    },
-  ],
+  type: 'object',
+  additionalProperties: false,
+  required: ['requestId', 'op', 'order'],
+  properties: {
+    requestId: { type: 'string', minLength: 1, maxLength: 128 },
+    op: { type: 'string', enum: ['create', 'update', 'delete'] },
+    order: orderStateSchema,
+  },
 } as const;
 
+export type OrderState = FromSchema<typeof orderStateSchema>;
 export type PersistOrderJob = FromSchema<typeof persistOrderJobSchema>;
 
 /** Deterministic: the same write enqueued twice is one BullMQ job. */

@@ -42,7 +42,7 @@ const SHARD_KEYS: { readonly [Q in keyof SpillwayQueues]: ShardKeyOf<JobOf<Q>> }
   persistPeople: (data) => data.person.id,
   replicate: changeKey,
   notify: changeKey,
-  persistOrders: (data) => (data.op === 'create' ? data.order.id : data.id),
+  persistOrders: (data) => data.order.id,
 };
 
 type JobOf<Q extends keyof SpillwayQueues> =

@@ -1,32 +1,11 @@
 import { Schema, Types, type AnyBulkWriteOperation, type Connection, type Model } from 'mongoose';
 import type { PageQuery } from '../schemas/query.schema.js';
-import type { Order, OrderPatch, OrderStatus } from '../schemas/order.schema.js';
+import type { OrderState } from '../jobs/order-jobs.js';
+import type { Order, OrderStatus } from '../schemas/order.schema.js';
 import { DURABLE_WRITE } from './replica-models.js';
 
-/** The fields an update sets: what the client changed, and when. */
-export type OrderChanges = OrderPatch & { updated_at: number };
-
-/** One versioned write to apply (what a `persist-orders` job carries, minus its request id). */
-export type OrderWrite =
-  | { readonly op: 'create'; readonly version: number; readonly order: Order }
-  | {
-      readonly op: 'update';
-      readonly version: number;
-      readonly id: string;
-      readonly set: OrderChanges;
-    }
-  | {
-      readonly op: 'delete';
-      readonly version: number;
-      readonly id: string;
-      readonly updated_at: number;
-    };
-
-/** An order as read, with the version its document carries (for the next write's version). */
-export interface StoredOrder {
-  readonly order: Order;
-  readonly version: number;
-}
+/** An order as stored: its fields, version and tombstone flag (what a `persist-orders` job carries). */
+export type StoredOrder = OrderState;
 
 interface OrderDocument {
   _id: Types.ObjectId;
@@ -59,6 +38,10 @@ orderDocumentSchema.index({ created_at: -1, _id: -1 });
 
 const LIVE = { deleted: { $ne: true } } as const;
 
+function toStoredOrder(doc: OrderDocument): StoredOrder {
+  return { ...toOrder(doc), deleted: doc.deleted === true };
+}
+
 function toOrder(doc: OrderDocument): Order {
   return {
     id: doc._id.toHexString(),
@@ -68,43 +51,43 @@ function toOrder(doc: OrderDocument): Order {
     status: doc.status,
     created_at: doc.created_at,
     updated_at: doc.updated_at,
+    version: doc.version,
   };
 }
 
 /**
- * One write as a bulk operation. Each is idempotent and version-checked:
- * - create inserts only when no document has the id (a replay, or a create
- *   after the order was deleted, changes nothing);
- * - update and delete match only a document with a lower version, so a
- *   replayed or older write is a no-op; they never upsert, so a write for a
- *   purged order cannot bring it back; an update never touches a tombstone.
+ * One write as a bulk operation: the order's whole state at its version,
+ * stored over any lower version. Whatever order a key's writes arrive in, the
+ * highest version wins, and that version's state already holds every earlier
+ * write (key-heads.ts): so no acknowledged change is lost and none applies
+ * twice. It upserts, because a later write may arrive before the create; a
+ * document at this version or higher makes the upsert a duplicate-key error,
+ * which means "already applied" (see `applyWrites`).
  */
-function toOperation(write: OrderWrite): AnyBulkWriteOperation<OrderDocument> {
-  if (write.op === 'create') {
-    const { id, ...fields } = write.order;
-    return {
-      updateOne: {
-        filter: { _id: new Types.ObjectId(id) },
-        update: { $setOnInsert: { ...fields, version: write.version, deleted: false } },
-        upsert: true,
-      },
-    };
-  }
-  const filter = { _id: new Types.ObjectId(write.id), version: { $lt: write.version } };
-  if (write.op === 'update') {
-    return {
-      updateOne: {
-        filter: { ...filter, ...LIVE },
-        update: { $set: { ...write.set, version: write.version } },
-      },
-    };
-  }
+function toOperation(order: StoredOrder): AnyBulkWriteOperation<OrderDocument> {
+  const { id, ...fields } = order;
   return {
     updateOne: {
-      filter,
-      update: { $set: { deleted: true, updated_at: write.updated_at, version: write.version } },
+      filter: { _id: new Types.ObjectId(id), version: { $lt: order.version } },
+      update: { $set: fields },
+      upsert: true,
     },
   };
+}
+
+/** Mongo's duplicate key error code. */
+const DUPLICATE_KEY = 11000;
+
+interface BulkWriteErrorLike {
+  writeErrors?: { code?: number } | readonly { code?: number }[];
+}
+
+/** True when every failed operation of a bulk write met a newer (or the same) version. */
+function onlyNewerVersions(error: unknown): boolean {
+  const raw = (error as BulkWriteErrorLike | null)?.writeErrors;
+  if (raw === undefined) return false;
+  const writeErrors = Array.isArray(raw) ? raw : [raw];
+  return writeErrors.length > 0 && writeErrors.every((e) => e.code === DUPLICATE_KEY);
 }
 
 /** The only module that reads and writes the Mongo `orders` collection; every write is journaled. */
@@ -123,27 +106,37 @@ export class OrderRepository {
   }
 
   /**
-   * Applies the writes in one ordered bulk write, lowest version first, so a
-   * create and a later update of one order in the same batch land in order.
-   * Returns how many documents were inserted or changed.
+   * Applies the writes in one unordered, journaled bulk write: each is
+   * independent (version-checked), so their order within the batch is free.
    */
-  async applyWrites(writes: readonly OrderWrite[]): Promise<number> {
-    if (writes.length === 0) return 0;
-    const ordered = [...writes].sort((a, b) => a.version - b.version);
-    const result = await this.model.bulkWrite(ordered.map(toOperation), {
-      ordered: true,
-      writeConcern: DURABLE_WRITE,
-    });
-    return result.upsertedCount + result.modifiedCount;
+  async applyWrites(writes: readonly StoredOrder[]): Promise<void> {
+    if (writes.length === 0) return;
+    try {
+      await this.model.bulkWrite(writes.map(toOperation), {
+        ordered: false,
+        writeConcern: DURABLE_WRITE,
+      });
+    } catch (error) {
+      if (!onlyNewerVersions(error)) throw error;
+    }
   }
 
-  /** A live order and its version; null when absent or deleted. */
-  async findById(id: string): Promise<StoredOrder | null> {
+  /** An order with its version and tombstone; null when absent (never placed, or purged). */
+  async findState(id: string): Promise<StoredOrder | null> {
+    const doc = await this.model
+      .findOne({ _id: new Types.ObjectId(id) })
+      .lean<OrderDocument>()
+      .exec();
+    return doc ? toStoredOrder(doc) : null;
+  }
+
+  /** A live order; null when absent or deleted. */
+  async findById(id: string): Promise<Order | null> {
     const doc = await this.model
       .findOne({ _id: new Types.ObjectId(id), ...LIVE })
       .lean<OrderDocument>()
       .exec();
-    return doc ? { order: toOrder(doc), version: doc.version } : null;
+    return doc ? toOrder(doc) : null;
   }
 
   /** Live orders, newest `created_at` first, ties by id (newest first). */

@@ -58,12 +58,18 @@ export const orderSchema = {
     'status',
     'created_at',
     'updated_at',
+    'version',
   ],
   properties: {
     id: { type: 'string', pattern: OBJECT_ID_PATTERN },
     ...editableFields,
     created_at: { type: 'integer', minimum: 0, description: 'microseconds since the epoch' },
     updated_at: { type: 'integer', minimum: 0, description: 'microseconds since the epoch' },
+    version: {
+      type: 'integer',
+      minimum: 1,
+      description: '1 when placed, one more for every accepted change or deletion',
+    },
   },
 } as const;
 

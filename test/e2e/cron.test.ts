@@ -29,17 +29,15 @@ describe('the cron process (cron/main.ts) and the on-demand purge CLI', () => {
     const ids = Array.from({ length: count }, () => newObjectId());
     await orders.applyWrites(
       ids.map((id) => ({
-        op: 'create',
+        id,
+        vehicle_manufacturer: 'Vauxhall',
+        model: 'Vectra',
+        total_price: 1,
+        status: 'new',
+        created_at: createdAt,
+        updated_at: createdAt,
         version: 1,
-        order: {
-          id,
-          vehicle_manufacturer: 'Vauxhall',
-          model: 'Vectra',
-          total_price: 1,
-          status: 'new',
-          created_at: createdAt,
-          updated_at: createdAt,
-        },
+        deleted: false,
       })),
     );
     return ids;

@@ -62,9 +62,10 @@ describe('order service REST routes (spec §2.5), HTTP in → Mongo document out
         'status',
         'created_at',
         'updated_at',
+        'version',
       );
       expect(order.id).to.match(/^[0-9a-f]{24}$/);
-      expect(order).to.include({ ...car, status: 'new' });
+      expect(order).to.include({ ...car, status: 'new', version: 1 });
       expect(order.created_at).to.be.within(before, Date.now() * 1000 + 1);
       expect(order.updated_at).to.equal(order.created_at);
       expect(answer.headers.location).to.equal(`/orders/${order.id}`);
@@ -78,9 +79,9 @@ describe('order service REST routes (spec §2.5), HTTP in → Mongo document out
       const order = answer.body.order;
       const doc = await eventually(() => mongoOrder(order.id), { what: 'the Mongo document' });
       expect(doc._id.toHexString()).to.equal(order.id);
-      const { _id, version, deleted, ...fields } = doc;
+      const { _id, deleted, ...fields } = doc;
       expect({ id: _id.toHexString(), ...fields }).to.deep.equal(order);
-      expect(version).to.equal(1);
+      expect(order.version).to.equal(1);
       expect(deleted).to.equal(false);
     });
 
@@ -224,6 +225,7 @@ describe('order service REST routes (spec §2.5), HTTP in → Mongo document out
         status: 'confirmed',
         total_price: 5000,
         updated_at: answer.body.order.updated_at,
+        version: 2,
       });
       expect(answer.body.order.updated_at).to.be.greaterThan(order.created_at as number);
       const doc = await eventually(
@@ -309,7 +311,13 @@ describe('order service REST routes (spec §2.5), HTTP in → Mongo document out
       await http('GET', `${base}/orders/${order.id}`); // cached before the delete
       const answer = await http('DELETE', `${base}/orders/${order.id}`);
       expect(answer.status).to.equal(202);
-      expect(answer.body.order).to.deep.equal(order);
+      // The order as it stands at the deletion's version (§9: the answer is what the store holds).
+      expect(answer.body.order).to.deep.equal({
+        ...order,
+        version: 2,
+        updated_at: answer.body.order.updated_at,
+      });
+      expect(answer.body.order.updated_at).to.be.at.least(order.updated_at as number);
       const gone = await eventually(async () => {
         const read = await http('GET', `${base}/orders/${order.id}`);
         return read.status === 404 ? read : undefined;

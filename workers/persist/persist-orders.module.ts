@@ -1,3 +1,4 @@
+import { KeyHeads } from '../../shared/jobs/key-heads.js';
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
 import { OrderRepository } from '../../shared/repositories/order.repository.js';
 import { batchingOf, type WorkerModule } from '../worker-module.js';
@@ -17,7 +18,14 @@ export const persistOrdersModule: WorkerModule = {
     return [
       {
         queue: QUEUE_NAMES.persistOrders,
-        processor: createPersistOrderProcessor(committer, logger),
+        processor: createPersistOrderProcessor(
+          committer,
+          new KeyHeads(connections.queueRedis, {
+            prefix: config.queue.prefix,
+            settledTtlMs: config.queue.headTtlMs,
+          }),
+          logger,
+        ),
         drain: () => committer.drain(),
       },
     ];

@@ -1,32 +1,21 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
-import { persistOrderJobSchema, type PersistOrderJob } from '../../shared/jobs/order-jobs.js';
+import type { KeyHeads } from '../../shared/jobs/key-heads.js';
+import {
+  persistOrderJobSchema,
+  type OrderState,
+  type PersistOrderJob,
+} from '../../shared/jobs/order-jobs.js';
 import type { Logger } from '../../shared/logger.js';
-import type { OrderRepository, OrderWrite } from '../../shared/repositories/order.repository.js';
+import type { OrderRepository } from '../../shared/repositories/order.repository.js';
 import { compileValidator } from '../../shared/validation/ajv.js';
 import { GroupCommitter } from '../group-commit.js';
 
 const validateJob = compileValidator<PersistOrderJob>(persistOrderJobSchema);
 
-/** The write a job asks for, without its request id. */
-export function orderWriteOf(job: PersistOrderJob): OrderWrite {
-  switch (job.op) {
-    case 'create':
-      return { op: job.op, version: job.version, order: job.order };
-    case 'update':
-      return { op: job.op, version: job.version, id: job.id, set: job.set };
-    case 'delete':
-      return { op: job.op, version: job.version, id: job.id, updated_at: job.updated_at };
-  }
-}
-
-function idOf(write: OrderWrite): string {
-  return write.op === 'create' ? write.order.id : write.id;
-}
-
 /**
- * Group commit for orders: one journaled, ordered bulk write per batch, then
- * the orders cache generation is bumped so readers see the batch at once. A job
+ * Group commit for orders: one journaled bulk write per batch, then the orders
+ * cache generation is bumped so readers see the batch at once. A job
  * completes only after both; a crash in between retries the idempotent batch.
  */
 export function createOrderCommitter(options: {
@@ -35,12 +24,12 @@ export function createOrderCommitter(options: {
   readonly maxBatch: number;
   readonly maxWaitMs: number;
   readonly onBatch?: (size: number) => void;
-}): GroupCommitter<OrderWrite> {
-  const commitBatch = async (writes: readonly OrderWrite[]): Promise<void> => {
+}): GroupCommitter<OrderState> {
+  const commitBatch = async (writes: readonly OrderState[]): Promise<void> => {
     await options.orders.applyWrites(writes);
     await options.cache.invalidate('orders');
   };
-  return new GroupCommitter<OrderWrite>({
+  return new GroupCommitter<OrderState>({
     traceName: 'commit orders',
     commitBatch,
     commitOne: (write) => commitBatch([write]),
@@ -50,8 +39,15 @@ export function createOrderCommitter(options: {
   });
 }
 
-/** Validates a `persist-orders` job (a malformed one fails for good) and waits for its batch. */
-export function createPersistOrderProcessor(committer: GroupCommitter<OrderWrite>, logger: Logger) {
+/**
+ * Validates a `persist-orders` job (a malformed one fails for good), waits for
+ * its batch, then tells the order's head that the store holds its version.
+ */
+export function createPersistOrderProcessor(
+  committer: GroupCommitter<OrderState>,
+  heads: KeyHeads,
+  logger: Logger,
+) {
   return async function persistOrder(job: Job<PersistOrderJob>): Promise<{ id: string }> {
     let payload: PersistOrderJob;
     try {
@@ -59,13 +55,20 @@ export function createPersistOrderProcessor(committer: GroupCommitter<OrderWrite
     } catch (error) {
       throw new UnrecoverableError(`malformed job ${job.id}: ${(error as Error).message}`);
     }
-    const write = orderWriteOf(payload);
-    await committer.submit(write);
-    const id = idOf(write);
+    const { order } = payload;
+    await committer.submit(order);
+    await heads.settle({ shard: job.queueName, key: order.id }, order.version);
     logger.info(
-      { requestId: payload.requestId, jobId: job.id, id, op: write.op, queue: job.queueName },
+      {
+        requestId: payload.requestId,
+        jobId: job.id,
+        id: order.id,
+        op: payload.op,
+        version: order.version,
+        queue: job.queueName,
+      },
       'order write persisted',
     );
-    return { id };
+    return { id: order.id };
   };
 }

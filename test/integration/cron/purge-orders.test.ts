@@ -59,8 +59,9 @@ describe('purgeOrders (spec §2.5: orders are kept 3 days, then purged)', () => 
       status: 'new' as const,
       created_at: createdAt,
       updated_at: createdAt,
+      version: 1,
     }));
-    await orders.applyWrites(placed.map((order) => ({ op: 'create', version: 1, order })));
+    await orders.applyWrites(placed.map((order) => ({ ...order, deleted: false })));
     return placed;
   }
 

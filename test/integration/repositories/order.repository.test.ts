@@ -5,7 +5,10 @@ import {
   openMongo,
   type MongoConnection,
 } from '../../../shared/repositories/mongo-connection.repository.js';
-import { OrderRepository, type OrderWrite } from '../../../shared/repositories/order.repository.js';
+import {
+  OrderRepository,
+  type StoredOrder,
+} from '../../../shared/repositories/order.repository.js';
 import type { Order } from '../../../shared/schemas/order.schema.js';
 import { testConfig } from '../../support/test-config.js';
 
@@ -35,27 +38,31 @@ describe('OrderRepository on FerretDB (the orders collection)', () => {
     status: 'new',
     created_at: 1_000,
     updated_at: 1_000,
+    version: 1,
     ...overrides,
   });
-  const create = (order: Order): OrderWrite => ({ op: 'create', version: 1, order });
-  const update = (id: string, version: number, model: string): OrderWrite => ({
-    op: 'update',
+  /** What a job carries: the whole order at a version (key-heads.ts folds the writes). */
+  const create = (order: Order): StoredOrder => ({ ...order, deleted: false });
+  const update = (order: Order, version: number, model: string): StoredOrder => ({
+    ...order,
+    model,
     version,
-    id,
-    set: { model, updated_at: 1_000 + version },
-  });
-  const remove = (id: string, version: number): OrderWrite => ({
-    op: 'delete',
-    version,
-    id,
     updated_at: 1_000 + version,
+    deleted: false,
   });
+  const remove = (order: Order, version: number): StoredOrder => ({
+    ...order,
+    version,
+    updated_at: 1_000 + version,
+    deleted: true,
+  });
+  const stored = (id: string) => orders.findState(id);
 
   it('sends every write, the purge included, with writeConcern w: majority, j: true, wtimeout 10 s (seen on the wire)', async () => {
     const order = anOrder();
     await orders.applyWrites([create(order)]);
-    await orders.applyWrites([update(order.id, 2, 'Astra')]);
-    await orders.applyWrites([remove(order.id, 3)]);
+    await orders.applyWrites([update(order, 2, 'Astra')]);
+    await orders.applyWrites([remove(order, 3)]);
     await orders.deleteCreatedBefore(2_000);
     expect(writes.map((w) => w.commandName)).to.deep.equal([
       'update',
@@ -73,55 +80,50 @@ describe('OrderRepository on FerretDB (the orders collection)', () => {
 
   it('writes a batch of many orders in one bulk command, and reads them back', async () => {
     const batch = Array.from({ length: 5 }, (_, i) => anOrder({ created_at: 1_000 + i }));
-    expect(await orders.applyWrites(batch.map(create))).to.equal(5);
+    await orders.applyWrites(batch.map(create));
     expect(writes).to.have.length(1);
-    for (const order of batch) {
-      expect(await orders.findById(order.id)).to.deep.equal({ order, version: 1 });
-    }
+    for (const order of batch) expect(await orders.findById(order.id)).to.deep.equal(order);
   });
 
   it('keeps one document when a create is applied twice', async () => {
     const order = anOrder();
     await orders.applyWrites([create(order)]);
-    expect(await orders.applyWrites([create({ ...order, model: 'changed' })])).to.equal(0);
+    await orders.applyWrites([create({ ...order, model: 'changed' })]);
     expect(await connection.db!.collection('orders').countDocuments()).to.equal(1);
-    expect((await orders.findById(order.id))?.order.model).to.equal('Vectra');
+    expect((await orders.findById(order.id))?.model).to.equal('Vectra');
   });
 
-  it('lets a later version win: an older or replayed update changes nothing', async () => {
+  it('lets a later version win: an older or replayed write changes nothing', async () => {
     const order = anOrder();
-    await orders.applyWrites([create(order), update(order.id, 3, 'newest')]);
-    expect(await orders.applyWrites([update(order.id, 2, 'older')])).to.equal(0);
-    expect(await orders.applyWrites([update(order.id, 3, 'newest')])).to.equal(0);
-    expect(await orders.findById(order.id)).to.deep.equal({
-      order: { ...order, model: 'newest', updated_at: 1_003 },
-      version: 3,
-    });
+    await orders.applyWrites([create(order), update(order, 3, 'newest')]);
+    await orders.applyWrites([update(order, 2, 'older')]);
+    await orders.applyWrites([update(order, 3, 'newest')]);
+    expect(await stored(order.id)).to.deep.equal(update(order, 3, 'newest'));
   });
 
-  it('applies a batch in version order, whatever order its jobs arrived in', async () => {
+  it('ends at the highest version whatever order a batch holds, the create last included', async () => {
     const order = anOrder();
-    await orders.applyWrites([update(order.id, 3, 'v3'), update(order.id, 2, 'v2'), create(order)]);
-    expect(await orders.findById(order.id)).to.include({ version: 3 });
-    expect((await orders.findById(order.id))?.order.model).to.equal('v3');
+    await orders.applyWrites([update(order, 3, 'v3'), update(order, 2, 'v2'), create(order)]);
+    expect(await stored(order.id)).to.deep.equal(update(order, 3, 'v3'));
+    expect(await connection.db!.collection('orders').countDocuments()).to.equal(1);
+  });
+
+  it('stores a later write that arrives before its create (the create then changes nothing)', async () => {
+    const order = anOrder();
+    await orders.applyWrites([update(order, 2, 'early')]);
+    await orders.applyWrites([create(order)]);
+    expect(await stored(order.id)).to.deep.equal(update(order, 2, 'early'));
   });
 
   it('deletes as a tombstone: reads miss it, and no replayed create or update revives it', async () => {
     const order = anOrder();
     await orders.applyWrites([create(order)]);
-    await orders.applyWrites([remove(order.id, 2)]);
+    await orders.applyWrites([remove(order, 3)]);
     expect(await orders.findById(order.id)).to.equal(null);
     expect(await orders.listPage({ page_num: 1, page_size: 10 })).to.deep.equal([]);
-    await orders.applyWrites([create(order), update(order.id, 5, 'zombie')]);
+    await orders.applyWrites([create(order), update(order, 2, 'zombie')]);
     expect(await orders.findById(order.id)).to.equal(null);
-    const doc = await connection.db!.collection('orders').findOne({});
-    expect(doc).to.include({ deleted: true, version: 2, model: 'Vectra' });
-  });
-
-  it('never creates a document from an update or delete of an unknown id', async () => {
-    const id = newObjectId();
-    expect(await orders.applyWrites([update(id, 2, 'ghost'), remove(id, 3)])).to.equal(0);
-    expect(await connection.db!.collection('orders').countDocuments()).to.equal(0);
+    expect(await stored(order.id)).to.deep.equal(remove(order, 3));
   });
 
   it('lists live orders newest first, ties broken by id (newest first)', async () => {
@@ -140,7 +142,7 @@ describe('OrderRepository on FerretDB (the orders collection)', () => {
     const old = [anOrder({ created_at: 100 }), anOrder({ created_at: 199 })];
     const young = [anOrder({ created_at: 200 }), anOrder({ created_at: 300 })];
     await orders.applyWrites([...old, ...young].map(create));
-    await orders.applyWrites([remove(old[0]!.id, 2)]);
+    await orders.applyWrites([remove(old[0]!, 2)]);
     expect(await orders.deleteCreatedBefore(200)).to.equal(2);
     expect(await connection.db!.collection('orders').countDocuments()).to.equal(2);
     for (const order of young) expect(await orders.findById(order.id)).to.not.equal(null);

@@ -27,6 +27,7 @@ const DEFAULTS: Config = {
     backoffMs: 500,
     keepCompleted: 1000,
     keepFailed: 100_000,
+    headTtlMs: 600_000,
   },
   cache: { prefix: 'spillway', ttlSeconds: 300, enabled: true },
   mysql: { url: 'mysql://spillway:spillway@127.0.0.1:3306/spillway', poolSize: 20 },

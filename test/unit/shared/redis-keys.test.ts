@@ -11,7 +11,7 @@ import {
   notificationSentKey,
   rateLimitKey,
   usernameReservationKey,
-  versionCounterKey,
+  keyHeadKey,
 } from '../../../shared/redis-keys.js';
 
 /** The default prefixes (QUEUE_PREFIX, CACHE_PREFIX). */
@@ -58,9 +58,9 @@ describe('Redis keys: the layout of every family', () => {
     expect(idClaimKeyStem(QUEUE, 'people')).to.equal('{spillway}:ids:people:claims:');
   });
 
-  it('version counters: one per document', () => {
-    expect(versionCounterKey(QUEUE, 'orders', '65f0c0ffee0000000000beef')).to.equal(
-      '{spillway}:versions:orders:65f0c0ffee0000000000beef',
+  it('key heads: one per key, in its queue shard', () => {
+    expect(keyHeadKey(QUEUE, 'persist-orders', '65f0c0ffee0000000000beef')).to.equal(
+      '{spillway}:heads:persist-orders:65f0c0ffee0000000000beef',
     );
   });
 
@@ -99,8 +99,6 @@ describe('Redis keys: the layout of every family', () => {
 export function wrongPartsAreTypeErrors(): void {
   // @ts-expect-error orders have no id counter (their ids are ObjectIds)
   idCounterKey(QUEUE, 'orders');
-  // @ts-expect-error only orders keep a version counter per document
-  versionCounterKey(QUEUE, 'users', '1');
   // @ts-expect-error idempotency keys are scoped by service name
   idempotencyKey(QUEUE, 'nobody', 'k');
   // @ts-expect-error rate-limit budgets are scoped by service name
@@ -120,8 +118,9 @@ describe('Redis keys: under a prefix without a hash tag (Redis Cluster)', () => 
 
   it('tags each family by its slot part', () => {
     expect(idCounterKey(CLUSTER, 'users')).to.equal('spillway:ids:{users}');
-    expect(versionCounterKey(CLUSTER, 'orders', '65f0c0ffee0000000000beef')).to.equal(
-      'spillway:versions:{orders:65f0c0ffee0000000000beef}',
+    // The head shares its shard's tag: `spillway:{persist-orders-2}:…` is that shard's BullMQ keys.
+    expect(keyHeadKey(CLUSTER, '{persist-orders-2}', '65f0c0ffee0000000000beef')).to.equal(
+      'spillway:heads:{persist-orders-2}:65f0c0ffee0000000000beef',
     );
     expect(idempotencyKey(CLUSTER, 'users', 'a:b/c')).to.equal(
       'spillway:idempotency:{9378a4f7ae5264a07a344f3639e2774988be3ae7bc09cea55cafd02b1b607fff}',
