@@ -1,4 +1,5 @@
 import { UsernameReservations } from '../../shared/customers/username-reservations.js';
+import { KeyHeads } from '../../shared/jobs/key-heads.js';
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
 import { mailsChanges } from '../../shared/mail/recipients.js';
 import { CustomerRepository } from '../../shared/repositories/customer.repository.js';
@@ -21,6 +22,10 @@ export const customersModule: ServiceModule = {
         context.connections.queueRedis,
         context.config.queue.prefix,
       ),
+      heads: new KeyHeads(context.connections.queueRedis, {
+        prefix: context.config.queue.prefix,
+        settledTtlMs: context.config.queue.headTtlMs,
+      }),
       logger: context.logger.child({ service: 'customers' }),
     });
     return {

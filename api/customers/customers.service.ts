@@ -6,6 +6,7 @@ import { nowMicros } from '../../shared/clock.js';
 import { usernameKey } from '../../shared/customers/username-key.js';
 import type { UsernameReservations } from '../../shared/customers/username-reservations.js';
 import { ConflictError, NotFoundError } from '../../shared/errors/index.js';
+import type { KeyHeads } from '../../shared/jobs/key-heads.js';
 import {
   jobIds,
   type ChangeEvent,
@@ -36,7 +37,36 @@ export interface CustomerServiceDeps {
   readonly cache: ReadThroughCache;
   readonly customers: CustomerRepository;
   readonly reservations: UsernameReservations;
+  readonly heads: KeyHeads;
   readonly logger: Logger;
+}
+
+/**
+ * The customer once a change lands on `current` (the key's head): version one
+ * more, `updated_at` never backwards. A customer that is not there, or is
+ * deleted, cannot change (404).
+ */
+function changed(
+  uuid: string,
+  current: Customer | null,
+  change: Partial<Customer>,
+  at: number,
+): Customer {
+  if (!current || current.deleted) throw new NotFoundError(`customer ${uuid} not found`);
+  return {
+    ...current,
+    ...change,
+    updated_at: Math.max(at, current.updated_at),
+    version: current.version + 1,
+  };
+}
+
+/** The username a change takes that its customer did not hold before (a rename), if any. */
+function renamedTo(before: Customer | null, after: Customer): string | undefined {
+  if (before !== null && usernameKey(before.username) === usernameKey(after.username)) {
+    return undefined;
+  }
+  return after.username;
 }
 
 /** A reservation that was taken (its SET NX answered true). */
@@ -68,19 +98,37 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     }
   }
 
-  /** Enqueues a write; if that fails, a username claimed for it is given back. */
+  /**
+   * Enqueues a write under its key and version (one job per version, whoever
+   * adds it); if that fails, a username claimed for it is given back.
+   */
   async function enqueue(
-    name: string,
     data: PersistCustomerJob,
-    jobId: string,
     claimed?: string,
   ): Promise<Job<PersistCustomerJob>> {
+    const { uuid, version } = data.customer;
     try {
-      return await deps.queue.add(name, data, { jobId });
+      return await deps.queue.add(`customer.${data.op}`, data, {
+        jobId: jobIds.persist('customers', uuid, version),
+      });
     } catch (error) {
-      if (claimed !== undefined) await deps.reservations.release(claimed, data.uuid);
+      if (claimed !== undefined) await deps.reservations.release(claimed, uuid);
       throw error;
     }
+  }
+
+  const headOf = (uuid: string) => ({ shard: deps.queue.shardFor(uuid).name, key: uuid });
+
+  /**
+   * Folds a change onto the customer's key head (§9); with no head, MySQL (which
+   * then holds every accepted write) is read, never the cache.
+   */
+  function fold(uuid: string, change: Partial<Customer>, at: number) {
+    return deps.heads.advance(
+      headOf(uuid),
+      () => deps.customers.findByUuid(uuid),
+      (current) => changed(uuid, current, change, at),
+    );
   }
 
   /**
@@ -189,16 +237,13 @@ export function createCustomerService(deps: CustomerServiceDeps) {
       const fresh = customers.filter((_, i) => claimed[i]);
       let jobs: Job<PersistCustomerJob>[];
       try {
+        await Promise.all(
+          fresh.map((customer) => deps.heads.start(headOf(customer.uuid), customer)),
+        );
         jobs = await deps.queue.addBulk(
           fresh.map((customer) => ({
             name: 'customer.create',
-            data: {
-              requestId: meta.requestId,
-              op: 'create' as const,
-              uuid: customer.uuid,
-              at: now,
-              customer,
-            },
+            data: { requestId: meta.requestId, op: 'create' as const, customer, before: null },
             opts: { jobId: jobIds.persist('customers', customer.uuid, 1) },
           })),
         );
@@ -231,60 +276,51 @@ export function createCustomerService(deps: CustomerServiceDeps) {
         version: 1,
       };
       await refusing(meta, claim(customer.username, customer.uuid));
+      await deps.heads.start(headOf(uuid), customer);
       const job = await enqueue(
-        'customer.create',
-        { requestId: meta.requestId, op: 'create', uuid, at, customer },
-        jobIds.persist('customers', uuid, 1),
+        { requestId: meta.requestId, op: 'create', customer, before: null },
         customer.username,
       );
       return answer(job, customer, meta);
     },
 
+    /**
+     * A change folded onto the customer's head: the answer is the customer as
+     * it reads once this write and every earlier one land. A new username is
+     * claimed first, so a taken one refuses the write with nothing folded.
+     */
     async updateCustomer(uuid: string, patch: CustomerPatch, meta: WriteMeta) {
       const changes: CustomerChanges = customerChanges(patch);
-      // Read once: a retry repeats this plan (its answer too), whatever the row says by then.
+      // Folded once: a retry under the key repeats this write (its version and answer too).
       const plan = await planWrite(meta.idempotency, async () => {
-        const { value: current } = await getCustomer(uuid);
-        const at = nowMicros();
-        const predicted: Customer = {
-          ...current,
-          ...changes,
-          updated_at: Math.max(at, current.updated_at),
-          version: current.version + 1,
-        };
-        const renamed =
-          changes.username !== undefined &&
-          usernameKey(changes.username) !== usernameKey(current.username);
-        return { opId: randomUUID(), at, renamed, predicted };
+        const name = changes.username;
+        if (name !== undefined) await refusing(meta, claim(name, uuid));
+        try {
+          return await fold(uuid, changes, nowMicros());
+        } catch (error) {
+          if (name !== undefined) await deps.reservations.release(name, uuid);
+          throw error;
+        }
       });
-      if (plan.renamed) await refusing(meta, claim(changes.username!, uuid));
       const job = await enqueue(
-        'customer.update',
-        { requestId: meta.requestId, op: 'update', uuid, at: plan.at, changes },
-        jobIds.customerOp(uuid, 'update', plan.opId),
-        plan.renamed ? changes.username : undefined,
+        { requestId: meta.requestId, op: 'update', customer: plan.after, before: plan.before },
+        renamedTo(plan.before, plan.after),
       );
-      return answer(job, plan.predicted, meta);
+      return answer(job, plan.after, meta);
     },
 
+    /** A soft delete folded onto the customer's head (its name is freed once it lands). */
     async deleteCustomer(uuid: string, meta: WriteMeta) {
-      const plan = await planWrite(meta.idempotency, async () => {
-        const { value: current } = await getCustomer(uuid);
-        const at = nowMicros();
-        const predicted: Customer = {
-          ...current,
-          deleted: true,
-          updated_at: Math.max(at, current.updated_at),
-          version: current.version + 1,
-        };
-        return { opId: randomUUID(), at, predicted };
-      });
-      const job = await enqueue(
-        'customer.delete',
-        { requestId: meta.requestId, op: 'delete', uuid, at: plan.at },
-        jobIds.customerOp(uuid, 'delete', plan.opId),
+      const plan = await planWrite(meta.idempotency, () =>
+        fold(uuid, { deleted: true }, nowMicros()),
       );
-      return answer(job, plan.predicted, meta);
+      const job = await enqueue({
+        requestId: meta.requestId,
+        op: 'delete',
+        customer: plan.after,
+        before: plan.before,
+      });
+      return answer(job, plan.after, meta);
     },
 
     async listCustomers(page: PageQuery): Promise<CachedRead<Customer[]>> {

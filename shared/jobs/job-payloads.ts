@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FromSchema } from 'json-schema-to-ts';
 import { userSchema } from '../schemas/user.schema.js';
 import { listingSchema } from '../schemas/listing.schema.js';
-import { customerChangesSchema, customerSchema, UUID_PATTERN } from '../schemas/customer.schema.js';
+import { customerSchema } from '../schemas/customer.schema.js';
 import { personSchema } from '../schemas/person.schema.js';
 
 const jobMeta = {
@@ -26,23 +26,22 @@ export const persistListingJobSchema = {
 } as const;
 
 /**
- * One customer write (§2.4). Unlike users and listings, updates and deletes are
- * computed by the worker from the committed row (version = previous + 1), so
- * the job carries the operation, not the finished row: `customer` for create,
- * `changes` for update, nothing more for delete. `at` is the write's
- * `updated_at`, assigned at the API.
+ * One customer write (§2.4, §9): the customer as it stands once this write and
+ * every earlier one to it are applied (`customer`, at its version; folded at
+ * the API onto the customer's key head, see key-heads.ts), and as it stood
+ * just before (`before`: null for a create). The worker applies it on the
+ * committed row of the version before; `before` lets it apply that version
+ * too when its own job has not run yet, so a key's events stay 1, 2, 3…
  */
 export const persistCustomerJobSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['requestId', 'op', 'uuid', 'at'],
+  required: ['requestId', 'op', 'customer', 'before'],
   properties: {
     requestId: jobMeta.requestId,
     op: { type: 'string', enum: ['create', 'update', 'delete'] },
-    uuid: { type: 'string', pattern: UUID_PATTERN },
-    at: { type: 'integer', minimum: 0 },
     customer: customerSchema,
-    changes: customerChangesSchema,
+    before: { anyOf: [customerSchema, { type: 'null' }] },
   },
 } as const;
 
@@ -125,7 +124,4 @@ export const jobIds = {
    */
   changeBatch: (entity: Entity, eventIds: readonly string[]): string =>
     `${entity}-events-${createHash('sha1').update(eventIds.join('\n')).digest('base64url')}`,
-  /** A customer update or delete: its version is only known when it commits, so a random op id. */
-  customerOp: (uuid: string, op: 'update' | 'delete', opId: string): string =>
-    `customers-${uuid}-${op}-${opId}`,
 };

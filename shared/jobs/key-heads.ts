@@ -13,11 +13,11 @@ export interface HeadAddress {
   readonly key: string;
 }
 
-/** One accepted write, as the head records it: the state before and after it. */
-export interface AdvancedHead<S extends Versioned> {
+/** One accepted write, as the head records it: the state before and after it (a plain type: a write plan). */
+export type AdvancedHead<S extends Versioned> = {
   readonly before: S | null;
   readonly after: S;
-}
+};
 
 /**
  * Compare-and-set of a key's head: it moves only from the version the caller

@@ -38,7 +38,7 @@ function changeKey(data: ReplicateJob, opts: JobsOptions | undefined): string {
 const SHARD_KEYS: { readonly [Q in keyof SpillwayQueues]: ShardKeyOf<JobOf<Q>> } = {
   persistUsers: (data) => data.user.id,
   persistListings: (data) => data.listing.id,
-  persistCustomers: (data) => data.uuid,
+  persistCustomers: (data) => data.customer.uuid,
   persistPeople: (data) => data.person.id,
   replicate: changeKey,
   notify: changeKey,

@@ -1,37 +1,36 @@
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { usernameKey } from '../customers/username-key.js';
-import { ConflictError, NotFoundError } from '../errors/index.js';
+import { ConflictError } from '../errors/index.js';
 import { jobIds, type ChangeEvent } from '../jobs/job-payloads.js';
-import type { Customer, CustomerChanges } from '../schemas/customer.schema.js';
+import type { Customer } from '../schemas/customer.schema.js';
 import type { MysqlPool } from './mysql-pool.repository.js';
 import * as customerRows from './customer-rows.js';
 import type { CustomerRow, EventRow } from './customer-rows.js';
 
-interface OpBase {
-  /** Unique per write (its job id): a retried job finds its event and changes nothing. */
+/**
+ * One customer write, as the persist worker hands it over: the customer at
+ * the write's version and just before it (see `persistCustomerJobSchema`).
+ */
+export interface CustomerOp {
+  /** Its job id, unique per key and version: the event's op id. */
   readonly opId: string;
   readonly requestId: string;
+  readonly before: Customer | null;
+  readonly after: Customer;
 }
 
-/** One customer write, as the persist worker hands it over. */
-export type CustomerOp =
-  | (OpBase & { readonly kind: 'create'; readonly customer: Customer })
-  | (OpBase & {
-      readonly kind: 'update';
-      readonly uuid: string;
-      readonly at: number;
-      readonly changes: CustomerChanges;
-    })
-  | (OpBase & { readonly kind: 'delete'; readonly uuid: string; readonly at: number });
-
-export interface CustomerOpOutcome {
-  /** The committed change, or null when there was nothing to change (deleting a deleted customer). */
-  readonly event: ChangeEvent | null;
-  /** The customer right after this write. */
-  readonly customer: Customer;
-  /** True when the event already reached the queues (a replayed op). */
-  readonly published: boolean;
-}
+export type CustomerOpOutcome =
+  | {
+      readonly applied: true;
+      /** The changes committed for this write, oldest first (two when it applied its predecessor too). */
+      readonly events: readonly ChangeEvent[];
+      /** The customer at this write's version. */
+      readonly customer: Customer;
+      /** True when the events already reached the queues (a replayed write). */
+      readonly published: boolean;
+    }
+  /** The row is more than one version behind: this write waits for the ones before it. */
+  | { readonly applied: false; readonly storedVersion: number };
 
 interface MysqlErrorLike {
   code?: string;
@@ -40,9 +39,10 @@ interface MysqlErrorLike {
 
 /**
  * The only writer of `customers` and `customer_events`. A batch of writes is
- * one transaction: each write reads its row `FOR UPDATE`, computes the new row
- * (version = previous + 1) and stores it together with its change event, so a
- * change is committed if and only if its event is (transactional outbox).
+ * one transaction: each write reads its row `FOR UPDATE` and is applied only
+ * on the version just before its own, together with its change event, so a
+ * change is committed if and only if its event is (transactional outbox), and
+ * a key's events are its versions 1, 2, 3… with no gap, in order (§9).
  */
 export class CustomerWriteRepository {
   constructor(
@@ -86,54 +86,72 @@ export class CustomerWriteRepository {
     return rows.map(customerRows.toEvent);
   }
 
+  /**
+   * One write on the committed row, by versions: already there (a replay)
+   * changes nothing; the version before it takes it; two before it takes its
+   * predecessor from `before` first (that write's job has not run yet, and
+   * will find itself applied); further behind, it waits.
+   */
   private async apply(connection: PoolConnection, op: CustomerOp): Promise<CustomerOpOutcome> {
-    const [done] = await connection.query<EventRow[]>(
-      `SELECT ${customerRows.EVENT_COLUMNS} FROM customer_events WHERE op_id = ?`,
-      [op.opId],
-    );
-    if (done[0]) {
-      const event = customerRows.toEvent(done[0]);
-      return { event, customer: event.after as Customer, published: done[0].published_at !== null };
-    }
-    if (op.kind === 'create') {
-      await insertCustomer(connection, op.customer);
-      return this.record(connection, op, 'insert', null, op.customer);
-    }
     const [rows] = await connection.query<CustomerRow[]>(
       `SELECT ${customerRows.CUSTOMER_COLUMNS} FROM customers WHERE uuid = ? FOR UPDATE`,
-      [op.uuid],
+      [op.after.uuid],
     );
-    const before = rows[0] ? customerRows.toCustomer(rows[0]) : null;
-    if (!before) throw new NotFoundError(`customer ${op.uuid} not found`);
-    if (op.kind === 'delete' && before.deleted) {
-      return { event: null, customer: before, published: true };
+    const stored = rows[0] ? customerRows.toCustomer(rows[0]) : null;
+    const storedVersion = stored?.version ?? 0;
+    const version = op.after.version;
+    if (storedVersion >= version) return this.replayed(connection, op.after);
+    if (storedVersion === version - 1) {
+      const event = await this.change(connection, op.opId, op.requestId, stored, op.after);
+      return { applied: true, events: [event], customer: op.after, published: false };
     }
-    if (before.deleted) throw new NotFoundError(`customer ${op.uuid} was deleted`);
-    const after: Customer =
-      op.kind === 'update'
-        ? { ...before, ...op.changes, ...next(before, op.at) }
-        : { ...before, deleted: true, ...next(before, op.at) };
-    await updateCustomer(connection, after);
-    return this.record(connection, op, op.kind, before, after);
+    if (storedVersion === version - 2 && op.before?.version === version - 1) {
+      const predecessor = jobIds.persist('customers', op.after.uuid, version - 1);
+      const first = await this.change(connection, predecessor, op.requestId, stored, op.before);
+      const event = await this.change(connection, op.opId, op.requestId, op.before, op.after);
+      return { applied: true, events: [first, event], customer: op.after, published: false };
+    }
+    return { applied: false, storedVersion };
   }
 
-  private async record(
+  /** A write whose version the row already has: its event, as committed the first time. */
+  private async replayed(connection: PoolConnection, after: Customer): Promise<CustomerOpOutcome> {
+    const [done] = await connection.query<EventRow[]>(
+      `SELECT ${customerRows.EVENT_COLUMNS} FROM customer_events
+       WHERE customer_uuid = ? AND version = ?`,
+      [after.uuid, after.version],
+    );
+    const row = done[0];
+    if (!row) return { applied: true, events: [], customer: after, published: true };
+    const event = customerRows.toEvent(row);
+    return {
+      applied: true,
+      events: [event],
+      customer: event.after as Customer,
+      published: row.published_at !== null,
+    };
+  }
+
+  /** Stores `after` over `before` (the committed row, or none) with its change event. */
+  private async change(
     connection: PoolConnection,
-    op: CustomerOp,
-    type: ChangeEvent['type'],
+    opId: string,
+    requestId: string,
     before: Customer | null,
     after: Customer,
-  ): Promise<CustomerOpOutcome> {
+  ): Promise<ChangeEvent> {
+    if (before === null) await insertCustomer(connection, after);
+    else await updateCustomer(connection, after);
     const event: ChangeEvent = {
       id: jobIds.changeEvent('customers', after.uuid, after.version),
-      type,
+      type: changeType(before, after),
       entity: 'customers',
       key: after.uuid,
       before,
       after,
       version: after.version,
       at: this.clock(),
-      requestId: op.requestId,
+      requestId,
     };
     await connection.query(
       `INSERT INTO customer_events
@@ -141,23 +159,23 @@ export class CustomerWriteRepository {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         event.id,
-        op.opId,
+        opId,
         event.key,
-        type,
+        event.type,
         event.version,
         before === null ? null : JSON.stringify(before),
         JSON.stringify(after),
         event.at,
-        op.requestId,
+        requestId,
       ],
     );
-    return { event, customer: after, published: false };
+    return event;
   }
 }
 
-/** The version and timestamp of the next state; `updated_at` never goes backwards. */
-function next(before: Customer, at: number): { version: number; updated_at: number } {
-  return { version: before.version + 1, updated_at: Math.max(at, before.updated_at) };
+function changeType(before: Customer | null, after: Customer): ChangeEvent['type'] {
+  if (before === null) return 'insert';
+  return after.deleted && !before.deleted ? 'delete' : 'update';
 }
 
 function liveKey(customer: Customer): string | null {

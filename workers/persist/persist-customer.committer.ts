@@ -25,19 +25,16 @@ export interface CustomerCommitterDeps {
 function afterCommit(deps: CustomerCommitterDeps) {
   return async (pending: readonly PendingCustomerOp[]): Promise<void> => {
     await deps.cache.invalidate('customers');
-    for (const { outcome } of pending) {
-      const event = outcome?.event;
-      if (!event?.before || event.type === 'insert') continue;
+    const committed = pending.flatMap(({ outcome }) => (outcome?.applied ? [outcome] : []));
+    for (const event of committed.flatMap((outcome) => outcome.events)) {
+      if (!event.before || event.type === 'insert') continue;
       const before = event.before as { username: string };
       const after = event.after as { username: string; deleted: boolean };
       if (after.deleted || usernameKey(before.username) !== usernameKey(after.username)) {
         await deps.reservations.release(before.username, event.key);
       }
     }
-    const unpublished = pending.flatMap(({ outcome }) =>
-      outcome?.event && !outcome.published ? [outcome.event] : [],
-    );
-    await deps.publish(unpublished);
+    await deps.publish(committed.flatMap((outcome) => (outcome.published ? [] : outcome.events)));
   };
 }
 
@@ -46,16 +43,15 @@ function commitWith(
   then: (pending: readonly PendingCustomerOp[]) => Promise<void>,
 ) {
   return async (pending: readonly PendingCustomerOp[]): Promise<void> => {
-    // Same-customer writes keep their order; sorting by uuid makes lock order stable across batches.
-    const ordered = [...pending].sort((a, b) => uuidOf(a).localeCompare(uuidOf(b)));
+    // By uuid, so lock order is stable across batches; one customer's writes by version.
+    const ordered = [...pending].sort(
+      (a, b) =>
+        a.op.after.uuid.localeCompare(b.op.after.uuid) || a.op.after.version - b.op.after.version,
+    );
     const outcomes = await writes.applyAll(ordered.map((p) => p.op));
     ordered.forEach((p, i) => (p.outcome = outcomes[i]));
     await then(ordered);
   };
-}
-
-function uuidOf({ op }: PendingCustomerOp): string {
-  return op.kind === 'create' ? op.customer.uuid : op.uuid;
 }
 
 /**

@@ -1,7 +1,8 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { UsernameReservations } from '../../shared/customers/username-reservations.js';
 import { usernameKey } from '../../shared/customers/username-key.js';
 import { AppError } from '../../shared/errors/index.js';
+import type { KeyHeads } from '../../shared/jobs/key-heads.js';
 import type { PersistCustomerJob } from '../../shared/jobs/job-payloads.js';
 import type { Logger } from '../../shared/logger.js';
 import type { CustomerRepository } from '../../shared/repositories/customer.repository.js';
@@ -19,54 +20,54 @@ export interface PendingCustomerOp {
   outcome?: CustomerOpOutcome;
 }
 
-/** The job's payload as an operation; a payload without what its op needs is malformed. */
+/** The job's payload as an operation; a payload whose versions do not chain is malformed. */
 export function toCustomerOp(payload: PersistCustomerJob, jobId: string): CustomerOp {
-  const base = { opId: jobId, requestId: payload.requestId };
-  switch (payload.op) {
-    case 'create':
-      if (!payload.customer || payload.customer.uuid !== payload.uuid) {
-        throw new Error('create without its customer');
-      }
-      return { ...base, kind: 'create', customer: payload.customer as Customer };
-    case 'update':
-      if (!payload.changes) throw new Error('update without changes');
-      return {
-        ...base,
-        kind: 'update',
-        uuid: payload.uuid,
-        at: payload.at,
-        changes: payload.changes,
-      };
-    case 'delete':
-      return { ...base, kind: 'delete', uuid: payload.uuid, at: payload.at };
-  }
+  const after = payload.customer as Customer;
+  const before = payload.before as Customer | null;
+  const chained =
+    before === null
+      ? after.version === 1
+      : before.uuid === after.uuid && before.version === after.version - 1;
+  if (!chained) throw new Error(`before and customer are not versions n-1 and n of one customer`);
+  return { opId: jobId, requestId: payload.requestId, before, after };
 }
 
-/** The username a write claimed at the API, if any. */
-function claimedUsername(op: CustomerOp): string | undefined {
-  if (op.kind === 'create') return op.customer.username;
-  if (op.kind === 'update') return op.changes.username;
-  return undefined;
+/** The username a write claimed at the API, if any: a create's, or a rename's. */
+function claimedUsername({ before, after }: CustomerOp): string | undefined {
+  if (before === null) return after.username;
+  return usernameKey(before.username) === usernameKey(after.username) ? undefined : after.username;
+}
+
+/**
+ * How long a write waits for the writes before it to land: a quarter of its
+ * age, between 20 ms and 5 s, so the usual wait (a predecessor in the next
+ * batch) is short and a long one (its store down) costs little.
+ */
+export function orderWaitMs(ageMs: number): number {
+  return Math.min(5000, Math.max(20, Math.round(ageMs / 4)));
 }
 
 /**
  * Persists one customer write through the group committer and returns the
- * customer as committed (what `Prefer: wait` answers with). A write that can
- * never succeed (taken username at the MySQL index, customer gone) fails for
- * good; when a write fails for the last time, the username it claimed is
- * released, unless MySQL shows the customer holding it after all.
+ * customer as committed (what `Prefer: wait` answers with). A write whose
+ * predecessors have not landed waits for them (delayed, no attempt spent,
+ * other customers unaffected). A write that can never succeed (taken username
+ * at the MySQL index) fails for good; when a write fails for the last time,
+ * the username it claimed is released, unless MySQL shows the customer
+ * holding it after all.
  */
 export function createPersistCustomerProcessor(options: {
   readonly validate: Validator<PersistCustomerJob>;
   readonly committer: GroupCommitter<PendingCustomerOp>;
   readonly reservations: UsernameReservations;
   readonly customers: CustomerRepository;
+  readonly heads: KeyHeads;
   readonly logger: Logger;
 }) {
   async function releaseClaim(op: CustomerOp): Promise<void> {
     const username = claimedUsername(op);
     if (username === undefined) return;
-    const uuid = op.kind === 'create' ? op.customer.uuid : op.uuid;
+    const { uuid } = op.after;
     try {
       if ((await options.customers.uuidHoldingUsername(usernameKey(username))) === uuid) return;
       if (await options.reservations.release(username, uuid)) {
@@ -78,7 +79,10 @@ export function createPersistCustomerProcessor(options: {
     }
   }
 
-  return async function persistCustomer(job: Job<PersistCustomerJob>): Promise<Customer> {
+  return async function persistCustomer(
+    job: Job<PersistCustomerJob>,
+    token?: string,
+  ): Promise<Customer> {
     let pending: PendingCustomerOp;
     try {
       pending = { op: toCustomerOp(options.validate(job.data, 'job'), job.id ?? '') };
@@ -94,11 +98,24 @@ export function createPersistCustomerProcessor(options: {
       if (permanent) throw new UnrecoverableError((error as Error).message);
       throw error;
     }
-    const customer = pending.outcome!.customer;
+    const { op, outcome } = pending;
+    if (!outcome?.applied) {
+      await job.moveToDelayed(Date.now() + orderWaitMs(Date.now() - job.timestamp), token);
+      throw new DelayedError(
+        `customer ${op.after.uuid} v${op.after.version} waits for v${(outcome?.storedVersion ?? 0) + 1}`,
+      );
+    }
+    await options.heads.settle({ shard: job.queueName, key: op.after.uuid }, op.after.version);
     options.logger.info(
-      { requestId: pending.op.requestId, jobId: job.id, uuid: customer.uuid, queue: job.queueName },
+      {
+        requestId: op.requestId,
+        jobId: job.id,
+        uuid: op.after.uuid,
+        version: op.after.version,
+        queue: job.queueName,
+      },
       'customer write persisted',
     );
-    return customer;
+    return outcome.customer;
   };
 }

@@ -4,6 +4,7 @@ import {
   persistCustomerJobSchema,
   type PersistCustomerJob,
 } from '../../shared/jobs/job-payloads.js';
+import { KeyHeads } from '../../shared/jobs/key-heads.js';
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
 import { RedisLock } from '../../shared/locks/redis-lock.js';
 import { mailsChanges } from '../../shared/mail/recipients.js';
@@ -59,6 +60,10 @@ export const persistCustomersModule: WorkerModule = {
       committer,
       reservations,
       customers: new CustomerRepository(connections.mysql),
+      heads: new KeyHeads(connections.queueRedis, {
+        prefix: config.queue.prefix,
+        settledTtlMs: config.queue.headTtlMs,
+      }),
       logger,
     });
     return [

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { RowDataPacket } from 'mysql2/promise';
-import { ConflictError, NotFoundError } from '../../../shared/errors/index.js';
+import { ConflictError } from '../../../shared/errors/index.js';
 import {
   createMysqlPool,
   type MysqlPool,
@@ -8,6 +8,7 @@ import {
 import {
   CustomerWriteRepository,
   type CustomerOp,
+  type CustomerOpOutcome,
 } from '../../../shared/repositories/customer-write.repository.js';
 import type { Customer } from '../../../shared/schemas/customer.schema.js';
 import { testConfig } from '../../support/test-config.js';
@@ -40,48 +41,91 @@ describe('CustomerWriteRepository on MariaDB (row + event in one transaction)', 
     deleted: false,
     version: 1,
   });
-  const create = (c: Customer, opId = `create-${c.uuid}`): CustomerOp => ({
-    kind: 'create',
-    opId,
+  /** What a job carries: the customer at its version and at the one before (key-heads.ts). */
+  const create = (c: Customer): CustomerOp => ({
+    opId: `customers-${c.uuid}-v1`,
     requestId: 'r',
-    customer: c,
+    before: null,
+    after: c,
   });
-  const update = (uuid: string, opId: string, address: string): CustomerOp => ({
-    kind: 'update',
-    opId,
+  const update = (before: Customer, address: string): CustomerOp => ({
+    opId: `customers-${before.uuid}-v${before.version + 1}`,
     requestId: 'r',
-    uuid,
-    at: 5,
-    changes: { address },
+    before,
+    after: { ...before, address, updated_at: before.updated_at + 1, version: before.version + 1 },
   });
+  /** The events a batch committed, oldest first; a write that waits has none. */
+  const eventsOf = (outcomes: readonly CustomerOpOutcome[]) =>
+    outcomes.flatMap((outcome) => (outcome.applied ? outcome.events : []));
 
   async function count(table: string): Promise<number> {
     const [rows] = await pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${table}`);
     return Number(rows[0]?.n);
   }
 
-  it('applies a replayed op (same op id) once: one row change, one event', async () => {
+  async function storedVersion(uuid: string): Promise<number | undefined> {
+    const [rows] = await pool.query<RowDataPacket[]>(
+      'SELECT version FROM customers WHERE uuid = ?',
+      [uuid],
+    );
+    return rows[0]?.version as number | undefined;
+  }
+
+  it('applies a replayed write (same version) once: one row change, one event', async () => {
     const c = customer('once');
     await writes.applyAll([create(c)]);
-    const [first] = await writes.applyAll([update(c.uuid, 'op-1', 'b')]);
-    const [again] = await writes.applyAll([update(c.uuid, 'op-1', 'b')]);
-    expect(first!.event!.version).to.equal(2);
-    expect(again!.event).to.deep.equal(first!.event);
+    const first = await writes.applyAll([update(c, 'b')]);
+    const again = await writes.applyAll([update(c, 'b')]);
+    expect(eventsOf(first).map((e) => e.version)).to.deep.equal([2]);
+    expect(again[0]).to.deep.include({ applied: true, published: false });
+    expect(eventsOf(again)).to.deep.equal(eventsOf(first));
     expect(await count('customer_events')).to.equal(2);
-    const [rows] = await pool.query<RowDataPacket[]>('SELECT version FROM customers');
-    expect(rows[0]?.version).to.equal(2);
+    expect(await storedVersion(c.uuid)).to.equal(2);
   });
 
-  it('chains versions inside one batch: each update sees the one before it', async () => {
+  it('chains versions inside one batch: each write lands on the one before it', async () => {
     const c = customer('chain');
-    const outcomes = await writes.applyAll([
-      create(c),
-      update(c.uuid, 'op-a', 'b'),
-      update(c.uuid, 'op-b', 'c'),
+    const v2 = update(c, 'b');
+    const v3 = update(v2.after, 'c');
+    const events = eventsOf(await writes.applyAll([create(c), v2, v3]));
+    expect(events.map((e) => e.version)).to.deep.equal([1, 2, 3]);
+    expect(events.map((e) => e.type)).to.deep.equal(['insert', 'update', 'update']);
+    expect(events[2]!.before).to.include({ address: 'b', version: 2 });
+    expect(events[2]!.after).to.include({ address: 'c', version: 3 });
+  });
+
+  it('applies a write that arrives before its predecessor together with it (from `before`), and the predecessor then finds itself applied', async () => {
+    const c = customer('early');
+    const v2 = update(c, 'b');
+    const v3 = update(v2.after, 'c');
+    await writes.applyAll([create(c)]);
+    const early = await writes.applyAll([v3]);
+    expect(eventsOf(early).map((e) => [e.version, e.type])).to.deep.equal([
+      [2, 'update'],
+      [3, 'update'],
     ]);
-    expect(outcomes.map((o) => o.event!.version)).to.deep.equal([1, 2, 3]);
-    expect(outcomes[2]!.event!.before).to.include({ address: 'b', version: 2 });
-    expect(outcomes[2]!.event!.after).to.include({ address: 'c', version: 3 });
+    const late = await writes.applyAll([v2]);
+    expect(late[0]).to.deep.include({ applied: true, customer: v2.after });
+    expect(await count('customer_events')).to.equal(3);
+    expect(await storedVersion(c.uuid)).to.equal(3);
+  });
+
+  it('lets a write more than one version ahead of the row wait, changing nothing', async () => {
+    const c = customer('ahead');
+    const v2 = update(c, 'b');
+    const v3 = update(v2.after, 'c');
+    const v4 = update(v3.after, 'd');
+    await writes.applyAll([create(c)]);
+    expect(await writes.applyAll([v4])).to.deep.equal([{ applied: false, storedVersion: 1 }]);
+    expect(await storedVersion(c.uuid)).to.equal(1);
+    expect(await count('customer_events')).to.equal(1);
+    // And a create's successor with no row at all: it inserts the create from `before`.
+    const d = customer('fresh');
+    const events = eventsOf(await writes.applyAll([update(d, 'e')]));
+    expect(events.map((e) => [e.type, e.version])).to.deep.equal([
+      ['insert', 1],
+      ['update', 2],
+    ]);
   });
 
   it('rolls the whole batch back when one write breaks the unique username', async () => {
@@ -98,22 +142,12 @@ describe('CustomerWriteRepository on MariaDB (row + event in one transaction)', 
     expect(await count('customer_events')).to.equal(0);
   });
 
-  it('refuses to update an unknown customer with NotFoundError', async () => {
-    let error: unknown;
-    try {
-      await writes.applyAll([update(crypto.randomUUID(), 'op-x', 'b')]);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).to.be.instanceOf(NotFoundError);
-  });
-
   it('lists unpublished events until they are marked published', async () => {
     const c = customer('outbox');
-    const [outcome] = await writes.applyAll([create(c)]);
+    const [event] = eventsOf(await writes.applyAll([create(c)]));
     const pending = await writes.unpublished(Number.MAX_SAFE_INTEGER, 10);
-    expect(pending.map((e) => e.id)).to.deep.equal([outcome!.event!.id]);
-    await writes.markPublished([outcome!.event!.id]);
+    expect(pending.map((e) => e.id)).to.deep.equal([event!.id]);
+    await writes.markPublished([event!.id]);
     expect(await writes.unpublished(Number.MAX_SAFE_INTEGER, 10)).to.deep.equal([]);
   });
 });

@@ -73,10 +73,10 @@ describe('customer change e-mails: exactly once per event, whoever publishes it'
   async function commitUnpublished(writes: CustomerWriteRepository): Promise<ChangeEvent[]> {
     const ops = Array.from({ length: EVENTS }, (_, i) => {
       const c = customer(i);
-      return { kind: 'create' as const, opId: `op-${c.uuid}`, requestId: 'r', customer: c };
+      return { opId: `op-${c.uuid}`, requestId: 'r', before: null, after: c };
     });
     const outcomes = await writes.applyAll(ops);
-    return outcomes.map((outcome) => outcome.event!);
+    return outcomes.flatMap((outcome) => (outcome.applied ? outcome.events : []));
   }
 
   /**
