@@ -24,7 +24,7 @@ function layerRule(...patterns) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'bench/results/', 'coverage/'] },
+  { ignores: ['dist/', 'client/dist/', 'node_modules/', 'bench/results/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -84,6 +84,14 @@ export default tseslint.config(
         'scripts/ run API-side tools; they never import workers/ or cron/.',
       ),
     ),
+  },
+  {
+    // @spillway/client is a package of its own: Node's built-ins and undici, nothing else.
+    files: ['client/src/**'],
+    rules: layerRule({
+      regex: '^(?!node:|undici$|\\.\\.?/)',
+      message: '@spillway/client depends on nothing beyond undici and Node built-ins (node:…).',
+    }),
   },
   {
     // Tests check what reached the stores by reading them directly, not through the code
