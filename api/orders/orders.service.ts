@@ -2,7 +2,7 @@ import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js'
 import { nowMicros } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/errors/index.js';
 import { planWrite } from '../../shared/idempotency/idempotent-attempt.js';
-import type { KeyHeads } from '../../shared/jobs/key-heads.js';
+import type { VersionedWrite, KeyHeads } from '../../shared/jobs/key-heads.js';
 import { orderJobId, type OrderState, type PersistOrderJob } from '../../shared/jobs/order-jobs.js';
 import { waitForJob } from '../../shared/jobs/wait-for-job.js';
 import { newObjectId } from '../../shared/object-id.js';
@@ -78,16 +78,14 @@ export function createOrderService(deps: OrderServiceDeps) {
     id: string,
     meta: WriteMeta,
     change: (order: OrderState) => Partial<OrderState>,
-  ): Promise<OrderState> {
-    const { order } = await planWrite(meta.idempotency, async () => {
-      const { after } = await deps.heads.advance(
+  ): Promise<VersionedWrite<OrderState>> {
+    return planWrite(meta.idempotency, () =>
+      deps.heads.advance(
         headOf(id),
         () => deps.orders.findState(id),
         (current) => changed(id, current, change),
-      );
-      return { order: after };
-    });
-    return order;
+      ),
+    );
   }
 
   async function readOrder(id: string): Promise<CachedRead<Order>> {
@@ -110,7 +108,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       }));
       const order = newOrder(input, id, at);
       await deps.heads.start(headOf(id), order);
-      const job: PersistOrderJob = { requestId: meta.requestId, op: 'create', order };
+      const job: PersistOrderJob = { requestId: meta.requestId, op: 'create', order, before: null };
       return { resource: visible(order), ...(await enqueue(job, meta.waitSeconds)) };
     },
 
@@ -132,7 +130,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       const jobs = await deps.queue.addBulk(
         orders.map((order) => ({
           name: 'order.create',
-          data: { requestId: meta.requestId, op: 'create' as const, order },
+          data: { requestId: meta.requestId, op: 'create' as const, order, before: null },
           opts: { jobId: orderJobId(order.id, 1) },
         })),
       );
@@ -149,16 +147,32 @@ export function createOrderService(deps: OrderServiceDeps) {
       changes: OrderPatch,
       meta: WriteMeta,
     ): Promise<AcceptedWrite<Order>> {
-      const order = await fold(id, meta, () => ({ ...changes, updated_at: nowMicros() }));
-      const job: PersistOrderJob = { requestId: meta.requestId, op: 'update', order };
-      return { resource: visible(order), ...(await enqueue(job, meta.waitSeconds)) };
+      const { before, after } = await fold(id, meta, () => ({
+        ...changes,
+        updated_at: nowMicros(),
+      }));
+      const job: PersistOrderJob = {
+        requestId: meta.requestId,
+        op: 'update',
+        order: after,
+        before,
+      };
+      return { resource: visible(after), ...(await enqueue(job, meta.waitSeconds)) };
     },
 
     /** A tombstone: the answer is the order as it was, at the deletion's version. */
     async deleteOrder(id: string, meta: WriteMeta): Promise<AcceptedWrite<Order>> {
-      const order = await fold(id, meta, () => ({ deleted: true, updated_at: nowMicros() }));
-      const job: PersistOrderJob = { requestId: meta.requestId, op: 'delete', order };
-      return { resource: visible(order), ...(await enqueue(job, meta.waitSeconds)) };
+      const { before, after } = await fold(id, meta, () => ({
+        deleted: true,
+        updated_at: nowMicros(),
+      }));
+      const job: PersistOrderJob = {
+        requestId: meta.requestId,
+        op: 'delete',
+        order: after,
+        before,
+      };
+      return { resource: visible(after), ...(await enqueue(job, meta.waitSeconds)) };
     },
 
     getOrder: readOrder,

@@ -13,8 +13,12 @@ export interface HeadAddress {
   readonly key: string;
 }
 
-/** One accepted write, as the head records it: the state before and after it (a plain type: a write plan). */
-export type AdvancedHead<S extends Versioned> = {
+/**
+ * One accepted write to a key: the key's state at the write's version, and
+ * just before it (null for its create). What the head answers, what a job
+ * carries and what a worker applies. (A plain type, so it can be a write plan.)
+ */
+export type VersionedWrite<S extends Versioned> = {
   readonly before: S | null;
   readonly after: S;
 };
@@ -98,7 +102,7 @@ export class KeyHeads {
     at: HeadAddress,
     load: () => Promise<S | null>,
     fold: (current: S | null) => S,
-  ): Promise<AdvancedHead<S>> {
+  ): Promise<VersionedWrite<S>> {
     const key = this.keyOf(at);
     const stored = await this.redis.hget(key, 's');
     let current: S | null = stored === null ? await load() : (JSON.parse(stored) as S);
@@ -134,4 +138,29 @@ export class KeyHeads {
   private keyOf(at: HeadAddress): string {
     return keyHeadKey(this.options.prefix, at.shard, at.key);
   }
+}
+
+/**
+ * What a store holding `storedVersion` of a key (0: none) does with a write
+ * (§9), the one rule of every resource's worker:
+ * - `replayed`: the store has this version already (a retry, a duplicate job);
+ * - `apply`: the store is at the version just before: the write lands;
+ * - `apply-before-first`: the store is two behind; the write's `before` (the
+ *   version between, whose own job has not run yet) lands first, then the
+ *   write; that job later finds itself `replayed`;
+ * - `wait`: further behind; the write waits for the ones before it.
+ * Writes to one key thus land in version order, one at a time, whatever
+ * order their jobs run in: a store never skips a version.
+ */
+export function stepFor<S extends Versioned>(
+  storedVersion: number,
+  write: VersionedWrite<S>,
+): 'replayed' | 'apply' | 'apply-before-first' | 'wait' {
+  const version = write.after.version;
+  if (storedVersion >= version) return 'replayed';
+  if (storedVersion === version - 1) return 'apply';
+  if (storedVersion === version - 2 && write.before?.version === version - 1) {
+    return 'apply-before-first';
+  }
+  return 'wait';
 }

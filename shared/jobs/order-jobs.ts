@@ -11,20 +11,22 @@ export const orderStateSchema = {
 
 /**
  * One write to an order, as queued on `persist-orders`: the order as it stands
- * once this write and every earlier one to it are applied (its key head, see
- * key-heads.ts), whatever the write was. So the store keeps the highest
- * version it has seen, and a write that arrives late or twice changes nothing.
- * `op` says what the client asked for (logs, traces): `delete` leaves a
- * tombstone (`deleted`), which reads no longer see.
+ * once this write and every earlier one to it are applied (`order`, at its
+ * version: the key head, see key-heads.ts), and just before (`before`: null
+ * for a create). The worker applies it by `stepFor`, so an order's writes
+ * land one version after another and a replay changes nothing. `op` says what
+ * the client asked for (logs, traces): `delete` leaves a tombstone
+ * (`deleted`), which reads no longer see.
  */
 export const persistOrderJobSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['requestId', 'op', 'order'],
+  required: ['requestId', 'op', 'order', 'before'],
   properties: {
     requestId: { type: 'string', minLength: 1, maxLength: 128 },
     op: { type: 'string', enum: ['create', 'update', 'delete'] },
     order: orderStateSchema,
+    before: { anyOf: [orderStateSchema, { type: 'null' }] },
   },
 } as const;
 

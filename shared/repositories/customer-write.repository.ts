@@ -1,6 +1,7 @@
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { usernameKey } from '../customers/username-key.js';
 import { ConflictError } from '../errors/index.js';
+import { stepFor } from '../jobs/key-heads.js';
 import { jobIds, type ChangeEvent } from '../jobs/job-payloads.js';
 import type { Customer } from '../schemas/customer.schema.js';
 import type { MysqlPool } from './mysql-pool.repository.js';
@@ -86,12 +87,7 @@ export class CustomerWriteRepository {
     return rows.map(customerRows.toEvent);
   }
 
-  /**
-   * One write on the committed row, by versions: already there (a replay)
-   * changes nothing; the version before it takes it; two before it takes its
-   * predecessor from `before` first (that write's job has not run yet, and
-   * will find itself applied); further behind, it waits.
-   */
+  /** One write on the committed row, in key order (`stepFor`), with its change event(s). */
   private async apply(connection: PoolConnection, op: CustomerOp): Promise<CustomerOpOutcome> {
     const [rows] = await connection.query<CustomerRow[]>(
       `SELECT ${customerRows.CUSTOMER_COLUMNS} FROM customers WHERE uuid = ? FOR UPDATE`,
@@ -99,19 +95,23 @@ export class CustomerWriteRepository {
     );
     const stored = rows[0] ? customerRows.toCustomer(rows[0]) : null;
     const storedVersion = stored?.version ?? 0;
-    const version = op.after.version;
-    if (storedVersion >= version) return this.replayed(connection, op.after);
-    if (storedVersion === version - 1) {
-      const event = await this.change(connection, op.opId, op.requestId, stored, op.after);
-      return { applied: true, events: [event], customer: op.after, published: false };
+    switch (stepFor(storedVersion, op)) {
+      case 'replayed':
+        return this.replayed(connection, op.after);
+      case 'wait':
+        return { applied: false, storedVersion };
+      case 'apply': {
+        const event = await this.change(connection, op.opId, op.requestId, stored, op.after);
+        return { applied: true, events: [event], customer: op.after, published: false };
+      }
+      case 'apply-before-first': {
+        const before = op.before as Customer;
+        const predecessor = jobIds.persist('customers', before.uuid, before.version);
+        const first = await this.change(connection, predecessor, op.requestId, stored, before);
+        const event = await this.change(connection, op.opId, op.requestId, before, op.after);
+        return { applied: true, events: [first, event], customer: op.after, published: false };
+      }
     }
-    if (storedVersion === version - 2 && op.before?.version === version - 1) {
-      const predecessor = jobIds.persist('customers', op.after.uuid, version - 1);
-      const first = await this.change(connection, predecessor, op.requestId, stored, op.before);
-      const event = await this.change(connection, op.opId, op.requestId, op.before, op.after);
-      return { applied: true, events: [first, event], customer: op.after, published: false };
-    }
-    return { applied: false, storedVersion };
   }
 
   /** A write whose version the row already has: its event, as committed the first time. */

@@ -1,5 +1,7 @@
-import { Schema, Types, type AnyBulkWriteOperation, type Connection, type Model } from 'mongoose';
+import { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { PageQuery } from '../schemas/query.schema.js';
+import { KeyedQueue } from '../keyed-queue.js';
+import { stepFor, type VersionedWrite } from '../jobs/key-heads.js';
 import type { OrderState } from '../jobs/order-jobs.js';
 import type { Order, OrderStatus } from '../schemas/order.schema.js';
 import { DURABLE_WRITE } from './replica-models.js';
@@ -55,44 +57,27 @@ function toOrder(doc: OrderDocument): Order {
   };
 }
 
-/**
- * One write as a bulk operation: the order's whole state at its version,
- * stored over any lower version. Whatever order a key's writes arrive in, the
- * highest version wins, and that version's state already holds every earlier
- * write (key-heads.ts): so no acknowledged change is lost and none applies
- * twice. It upserts, because a later write may arrive before the create; a
- * document at this version or higher makes the upsert a duplicate-key error,
- * which means "already applied" (see `applyWrites`).
- */
-function toOperation(order: StoredOrder): AnyBulkWriteOperation<OrderDocument> {
-  const { id, ...fields } = order;
-  return {
-    updateOne: {
-      filter: { _id: new Types.ObjectId(id), version: { $lt: order.version } },
-      update: { $set: fields },
-      upsert: true,
-    },
-  };
-}
+/** What applying one write did: landed (or had landed already), or must wait for earlier versions. */
+export type OrderWriteOutcome =
+  { readonly applied: true } | { readonly applied: false; readonly storedVersion: number };
 
 /** Mongo's duplicate key error code. */
 const DUPLICATE_KEY = 11000;
 
-interface BulkWriteErrorLike {
-  writeErrors?: { code?: number } | readonly { code?: number }[];
+function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: number } | null)?.code === DUPLICATE_KEY;
 }
 
-/** True when every failed operation of a bulk write met a newer (or the same) version. */
-function onlyNewerVersions(error: unknown): boolean {
-  const raw = (error as BulkWriteErrorLike | null)?.writeErrors;
-  if (raw === undefined) return false;
-  const writeErrors = Array.isArray(raw) ? raw : [raw];
-  return writeErrors.length > 0 && writeErrors.every((e) => e.code === DUPLICATE_KEY);
+/** A document's fields from an order's state. */
+function toDocument({ id, ...fields }: StoredOrder) {
+  return { _id: new Types.ObjectId(id), ...fields };
 }
 
 /** The only module that reads and writes the Mongo `orders` collection; every write is journaled. */
 export class OrderRepository {
   private readonly model: Model<OrderDocument>;
+  /** One writer per order at a time: FerretDB's update matches, then writes, in two steps. */
+  private readonly perOrder = new KeyedQueue();
 
   constructor(connection: Connection) {
     this.model =
@@ -106,19 +91,86 @@ export class OrderRepository {
   }
 
   /**
-   * Applies the writes in one unordered, journaled bulk write: each is
-   * independent (version-checked), so their order within the batch is free.
+   * Applies each write in key order (`stepFor`, §9), journaled. Creates go
+   * first, in one ordered insert (the common case: new orders); if any is
+   * there already, each is applied on its own. Every other write is a
+   * version-checked update of its own: it matches only the version just
+   * before it, so no version is skipped or applied twice. FerretDB matches and
+   * then writes in two steps, so a stale writer could put an older version
+   * back: one order's writes in this process run one at a time. (Across
+   * worker processes only two copies of one job can overlap — a job taken
+   * over after a stall — and they write the same version; MongoDB itself
+   * matches and writes atomically.)
    */
-  async applyWrites(writes: readonly StoredOrder[]): Promise<void> {
-    if (writes.length === 0) return;
-    try {
-      await this.model.bulkWrite(writes.map(toOperation), {
-        ordered: false,
-        writeConcern: DURABLE_WRITE,
-      });
-    } catch (error) {
-      if (!onlyNewerVersions(error)) throw error;
+  async applyWrites(writes: readonly VersionedWrite<StoredOrder>[]): Promise<OrderWriteOutcome[]> {
+    const creates = writes.filter((w) => w.after.version === 1);
+    let created = false;
+    if (creates.length > 0) {
+      try {
+        await this.model.insertMany(
+          creates.map((w) => toDocument(w.after)),
+          {
+            ordered: true,
+            lean: true,
+          },
+        );
+        created = true;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
     }
+    return Promise.all(
+      writes.map((write) =>
+        created && write.after.version === 1
+          ? { applied: true as const }
+          : this.perOrder.run(write.after.id, () => this.applyInOrder(write)),
+      ),
+    );
+  }
+
+  /**
+   * One write by `stepFor`, assuming first that the order is at the version
+   * just before it (the usual case: one command); on a miss, its stored
+   * version decides. A concurrent writer of the same order can move it
+   * between the read and the write, so a few rounds are allowed.
+   */
+  private async applyInOrder(write: VersionedWrite<StoredOrder>): Promise<OrderWriteOutcome> {
+    if (await this.storeOver(write.after)) return { applied: true };
+    for (let round = 0; round < 5; round += 1) {
+      const storedVersion = await this.storedVersion(write.after.id);
+      const step = stepFor(storedVersion, write);
+      if (step === 'replayed') return { applied: true };
+      if (step === 'wait') return { applied: false, storedVersion };
+      if (step === 'apply-before-first' && !(await this.storeOver(write.before!))) continue;
+      if (await this.storeOver(write.after)) return { applied: true };
+    }
+    return { applied: false, storedVersion: await this.storedVersion(write.after.id) };
+  }
+
+  /** Stores `state` over the version just before it (none for version 1); false when not there. */
+  private async storeOver(state: StoredOrder): Promise<boolean> {
+    const { _id, ...fields } = toDocument(state);
+    if (state.version === 1) {
+      try {
+        await this.model.insertMany([toDocument(state)], { lean: true });
+        return true;
+      } catch (error) {
+        if (isDuplicateKey(error)) return false;
+        throw error;
+      }
+    }
+    const updated = await this.model
+      .updateOne({ _id, version: state.version - 1 }, { $set: fields })
+      .exec();
+    return updated.matchedCount > 0;
+  }
+
+  private async storedVersion(id: string): Promise<number> {
+    const doc = await this.model
+      .findOne({ _id: new Types.ObjectId(id) }, { version: 1 })
+      .lean<Pick<OrderDocument, 'version'>>()
+      .exec();
+    return doc?.version ?? 0;
   }
 
   /** An order with its version and tombstone; null when absent (never placed, or purged). */

@@ -29,15 +29,18 @@ describe('the cron process (cron/main.ts) and the on-demand purge CLI', () => {
     const ids = Array.from({ length: count }, () => newObjectId());
     await orders.applyWrites(
       ids.map((id) => ({
-        id,
-        vehicle_manufacturer: 'Vauxhall',
-        model: 'Vectra',
-        total_price: 1,
-        status: 'new',
-        created_at: createdAt,
-        updated_at: createdAt,
-        version: 1,
-        deleted: false,
+        before: null,
+        after: {
+          id,
+          vehicle_manufacturer: 'Vauxhall',
+          model: 'Vectra',
+          total_price: 1,
+          status: 'new',
+          created_at: createdAt,
+          updated_at: createdAt,
+          version: 1,
+          deleted: false,
+        },
       })),
     );
     return ids;

@@ -1,4 +1,4 @@
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import type { UsernameReservations } from '../../shared/customers/username-reservations.js';
 import { usernameKey } from '../../shared/customers/username-key.js';
 import { AppError } from '../../shared/errors/index.js';
@@ -13,6 +13,7 @@ import type {
 import type { Customer } from '../../shared/schemas/customer.schema.js';
 import type { Validator } from '../../shared/validation/ajv.js';
 import type { GroupCommitter } from '../group-commit.js';
+import { waitForPredecessors } from './wait-for-predecessors.js';
 
 /** A write handed to the group committer; the committer fills in its outcome. */
 export interface PendingCustomerOp {
@@ -36,15 +37,6 @@ export function toCustomerOp(payload: PersistCustomerJob, jobId: string): Custom
 function claimedUsername({ before, after }: CustomerOp): string | undefined {
   if (before === null) return after.username;
   return usernameKey(before.username) === usernameKey(after.username) ? undefined : after.username;
-}
-
-/**
- * How long a write waits for the writes before it to land: a quarter of its
- * age, between 20 ms and 5 s, so the usual wait (a predecessor in the next
- * batch) is short and a long one (its store down) costs little.
- */
-export function orderWaitMs(ageMs: number): number {
-  return Math.min(5000, Math.max(20, Math.round(ageMs / 4)));
 }
 
 /**
@@ -100,10 +92,11 @@ export function createPersistCustomerProcessor(options: {
     }
     const { op, outcome } = pending;
     if (!outcome?.applied) {
-      await job.moveToDelayed(Date.now() + orderWaitMs(Date.now() - job.timestamp), token);
-      throw new DelayedError(
-        `customer ${op.after.uuid} v${op.after.version} waits for v${(outcome?.storedVersion ?? 0) + 1}`,
-      );
+      return waitForPredecessors(job, token, {
+        key: op.after.uuid,
+        version: op.after.version,
+        storedVersion: outcome?.storedVersion ?? 0,
+      });
     }
     await options.heads.settle({ shard: job.queueName, key: op.after.uuid }, op.after.version);
     options.logger.info(

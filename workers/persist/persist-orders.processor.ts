@@ -1,22 +1,33 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
-import type { KeyHeads } from '../../shared/jobs/key-heads.js';
+import type { KeyHeads, VersionedWrite } from '../../shared/jobs/key-heads.js';
 import {
   persistOrderJobSchema,
   type OrderState,
   type PersistOrderJob,
 } from '../../shared/jobs/order-jobs.js';
 import type { Logger } from '../../shared/logger.js';
-import type { OrderRepository } from '../../shared/repositories/order.repository.js';
+import type {
+  OrderRepository,
+  OrderWriteOutcome,
+} from '../../shared/repositories/order.repository.js';
 import { compileValidator } from '../../shared/validation/ajv.js';
 import { GroupCommitter } from '../group-commit.js';
+import { waitForPredecessors } from './wait-for-predecessors.js';
 
 const validateJob = compileValidator<PersistOrderJob>(persistOrderJobSchema);
 
+/** A write handed to the group committer; the committer fills in its outcome. */
+export interface PendingOrderWrite {
+  readonly write: VersionedWrite<OrderState>;
+  outcome?: OrderWriteOutcome;
+}
+
 /**
- * Group commit for orders: one journaled bulk write per batch, then the orders
- * cache generation is bumped so readers see the batch at once. A job
- * completes only after both; a crash in between retries the idempotent batch.
+ * Group commit for orders: a batch's writes applied in key order (journaled),
+ * then the orders cache generation is bumped so readers see the batch at
+ * once. A job completes only after both; a crash in between retries the
+ * batch, whose writes find themselves applied.
  */
 export function createOrderCommitter(options: {
   readonly orders: OrderRepository;
@@ -24,15 +35,16 @@ export function createOrderCommitter(options: {
   readonly maxBatch: number;
   readonly maxWaitMs: number;
   readonly onBatch?: (size: number) => void;
-}): GroupCommitter<OrderState> {
-  const commitBatch = async (writes: readonly OrderState[]): Promise<void> => {
-    await options.orders.applyWrites(writes);
+}): GroupCommitter<PendingOrderWrite> {
+  const commitBatch = async (pending: readonly PendingOrderWrite[]): Promise<void> => {
+    const outcomes = await options.orders.applyWrites(pending.map((p) => p.write));
+    pending.forEach((p, i) => (p.outcome = outcomes[i]));
     await options.cache.invalidate('orders');
   };
-  return new GroupCommitter<OrderState>({
+  return new GroupCommitter<PendingOrderWrite>({
     traceName: 'commit orders',
     commitBatch,
-    commitOne: (write) => commitBatch([write]),
+    commitOne: (pending) => commitBatch([pending]),
     maxBatch: options.maxBatch,
     maxWaitMs: options.maxWaitMs,
     onBatch: options.onBatch,
@@ -41,22 +53,38 @@ export function createOrderCommitter(options: {
 
 /**
  * Validates a `persist-orders` job (a malformed one fails for good), waits for
- * its batch, then tells the order's head that the store holds its version.
+ * its batch, then tells the order's head that the store holds its version. A
+ * write whose predecessors have not landed waits for them.
  */
 export function createPersistOrderProcessor(
-  committer: GroupCommitter<OrderState>,
+  committer: GroupCommitter<PendingOrderWrite>,
   heads: KeyHeads,
   logger: Logger,
 ) {
-  return async function persistOrder(job: Job<PersistOrderJob>): Promise<{ id: string }> {
+  return async function persistOrder(
+    job: Job<PersistOrderJob>,
+    token?: string,
+  ): Promise<{ id: string }> {
     let payload: PersistOrderJob;
     try {
       payload = validateJob(job.data, 'job');
     } catch (error) {
       throw new UnrecoverableError(`malformed job ${job.id}: ${(error as Error).message}`);
     }
-    const { order } = payload;
-    await committer.submit(order);
+    const { order, before } = payload;
+    if (before !== null && (before.id !== order.id || before.version !== order.version - 1)) {
+      throw new UnrecoverableError(`malformed job ${job.id}: before is not the version before`);
+    }
+    const pending: PendingOrderWrite = { write: { before, after: order } };
+    await committer.submit(pending);
+    if (pending.outcome?.applied === false) {
+      const { storedVersion } = pending.outcome;
+      return waitForPredecessors(job, token, {
+        key: order.id,
+        version: order.version,
+        storedVersion,
+      });
+    }
     await heads.settle({ shard: job.queueName, key: order.id }, order.version);
     logger.info(
       {

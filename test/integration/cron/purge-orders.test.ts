@@ -61,7 +61,9 @@ describe('purgeOrders (spec §2.5: orders are kept 3 days, then purged)', () => 
       updated_at: createdAt,
       version: 1,
     }));
-    await orders.applyWrites(placed.map((order) => ({ ...order, deleted: false })));
+    await orders.applyWrites(
+      placed.map((order) => ({ before: null, after: { ...order, deleted: false } })),
+    );
     return placed;
   }
 

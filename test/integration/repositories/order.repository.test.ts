@@ -9,6 +9,7 @@ import {
   OrderRepository,
   type StoredOrder,
 } from '../../../shared/repositories/order.repository.js';
+import type { VersionedWrite } from '../../../shared/jobs/key-heads.js';
 import type { Order } from '../../../shared/schemas/order.schema.js';
 import { testConfig } from '../../support/test-config.js';
 
@@ -41,31 +42,38 @@ describe('OrderRepository on FerretDB (the orders collection)', () => {
     version: 1,
     ...overrides,
   });
-  /** What a job carries: the whole order at a version (key-heads.ts folds the writes). */
-  const create = (order: Order): StoredOrder => ({ ...order, deleted: false });
-  const update = (order: Order, version: number, model: string): StoredOrder => ({
-    ...order,
-    model,
-    version,
-    updated_at: 1_000 + version,
-    deleted: false,
+  /** What a job carries: the order at its version and just before (key-heads.ts folds the writes). */
+  type Write = VersionedWrite<StoredOrder>;
+  const create = (order: Order): Write => ({ before: null, after: { ...order, deleted: false } });
+  const update = (previous: Write, model: string): Write => ({
+    before: previous.after,
+    after: {
+      ...previous.after,
+      model,
+      version: previous.after.version + 1,
+      updated_at: previous.after.updated_at + 1,
+    },
   });
-  const remove = (order: Order, version: number): StoredOrder => ({
-    ...order,
-    version,
-    updated_at: 1_000 + version,
-    deleted: true,
+  const remove = (previous: Write): Write => ({
+    before: previous.after,
+    after: {
+      ...previous.after,
+      deleted: true,
+      version: previous.after.version + 1,
+      updated_at: previous.after.updated_at + 1,
+    },
   });
   const stored = (id: string) => orders.findState(id);
 
   it('sends every write, the purge included, with writeConcern w: majority, j: true, wtimeout 10 s (seen on the wire)', async () => {
-    const order = anOrder();
-    await orders.applyWrites([create(order)]);
-    await orders.applyWrites([update(order, 2, 'Astra')]);
-    await orders.applyWrites([remove(order, 3)]);
+    const v1 = create(anOrder());
+    const v2 = update(v1, 'Astra');
+    await orders.applyWrites([v1]);
+    await orders.applyWrites([v2]);
+    await orders.applyWrites([remove(v2)]);
     await orders.deleteCreatedBefore(2_000);
     expect(writes.map((w) => w.commandName)).to.deep.equal([
-      'update',
+      'insert',
       'update',
       'update',
       'delete',
@@ -78,52 +86,93 @@ describe('OrderRepository on FerretDB (the orders collection)', () => {
     }
   });
 
-  it('writes a batch of many orders in one bulk command, and reads them back', async () => {
+  it('writes a batch of new orders in one insert, and reads them back', async () => {
     const batch = Array.from({ length: 5 }, (_, i) => anOrder({ created_at: 1_000 + i }));
-    await orders.applyWrites(batch.map(create));
+    const outcomes = await orders.applyWrites(batch.map(create));
+    expect(outcomes).to.deep.equal(batch.map(() => ({ applied: true })));
     expect(writes).to.have.length(1);
     for (const order of batch) expect(await orders.findById(order.id)).to.deep.equal(order);
   });
 
-  it('keeps one document when a create is applied twice', async () => {
-    const order = anOrder();
-    await orders.applyWrites([create(order)]);
-    await orders.applyWrites([create({ ...order, model: 'changed' })]);
-    expect(await connection.db!.collection('orders').countDocuments()).to.equal(1);
-    expect((await orders.findById(order.id))?.model).to.equal('Vectra');
+  it('keeps one document when a create is applied twice, in a batch with a new one', async () => {
+    const v1 = create(anOrder());
+    await orders.applyWrites([v1]);
+    const fresh = create(anOrder({ model: 'fresh' }));
+    const outcomes = await orders.applyWrites([create({ ...v1.after, model: 'changed' }), fresh]);
+    expect(outcomes).to.deep.equal([{ applied: true }, { applied: true }]);
+    expect(await connection.db!.collection('orders').countDocuments()).to.equal(2);
+    expect(await stored(v1.after.id)).to.deep.equal(v1.after);
+    expect(await stored(fresh.after.id)).to.deep.equal(fresh.after);
   });
 
-  it('lets a later version win: an older or replayed write changes nothing', async () => {
-    const order = anOrder();
-    await orders.applyWrites([create(order), update(order, 3, 'newest')]);
-    await orders.applyWrites([update(order, 2, 'older')]);
-    await orders.applyWrites([update(order, 3, 'newest')]);
-    expect(await stored(order.id)).to.deep.equal(update(order, 3, 'newest'));
+  it('applies each version once: a replayed or older write changes nothing', async () => {
+    const v1 = create(anOrder());
+    const v2 = update(v1, 'v2');
+    const v3 = update(v2, 'v3');
+    await orders.applyWrites([v1, v2, v3]);
+    expect(await orders.applyWrites([v2, v3])).to.deep.equal([
+      { applied: true },
+      { applied: true },
+    ]);
+    expect(await stored(v1.after.id)).to.deep.equal(v3.after);
   });
 
-  it('ends at the highest version whatever order a batch holds, the create last included', async () => {
-    const order = anOrder();
-    await orders.applyWrites([update(order, 3, 'v3'), update(order, 2, 'v2'), create(order)]);
-    expect(await stored(order.id)).to.deep.equal(update(order, 3, 'v3'));
-    expect(await connection.db!.collection('orders').countDocuments()).to.equal(1);
+  it('lands a batch in version order, whatever order its writes came in', async () => {
+    const v1 = create(anOrder());
+    const v2 = update(v1, 'v2');
+    const v3 = update(v2, 'v3');
+    const outcomes = await orders.applyWrites([v3, v2, v1]);
+    // v3 may find the store at v1 and bring v2 (its `before`) itself, or find v2 already there.
+    expect(outcomes).to.deep.equal([{ applied: true }, { applied: true }, { applied: true }]);
+    expect(await stored(v1.after.id)).to.deep.equal(v3.after);
   });
 
-  it('stores a later write that arrives before its create (the create then changes nothing)', async () => {
-    const order = anOrder();
-    await orders.applyWrites([update(order, 2, 'early')]);
-    await orders.applyWrites([create(order)]);
-    expect(await stored(order.id)).to.deep.equal(update(order, 2, 'early'));
+  it('lets a write more than one version ahead wait, and a write one ahead bring its `before`', async () => {
+    const v1 = create(anOrder());
+    const v2 = update(v1, 'v2');
+    const v3 = update(v2, 'v3');
+    const v4 = update(v3, 'v4');
+    await orders.applyWrites([v1]);
+    expect(await orders.applyWrites([v4])).to.deep.equal([{ applied: false, storedVersion: 1 }]);
+    expect(await stored(v1.after.id)).to.deep.equal(v1.after);
+    expect(await orders.applyWrites([v3])).to.deep.equal([{ applied: true }]);
+    expect(await stored(v1.after.id)).to.deep.equal(v3.after);
+    expect(await orders.applyWrites([v4])).to.deep.equal([{ applied: true }]);
+    expect(await stored(v1.after.id)).to.deep.equal(v4.after);
+  });
+
+  it('never lets two concurrent batches of one order lose a version (each update matches only the version before it)', async () => {
+    const chains = Array.from({ length: 20 }, () => {
+      const v1 = create(anOrder());
+      const v2 = update(v1, 'v2');
+      const v3 = update(v2, 'v3');
+      const v4 = update(v3, 'v4');
+      return [v1, v2, v3, v4];
+    });
+    // Every version of every order in a batch of its own, all at once.
+    const settled = await Promise.all(chains.flat().map((w) => orders.applyWrites([w])));
+    const waiting = chains.flat().filter((_, i) => settled[i]![0]!.applied === false);
+    // What waited is retried, as the worker does, until every version landed.
+    for (let round = 0; round < 5 && waiting.length > 0; round += 1) {
+      const again = await orders.applyWrites(waiting);
+      waiting.splice(0, waiting.length, ...waiting.filter((_, i) => again[i]!.applied === false));
+    }
+    expect(waiting).to.deep.equal([]);
+    for (const chain of chains) {
+      expect(await stored(chain[0]!.after.id)).to.deep.equal(chain[3]!.after);
+    }
   });
 
   it('deletes as a tombstone: reads miss it, and no replayed create or update revives it', async () => {
-    const order = anOrder();
-    await orders.applyWrites([create(order)]);
-    await orders.applyWrites([remove(order, 3)]);
-    expect(await orders.findById(order.id)).to.equal(null);
+    const v1 = create(anOrder());
+    const v2 = update(v1, 'v2');
+    const v3 = remove(v2);
+    await orders.applyWrites([v1, v2, v3]);
+    expect(await orders.findById(v1.after.id)).to.equal(null);
     expect(await orders.listPage({ page_num: 1, page_size: 10 })).to.deep.equal([]);
-    await orders.applyWrites([create(order), update(order, 2, 'zombie')]);
-    expect(await orders.findById(order.id)).to.equal(null);
-    expect(await stored(order.id)).to.deep.equal(remove(order, 3));
+    await orders.applyWrites([v1, v2]);
+    expect(await orders.findById(v1.after.id)).to.equal(null);
+    expect(await stored(v1.after.id)).to.deep.equal(v3.after);
   });
 
   it('lists live orders newest first, ties broken by id (newest first)', async () => {
@@ -142,7 +191,7 @@ describe('OrderRepository on FerretDB (the orders collection)', () => {
     const old = [anOrder({ created_at: 100 }), anOrder({ created_at: 199 })];
     const young = [anOrder({ created_at: 200 }), anOrder({ created_at: 300 })];
     await orders.applyWrites([...old, ...young].map(create));
-    await orders.applyWrites([remove(old[0]!, 2)]);
+    await orders.applyWrites([remove(create(old[0]!))]);
     expect(await orders.deleteCreatedBefore(200)).to.equal(2);
     expect(await connection.db!.collection('orders').countDocuments()).to.equal(2);
     for (const order of young) expect(await orders.findById(order.id)).to.not.equal(null);
