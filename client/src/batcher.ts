@@ -5,7 +5,7 @@ import type { DeliveryContext } from './delivery.js';
 export interface BatchOptions {
   /** Items per bulk request, at most. Default 1000 (the server takes up to 10,000). */
   readonly maxItems?: number;
-  /** Longest an item waits for its batch to fill before it is sent anyway. Default 10 ms. */
+  /** Longest an item waits for its batch to fill before it is sent anyway. Default 5 ms. */
   readonly maxWaitMs?: number;
   /**
    * Bulk requests of one resource on their way at once (each retried in its
@@ -17,12 +17,11 @@ export interface BatchOptions {
 
 export type BatchPolicy = Required<BatchOptions>;
 
-export const DEFAULT_BATCH: BatchPolicy = { maxItems: 1000, maxWaitMs: 10, maxInFlight: 4 };
+export const DEFAULT_BATCH: BatchPolicy = { maxItems: 1000, maxWaitMs: 5, maxInFlight: 4 };
 
-interface Waiting {
-  readonly item: PendingCreate;
-  /** When it was queued (ms since the epoch). */
-  readonly at: number;
+/** A create waiting for its batch, with when it was queued (ms since the epoch). */
+export interface Queued extends PendingCreate {
+  at: number;
 }
 
 /**
@@ -31,7 +30,7 @@ interface Waiting {
  * while a flush is asked for; at most `maxInFlight` requests at a time.
  */
 export class Batcher {
-  private queue: Waiting[] = [];
+  private queue: Queued[] = [];
   private head = 0;
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -46,8 +45,9 @@ export class Batcher {
   }
 
   /** Queues a create; a full batch leaves at once, others on the timer (so one turn's calls gather). */
-  add(item: PendingCreate): void {
-    this.queue.push({ item, at: Date.now() });
+  add(item: Queued): void {
+    item.at = Date.now();
+    this.queue.push(item);
     if (this.queued >= this.itemLimit) this.pump();
     else this.schedule();
   }
@@ -79,7 +79,7 @@ export class Batcher {
 
   private take(): PendingCreate[] {
     const end = Math.min(this.queue.length, this.head + this.itemLimit);
-    const batch = this.queue.slice(this.head, end).map((waiting) => waiting.item);
+    const batch = this.queue.slice(this.head, end);
     this.head = end;
     if (this.head === this.queue.length) {
       this.queue = [];

@@ -57,7 +57,8 @@ export function readBulkAnswer(answer: HttpAnswer): BulkAnswer {
   const type = answer.header('content-type') ?? '';
   try {
     if (type.includes('ndjson')) {
-      const values = text.split('\n').map((line) => JSON.parse(line) as unknown);
+      // One parse of the lines as an array: cheaper than a parse per line.
+      const values = JSON.parse(`[${text.replace(/\r?\n/g, ',')}]`) as unknown[];
       const summary = values[values.length - 1];
       if (!isRecord(summary) || 'index' in summary) {
         return { kind: 'unreadable', problem: 'an NDJSON answer without its counts line' };

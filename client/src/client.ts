@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Batcher, DEFAULT_BATCH, type BatchOptions, type BatchPolicy } from './batcher.js';
-import type { DeliveryContext, Pending } from './delivery.js';
+import { Calls } from './calls.js';
+import type { DeliveryContext } from './delivery.js';
 import { ClientClosedError } from './errors/index.js';
 import { Reporter, type ClientEvents, type ClientStats } from './events.js';
 import { Pause, sleep } from './pause.js';
@@ -12,6 +13,7 @@ import {
   type ResourceTypes,
 } from './resources.js';
 import { retryPolicy, type RetryOptions } from './retry-policy.js';
+import { KeyOrder } from './key-order.js';
 import { Room } from './room.js';
 import { deliverSingle, type SingleWrite } from './single-delivery.js';
 import { undiciTransport, type Transport } from './transport.js';
@@ -144,19 +146,6 @@ function requestHeaders(options: ClientOptions): Record<string, string> {
   return headers;
 }
 
-/** Runs writes to one key one after another, in call order: the next waits for the previous answer. */
-class KeyOrder {
-  private readonly tails = new Map<string, Promise<void>>();
-
-  run(key: string, write: () => Promise<void>): void {
-    const tail = (this.tails.get(key) ?? Promise.resolve()).then(write);
-    this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
-  }
-}
-
 /**
  * A Spillway client: every write resource, with batching, retries under
  * Idempotency-Keys and a bounded buffer. See client/README.md.
@@ -177,8 +166,8 @@ export function createClient(
       });
   const reporter = new Reporter();
   const room = new Room(maxBuffered);
+  const calls = new Calls(room);
   const order = new KeyOrder();
-  const calls = new Set<Promise<unknown>>();
   const wait = internals.sleep ?? sleep;
   const headers = requestHeaders(options);
   let closing: Promise<void> | undefined;
@@ -203,35 +192,6 @@ export function createClient(
     RESOURCE_NAMES.map((name) => [name, new Batcher(contexts.get(name)!, batch)]),
   );
 
-  /** Takes a call: room first (waiting if the buffer is full), then `start` hands it on. */
-  function call(start: (pending: Pending) => void): Promise<WriteResult<never, never>> {
-    if (closing) return Promise.reject(new ClientClosedError());
-    const result = new Promise<WriteResult<never, never>>((resolve, reject) => {
-      let settled = false;
-      const pending: Pending = {
-        resolve(value) {
-          if (settled) return;
-          settled = true;
-          room.leave();
-          resolve(value as WriteResult<never, never>);
-        },
-        reject(error) {
-          if (settled) return;
-          settled = true;
-          room.leave();
-          reject(error);
-        },
-      };
-      const entered = room.enter();
-      if (entered) void entered.then(() => start(pending));
-      else start(pending);
-    });
-    calls.add(result);
-    const forget = () => calls.delete(result);
-    result.then(forget, forget);
-    return result;
-  }
-
   function create(name: ResourceName, item: unknown) {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
       return Promise.reject(new TypeError(`${name}.create: expected an object`));
@@ -243,7 +203,11 @@ export function createClient(
       return Promise.reject(error as Error);
     }
     const batcher = batchers.get(name)!;
-    return call((pending) => batcher.add({ ...pending, line }));
+    if (closing) return Promise.reject(new ClientClosedError());
+    return calls.take((call) => {
+      call.line = line;
+      batcher.add(call);
+    });
   }
 
   function change(name: ResourceName, write: SingleWrite) {
@@ -251,8 +215,9 @@ export function createClient(
       return Promise.reject(new TypeError(`${name}.${write.kind}: expected an id`));
     }
     const context = contexts.get(name)!;
-    return call((pending) =>
-      order.run(`${name}/${write.id}`, () => deliverSingle(context, write, pending)),
+    if (closing) return Promise.reject(new ClientClosedError());
+    return calls.take((call) =>
+      order.run(`${name}/${write.id}`, () => deliverSingle(context, write, call)),
     );
   }
 
@@ -276,7 +241,7 @@ export function createClient(
   async function flush(): Promise<void> {
     const done = [...batchers.values()].map((batcher) => batcher.flushing());
     try {
-      await Promise.allSettled([...calls]);
+      await calls.settledSoFar();
     } finally {
       for (const release of done) release();
     }
