@@ -1,6 +1,7 @@
 import type { Connection, Model } from 'mongoose';
 import type { Entity } from '../jobs/job-payloads.js';
 import { DURABLE_WRITE, replicaModels, type ReplicaDocument } from './replica-models.js';
+import { KeyedQueue } from '../keyed-queue.js';
 
 /** One change to mirror: the row after the change (null when deleted) at its version. */
 export interface ReplicaChange {
@@ -87,6 +88,8 @@ function toDocument(change: ReplicaChange): ReplicaDocument {
  */
 export class ReplicaRepository {
   private readonly models: Record<Entity, Model<ReplicaDocument>>;
+  /** One writer per document at a time: FerretDB's update matches, then writes, in two steps. */
+  private readonly perDocument = new KeyedQueue();
 
   constructor(connection: Connection) {
     this.models = replicaModels(connection);
@@ -111,12 +114,19 @@ export class ReplicaRepository {
     // applied again, one by one; each is idempotent, so that is always correct.
     let written = 0;
     for (const change of newest) {
-      if (await this.applyOne(model, change)) written += 1;
+      const applied = await this.perDocument.run(`${entity}:${change.key}`, () =>
+        this.applyOne(model, change),
+      );
+      if (applied) written += 1;
     }
     return { written, stale: changes.length - written };
   }
 
-  /** Update if stored with a lower version, else insert; false when a newer (or equal) copy is there. */
+  /**
+   * Update if stored with a lower version, else insert; false when a newer (or
+   * equal) copy is there. (A stale update in flight elsewhere could otherwise
+   * put an older version back on FerretDB: see `perDocument`.)
+   */
   private async applyOne(model: Model<ReplicaDocument>, change: ReplicaChange): Promise<boolean> {
     const { filter, update } = toUpsert(change);
     const updated = await model.updateOne(filter, update, { writeConcern: DURABLE_WRITE }).exec();
