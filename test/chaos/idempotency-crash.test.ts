@@ -233,9 +233,10 @@ describe('chaos: the API dies with a keyed write in flight (issue 15, item 4)', 
         const jobs = await jobsMentioning(queue, marker);
         expect(jobs, 'one job for the write and its retry').to.have.length(1);
         expect(retry.body.job_id).to.equal(jobs[0]);
-        // The answer names what the first attempt enqueued (same id, same clock reading).
+        // The answer names what the first attempt enqueued (same id, same clock reading;
+        // an order's job also carries its tombstone flag, which answers leave out).
         const job = await queue.getJob(jobs[0] ?? '', crash.idOf(retry));
-        expect(retry.body[crash.resourceKey]).to.deep.equal(job?.data[crash.resourceKey]);
+        expect(job?.data[crash.resourceKey]).to.deep.include(retry.body[crash.resourceKey]);
         expect(retry.headers.location).to.match(new RegExp(`/${String(crash.idOf(retry))}$`));
         expect(await crash.stored(pipeline, marker)).to.equal(1);
 
