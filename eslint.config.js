@@ -94,6 +94,11 @@ export default tseslint.config(
     }),
   },
   {
+    // The client's examples are plain Node scripts, as a user writes them.
+    files: ['client/examples/**'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+  },
+  {
     // Tests check what reached the stores by reading them directly, not through the code
     // under test; bench/ measures a deliberately unlayered synchronous baseline against Spillway.
     files: ['test/**', 'bench/**'],
