@@ -5,6 +5,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { Metrics } from '../../shared/metrics/metrics.js';
 import { buildOpenApiDocument, type OperationDoc } from '../../shared/openapi/openapi-document.js';
 import { apiDocsRoutes } from './api-docs.routes.js';
+import { limitBodyDepth } from './body-depth.js';
 import { parseBody } from './body-parser.js';
 import { COMMON_OPERATIONS } from './common-operations.js';
 import { withWriteGuardDocs } from './write-guard-docs.js';
@@ -80,7 +81,8 @@ export function createServiceApp(options: ServiceAppOptions): Koa<RequestState> 
     limit: options.bodyLimit ?? '64kb',
     rawPaths: options.rawBodyPaths,
   });
-  const writeChain = compose([...bodyParsers, ...(options.afterBody ?? [])]);
+  // The depth bound runs before anything walks the body (the idempotency fingerprint).
+  const writeChain = compose([...bodyParsers, limitBodyDepth(), ...(options.afterBody ?? [])]);
   app.use(function parseAndCheckWrites(ctx, next) {
     return isBodylessRead(ctx) ? next() : writeChain(ctx, next);
   });
