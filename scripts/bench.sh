@@ -17,6 +17,9 @@ fi
 if [ "${1:-}" = "--cluster" ]; then
   exec node --import tsx bench/cluster.ts
 fi
+if [ "${1:-}" = "--client" ]; then
+  exec node --import tsx bench/client.ts
+fi
 if [ "${1:-}" = "--bulk" ]; then
   exec node --import tsx bench/bulk-only.ts
 fi
