@@ -1,11 +1,15 @@
 /**
- * @spillway/client measured in one run (`npm run bench:client`): writes/s
- * through the client from CALLERS callers, against single `POST /listings`
- * from as many callers (goal ≥ 2×), and against hand-written bulk NDJSON
- * requests of the same items with the same Idempotency-Keys (goal ≥ 0.9×:
- * the library costs almost nothing over doing it by hand). The accept path
- * only, like `npm run bench:bulk`: the compiled API, no workers. Scenarios
- * alternate round by round (the order rotates); each row is its best round.
+ * @spillway/client measured in one run (`npm run bench:client`):
+ * - writes/s through the client from CALLERS callers, each awaiting its
+ *   create, against single `POST /listings` from as many callers (goal ≥ 2×);
+ * - the client with as many items outstanding as the hand-written bulk keeps
+ *   in flight (4 requests × 1,000 items: 4,000 callers), against those
+ *   hand-written bulk NDJSON requests of the same items under
+ *   Idempotency-Keys like the client's (goal ≥ 0.9×: the library costs
+ *   almost nothing over doing it by hand); the unkeyed hand-written bulk too.
+ * The accept path only, like `npm run bench:bulk`: the compiled API, no
+ * workers. After a warm-up of every scenario, scenarios alternate round by
+ * round (the order rotates); each row is its best round.
  * Environment: SECONDS (per run, default 5), ROUNDS (default 3), CALLERS (default 200).
  */
 import { execFile } from 'node:child_process';
@@ -33,19 +37,26 @@ await resetBenchStores(connections);
 const api = await startApi({ LOG_LEVEL: 'warn' });
 const url = api.listingsUrl;
 
-const scenarios: Record<string, () => Promise<WriterRun>> = {
-  single: () => singlePosts(url, callers, seconds),
-  client: () => throughClient(url, callers, seconds),
-  handKeyed: () => handWrittenBulk(url, seconds, { perRequest: 1000, inFlight: 4, keyed: true }),
-  handPlain: () => handWrittenBulk(url, seconds, { perRequest: 1000, inFlight: 4, keyed: false }),
+/** Items the hand-written bulk keeps outstanding: 4 requests of 1,000. */
+const HAND = { perRequest: 1000, inFlight: 4 };
+const scenarios: Record<string, (seconds: number) => Promise<WriterRun>> = {
+  single: (s) => singlePosts(url, callers, s),
+  client: (s) => throughClient(url, callers, s),
+  clientFull: (s) => throughClient(url, HAND.perRequest * HAND.inFlight, s),
+  handKeyed: (s) => handWrittenBulk(url, s, { ...HAND, keyed: true }),
+  handPlain: (s) => handWrittenBulk(url, s, { ...HAND, keyed: false }),
 };
+for (const warmUp of Object.values(scenarios)) {
+  await warmUp(1);
+  await resetBenchStores(connections);
+}
 const best = new Map<string, WriterRun>();
 const raw: (WriterRun & { round: number })[] = [];
 const names = Object.keys(scenarios);
 for (let round = 0; round < rounds; round += 1) {
   const order = names.map((_, i) => names[(i + round) % names.length]!);
   for (const key of order) {
-    const result = await scenarios[key]!();
+    const result = await scenarios[key]!(seconds);
     raw.push({ ...result, round });
     if ((best.get(key)?.writesPerSecond ?? -1) < result.writesPerSecond) best.set(key, result);
     console.log(
@@ -67,16 +78,19 @@ const rows = names.map((key) => ({
 console.table(rows);
 const goals = [
   {
-    goal: 'client / single POST (same callers)',
+    goal: `client / single POST, ${callers} callers each`,
     measured: rate('client') / rate('single'),
     target: 2,
   },
   {
-    goal: 'client / hand-written bulk, keyed',
-    measured: rate('client') / rate('handKeyed'),
+    goal: 'client / hand-written keyed bulk, 4,000 items outstanding each',
+    measured: rate('clientFull') / rate('handKeyed'),
     target: 0.9,
   },
 ];
+console.log(
+  `(for reference: client with ${callers} callers / hand-written keyed bulk: ${(rate('client') / rate('handKeyed')).toFixed(2)} ×)`,
+);
 for (const { goal, measured, target } of goals) {
   console.log(
     `goal ${goal}: ${measured.toFixed(2)} × (≥ ${target} ×) — ${measured >= target ? 'met' : 'NOT met'}`,

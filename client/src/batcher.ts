@@ -5,7 +5,12 @@ import type { DeliveryContext } from './delivery.js';
 export interface BatchOptions {
   /** Items per bulk request, at most. Default 1000 (the server takes up to 10,000). */
   readonly maxItems?: number;
-  /** Longest an item waits for its batch to fill before it is sent anyway. Default 5 ms. */
+  /**
+   * Longest an item waits for its batch to fill before it is sent anyway.
+   * Default 0: a batch leaves right after the event-loop turn its first item
+   * came in, with every call of that turn; under load it grows by itself,
+   * because items gather while every request slot is busy.
+   */
   readonly maxWaitMs?: number;
   /**
    * Bulk requests of one resource on their way at once (each retried in its
@@ -17,7 +22,7 @@ export interface BatchOptions {
 
 export type BatchPolicy = Required<BatchOptions>;
 
-export const DEFAULT_BATCH: BatchPolicy = { maxItems: 1000, maxWaitMs: 5, maxInFlight: 4 };
+export const DEFAULT_BATCH: BatchPolicy = { maxItems: 1000, maxWaitMs: 0, maxInFlight: 4 };
 
 /** A create waiting for its batch, with when it was queued (ms since the epoch). */
 export interface Queued extends PendingCreate {
@@ -33,7 +38,8 @@ export class Batcher {
   private queue: Queued[] = [];
   private head = 0;
   private inFlight = 0;
-  private timer: NodeJS.Timeout | undefined;
+  /** Whether a wake-up (a timer, or an immediate for a batch that need not wait) is pending. */
+  private waking = false;
   private flushes = 0;
   private itemLimit: number;
 
@@ -107,12 +113,16 @@ export class Batcher {
   /** Wakes up when the oldest queued item has waited long enough, if a slot is free for it. */
   private schedule(): void {
     const oldest = this.queue[this.head];
-    if (!oldest || this.timer || this.inFlight >= this.policy.maxInFlight) return;
+    if (!oldest || this.waking || this.inFlight >= this.policy.maxInFlight) return;
     const left = Math.max(0, oldest.at + this.policy.maxWaitMs - Date.now());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    const wake = () => {
+      this.waking = false;
       this.pump();
-    }, left);
+    };
+    this.waking = true;
+    // left 0: right after this turn, so the calls made in it (callers resumed together) share the batch.
+    if (left === 0) setImmediate(wake);
+    else setTimeout(wake, left);
   }
 
   private limitItems(max: number): void {
