@@ -5,7 +5,7 @@
  * `npm run build:client` before tsc; test/unit/client/schema-types.test.ts
  * fails when the committed file differs from what this renders now.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import {
   customerCreateSchema,
@@ -238,6 +238,10 @@ export function renderSchemaTypes(): string {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await writeFile(GENERATED_FILE, renderSchemaTypes());
-  console.log(`generate-types: wrote ${GENERATED_FILE}`);
+  const text = renderSchemaTypes();
+  const before = await readFile(GENERATED_FILE, 'utf8').catch(() => '');
+  if (before !== text) {
+    await writeFile(GENERATED_FILE, text);
+    console.log(`generate-types: wrote ${GENERATED_FILE}`);
+  }
 }

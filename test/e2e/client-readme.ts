@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { ensureClientBuilt } from '../support/client-build.js';
 import type { NpmStarted } from '../support/client-pipeline.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
@@ -35,7 +36,7 @@ export function describeReadmeExample(npmStart: () => NpmStarted): void {
 
     it('works as written against npm start: prints the new listing’s id and job id', async function () {
       this.timeout(120_000);
-      await run('npm', ['run', 'build:client'], { cwd: ROOT });
+      await ensureClientBuilt();
       const source = await readFile(`${ROOT}${EXAMPLE}`, 'utf8');
       const services = JSON.stringify({ services: npmStart().services });
       expect(source).to.include('createClient()');

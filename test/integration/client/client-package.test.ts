@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { ensureClientBuilt } from '../../support/client-build.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -57,13 +58,13 @@ function fakeListings(): Promise<{ server: Server; url: string }> {
   );
 }
 
-describe('@spillway/client as a package a user installs (npm run build:client, npm pack)', function () {
+describe('@spillway/client as a package a user installs (built by npm run build:client, npm pack)', function () {
   this.timeout(180_000);
   let project: string;
   let files: string[];
 
   before(async () => {
-    await run('npm', ['run', 'build:client'], { cwd: ROOT });
+    await ensureClientBuilt();
     project = await mkdtemp(join(tmpdir(), 'spillway-client-user-'));
     const { stdout } = await run(
       'npm',
