@@ -104,7 +104,11 @@ export async function createServiceApps(
       bulkPaths: streamedPaths(service.routes, 'bulk'),
       writeQueues: service.writeQueues,
     };
-    documents.set(module.name, serviceOpenApi({ title: module.title, operations }));
+    // A listener that faces the internet keeps /metrics and /ready behind the probe token.
+    const edge = config.edge.services.includes(module.name)
+      ? { token: config.edge.probeToken }
+      : undefined;
+    documents.set(module.name, serviceOpenApi({ title: module.title, operations, edge }));
     apps.set(
       module.name,
       createServiceApp({
@@ -116,6 +120,7 @@ export async function createServiceApps(
         operations,
         rawBodyPaths: [...guarded.rawBodyPaths, ...guarded.bulkPaths],
         readiness: readinessChecks(connections, module.dependencies),
+        edge,
         bodyLimit: service.bodyLimit,
         trustProxy: config.rateLimit.trustProxy,
         ...serviceGuards(module.name, guarded, { config, connections, backlog }),

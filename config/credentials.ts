@@ -15,15 +15,18 @@ export function readServiceToken(read: EnvReader): Config['serviceToken'] {
   return read.optionalString('SERVICE_TOKEN');
 }
 
-/** Records a problem for a missing production board password and for a short service token. */
+/** Records a problem for a missing production board password and for a short service or probe token. */
 export function checkCredentials(
   read: EnvReader,
-  config: Pick<Config, 'board' | 'serviceToken'>,
+  config: Pick<Config, 'board' | 'serviceToken' | 'edge'>,
 ): void {
   if (config.board.password === '') {
     read.problem('BOARD_PASSWORD: required in production (Bull Board has no default password)');
   }
   if (config.serviceToken !== undefined && config.serviceToken.length < 16) {
     read.problem('SERVICE_TOKEN: expected at least 16 characters');
+  }
+  if (config.edge.probeToken !== undefined && config.edge.probeToken.length < 16) {
+    read.problem('PROBE_TOKEN: expected at least 16 characters');
   }
 }

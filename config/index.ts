@@ -11,7 +11,7 @@ import { readPeople } from './people.js';
 import { readOutbox, readQueue, readWorker } from './queue.js';
 import { readRedis } from './redis.js';
 import { readTracing } from './tracing.js';
-import { checkDistinctPorts, readListenerAddresses } from './services.js';
+import { checkDistinctPorts, readEdge, readListenerAddresses } from './services.js';
 import type { Config } from './types.js';
 import { readUpstreams } from './upstreams.js';
 
@@ -77,6 +77,7 @@ export function loadConfig(env: Env = process.env): Config {
     backpressure: readBackpressure(read),
     rateLimit: readRateLimit(read),
     serviceToken: readServiceToken(read),
+    edge: readEdge(read),
     tracing: readTracing(read),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
   };

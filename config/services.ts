@@ -119,3 +119,20 @@ export function serviceBaseUrl(address: ServiceAddress): string {
   const host = address.host === '0.0.0.0' || address.host === '::' ? '127.0.0.1' : address.host;
   return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 }
+
+/**
+ * INTERNET_FACING_SERVICES (default `public`): the services whose listener
+ * faces the internet. They serve their routes, `/health` and their API docs;
+ * `/metrics` and `/ready` (queue depths, dependency state, a ping of every
+ * store per call) are served there only to a caller with PROBE_TOKEN, and not
+ * at all without one: the ops port serves them. Internal listeners keep them.
+ */
+export function readEdge(read: EnvReader): {
+  readonly services: readonly ServiceName[];
+  readonly probeToken: string | undefined;
+} {
+  return {
+    services: read.listOf('INTERNET_FACING_SERVICES', ['public'], SERVICE_NAMES),
+    probeToken: read.optionalString('PROBE_TOKEN'),
+  };
+}

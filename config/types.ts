@@ -163,6 +163,13 @@ export interface Config {
   };
   /** Shared secret the internal services require when set; the public API sends it. */
   readonly serviceToken: string | undefined;
+  /** The listeners that face the internet, and the token that opens their probes (issue 31). */
+  readonly edge: {
+    /** Services whose listener faces the internet: no `/metrics` or `/ready` there without the token. */
+    readonly services: readonly ServiceName[];
+    /** Bearer token that opens `/metrics` and `/ready` on those listeners; unset: not served there. */
+    readonly probeToken: string | undefined;
+  };
   /** OpenTelemetry traces (the standard OTEL_* variables): off unless an exporter is configured. */
   readonly tracing: TracingConfig;
   readonly shutdownTimeoutMs: number;

@@ -10,10 +10,9 @@ import { parseBody } from './body-parser.js';
 import { COMMON_OPERATIONS } from './common-operations.js';
 import { withWriteGuardDocs } from './write-guard-docs.js';
 import { errorHandler, notFoundFallback } from './error-handler.js';
-import { healthRoutes } from '../../shared/http/health.routes.js';
 import type { ReadinessCheck } from '../../shared/readiness-check.js';
-import { metricsRoutes } from '../../shared/http/metrics.routes.js';
 import { observeRequests } from './observe-requests.js';
+import { INSIGHT_PATHS, probeRoutes, servesInsight, type EdgeProbes } from './probe-routes.js';
 import { requestId, type RequestState } from './request-id.js';
 import { closeUnreadBody } from './close-unread-body.js';
 
@@ -25,6 +24,11 @@ export interface ServiceAppOptions {
   readonly routers: readonly Router<RequestState>[];
   readonly operations: readonly OperationDoc[];
   readonly readiness: Record<string, ReadinessCheck>;
+  /**
+   * Set when this listener faces the internet: `/metrics` and `/ready` only
+   * with the probe token (not at all without one), not in its document either.
+   */
+  readonly edge?: EdgeProbes;
   readonly bodyLimit?: string;
   /** Paths whose route reads the request body itself (streamed uploads). */
   readonly rawBodyPaths?: readonly string[];
@@ -40,13 +44,18 @@ export interface ServiceAppOptions {
 }
 
 /** The OpenAPI document of one service: its own operations and the common ones. */
-export function serviceOpenApi(options: Pick<ServiceAppOptions, 'title' | 'operations'>): object {
+export function serviceOpenApi(
+  options: Pick<ServiceAppOptions, 'title' | 'operations' | 'edge'>,
+): object {
+  const common = servesInsight(options.edge)
+    ? COMMON_OPERATIONS
+    : COMMON_OPERATIONS.filter((operation) => !INSIGHT_PATHS.has(operation.path));
   return buildOpenApiDocument({
     title: options.title,
     version: '1.0.0',
     description:
       'Writes are validated, queued and answered 202 (201 with Prefer: wait); reads are cached.',
-    operations: [...withWriteGuardDocs(options.operations), ...COMMON_OPERATIONS],
+    operations: [...withWriteGuardDocs(options.operations), ...common],
   });
 }
 
@@ -76,6 +85,8 @@ export function createServiceApp(options: ServiceAppOptions): Koa<RequestState> 
   app.use(closeUnreadBody());
   app.use(errorHandler());
   app.use(notFoundFallback());
+  const probes = probeRoutes(options.readiness, options.metrics.registry, options.edge);
+  if (probes.guard) app.use(probes.guard);
   for (const middleware of options.beforeBody ?? []) app.use(middleware);
   const bodyParsers = parseBody({
     limit: options.bodyLimit ?? '64kb',
@@ -90,8 +101,7 @@ export function createServiceApp(options: ServiceAppOptions): Koa<RequestState> 
   // operational routers. No path is served by two routers, so order is free.
   const routers = [
     ...options.routers,
-    healthRoutes(options.readiness),
-    metricsRoutes(options.metrics.registry),
+    ...probes.routers,
     apiDocsRoutes(serviceOpenApi(options), { base: '/api', title: options.title }),
   ];
   for (const router of routers) {

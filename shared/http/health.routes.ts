@@ -1,13 +1,13 @@
 import Router from '@koa/router';
+import type { Middleware } from 'koa';
 import { checkReadiness, type ReadinessCheck } from '../readiness-check.js';
 
-/** `/health`: the process answers. `/ready`: every dependency answers, or 503 naming the ones that do not. */
-export function healthRoutes(checks: Record<string, ReadinessCheck>): Router {
-  const router = new Router();
-  router.get('/health', (ctx) => {
-    ctx.body = { status: 'ok' };
-  });
-  router.get('/ready', async (ctx) => {
+const alive: Middleware = (ctx) => {
+  ctx.body = { status: 'ok' };
+};
+
+function ready(checks: Record<string, ReadinessCheck>): Middleware {
+  return async (ctx) => {
     const states = await checkReadiness(checks);
     const down = Object.keys(states).filter((name) => states[name] === 'down');
     ctx.status = down.length === 0 ? 200 : 503;
@@ -16,6 +16,20 @@ export function healthRoutes(checks: Record<string, ReadinessCheck>): Router {
       checks: states,
       ...(down.length > 0 && { errors: down.map((n) => `${n} is not answering`) }),
     };
-  });
-  return router;
+  };
+}
+
+/** `/health` alone: the process answers. Cheap (no dependency is asked): safe on any listener. */
+export function livenessRoutes(): Router {
+  return new Router().get('/health', alive);
+}
+
+/** `/ready` alone: every dependency answers, or 503 naming the ones that do not. */
+export function readinessRoutes(checks: Record<string, ReadinessCheck>): Router {
+  return new Router().get('/ready', ready(checks));
+}
+
+/** `/health`: the process answers. `/ready`: every dependency answers, or 503 naming the ones that do not. */
+export function healthRoutes(checks: Record<string, ReadinessCheck>): Router {
+  return new Router().get('/health', alive).get('/ready', ready(checks));
 }

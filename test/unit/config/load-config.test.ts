@@ -95,6 +95,7 @@ const DEFAULTS: Config = {
   backpressure: { maxWaiting: 100_000, checkIntervalMs: 250, retryAfterSeconds: 5 },
   rateLimit: { writesPerMinute: 6000, publicPerMinute: 6000, trustProxy: false },
   serviceToken: undefined,
+  edge: { services: ['public'], probeToken: undefined },
   tracing: { enabled: false, sampler: { name: 'parentbased_always_on', ratio: 1 } },
   shutdownTimeoutMs: 10_000,
 };
@@ -212,6 +213,23 @@ describe('loadConfig(env)', () => {
         trustProxy: true,
       });
       expect(config.serviceToken).to.equal('sixteen-chars-ok');
+    });
+
+    it('reads the internet-facing listeners and their probe token (issue 31)', () => {
+      const config = loadConfig({
+        INTERNET_FACING_SERVICES: 'public,customers',
+        PROBE_TOKEN: 'probe-token-0123456789',
+      });
+      expect(config.edge).to.deep.equal({
+        services: ['public', 'customers'],
+        probeToken: 'probe-token-0123456789',
+      });
+      expect(configErrorFor({ PROBE_TOKEN: 'short' }).message).to.include(
+        'PROBE_TOKEN: expected at least 16 characters',
+      );
+      expect(configErrorFor({ INTERNET_FACING_SERVICES: 'public,board' }).message).to.include(
+        'INTERNET_FACING_SERVICES: unknown "board"',
+      );
     });
 
     it('takes the crash hook of the idempotency chaos test only with NODE_ENV=test', () => {
