@@ -18,7 +18,7 @@ import { QueueBacklog } from '../shared/jobs/queue-backlog.js';
 import { readinessChecks, unionOf, type Dependency } from '../shared/readiness.js';
 import { createServiceApp, serviceOpenApi } from './http/create-service-app.js';
 import type { RequestState } from './http/request-id.js';
-import { operationsOf, routerOf, streamedPaths } from './http/route-table.js';
+import { operationsOf, routerOf, streamedPaths, untypedJsonPaths } from './http/route-table.js';
 import { serviceGuards } from './http/service-guards.js';
 import type { BuiltService, ServiceContext } from './service-module.js';
 import { SERVICE_MODULES } from './service-registry.js';
@@ -119,10 +119,12 @@ export async function createServiceApps(
         routers: [routerOf(service.routes)],
         operations,
         rawBodyPaths: [...guarded.rawBodyPaths, ...guarded.bulkPaths],
+        untypedJsonPaths: untypedJsonPaths(service.routes),
         readiness: readinessChecks(connections, module.dependencies),
         edge,
         bodyLimit: service.bodyLimit,
         trustProxy: config.rateLimit.trustProxy,
+        cacheControlMaxAge: config.cache.controlMaxAgeSeconds,
         ...serviceGuards(module.name, guarded, { config, connections, backlog }),
       }),
     );

@@ -9,6 +9,8 @@ export interface WriteMeta {
   readonly waitSeconds: number;
   /** The request's `Idempotency-Key` attempt, if it has one: the write is planned under it. */
   readonly idempotency?: IdempotentAttempt;
+  /** The request's `If-Match` as a test of the key's current version (updates and deletes, §3.8). */
+  readonly ifMatch?: (version: number) => boolean;
 }
 
 export interface AcceptedWrite<R> {

@@ -50,6 +50,8 @@ export interface Config {
     readonly ttlSeconds: number;
     /** False: every read loads from the database (benchmarks, debugging); writes still invalidate. */
     readonly enabled: boolean;
+    /** `Cache-Control: max-age` of every successful read, for HTTP caches (0: `no-cache`, revalidate every time). */
+    readonly controlMaxAgeSeconds: number;
   };
   readonly mysql: { readonly url: string; readonly poolSize: number };
   readonly mongo: { readonly url: string };

@@ -29,7 +29,11 @@ export const customersModule: ServiceModule = {
       logger: context.logger.child({ service: 'customers' }),
     });
     return {
-      routes: customerRoutes(service, { ...context.config.http, bulk: context.config.bulk }),
+      routes: customerRoutes(service, {
+        ...context.config.http,
+        bulk: context.config.bulk,
+        legacyWaitSeconds: context.config.orders.legacyWaitSeconds,
+      }),
       // Each committed change goes on to replicate (Mongo) and, when e-mails are on, notify
       // (SMTP): either one stalled must refuse writes before Redis fills up.
       writeQueues: [

@@ -1,10 +1,10 @@
 import type { Context } from 'koa';
 import { bulkRoute, type BulkRouteOptions } from '../http/bulk/bulk-route.js';
-import { preferredWaitSeconds } from '../http/prefer-wait.js';
+import { writeMetaOf } from '../http/write-meta.js';
 import type { RequestState } from '../http/request-id.js';
 import { pageRoute, readOneRoute } from '../http/common-routes.js';
 import { route, type Route, type RouteContext } from '../http/route-table.js';
-import { answerAcceptedWrite, answerCachedRead, markCache } from '../http/write-response.js';
+import { answerAcceptedWrite, markCache, tagVersion } from '../http/write-response.js';
 import { changeEventSchema, type ChangeEvent } from '../../shared/jobs/job-payloads.js';
 import {
   errorAnswerSchema,
@@ -20,6 +20,7 @@ import {
   customerSchema,
   legacyCustomerQuerySchema,
   uuidParamSchema,
+  type Customer,
   type CustomerCreate,
 } from '../../shared/schemas/customer.schema.js';
 import type { WriteMeta } from '../write-results.js';
@@ -38,18 +39,46 @@ const created = {
 };
 const changed = writtenResponses('customer', customerSchema, { 200: 'persisted', 202: 'accepted' });
 
+/** `created_at` (µs) as the seed's `created`: its day, `YYYY-MM-DD`, in UTC. */
+function createdDay(createdAtMicros: number): string {
+  return new Date(Math.floor(createdAtMicros / 1000)).toISOString().slice(0, 10);
+}
+
+/** The seed's `GET /customer?uuid=` shape: the customer at the top level, with `created`. */
+function legacyCustomer(customer: Customer) {
+  return { ...customer, created: createdDay(customer.created_at) };
+}
+
+const legacyCustomerSchema = {
+  type: 'object',
+  required: [...customerSchema.required, 'created'],
+  properties: {
+    ...customerSchema.properties,
+    created: { type: 'string', format: 'date', description: 'the day created_at falls on (UTC)' },
+  },
+} as const;
+
+/** The seed's `PUT /customer` answer: the request's fields, `uuid` added. */
+const legacyCreatedSchema = {
+  type: 'object',
+  required: ['uuid', 'username', 'address', 'income'],
+  properties: { ...customerCreateSchema.properties, uuid: customerSchema.properties.uuid },
+} as const;
+
 /** The public form of an event: the spec's fields (the request id stays in the logs). */
 function publicEvent({ requestId: _requestId, ...event }: ChangeEvent) {
   return event;
 }
 
 /** §2.4 of the spec: the customer service's routes, legacy and REST. */
-export function customerRoutes(service: CustomerService, options: BulkRouteOptions): Route[] {
-  const meta = (ctx: Context & { state: RequestState }): WriteMeta => ({
-    requestId: ctx.state.requestId,
-    waitSeconds: preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds),
-    idempotency: ctx.state.idempotency,
-  });
+export function customerRoutes(
+  service: CustomerService,
+  options: BulkRouteOptions & { readonly legacyWaitSeconds: number },
+): Route[] {
+  const meta = (ctx: Context & { state: RequestState }): WriteMeta => writeMetaOf(ctx, options);
+  // The seed's client reads right after it writes: its PUT waits (bounded) for persistence.
+  const legacyMeta = (ctx: Context & { state: RequestState }): WriteMeta =>
+    writeMetaOf(ctx, { ...options, defaultWaitSeconds: options.legacyWaitSeconds });
   async function create(ctx: RouteContext, { body }: { body: CustomerCreate }) {
     const write = await service.createCustomer(body, meta(ctx));
     answerAcceptedWrite(ctx, write, `/customers/${write.resource.uuid}`, {
@@ -58,16 +87,28 @@ export function customerRoutes(service: CustomerService, options: BulkRouteOptio
   }
 
   return [
-    // Legacy contract: PUT creates; GET with ?uuid reads one; GET without streams every pair.
+    // Legacy contract, in the seed service's own shapes (§2.4): PUT creates; GET with ?uuid
+    // reads one; GET without streams every pair.
     route({
       method: 'put',
       path: '/customer',
-      summary: 'Legacy: create a customer',
+      summary:
+        'Legacy: create a customer; answers the request’s fields with `uuid` added (a body without Content-Type is read as JSON)',
       body: customerCreateSchema,
       bodyTypes: ['application/json'],
+      jsonWithoutContentType: true,
       headers: [PREFER_WAIT_HEADER],
-      responses: created,
-      handler: create,
+      responses: {
+        201: { description: 'persisted (Prefer: wait)', schema: legacyCreatedSchema },
+        202: { description: 'accepted', schema: legacyCreatedSchema },
+        400: invalid,
+        409: taken,
+      },
+      async handler(ctx, { body }) {
+        const write = await service.createCustomer(body, legacyMeta(ctx));
+        answerAcceptedWrite(ctx, write, `/customers/${write.resource.uuid}`, {});
+        ctx.body = { ...body, uuid: write.resource.uuid };
+      },
     }),
     route({
       method: 'get',
@@ -76,8 +117,9 @@ export function customerRoutes(service: CustomerService, options: BulkRouteOptio
       query: legacyCustomerQuerySchema,
       responses: {
         200: {
-          description: 'the customer, or an object of uuid → username',
-          schema: { type: 'object' },
+          description:
+            'with ?uuid: the customer at the top level, `created` its day (YYYY-MM-DD, UTC); without: an object of uuid → username',
+          schema: { anyOf: [legacyCustomerSchema, { type: 'object' }] },
         },
         400: invalid,
         404: notFound,
@@ -88,7 +130,10 @@ export function customerRoutes(service: CustomerService, options: BulkRouteOptio
           ctx.body = service.usernamePairs();
           return;
         }
-        answerCachedRead(ctx, 'customer', await service.getCustomer(uuid.toLowerCase()));
+        const { value, cacheHit } = await service.getCustomer(uuid.toLowerCase());
+        markCache(ctx, cacheHit);
+        tagVersion(ctx, value);
+        ctx.body = legacyCustomer(value);
       },
     }),
     pageRoute({

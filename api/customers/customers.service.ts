@@ -24,6 +24,7 @@ import type {
   CustomerPatch,
 } from '../../shared/schemas/customer.schema.js';
 import type { PageQuery } from '../../shared/schemas/query.schema.js';
+import { requireMatchingVersion } from '../preconditions.js';
 import type { AcceptedWrite, CachedRead, WriteMeta } from '../write-results.js';
 import { customerChanges, newCustomerFields, type NewCustomerFields } from './customer-input.js';
 import type { BulkItemOutcome, BulkMeta } from '../http/bulk/bulk-intake.js';
@@ -51,8 +52,10 @@ function changed(
   current: Customer | null,
   change: Partial<Customer>,
   at: number,
+  meta: WriteMeta,
 ): Customer {
   if (!current || current.deleted) throw new NotFoundError(`customer ${uuid} not found`);
+  requireMatchingVersion(meta, `customer ${uuid}`, current.version);
   return {
     ...current,
     ...change,
@@ -123,11 +126,11 @@ export function createCustomerService(deps: CustomerServiceDeps) {
    * Folds a change onto the customer's key head (§9); with no head, MySQL (which
    * then holds every accepted write) is read, never the cache.
    */
-  function fold(uuid: string, change: Partial<Customer>, at: number) {
+  function fold(uuid: string, change: Partial<Customer>, at: number, meta: WriteMeta) {
     return deps.heads.advance(
       headOf(uuid),
       () => deps.customers.findByUuid(uuid),
-      (current) => changed(uuid, current, change, at),
+      (current) => changed(uuid, current, change, at, meta),
     );
   }
 
@@ -296,7 +299,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
         const name = changes.username;
         if (name !== undefined) await refusing(meta, claim(name, uuid));
         try {
-          return await fold(uuid, changes, nowMicros());
+          return await fold(uuid, changes, nowMicros(), meta);
         } catch (error) {
           if (name !== undefined) await deps.reservations.release(name, uuid);
           throw error;
@@ -312,7 +315,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     /** A soft delete folded onto the customer's head (its name is freed once it lands). */
     async deleteCustomer(uuid: string, meta: WriteMeta) {
       const plan = await planWrite(meta.idempotency, () =>
-        fold(uuid, { deleted: true }, nowMicros()),
+        fold(uuid, { deleted: true }, nowMicros(), meta),
       );
       const job = await enqueue({
         requestId: meta.requestId,

@@ -16,7 +16,7 @@ export function basicAuth(
     if (!timingSafeEqual(digest(offered), expected)) {
       ctx.status = 401;
       ctx.set('WWW-Authenticate', `Basic realm="${realm}", charset="UTF-8"`);
-      ctx.body = { result: false, errors: ['authentication required'] };
+      ctx.body = { result: false, code: 'SPW_UNAUTHORIZED', errors: ['authentication required'] };
       return;
     }
     await next();

@@ -15,6 +15,7 @@ import { observeRequests } from './observe-requests.js';
 import { INSIGHT_PATHS, probeRoutes, servesInsight, type EdgeProbes } from './probe-routes.js';
 import { requestId, type RequestState } from './request-id.js';
 import { closeUnreadBody } from './close-unread-body.js';
+import { conditionalGet } from './conditional-get.js';
 
 export interface ServiceAppOptions {
   readonly name: string;
@@ -32,6 +33,10 @@ export interface ServiceAppOptions {
   readonly bodyLimit?: string;
   /** Paths whose route reads the request body itself (streamed uploads). */
   readonly rawBodyPaths?: readonly string[];
+  /** Paths whose body is read as JSON when it comes without a `Content-Type` (legacy clients). */
+  readonly untypedJsonPaths?: readonly string[];
+  /** `Cache-Control: max-age` of a successful read (CACHE_CONTROL_MAX_AGE). */
+  readonly cacheControlMaxAge?: number;
   /** Take the client address from X-Forwarded-For (rate limits key on it). */
   readonly trustProxy?: boolean;
   /** Checks that need no body (service token, rate limit): they refuse before it is read. */
@@ -85,12 +90,14 @@ export function createServiceApp(options: ServiceAppOptions): Koa<RequestState> 
   app.use(closeUnreadBody());
   app.use(errorHandler());
   app.use(notFoundFallback());
+  app.use(conditionalGet({ maxAgeSeconds: options.cacheControlMaxAge ?? 0 }));
   const probes = probeRoutes(options.readiness, options.metrics.registry, options.edge);
   if (probes.guard) app.use(probes.guard);
   for (const middleware of options.beforeBody ?? []) app.use(middleware);
   const bodyParsers = parseBody({
     limit: options.bodyLimit ?? '64kb',
     rawPaths: options.rawBodyPaths,
+    untypedJsonPaths: options.untypedJsonPaths,
   });
   // The depth bound runs before anything walks the body (the idempotency fingerprint).
   const writeChain = compose([...bodyParsers, limitBodyDepth(), ...(options.afterBody ?? [])]);

@@ -1,5 +1,11 @@
 import type { Middleware } from 'koa';
-import { AppError, isRedisUnreachable, QueueUnavailableError } from '../../shared/errors/index.js';
+import {
+  AppError,
+  answerCode,
+  isRedisUnreachable,
+  QueueUnavailableError,
+  type ErrorCode,
+} from '../../shared/errors/index.js';
 import type { RequestState } from './request-id.js';
 
 interface HttpErrorLike {
@@ -17,10 +23,36 @@ function tooLarge(error: HttpErrorLike): string {
     : 'request body too large';
 }
 
+/** The body parser's own 4xx: a malformed body, or another client error it names. */
+function bodyParserCode(status: number, error: HttpErrorLike): ErrorCode {
+  if (status === 400 && !error.expose) return 'SPW_MALFORMED_BODY';
+  if (status === 415) return 'SPW_UNSUPPORTED_MEDIA_TYPE';
+  return 'SPW_BAD_REQUEST';
+}
+
 /**
- * The one place errors become HTTP answers: `{"result": false, "errors": [...]}`.
- * Typed errors and the body parser's own 4xx keep their message; anything else
- * is a 500 with a generic message and the request id that is in the log line.
+ * A 5xx answer: it carries the request id that is in the log line, beside
+ * the messages (and in the message itself when that says nothing more).
+ */
+function failed(
+  ctx: { state: RequestState },
+  code: ErrorCode,
+  messages: readonly string[] | undefined,
+): Record<string, unknown> {
+  const { requestId } = ctx.state;
+  return {
+    result: false,
+    code,
+    errors: messages ?? [`internal error (request id ${requestId})`],
+    request_id: requestId,
+  };
+}
+
+/**
+ * The one place errors become HTTP answers: `{"result": false, "code",
+ * "errors": [...]}`, the code one of ERROR_CODES. Typed errors and the body
+ * parser's own 4xx keep their message; anything else is a 500 with a generic
+ * message. Every 5xx carries the request id that is in the log line.
  */
 export function errorHandler(): Middleware<RequestState> {
   return async function answerErrors(ctx, next) {
@@ -34,8 +66,16 @@ export function errorHandler(): Middleware<RequestState> {
       if (error instanceof AppError) {
         ctx.status = error.status;
         ctx.set(error.headers);
-        ctx.body = { result: false, errors: error.expose ? error.messages : ['internal error'] };
-        if (error.status >= 500) ctx.state.log.error({ err: error }, 'request failed');
+        if (error.status >= 500) {
+          ctx.state.log.error({ err: error }, 'request failed');
+          ctx.body = failed(ctx, answerCode(error.code), error.expose ? error.messages : undefined);
+        } else {
+          ctx.body = {
+            result: false,
+            code: answerCode(error.code),
+            errors: error.expose ? error.messages : ['request refused'],
+          };
+        }
         return;
       }
       const httpError = error as HttpErrorLike;
@@ -47,15 +87,15 @@ export function errorHandler(): Middleware<RequestState> {
             ? 'malformed request body: expected valid JSON or form data'
             : (httpError.message ?? 'bad request');
         ctx.status = status;
-        ctx.body = { result: false, errors: [status === 413 ? tooLarge(httpError) : message] };
+        ctx.body =
+          status === 413
+            ? { result: false, code: 'SPW_PAYLOAD_TOO_LARGE', errors: [tooLarge(httpError)] }
+            : { result: false, code: bodyParserCode(status, httpError), errors: [message] };
         return;
       }
       ctx.state.log.error({ err: error }, 'request failed');
       ctx.status = 500;
-      ctx.body = {
-        result: false,
-        errors: [`internal error (request id ${ctx.state.requestId})`],
-      };
+      ctx.body = failed(ctx, 'SPW_INTERNAL', undefined);
     }
   };
 }
@@ -68,12 +108,20 @@ export function notFoundFallback(): Middleware {
     // for a client that is the same mistake as any other wrong method, so 405.
     if (ctx.status === 501 && ctx.body === undefined) {
       ctx.status = 405;
-      ctx.body = { result: false, errors: [`method ${ctx.method} is not allowed on ${ctx.path}`] };
+      ctx.body = {
+        result: false,
+        code: 'SPW_METHOD_NOT_ALLOWED',
+        errors: [`method ${ctx.method} is not allowed on ${ctx.path}`],
+      };
       return;
     }
     if (ctx.status === 404 && ctx.body === undefined) {
       ctx.status = 404;
-      ctx.body = { result: false, errors: [`no route for ${ctx.method} ${ctx.path}`] };
+      ctx.body = {
+        result: false,
+        code: 'SPW_NO_ROUTE',
+        errors: [`no route for ${ctx.method} ${ctx.path}`],
+      };
     }
   };
 }

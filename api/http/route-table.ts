@@ -48,6 +48,8 @@ interface RouteShape<P, Q, B> {
   readonly responses: OperationDoc['responses'];
   /** Runs on the parsed body before its schema does (e.g. blank form fields → absent). */
   readonly prepareBody?: (body: unknown) => unknown;
+  /** A body sent without `Content-Type` is read as JSON (a legacy client that sends none). */
+  readonly jsonWithoutContentType?: boolean;
 }
 
 /** One route, declared once: the router, its validation and its OpenAPI operation are made from it. */
@@ -60,6 +62,7 @@ export interface RouteDeclaration<P, Q, B> extends RouteShape<P, Q, B> {
 export interface Route {
   readonly doc: OperationDoc;
   readonly streamed?: StreamedBody['kind'];
+  readonly jsonWithoutContentType?: boolean;
   readonly middleware: RouterMiddleware<RequestState>;
 }
 
@@ -142,6 +145,7 @@ function declaredRoute(declaration: RouteShape<Schema, Schema, Schema> & Untyped
       responses: declaration.responses,
     },
     ...(streamedBody && { streamed: streamedBody.kind }),
+    ...(declaration.jsonWithoutContentType && { jsonWithoutContentType: true }),
     middleware: validateAndHandle,
   };
 }
@@ -160,4 +164,9 @@ export function operationsOf(routes: readonly Route[]): OperationDoc[] {
 /** The paths whose body the route streams itself, of one kind. */
 export function streamedPaths(routes: readonly Route[], kind: StreamedBody['kind']): string[] {
   return routes.filter((r) => r.streamed === kind).map((r) => r.doc.path);
+}
+
+/** The paths whose body is read as JSON when it comes without a `Content-Type`. */
+export function untypedJsonPaths(routes: readonly Route[]): string[] {
+  return routes.filter((r) => r.jsonWithoutContentType).map((r) => r.doc.path);
 }

@@ -29,6 +29,16 @@ export function bodySource(ctx: Context): InputSource {
   return ctx.is('application/json') ? 'json' : 'text';
 }
 
+/**
+ * A resource's version as its entity tag (`"3"`), when it has one (orders,
+ * customers): what `If-Match` names for a conditional write. Other reads are
+ * tagged by a hash of their body (conditional-get.ts).
+ */
+export function tagVersion(ctx: Context, value: unknown): void {
+  const version = (value as { version?: unknown } | null)?.version;
+  if (typeof version === 'number') ctx.set('ETag', `"${version}"`);
+}
+
 /** Answers a cached read as `{ result: true, <field>: value }`, marked with where it came from. */
 export function answerCachedRead(
   ctx: Context,
@@ -36,5 +46,6 @@ export function answerCachedRead(
   read: { readonly value: unknown; readonly cacheHit: boolean },
 ): void {
   markCache(ctx, read.cacheHit);
+  tagVersion(ctx, read.value);
   ctx.body = { result: true, [field]: read.value };
 }

@@ -1,8 +1,8 @@
 import type { Context } from 'koa';
-import { preferredWaitSeconds } from '../http/prefer-wait.js';
+import { writeMetaOf } from '../http/write-meta.js';
 import type { RequestState } from '../http/request-id.js';
 import { route, type Route, type RouteContext } from '../http/route-table.js';
-import { markCache } from '../http/write-response.js';
+import { markCache, tagVersion } from '../http/write-response.js';
 import { ValidationError } from '../../shared/errors/index.js';
 import {
   invalidInputResponse as invalid,
@@ -51,13 +51,11 @@ function changesOfReplacement(id: string, body: OrderReplace): OrderPatch {
  * legacy client that reads right after its write finds it.
  */
 export function legacyOrderRoutes(service: OrderService, options: LegacyOrderOptions): Route[] {
-  const meta = (ctx: Context & { state: RequestState }) => ({
-    requestId: ctx.state.requestId,
-    waitSeconds: ctx.get('Prefer')
-      ? preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds)
-      : options.legacyWaitSeconds,
-    idempotency: ctx.state.idempotency,
-  });
+  const meta = (ctx: Context & { state: RequestState }) =>
+    writeMetaOf(ctx, {
+      preferWaitMaxSeconds: options.preferWaitMaxSeconds,
+      defaultWaitSeconds: options.legacyWaitSeconds,
+    });
   const markWrite = (ctx: Context, write: { jobId: string; persisted: boolean }) => {
     ctx.set('X-Job-Id', write.jobId);
     if (write.persisted) ctx.set('Preference-Applied', 'wait');
@@ -108,6 +106,7 @@ export function legacyOrderRoutes(service: OrderService, options: LegacyOrderOpt
       async handler(ctx, { params }) {
         const { value, cacheHit } = await service.getOrder(params.id.toLowerCase());
         markCache(ctx, cacheHit);
+        tagVersion(ctx, value);
         ctx.body = { _id: value.id, ...value };
       },
     }),

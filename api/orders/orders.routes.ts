@@ -1,5 +1,5 @@
 import { bulkRoute, type BulkRouteOptions } from '../http/bulk/bulk-route.js';
-import { preferredWaitSeconds } from '../http/prefer-wait.js';
+import { writeMetaOf } from '../http/write-meta.js';
 import type { RequestState } from '../http/request-id.js';
 import { pageRoute, readOneRoute } from '../http/common-routes.js';
 import { route, type Route } from '../http/route-table.js';
@@ -30,11 +30,8 @@ const changed = {
 
 /** §2.5 of the spec: the order service's REST routes. */
 export function orderRoutes(service: OrderService, options: BulkRouteOptions): Route[] {
-  const meta = (ctx: { state: RequestState; get(name: string): string }): WriteMeta => ({
-    requestId: ctx.state.requestId,
-    waitSeconds: preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds),
-    idempotency: ctx.state.idempotency,
-  });
+  const meta = (ctx: { state: RequestState; get(name: string): string }): WriteMeta =>
+    writeMetaOf(ctx, options);
   return [
     pageRoute({
       path: '/orders',

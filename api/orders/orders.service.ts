@@ -9,6 +9,7 @@ import { newObjectId } from '../../shared/object-id.js';
 import type { OrderRepository } from '../../shared/repositories/order.repository.js';
 import type { PageQuery } from '../../shared/schemas/query.schema.js';
 import type { Order, OrderCreate, OrderPatch } from '../../shared/schemas/order.schema.js';
+import { requireMatchingVersion } from '../preconditions.js';
 import type { AcceptedWrite, CachedRead, WriteMeta } from '../write-results.js';
 import type { ShardCompletions } from '../../shared/jobs/completion-listener.js';
 import type { BulkItemOutcome, BulkMeta } from '../http/bulk/bulk-intake.js';
@@ -42,13 +43,15 @@ function visible({ deleted: _deleted, ...order }: OrderState): Order {
   return order;
 }
 
-/** The next state of an order that exists and is not deleted (else a 404). */
+/** The next state of an order that exists and is not deleted (else a 404), at the version If-Match names (else a 412). */
 function changed(
   id: string,
   current: OrderState | null,
   change: (order: OrderState) => Partial<OrderState>,
+  meta: WriteMeta,
 ): OrderState {
   if (!current || current.deleted) throw new NotFoundError(`order ${id} not found`);
+  requireMatchingVersion(meta, `order ${id}`, current.version);
   return { ...current, ...change(current), version: current.version + 1 };
 }
 
@@ -83,7 +86,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       deps.heads.advance(
         headOf(id),
         () => deps.orders.findState(id),
-        (current) => changed(id, current, change),
+        (current) => changed(id, current, change, meta),
       ),
     );
   }

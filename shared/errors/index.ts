@@ -14,3 +14,5 @@ export { UnauthorizedError } from './unauthorized-error.js';
 export { RequestInProgressError } from './request-in-progress-error.js';
 export { QueueUnavailableError, isRedisUnreachable } from './queue-unavailable-error.js';
 export { WriteNotReplicatedError } from './write-not-replicated-error.js';
+export { PreconditionFailedError } from './precondition-failed-error.js';
+export { ERROR_CODES, answerCode, type ErrorCode } from './error-codes.js';

@@ -1,10 +1,21 @@
+import { ERROR_CODES } from '../errors/error-codes.js';
+
 /** Schemas of the answer envelopes every service shares, for the OpenAPI documents. */
 export const errorAnswerSchema = {
   type: 'object',
-  required: ['result', 'errors'],
+  required: ['result', 'code', 'errors'],
   properties: {
     result: { type: 'boolean', enum: [false] },
+    code: {
+      type: 'string',
+      enum: ERROR_CODES,
+      description: 'stable: branch on it (the messages are for people)',
+    },
     errors: { type: 'array', items: { type: 'string' } },
+    request_id: {
+      type: 'string',
+      description: 'on every 5xx: the id of the log line that tells what happened',
+    },
   },
 } as const;
 

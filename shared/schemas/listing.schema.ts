@@ -8,9 +8,20 @@ export const listingCreateSchema = {
   additionalProperties: false,
   required: ['user_id', 'listing_type', 'price'],
   properties: {
-    user_id: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+    // The seed's pre-built listing service's words (§2.2).
+    user_id: {
+      type: 'integer',
+      minimum: 1,
+      maximum: Number.MAX_SAFE_INTEGER,
+      'x-messages': { '*': 'invalid user_id' },
+    },
     listing_type: { type: 'string', enum: LISTING_TYPES },
-    price: { type: 'integer', exclusiveMinimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+    price: {
+      type: 'integer',
+      exclusiveMinimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      'x-messages': { type: 'invalid price. Must be an integer' },
+    },
   },
 } as const;
 

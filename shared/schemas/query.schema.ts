@@ -31,12 +31,17 @@ export const userQuerySchema = {
   },
 } as const;
 
+/** A `user_id` filter that matches nothing (0, a negative id) is an empty page, not an error (§2.2). */
 export const listingPageQuerySchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
     ...pagination,
-    user_id: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+    user_id: {
+      type: 'integer',
+      minimum: -Number.MAX_SAFE_INTEGER,
+      maximum: Number.MAX_SAFE_INTEGER,
+    },
   },
 } as const;
 

@@ -12,11 +12,29 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
  * never taken for a number). Defaults fill pagination in both.
  */
 // allowUnionTypes: a field may be e.g. `string or null` (optional fields that PATCH can clear).
-const common = { allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true };
+// verbose: an error names its field's schema, where a field's own wording (MESSAGES_KEYWORD) is.
+const common = {
+  allErrors: true,
+  useDefaults: true,
+  strict: true,
+  allowUnionTypes: true,
+  verbose: true,
+};
 const textAjv = new Ajv({ ...common, coerceTypes: true });
 const jsonAjv = new Ajv({ ...common, coerceTypes: false });
-addFormats(textAjv);
-addFormats(jsonAjv);
+
+/**
+ * A field's own wording for its errors, by ajv keyword, where a contract fixes
+ * it (the seed listing service's `"invalid price. Must be an integer"`):
+ * `{'x-messages': {type: '…'}}`; `*` words every keyword not named. An
+ * annotation only (an `x-` name, so OpenAPI documents may carry it).
+ */
+export const MESSAGES_KEYWORD = 'x-messages';
+
+for (const ajv of [textAjv, jsonAjv]) {
+  addFormats(ajv);
+  ajv.addKeyword({ keyword: MESSAGES_KEYWORD, schemaType: 'object' });
+}
 
 /**
  * Where the input came from: `json` keeps its types, `text` (forms, query
@@ -69,12 +87,23 @@ const TYPE_WORDS: Record<string, string> = {
   boolean: 'a boolean',
 };
 
+/** The field's own wording of this error (MESSAGES_KEYWORD), if its schema has one. */
+function ownWording(error: ErrorObject): string | undefined {
+  const own = (error.parentSchema as Record<string, unknown> | undefined)?.[MESSAGES_KEYWORD] as
+    Readonly<Record<string, string>> | undefined;
+  return own?.[error.keyword] ?? own?.['*'];
+}
+
 /** Words one ajv error the way the API contract does, naming the field. */
 export function describeError(error: ErrorObject, style: MessageStyle): string {
   const field = fieldName(error);
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'additionalProperties') {
     return `unknown field ${String(params.additionalProperty)}`;
+  }
+  if (error.keyword !== 'required') {
+    const own = ownWording(error);
+    if (own !== undefined) return own;
   }
   if (style === 'parameter') {
     return error.keyword === 'required' ? `${field} is required` : `invalid ${field}`;
@@ -134,6 +163,38 @@ export function describeErrors(errors: readonly ErrorObject[], style: MessageSty
   return [...byField.values(), ...extra];
 }
 
+/** A JSON number written as text: what `Number` reads exactly as written, nothing looser. */
+const NUMERIC_TEXT = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+
+/**
+ * Replaces, in `input`, each numeric string that a type error says should be a
+ * number or an integer with that number; true if it replaced any. Only type
+ * errors on a field of an object (one level of path) are read.
+ */
+function numbersFromText(input: unknown, errors: readonly ErrorObject[]): boolean {
+  let replaced = false;
+  for (const error of errors) {
+    if (error.keyword !== 'type') continue;
+    const wanted = String((error.params as { type: unknown }).type);
+    if (!/\b(number|integer)\b/.test(wanted)) continue;
+    const path = error.instancePath.split('/').slice(1);
+    if (path.length !== 1 || input === null || typeof input !== 'object') continue;
+    const holder = input as Record<string, unknown>;
+    const key = path[0] as string;
+    const value = holder[key];
+    if (typeof value !== 'string' || !NUMERIC_TEXT.test(value)) continue;
+    // defineProperty, not assignment: a "__proto__" key must stay a plain field.
+    Object.defineProperty(holder, key, {
+      value: Number(value),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    replaced = true;
+  }
+  return replaced;
+}
+
 /**
  * Compiles a schema once and returns a function that trims strings, coerces and
  * fills defaults, and either returns the typed value or throws a ValidationError.
@@ -152,8 +213,15 @@ export function compileValidator<T>(schema: object, style: MessageStyle = 'field
     }
     const validate = compiled[source];
     const candidate = trimStrings(input ?? {});
-    if (!validate(candidate))
-      throw new ValidationError(describeErrors(validate.errors ?? [], style));
+    if (!validate(candidate)) {
+      // JSON clients of the seeds send numbers as text (`{"age": "31"}`): a number
+      // field's numeric string is read as the number, then checked like one.
+      if (source !== 'json' || !numbersFromText(candidate, validate.errors ?? [])) {
+        throw new ValidationError(describeErrors(validate.errors ?? [], style));
+      }
+      if (!validate(candidate))
+        throw new ValidationError(describeErrors(validate.errors ?? [], style));
+    }
     // Coercion can turn text into a value the schema forbids ("1e309" → Infinity
     // passes as an integer): what text coerced to must pass without coercion too.
     if (source === 'text' && !compiled.json(candidate)) {

@@ -118,7 +118,8 @@ describe('people service (spec §2.6), HTTP in → MySQL row and Mongo document 
         [{}, ['first is required', 'last is required']],
         [{ first: 'A', last: 'B', age: 151 }, ['age must be at most 150']],
         [{ first: 'A', last: 'B', age: -1 }, ['age must be at least 0']],
-        [{ first: 'A', last: 'B', age: '30' }, ['age must be an integer']],
+        [{ first: 'A', last: 'B', age: '30.5' }, ['age must be an integer']],
+        [{ first: 'A', last: 'B', age: 'thirty' }, ['age must be an integer']],
         [
           { first: 'A', last: 'B', third_grade_graduation: '2021-02-30' },
           ['third_grade_graduation must be a valid date'],
@@ -136,7 +137,7 @@ describe('people service (spec §2.6), HTTP in → MySQL row and Mongo document 
       ] as const) {
         const answer = await http('POST', `${base}/people`, { json: body });
         expect(answer.status, JSON.stringify(body)).to.equal(400);
-        expect(answer.body, JSON.stringify(body)).to.deep.equal({ result: false, errors });
+        expect(answer.body, JSON.stringify(body)).to.deep.include({ result: false, errors });
       }
       expect(await pipeline.connections.queueRedis.get(counterKey)).to.equal(counterBefore);
     });
@@ -191,10 +192,10 @@ describe('people service (spec §2.6), HTTP in → MySQL row and Mongo document 
       });
       const missing = await http('GET', `${base}/people/999`);
       expect(missing.status).to.equal(404);
-      expect(missing.body).to.deep.equal({ result: false, errors: ['person 999 not found'] });
+      expect(missing.body).to.deep.include({ result: false, errors: ['person 999 not found'] });
       const bad = await http('GET', `${base}/people/abc`);
       expect(bad.status).to.equal(400);
-      expect(bad.body).to.deep.equal({ result: false, errors: ['invalid id'] });
+      expect(bad.body).to.deep.include({ result: false, errors: ['invalid id'] });
     });
 
     it('GET /people pages by id ascending', async () => {
@@ -232,7 +233,7 @@ describe('people service (spec §2.6), HTTP in → MySQL row and Mongo document 
         ]) {
           const answer = await http('GET', `${base}${path}?${query}`);
           expect(answer.status, `${path}?${query}`).to.equal(400);
-          expect(answer.body).to.deep.equal({ result: false, errors: [message] });
+          expect(answer.body).to.deep.include({ result: false, errors: [message] });
         }
       }
     });
@@ -253,7 +254,7 @@ describe('people service (spec §2.6), HTTP in → MySQL row and Mongo document 
       expect(none.body).to.deep.equal({ result: true, ids: [] });
       const long = await http('GET', `${base}/ids/lastname/${'x'.repeat(101)}`);
       expect(long.status).to.equal(400);
-      expect(long.body).to.deep.equal({ result: false, errors: ['invalid lastname'] });
+      expect(long.body).to.deep.include({ result: false, errors: ['invalid lastname'] });
     });
 
     it('serves repeated reads from the cache, and a new write shows up in the lists', async () => {

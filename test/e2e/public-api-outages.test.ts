@@ -67,7 +67,7 @@ describe('public API when an upstream service is down or broken (spec §2.3)', (
             const page = await timed(http('GET', `${base}/listings`));
             expect(page.answer.status).to.equal(503);
             expect(page.answer.headers['retry-after']).to.equal('1');
-            expect(page.answer.body).to.deep.equal({
+            expect(page.answer.body).to.deep.include({
               result: false,
               errors: ['user service is unreachable (ECONNREFUSED)'],
             });
@@ -135,7 +135,7 @@ describe('public API when an upstream service is down or broken (spec §2.3)', (
         await withPublicApi({ USERS_BASE_URL: broken.url }, async (base) => {
           const page = await http('GET', `${base}/listings`);
           expect(page.status).to.equal(502);
-          expect(page.body).to.deep.equal({
+          expect(page.body).to.deep.include({
             result: false,
             errors: ['user service failed (HTTP 500)'],
           });
@@ -155,7 +155,7 @@ describe('public API when an upstream service is down or broken (spec §2.3)', (
         await withPublicApi({ USERS_BASE_URL: refusing.url }, async (base) => {
           const answer = await http('POST', `${base}/users`, { json: { name: 'Mo' } });
           expect(answer.status).to.equal(409);
-          expect(answer.body).to.deep.equal({ result: false, errors: ['name is taken'] });
+          expect(answer.body).to.deep.include({ result: false, errors: ['name is taken'] });
         });
       } finally {
         await refusing.close();

@@ -31,7 +31,7 @@ describe('doors: body size, driver errors, listening addresses', function () {
       const big = 'x'.repeat(70 * 1024);
       const json = await http('POST', `${pipeline.urls.users}/users`, { json: { name: big } });
       expect(json.status).to.equal(413);
-      expect(json.body).to.deep.equal({
+      expect(json.body).to.deep.include({
         result: false,
         errors: ['request body too large: at most 65536 bytes'],
       });
@@ -83,7 +83,7 @@ describe('doors: body size, driver errors, listening addresses', function () {
         { headers: { 'X-Request-Id': 'driver-error-test' } },
       );
       expect(answer.status).to.equal(500);
-      expect(answer.body).to.deep.equal({
+      expect(answer.body).to.deep.include({
         result: false,
         errors: ['internal error (request id driver-error-test)'],
       });

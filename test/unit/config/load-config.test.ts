@@ -29,7 +29,7 @@ const DEFAULTS: Config = {
     keepFailed: 100_000,
     headTtlMs: 600_000,
   },
-  cache: { prefix: 'spillway', ttlSeconds: 300, enabled: true },
+  cache: { prefix: 'spillway', ttlSeconds: 300, enabled: true, controlMaxAgeSeconds: 5 },
   mysql: { url: 'mysql://spillway:spillway@127.0.0.1:3306/spillway', poolSize: 20 },
   mongo: { url: 'mongodb://127.0.0.1:27017/spillway' },
   services: {

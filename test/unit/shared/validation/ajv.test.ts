@@ -95,12 +95,12 @@ describe('compileValidator', () => {
       expect(validateListing({ ...validListing, price: 1 }).price).to.equal(1);
     });
 
-    it('rejects a fractional or non-numeric price as not an integer', () => {
+    it("rejects a fractional or non-numeric price in the seed listing service's words", () => {
       expect(messagesFor(validateListing, { ...validListing, price: 1.5 })).to.deep.equal([
-        'price must be an integer',
+        'invalid price. Must be an integer',
       ]);
       expect(messagesFor(validateListing, { ...validListing, price: 'abc' })).to.deep.equal([
-        'price must be an integer',
+        'invalid price. Must be an integer',
       ]);
     });
 
@@ -110,9 +110,9 @@ describe('compileValidator', () => {
       ]);
     });
 
-    it('rejects user_id 0 with "user_id must be at least 1"', () => {
+    it('rejects user_id 0 with the seed\'s "invalid user_id"', () => {
       expect(messagesFor(validateListing, { ...validListing, user_id: 0 })).to.deep.equal([
-        'user_id must be at least 1',
+        'invalid user_id',
       ]);
     });
 
@@ -342,14 +342,24 @@ describe('compileValidator for JSON bodies (source "json")', () => {
     expect(() => validate({ user_id: null, listing_type: 'rent', price: true }, 'json'))
       .to.throw(ValidationError)
       .with.property('messages')
-      .that.deep.equals(['user_id must be an integer', 'price must be an integer']);
+      .that.deep.equals(['invalid user_id', 'invalid price. Must be an integer']);
   });
 
-  it('does not coerce numeric strings in JSON', () => {
-    expect(() => validate({ user_id: '1', listing_type: 'rent', price: 5 }, 'json'))
-      .to.throw(ValidationError)
-      .with.property('messages')
-      .that.deep.equals(['user_id must be an integer']);
+  it('reads a number field\'s numeric string as that number (the seeds\' clients send "31")', () => {
+    expect(validate({ user_id: '1', listing_type: 'rent', price: '5' }, 'json')).to.deep.equal({
+      user_id: 1,
+      listing_type: 'rent',
+      price: 5,
+    });
+  });
+
+  it('checks a numeric string as the number it is: "31.5" is still not an integer, "1e3x" not a number', () => {
+    for (const price of ['31.5', '1e3x', '', ' 7 x', '0x10', 'Infinity']) {
+      expect(() => validate({ user_id: 1, listing_type: 'rent', price }, 'json'), price)
+        .to.throw(ValidationError)
+        .with.property('messages')
+        .that.deep.equals(['invalid price. Must be an integer']);
+    }
   });
 
   it('still coerces form text', () => {
@@ -379,11 +389,11 @@ describe('compileValidator for queued job payloads (source "job")', () => {
     expect(validate(payload, 'job')).to.equal(payload);
   });
 
-  it('refuses a malformed payload with the same messages as a JSON body', () => {
+  it('refuses a malformed payload, a numeric string included (a job is never coerced)', () => {
     expect(() => validate({ user_id: '1', listing_type: 'rent', price: 5 }, 'job'))
       .to.throw(ValidationError)
       .with.property('messages')
-      .that.deep.equals(['user_id must be an integer']);
+      .that.deep.equals(['invalid user_id']);
     expect(() =>
       validate({ user_id: 1, listing_type: 'rent', price: 5, extra: 1 }, 'job'),
     ).to.throw(ValidationError);
