@@ -1,5 +1,6 @@
 import { readBulkAnswer, type BulkItemLine, type BulkSummary } from './bulk-answer.js';
 import {
+  attempt,
   eventOf,
   giveUp,
   requestProblem,
@@ -7,9 +8,10 @@ import {
   type Attempts,
   type DeliveryContext,
   type Pending,
+  type Problem,
 } from './delivery.js';
 import { ItemRejectedError } from './errors/index.js';
-import { asTransportError, type HttpAnswer } from './transport.js';
+import type { HttpAnswer, HttpRequest } from './transport.js';
 import { retryAfterMs } from './retry-policy.js';
 
 /** A create waiting in a batch: the item already serialized as its NDJSON line. */
@@ -178,73 +180,68 @@ function split(
   return halves;
 }
 
+/** What comes after an attempt: the ranges that continue it (none: done), or a retry. */
+type Step = { readonly next: Range[] } | { readonly retry: Problem };
+
+/** Reads one attempt's answer: items settled, or the request refused, split or to be retried. */
+async function onAnswer(
+  context: DeliveryContext,
+  feedback: BulkFeedback,
+  range: Range,
+  answer: HttpAnswer,
+  sentAt: number,
+): Promise<Step> {
+  const read = readBulkAnswer(answer);
+  if (read.kind === 'items') {
+    // The answer for this key: it says exactly which items were queued.
+    range.maybeStored = false;
+    const { lines, summary } = read;
+    const rest = settleProcessed(context, range, answer, lines, summary, Date.now() - sentAt);
+    if (rest.length === 0) return { next: [] };
+    return { next: await afterStop(context, feedback, range, answer, summary, rest) };
+  }
+  const errors = read.kind === 'request' ? read.errors : [read.problem];
+  if (answer.status >= 200 && answer.status < 300) {
+    range.maybeStored = true;
+    const problem = { reason: 'unreadable answer', status: answer.status, errors };
+    giveUp(context, range, 'bad-answer', problem);
+    return { next: [] };
+  }
+  if (answer.status === 413) return { next: split(context, range, answer.status, errors) };
+  const verdict = requestProblem(answer, errors);
+  if (verdict.unknownOutcome) range.maybeStored = true;
+  if (verdict.retry) return { retry: verdict.problem };
+  giveUp(context, range, 'refused', verdict.problem);
+  return { next: [] };
+}
+
 /** Sends one range until every item has its result; returns the ranges that continue it. */
 async function deliverRange(
   context: DeliveryContext,
   feedback: BulkFeedback,
   range: Range,
 ): Promise<Range[]> {
-  const body = `${range.items.map((item) => item.line).join('\n')}\n`;
-  const headers = {
-    ...context.headers,
-    'content-type': 'application/x-ndjson',
-    accept: 'application/x-ndjson',
-    'idempotency-key': range.key,
+  const request: HttpRequest = {
+    origin: context.origin,
+    path: `${context.pathPrefix}/${context.spec.name}/bulk`,
+    method: 'POST',
+    headers: {
+      ...context.headers,
+      'content-type': 'application/x-ndjson',
+      accept: 'application/x-ndjson',
+      'idempotency-key': range.key,
+    },
+    body: `${range.items.map((item) => item.line).join('\n')}\n`,
   };
-  const path = `${context.pathPrefix}/${context.spec.name}/bulk`;
   for (;;) {
-    await context.pause.wait();
-    range.attempts += 1;
     const sentAt = Date.now();
-    let answer: HttpAnswer;
-    try {
-      answer = await context.transport({
-        origin: context.origin,
-        path,
-        method: 'POST',
-        headers,
-        body,
-      });
-    } catch (thrown) {
-      const error = asTransportError(thrown);
-      if (error.reachedServer) range.maybeStored = true;
-      const problem = { reason: `network: ${error.errorCode ?? error.message}`, cause: error };
-      if (await retryLater(context, range, problem)) continue;
-      return [];
-    }
-    const read = readBulkAnswer(answer);
-    if (read.kind === 'items') {
-      // The answer for this key: it says exactly which items were queued.
-      range.maybeStored = false;
-      const rest = settleProcessed(
-        context,
-        range,
-        answer,
-        read.lines,
-        read.summary,
-        Date.now() - sentAt,
-      );
-      if (rest.length === 0) return [];
-      return afterStop(context, feedback, range, answer, read.summary, rest);
-    }
-    const errors = read.kind === 'request' ? read.errors : [read.problem];
-    if (answer.status >= 200 && answer.status < 300) {
-      range.maybeStored = true;
-      giveUp(context, range, 'bad-answer', {
-        reason: 'unreadable answer',
-        status: answer.status,
-        errors,
-      });
-      return [];
-    }
-    if (answer.status === 413) return split(context, range, answer.status, errors);
-    const verdict = requestProblem(answer, errors);
-    if (verdict.unknownOutcome) range.maybeStored = true;
-    if (!verdict.retry) {
-      giveUp(context, range, 'refused', verdict.problem);
-      return [];
-    }
-    if (!(await retryLater(context, range, verdict.problem))) return [];
+    const sent = await attempt(context, range, request);
+    const step =
+      'answer' in sent
+        ? await onAnswer(context, feedback, range, sent.answer, sentAt)
+        : { retry: sent.problem };
+    if ('next' in step) return step.next;
+    if (!(await retryLater(context, range, step.retry))) return [];
   }
 }
 

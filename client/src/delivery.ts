@@ -3,7 +3,12 @@ import type { RetriedEvent, Reporter, WriteKind } from './events.js';
 import type { Pause } from './pause.js';
 import type { ResourceSpec } from './resources.js';
 import { retryAfterMs, retryDelayMs, type RetryPolicy } from './retry-policy.js';
-import type { HttpAnswer, Transport } from './transport.js';
+import {
+  asTransportError,
+  type HttpAnswer,
+  type HttpRequest,
+  type Transport,
+} from './transport.js';
 import type { WriteResult } from './write-result.js';
 
 /** A caller's write the client holds until its promise settles. */
@@ -158,4 +163,25 @@ export async function retryLater(
   context.reporter.retried(event);
   await context.sleep(delayMs);
   return true;
+}
+
+/**
+ * One attempt of a request (after the service's pause, if one runs): its
+ * answer, or, when none came, the problem to retry it for. A request that
+ * may have reached the server marks its items maybe stored.
+ */
+export async function attempt(
+  context: DeliveryContext,
+  state: Attempts,
+  request: HttpRequest,
+): Promise<{ readonly answer: HttpAnswer } | { readonly problem: Problem }> {
+  await context.pause.wait();
+  state.attempts += 1;
+  try {
+    return { answer: await context.transport(request) };
+  } catch (thrown) {
+    const error = asTransportError(thrown);
+    if (error.reachedServer) state.maybeStored = true;
+    return { problem: { reason: `network: ${error.errorCode ?? error.message}`, cause: error } };
+  }
 }

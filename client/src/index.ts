@@ -7,12 +7,12 @@
 export {
   createClient,
   type ClientInternals,
-  type ClientOptions,
   type Changes,
   type Creates,
   type SpillwayClient,
   type UpdateOptions,
 } from './client.js';
+export type { ClientOptions } from './options.js';
 export { DEFAULT_BATCH, type BatchOptions } from './batcher.js';
 export { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
 export {

@@ -1,4 +1,5 @@
 import {
+  attempt,
   eventOf,
   giveUp,
   requestProblem,
@@ -6,11 +7,12 @@ import {
   type Attempts,
   type DeliveryContext,
   type Pending,
+  type Problem,
 } from './delivery.js';
 import { answerErrors } from './bulk-answer.js';
 import { ItemRejectedError } from './errors/index.js';
 import type { WriteKind } from './events.js';
-import { asTransportError, type HttpAnswer } from './transport.js';
+import type { HttpAnswer, HttpRequest } from './transport.js';
 
 /** An update or a removal of one key: `PATCH` or `DELETE /<resource>/{id}`. */
 export interface SingleWrite {
@@ -19,7 +21,7 @@ export interface SingleWrite {
   /** The changes as JSON (updates). */
   readonly body?: string;
   /** `If-Match`: only if the key's latest accepted version is this one (else 412). */
-  readonly ifMatch?: number;
+  readonly ifMatch?: number | undefined;
 }
 
 function resultOf(context: DeliveryContext, answer: HttpAnswer) {
@@ -41,6 +43,64 @@ function refusesItem(answer: HttpAnswer): boolean {
   return status === 400 || status === 404 || status === 412 || status === 413 || status === 422;
 }
 
+function requestOf(context: DeliveryContext, write: SingleWrite, key: string): HttpRequest {
+  return {
+    origin: context.origin,
+    path: `${context.pathPrefix}/${context.spec.name}/${encodeURIComponent(write.id)}`,
+    method: write.kind === 'update' ? 'PATCH' : 'DELETE',
+    headers: {
+      ...context.headers,
+      accept: 'application/json',
+      'idempotency-key': key,
+      ...(write.body !== undefined && { 'content-type': 'application/json' }),
+      ...(write.ifMatch !== undefined && { 'if-match': `"${write.ifMatch}"` }),
+    },
+    ...(write.body !== undefined && { body: write.body }),
+  };
+}
+
+/** Settles the item from an answer, or returns the problem to retry the request for. */
+function onAnswer(
+  context: DeliveryContext,
+  state: Attempts,
+  item: Pending,
+  answer: HttpAnswer,
+  sentAt: number,
+): Problem | undefined {
+  const report = (accepted: number) =>
+    context.reporter.sent({
+      ...eventOf(context, state),
+      status: answer.status,
+      durationMs: Date.now() - sentAt,
+      accepted,
+      rejected: 1 - accepted,
+      remaining: 0,
+      replayed: answer.header('idempotent-replayed') === 'true',
+    });
+  if (answer.status >= 200 && answer.status < 300) {
+    const result = resultOf(context, answer);
+    if (result) {
+      report(1);
+      item.resolve(result);
+    } else {
+      state.maybeStored = true;
+      giveUp(context, state, 'bad-answer', { reason: 'unreadable answer', status: answer.status });
+    }
+    return undefined;
+  }
+  const errors = answerErrors(answer);
+  if (refusesItem(answer)) {
+    report(0);
+    item.reject(new ItemRejectedError(answer.status, errors));
+    return undefined;
+  }
+  const verdict = requestProblem(answer, errors);
+  if (verdict.unknownOutcome) state.maybeStored = true;
+  if (verdict.retry) return verdict.problem;
+  giveUp(context, state, 'refused', verdict.problem);
+  return undefined;
+}
+
 /**
  * Sends one update or removal under its own Idempotency-Key and retries it
  * the way a bulk request is retried (429, 503, 409 in progress, 5xx, network
@@ -60,79 +120,20 @@ export async function deliverSingle(
     startedAt: Date.now(),
     maybeStored: false,
   };
-  const headers: Record<string, string> = {
-    ...context.headers,
-    accept: 'application/json',
-    'idempotency-key': state.key,
-    ...(write.body !== undefined && { 'content-type': 'application/json' }),
-    ...(write.ifMatch !== undefined && { 'if-match': `"${write.ifMatch}"` }),
-  };
-  const request = {
-    origin: context.origin,
-    path: `${context.pathPrefix}/${context.spec.name}/${encodeURIComponent(write.id)}`,
-    method: write.kind === 'update' ? ('PATCH' as const) : ('DELETE' as const),
-    headers,
-    ...(write.body !== undefined && { body: write.body }),
-  };
+  const request = requestOf(context, write, state.key);
   context.reporter.inFlight += 1;
   try {
     for (;;) {
-      await context.pause.wait();
-      state.attempts += 1;
       const sentAt = Date.now();
-      let answer: HttpAnswer;
-      try {
-        answer = await context.transport(request);
-      } catch (thrown) {
-        const error = asTransportError(thrown);
-        if (error.reachedServer) state.maybeStored = true;
-        const problem = { reason: `network: ${error.errorCode ?? error.message}`, cause: error };
-        if (await retryLater(context, state, problem)) continue;
-        return;
-      }
-      const sent = (accepted: number) =>
-        context.reporter.sent({
-          ...eventOf(context, state),
-          status: answer.status,
-          durationMs: Date.now() - sentAt,
-          accepted,
-          rejected: 1 - accepted,
-          remaining: 0,
-          replayed: answer.header('idempotent-replayed') === 'true',
-        });
-      if (answer.status >= 200 && answer.status < 300) {
-        const result = resultOf(context, answer);
-        if (result) {
-          sent(1);
-          item.resolve(result);
-        } else {
-          state.maybeStored = true;
-          giveUp(context, state, 'bad-answer', {
-            reason: 'unreadable answer',
-            status: answer.status,
-          });
-        }
-        return;
-      }
-      const errors = answerErrors(answer);
-      if (refusesItem(answer)) {
-        sent(0);
-        item.reject(new ItemRejectedError(answer.status, errors));
-        return;
-      }
-      const verdict = requestProblem(answer, errors);
-      if (verdict.unknownOutcome) state.maybeStored = true;
-      if (!verdict.retry) {
-        giveUp(context, state, 'refused', verdict.problem);
-        return;
-      }
-      if (!(await retryLater(context, state, verdict.problem))) return;
+      const sent = await attempt(context, state, request);
+      const problem =
+        'answer' in sent ? onAnswer(context, state, item, sent.answer, sentAt) : sent.problem;
+      if (!problem || !(await retryLater(context, state, problem))) return;
     }
   } catch (error) {
-    giveUp(context, { ...state, maybeStored: true }, 'bad-answer', {
-      reason: 'client error',
-      cause: error,
-    });
+    // A fault of the client itself: the item may not wait forever.
+    const problem = { reason: 'client error', cause: error };
+    giveUp(context, { ...state, maybeStored: true }, 'bad-answer', problem);
   } finally {
     context.reporter.inFlight -= 1;
   }
