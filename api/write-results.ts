@@ -32,4 +32,11 @@ export interface CachedRead<T> {
 export interface CachedJson {
   readonly json: string;
   readonly cacheHit: boolean;
+  /** Its entity tag, when the read knows one without hashing the body (a cache generation). */
+  readonly tag?: string;
+}
+
+/** A cache generation as the weak entity tag of what was read under it (§4). */
+export function generationTag(generation: string | undefined): string | undefined {
+  return generation === undefined ? undefined : `W/"g${generation}"`;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
 
 /**
@@ -14,7 +14,7 @@ export function noneMatch(header: string, etag: string): boolean {
 
 /** A strong entity tag for a body without a version: its SHA-1, base64url. */
 export function bodyTag(json: string): string {
-  return `"${createHash('sha1').update(json).digest('base64url')}"`;
+  return `"${hash('sha1', json, 'base64url')}"`;
 }
 
 /** The JSON text a body will be sent as (a route may have set it as text already). */

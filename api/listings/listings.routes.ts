@@ -29,10 +29,10 @@ export function listingRoutes(service: ListingService, options: BulkRouteOptions
         400: invalid,
       },
       async handler(ctx, { query }) {
-        const { json, cacheHit } = await service.listListings(query);
+        const { json, cacheHit, tag } = await service.listListings(query);
         markCache(ctx, cacheHit);
         // The same text as `{ result: true, listings }` serialized, without parsing the cached page.
-        answerJsonText(ctx, `{"result":true,"listings":${json}}`);
+        answerJsonText(ctx, `{"result":true,"listings":${json}}`, tag);
       },
     }),
     generic.getOne,

@@ -54,9 +54,9 @@ export function createdResourceRoutes<C, R extends { id: number }>(
       params: idParamSchema,
       responses: oneResponses(resourceKey, resourceSchema, notFoundResponse(resourceKey)),
       async handler(ctx, { params }) {
-        const { json, cacheHit } = await service.getJson(params.id);
+        const { json, cacheHit, tag } = await service.getJson(params.id);
         markCache(ctx, cacheHit);
-        answerJsonText(ctx, `{"result":true,"${resourceKey}":${json}}`);
+        answerJsonText(ctx, `{"result":true,"${resourceKey}":${json}}`, tag);
       },
     }),
     create: descriptorRoute<{ body: C }>({

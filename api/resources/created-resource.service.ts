@@ -14,7 +14,13 @@ import type {
   CreatedResourceStore,
 } from '../../shared/resources/created-resource.js';
 import { queuedOutcomes, type BulkItemOutcome, type BulkMeta } from '../http/bulk/bulk-intake.js';
-import type { AcceptedWrite, CachedJson, CachedRead, WriteMeta } from '../write-results.js';
+import {
+  generationTag,
+  type AcceptedWrite,
+  type CachedJson,
+  type CachedRead,
+  type WriteMeta,
+} from '../write-results.js';
 import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
 
 export interface CreatedResourceDeps<K extends string, R, S> {
@@ -132,12 +138,12 @@ export function createCreatedResourceService<
 
     /** One resource as JSON text; a 404 names it. */
     async getJson(id: number): Promise<CachedJson> {
-      const { value, hit } = await deps.cache.readJson(entity, ['id', id], () =>
+      const { value, hit, generation } = await deps.cache.readJson(entity, ['id', id], () =>
         deps.store.findById(id),
       );
       // The loader's "not found" is cached as JSON null.
       if (value === 'null') throw new NotFoundError(`${resource.resourceKey} ${id} not found`);
-      return { json: value, cacheHit: hit };
+      return { json: value, cacheHit: hit, tag: generationTag(generation) };
     },
 
     /** Any other cached read of the resource's collection, as JSON text. */
@@ -145,8 +151,8 @@ export function createCreatedResourceService<
       parts: readonly (string | number)[],
       load: () => Promise<T>,
     ): Promise<CachedJson> {
-      const { value, hit } = await deps.cache.readJson(entity, parts, load);
-      return { json: value, cacheHit: hit };
+      const { value, hit, generation } = await deps.cache.readJson(entity, parts, load);
+      return { json: value, cacheHit: hit, tag: generationTag(generation) };
     },
 
     /** Any other cached read of the resource's collection, parsed. */

@@ -44,10 +44,10 @@ export function userRoutes(service: UserService, options: BulkRouteOptions): Rou
           ctx.body = { result: true, users: value };
           return;
         }
-        const { json, cacheHit } = await service.listUsers(page);
+        const { json, cacheHit, tag } = await service.listUsers(page);
         markCache(ctx, cacheHit);
         // The same text as `{ result: true, users }` serialized, without parsing the cached page.
-        answerJsonText(ctx, `{"result":true,"users":${json}}`);
+        answerJsonText(ctx, `{"result":true,"users":${json}}`, tag);
       },
     }),
     generic.getOne,

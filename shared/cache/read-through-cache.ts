@@ -21,6 +21,12 @@ function underGeneration(stored: string | null | undefined, generation: string):
 export interface CacheRead<T> {
   readonly value: T;
   readonly hit: boolean;
+  /**
+   * The collection's generation the value belongs to (none with the cache
+   * off): unchanged, so is every read of the collection, which makes it an
+   * entity tag for them (§4).
+   */
+  readonly generation?: string;
 }
 
 /** One load's result as loaded, and the JSON text the cache stored (none when it is off). */
@@ -68,9 +74,10 @@ export class ReadThroughCache {
     parts: readonly CacheKeyPart[],
     load: () => Promise<T>,
   ): Promise<CacheRead<T>> {
-    const read = await this.lookup(collection, parts, load);
-    if (typeof read === 'string') return { value: JSON.parse(read) as T, hit: true };
-    return { value: read.value as T, hit: false };
+    const { read, generation } = await this.lookup(collection, parts, load);
+    const tagged = generation === undefined ? {} : { generation };
+    if (typeof read === 'string') return { value: JSON.parse(read) as T, hit: true, ...tagged };
+    return { value: read.value as T, hit: false, ...tagged };
   }
 
   /**
@@ -83,9 +90,10 @@ export class ReadThroughCache {
     parts: readonly CacheKeyPart[],
     load: () => Promise<T>,
   ): Promise<CacheRead<string>> {
-    const read = await this.lookup(collection, parts, load);
-    if (typeof read === 'string') return { value: read, hit: true };
-    return { value: read.json ?? JSON.stringify(read.value ?? null), hit: false };
+    const { read, generation } = await this.lookup(collection, parts, load);
+    const tagged = generation === undefined ? {} : { generation };
+    if (typeof read === 'string') return { value: read, hit: true, ...tagged };
+    return { value: read.json ?? JSON.stringify(read.value ?? null), hit: false, ...tagged };
   }
 
   /** Makes every cached read of the collection stale; called after a write commits. */
@@ -103,11 +111,11 @@ export class ReadThroughCache {
     collection: CacheCollection,
     parts: readonly CacheKeyPart[],
     load: () => Promise<unknown>,
-  ): Promise<string | Loaded> {
+  ): Promise<{ read: string | Loaded; generation?: string }> {
     if (this.options.enabled === false) {
       // No Redis round trip at all, so "uncached" measures the database path alone.
       this.options.onRead?.(collection, false);
-      return { value: await load() };
+      return { read: { value: await load() } };
     }
     const keys = this.keysOf(collection);
     const key = keys.entry(parts);
@@ -115,7 +123,7 @@ export class ReadThroughCache {
     const generation = counter ?? '0';
     const cached = underGeneration(stored, generation);
     this.options.onRead?.(collection, cached !== null);
-    if (cached !== null) return cached;
+    if (cached !== null) return { read: cached, generation };
     const flight = `${generation}${SEPARATOR}${key}`;
     let loading = this.inFlight.get(flight);
     if (!loading) {
@@ -123,7 +131,7 @@ export class ReadThroughCache {
       this.inFlight.set(flight, loading);
       void loading.finally(() => this.inFlight.delete(flight)).catch(() => undefined);
     }
-    return loading;
+    return { read: await loading, generation };
   }
 
   /**

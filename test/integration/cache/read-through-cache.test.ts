@@ -54,11 +54,11 @@ describe('ReadThroughCache on the cache Redis', () => {
   it('loads on a miss and answers the next read from Redis', async () => {
     let loads = 0;
     const load = async () => ({ n: ++loads });
-    expect(await cache.read('users', ['id', 1], load)).to.deep.equal({
+    expect(await cache.read('users', ['id', 1], load)).to.deep.include({
       value: { n: 1 },
       hit: false,
     });
-    expect(await cache.read('users', ['id', 1], load)).to.deep.equal({
+    expect(await cache.read('users', ['id', 1], load)).to.deep.include({
       value: { n: 1 },
       hit: true,
     });
@@ -72,7 +72,7 @@ describe('ReadThroughCache on the cache Redis', () => {
       return null;
     };
     await cache.read('users', ['id', 2], load);
-    expect(await cache.read('users', ['id', 2], load)).to.deep.equal({ value: null, hit: true });
+    expect(await cache.read('users', ['id', 2], load)).to.deep.include({ value: null, hit: true });
     await cache.invalidate('users');
     expect((await cache.read('users', ['id', 2], load)).hit).to.equal(false);
     expect(loads).to.equal(2);
@@ -135,7 +135,7 @@ describe('ReadThroughCache on the cache Redis', () => {
       expect(reads.map((r) => r.status)).to.deep.equal(['rejected', 'rejected', 'rejected']);
       // The first command set the lazy connection connecting; wait until it is up.
       if (offline.status !== 'ready') await once(offline, 'ready');
-      expect(await failing.read('users', ['id', 6], async () => 'loaded')).to.deep.equal({
+      expect(await failing.read('users', ['id', 6], async () => 'loaded')).to.deep.include({
         value: 'loaded',
         hit: false,
       });
@@ -148,8 +148,14 @@ describe('ReadThroughCache on the cache Redis', () => {
     const off = new ReadThroughCache(redis, { prefix, ttlSeconds: 60, enabled: false });
     let loads = 0;
     const load = async () => ({ n: ++loads });
-    expect(await off.read('users', ['id', 3], load)).to.deep.equal({ value: { n: 1 }, hit: false });
-    expect(await off.read('users', ['id', 3], load)).to.deep.equal({ value: { n: 2 }, hit: false });
+    expect(await off.read('users', ['id', 3], load)).to.deep.include({
+      value: { n: 1 },
+      hit: false,
+    });
+    expect(await off.read('users', ['id', 3], load)).to.deep.include({
+      value: { n: 2 },
+      hit: false,
+    });
     expect(await ownKeys(redis, prefix)).to.deep.equal([]);
   });
 
@@ -169,7 +175,7 @@ describe('ReadThroughCache on the cache Redis', () => {
     stale.release();
     expect((await slowStale).value).to.equal('stale');
     const next = await cache.read('users', ['page', 1], async () => 'fresh');
-    expect(next).to.deep.equal({ value: 'fresh', hit: false });
+    expect(next).to.deep.include({ value: 'fresh', hit: false });
   });
 
   it('never answers an older value that a slow load stored over a newer entry', async () => {
@@ -177,7 +183,7 @@ describe('ReadThroughCache on the cache Redis', () => {
     const slowOld = cache.read('users', ['page', 2], old.load);
     await old.started;
     await cache.invalidate('users');
-    expect(await cache.read('users', ['page', 2], async () => 'new')).to.deep.equal({
+    expect(await cache.read('users', ['page', 2], async () => 'new')).to.deep.include({
       value: 'new',
       hit: false,
     });
@@ -190,15 +196,15 @@ describe('ReadThroughCache on the cache Redis', () => {
   it('readJson answers the value as JSON text, from the same entry as read', async () => {
     let loads = 0;
     const load = async () => ({ n: ++loads, s: 'é"' });
-    expect(await cache.readJson('users', ['id', 4], load)).to.deep.equal({
+    expect(await cache.readJson('users', ['id', 4], load)).to.deep.include({
       value: '{"n":1,"s":"é\\""}',
       hit: false,
     });
-    expect(await cache.readJson('users', ['id', 4], load)).to.deep.equal({
+    expect(await cache.readJson('users', ['id', 4], load)).to.deep.include({
       value: '{"n":1,"s":"é\\""}',
       hit: true,
     });
-    expect(await cache.read('users', ['id', 4], load)).to.deep.equal({
+    expect(await cache.read('users', ['id', 4], load)).to.deep.include({
       value: { n: 1, s: 'é"' },
       hit: true,
     });
@@ -215,7 +221,7 @@ describe('ReadThroughCache on the cache Redis', () => {
     const reads = await reading;
     expect(held.calls()).to.equal(1);
     expect(reads.every((r) => r.value === 'null' && !r.hit)).to.equal(true);
-    expect(await cache.readJson('users', ['id', 5], held.load)).to.deep.equal({
+    expect(await cache.readJson('users', ['id', 5], held.load)).to.deep.include({
       value: 'null',
       hit: true,
     });
