@@ -7,6 +7,7 @@ import { buildOpenApiDocument, type OperationDoc } from '../../shared/openapi/op
 import { apiDocsRoutes } from './api-docs.routes.js';
 import { limitBodyDepth } from './body-depth.js';
 import { parseBody } from './body-parser.js';
+import { keepInexactNumbers } from './exact-numbers.js';
 import { COMMON_OPERATIONS } from './common-operations.js';
 import { withWriteGuardDocs } from './write-guard-docs.js';
 import { errorHandler, notFoundFallback } from './error-handler.js';
@@ -100,7 +101,12 @@ export function createServiceApp(options: ServiceAppOptions): Koa<RequestState> 
     untypedJsonPaths: options.untypedJsonPaths,
   });
   // The depth bound runs before anything walks the body (the idempotency fingerprint).
-  const writeChain = compose([...bodyParsers, limitBodyDepth(), ...(options.afterBody ?? [])]);
+  const writeChain = compose([
+    ...bodyParsers,
+    limitBodyDepth(),
+    keepInexactNumbers(),
+    ...(options.afterBody ?? []),
+  ]);
   app.use(function parseAndCheckWrites(ctx, next) {
     return isBodylessRead(ctx) ? next() : writeChain(ctx, next);
   });

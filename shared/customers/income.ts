@@ -1,33 +1,23 @@
 /** Digits DECIMAL(20,2) holds before the point. */
 const MAX_INTEGER_DIGITS = 18;
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
-/** A double carries any decimal of up to 15 significant digits exactly (DBL_DIG). */
-const EXACT_DOUBLE_DIGITS = 15;
 
 export type IncomeParse = { ok: true; value: string } | { ok: false; message: string };
-
-function significantDigits(text: string): number {
-  return text.replace('.', '').replace(/^0+/, '').replace(/0+$/, '').length;
-}
 
 /**
  * Turns a client's income (JSON number or numeric string) into the canonical
  * DECIMAL(20,2) text that MySQL returns, e.g. 100 → "100.00", "0.1" → "0.10".
- * Never rounds: more than 2 decimal places, a negative value, or a JSON number
- * that may already have lost digits in JSON parsing is refused with a message.
+ * Never rounds: more than 2 decimal places or a negative value is refused
+ * with a message. A JSON number is read as the decimal its shortest text
+ * writes: the HTTP layer keeps a literal that a double would round (e.g.
+ * 0.10000000000000001) as its text (shared/validation/exact-json.ts), so that
+ * text is what the client sent and its digits are judged, not the double's.
  */
 export function parseIncome(input: string | number): IncomeParse {
   let text: string;
   if (typeof input === 'number') {
     if (!Number.isFinite(input) || input < 0) return refuse();
     text = String(input);
-    // The shortest round-trip text of a double is what the client wrote only up to 15 digits.
-    if (!Number.isSafeInteger(input) && significantDigits(text) > EXACT_DOUBLE_DIGITS) {
-      return {
-        ok: false,
-        message: `income has more digits than a JSON number carries exactly: send it as a string, e.g. "${text}"`,
-      };
-    }
   } else {
     text = input;
   }

@@ -118,13 +118,14 @@ describe('customer service (spec §2.4): routes, shapes and errors', () => {
       expect(claims.filter((k) => /:(neg|three|word|big|bool|mail|x)$/.test(k))).to.deep.equal([]);
     });
 
-    it('refuses a JSON number whose digits a double cannot carry, asking for a string', async () => {
-      const answer = await http('PUT', `${base}/customer`, {
+    it('keeps a JSON number whose digits a double cannot carry exactly as written (issue 31)', async () => {
+      // A double holds 99999999999999.98…; the literal's own digits are what is stored.
+      const answer = await http('POST', `${base}/customers`, {
         raw: `{"username":"${unique('precise')}","address":"a","income":99999999999999.99}`,
         headers: { 'content-type': 'application/json' },
       });
-      expect(answer.status).to.equal(400);
-      expect(answer.body.errors[0]).to.match(/send it as a string/);
+      expect(answer.status, answer.text).to.equal(202);
+      expect(answer.body.customer.income).to.equal('99999999999999.99');
     });
   });
 

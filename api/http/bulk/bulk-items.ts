@@ -1,7 +1,12 @@
 import type { Readable } from 'node:stream';
-import { JSONParser } from '@streamparser/json';
+import { TokenParser } from '@streamparser/json';
 import split2 from 'split2';
 import { AppError } from '../../../shared/errors/index.js';
+import {
+  ExactNumberTokenizer,
+  hasInexactNumber,
+  parseExactJson,
+} from '../../../shared/validation/exact-json.js';
 
 /** The two bodies bulk intake reads: one JSON array, or one JSON object per line. */
 export type BulkFormat = 'json' | 'ndjson';
@@ -23,6 +28,31 @@ function badBody(message: string): AppError {
 const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d, 0xef, 0xbb, 0xbf]);
 
 /**
+ * The streaming parser of a JSON array body: @streamparser/json's tokenizer
+ * and token parser, wired as its JSONParser wires them, but with numbers kept
+ * as written when a double would round them (shared/validation/exact-json.ts).
+ */
+function arrayParser(onItem: (value: unknown) => void) {
+  const tokenizer = new ExactNumberTokenizer();
+  const tokens = new TokenParser({ paths: ['$.*'], keepStack: false });
+  tokenizer.onToken = tokens.write.bind(tokens);
+  tokenizer.onEnd = () => {
+    if (!tokens.isEnded) tokens.end();
+  };
+  tokens.onError = tokenizer.error.bind(tokenizer);
+  tokens.onEnd = () => {
+    if (!tokenizer.isEnded) tokenizer.end();
+  };
+  tokens.onValue = ({ value }) => onItem(value);
+  return {
+    write: (chunk: Buffer) => tokenizer.write(chunk),
+    get isEnded() {
+      return tokenizer.isEnded && tokens.isEnded;
+    },
+  };
+}
+
+/**
  * Elements of one top-level JSON array, parsed as the bytes arrive
  * (@streamparser/json, keeping no emitted element). A syntax error ends the
  * body: nothing after it can be told apart, so it is a 400 for the request.
@@ -31,15 +61,14 @@ async function* jsonArrayItems(
   source: Readable,
   limits: BulkReadLimits,
 ): AsyncGenerator<BulkInput> {
-  const parser = new JSONParser({ paths: ['$.*'], keepStack: false });
   let ready: unknown[] = [];
   let index = 0;
   let bytesSinceItem = 0;
   let sawStart = false;
-  parser.onValue = ({ value }) => {
+  const parser = arrayParser((value) => {
     ready.push(value);
     bytesSinceItem = 0;
-  };
+  });
   const where = (pending = 0) => {
     const done = index + pending;
     return done === 0 ? 'before the first item' : `after item ${done - 1}`;
@@ -94,7 +123,9 @@ async function* ndjsonItems(source: Readable, limits: BulkReadLimits): AsyncGene
         input = { index, errors: [`line ${line} is longer than ${limits.maxItemBytes} bytes`] };
       } else {
         try {
-          input = { index, value: JSON.parse(text) as unknown };
+          // Numbers a double would round are kept as written (exact-json.ts).
+          const value: unknown = hasInexactNumber(text) ? parseExactJson(text) : JSON.parse(text);
+          input = { index, value };
         } catch {
           input = { index, errors: [`line ${line} is not valid JSON`] };
         }
