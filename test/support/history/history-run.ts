@@ -141,6 +141,10 @@ async function underLoad(
     await fault.inject(context);
     await fault.heal?.(context);
     await recorder.untilAcknowledged(options.after, 'writes acknowledged after the fault');
+  } catch (error) {
+    const last = recorder.ops.slice(-5).map((op) => `${op.method} ${op.path} ${op.status}`);
+    const seen = `answers by status ${JSON.stringify(recorder.statuses())}; the last: ${last}`;
+    throw new Error(`${(error as Error).message} (${seen})`, { cause: error });
   } finally {
     await clients.stop();
   }
