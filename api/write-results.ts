@@ -1,5 +1,6 @@
 /** What the API's services answer their routes with, for every resource. */
 
+import type { CacheOutcome } from '../shared/cache/read-through-cache.js';
 import type { IdempotentAttempt } from '../shared/idempotency/idempotent-attempt.js';
 
 /** What a write request asks of its service besides the input. */
@@ -22,7 +23,8 @@ export interface AcceptedWrite<R> {
 
 export interface CachedRead<T> {
   readonly value: T;
-  readonly cacheHit: boolean;
+  /** From the cache (true), the store on a miss (false), or the store with the cache down ('bypass'). */
+  readonly cacheHit: CacheOutcome;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface CachedRead<T> {
  */
 export interface CachedJson {
   readonly json: string;
-  readonly cacheHit: boolean;
+  readonly cacheHit: CacheOutcome;
   /** Its entity tag, when the read knows one without hashing the body (a cache generation). */
   readonly tag?: string;
 }

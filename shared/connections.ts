@@ -17,6 +17,9 @@ export interface Connections {
   readonly mongo: MongoConnection;
 }
 
+/** The longest a command to the cache Redis may take before the cache is passed by. */
+const CACHE_COMMAND_TIMEOUT_MS = 500;
+
 /**
  * Opens every connection a process needs. `maxRetriesPerRequest: null` is what
  * BullMQ requires of a worker's connection and keeps producers' commands
@@ -37,13 +40,19 @@ export async function openConnections(config: Config): Promise<Connections> {
   });
   // Failures reach the caller of each command; reconnection is automatic.
   queueProducer.on('error', () => undefined);
+  // The cache is disposable (§4): while it is down a command fails at once (no
+  // offline queue) and a hung one gives up after CACHE_COMMAND_TIMEOUT_MS, so reads
+  // go to the stores, rate limits fail open and writes never wait on it.
   const cacheRedis = redisClient(cache, {
     maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    commandTimeout: CACHE_COMMAND_TIMEOUT_MS,
     // Cache reads of concurrent requests share one socket write and one reply read
     // per event-loop turn instead of one syscall each (the hot read path's top cost).
     enableAutoPipelining: true,
     connectionName: 'spillway-cache',
   });
+  cacheRedis.on('error', () => undefined);
   const mysql = createMysqlPool(config.mysql);
   const mongo = await openMongo(config.mongo.url);
   // With no offline queue, a command sent before the first connect would fail: wait for it.

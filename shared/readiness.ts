@@ -7,6 +7,9 @@ import { pingMysql } from './repositories/mysql-pool.repository.js';
 export const DEPENDENCIES = ['redis_queue', 'redis_cache', 'mysql', 'mongo'] as const;
 export type Dependency = (typeof DEPENDENCIES)[number];
 
+/** What a process serves without (§4: the cache is disposable): its loss makes `/ready` `degraded`, not down. */
+export const DISPOSABLE_DEPENDENCIES: readonly Dependency[] = ['redis_cache'];
+
 /** The dependencies of several parts of one process, once each, in a fixed order. */
 export function unionOf(...uses: readonly (readonly Dependency[])[]): Dependency[] {
   const all = new Set(uses.flat());

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import type { CacheOutcome } from '../../shared/cache/read-through-cache.js';
 import type { InputSource } from '../../shared/validation/ajv.js';
 
 /**
@@ -19,9 +20,9 @@ export function answerAcceptedWrite(
   ctx.body = { result: true, ...body, job_id: write.jobId };
 }
 
-/** Marks a read answer with where it came from. */
-export function markCache(ctx: Context, hit: boolean): void {
-  ctx.set('X-Cache', hit ? 'HIT' : 'MISS');
+/** Marks a read answer with where it came from: `HIT`, `MISS`, or `BYPASS` (the cache down, §4). */
+export function markCache(ctx: Context, hit: CacheOutcome): void {
+  ctx.set('X-Cache', hit === 'bypass' ? 'BYPASS' : hit ? 'HIT' : 'MISS');
 }
 
 /** JSON bodies keep their types; form bodies are text and get coerced. */
@@ -43,7 +44,7 @@ export function tagVersion(ctx: Context, value: unknown): void {
 export function answerCachedRead(
   ctx: Context,
   field: string,
-  read: { readonly value: unknown; readonly cacheHit: boolean },
+  read: { readonly value: unknown; readonly cacheHit: CacheOutcome },
 ): void {
   markCache(ctx, read.cacheHit);
   tagVersion(ctx, read.value);

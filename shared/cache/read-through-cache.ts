@@ -18,9 +18,13 @@ function underGeneration(stored: string | null | undefined, generation: string):
   return stored?.startsWith(head) ? stored.slice(head.length) : null;
 }
 
+/** Where a read came from: the cache, the store on a miss, or the store with the cache down (§4). */
+export type CacheOutcome = boolean | 'bypass';
+
 export interface CacheRead<T> {
   readonly value: T;
-  readonly hit: boolean;
+  /** True: from the cache; false: loaded on a miss; `bypass`: loaded, the cache Redis not answering. */
+  readonly hit: CacheOutcome;
   /**
    * The collection's generation the value belongs to (none with the cache
    * off): unchanged, so is every read of the collection, which makes it an
@@ -34,6 +38,9 @@ interface Loaded {
   readonly value: unknown;
   readonly json?: string;
 }
+
+/** How often an invalidation that could not reach the cache Redis is tried again. */
+const INVALIDATE_RETRY_MS = 250;
 
 /**
  * Read-through cache over the cache Redis. Each collection has a generation
@@ -50,6 +57,10 @@ interface Loaded {
  */
 export class ReadThroughCache {
   private readonly inFlight = new Map<string, Promise<Loaded>>();
+  /** Collections whose generation must be bumped before the cache is used again (see `lostTheCache`). */
+  private readonly staleCollections = new Set<CacheCollection>();
+  private bumping: Promise<boolean> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
   /** Lookups (MGET) of this event-loop turn, by entry key: reads of one key in one turn share one. */
   private readonly lookups = new Map<string, Promise<(string | null)[]>>();
   /** Built once: key strings are on every read's path. */
@@ -74,10 +85,10 @@ export class ReadThroughCache {
     parts: readonly CacheKeyPart[],
     load: () => Promise<T>,
   ): Promise<CacheRead<T>> {
-    const { read, generation } = await this.lookup(collection, parts, load);
+    const { read, generation, bypassed } = await this.lookup(collection, parts, load);
     const tagged = generation === undefined ? {} : { generation };
     if (typeof read === 'string') return { value: JSON.parse(read) as T, hit: true, ...tagged };
-    return { value: read.value as T, hit: false, ...tagged };
+    return { value: read.value as T, hit: bypassed ? 'bypass' : false, ...tagged };
   }
 
   /**
@@ -90,17 +101,63 @@ export class ReadThroughCache {
     parts: readonly CacheKeyPart[],
     load: () => Promise<T>,
   ): Promise<CacheRead<string>> {
-    const { read, generation } = await this.lookup(collection, parts, load);
+    const { read, generation, bypassed } = await this.lookup(collection, parts, load);
     const tagged = generation === undefined ? {} : { generation };
     if (typeof read === 'string') return { value: read, hit: true, ...tagged };
-    return { value: read.json ?? JSON.stringify(read.value ?? null), hit: false, ...tagged };
+    const json = read.json ?? JSON.stringify(read.value ?? null);
+    return { value: json, hit: bypassed ? 'bypass' : false, ...tagged };
   }
 
-  /** Makes every cached read of the collection stale; called after a write commits. */
+  /**
+   * Makes every cached read of the collection stale; called after a write
+   * commits. Never throws and never waits on a cache Redis that is down (§4:
+   * the cache is disposable): see `lostTheCache`.
+   */
   async invalidate(collection: CacheCollection): Promise<void> {
-    await inChildSpan('cache invalidate', { 'spillway.cache.collection': collection }, () =>
-      this.redis.incr(this.keysOf(collection).generation),
-    );
+    try {
+      await inChildSpan('cache invalidate', { 'spillway.cache.collection': collection }, () =>
+        this.redis.incr(this.keysOf(collection).generation),
+      );
+    } catch {
+      this.lostTheCache();
+    }
+  }
+
+  /** Stops retrying invalidations (shutdown). */
+  close(): void {
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  /**
+   * The cache Redis did not answer. Writes this process cannot see may land
+   * meanwhile, and a cache Redis that keeps its data comes back with entries
+   * built before them: so until every collection's generation is bumped
+   * again, this process reads past the cache, and it keeps trying the bumps.
+   */
+  private lostTheCache(): void {
+    for (const collection of CACHE_COLLECTIONS) this.staleCollections.add(collection);
+    this.retryTimer ??= setInterval(() => void this.bumpStale(), INVALIDATE_RETRY_MS);
+    this.retryTimer.unref();
+  }
+
+  /** Bumps every collection marked stale (one attempt shared by concurrent callers); true once none is. */
+  private bumpStale(): Promise<boolean> {
+    this.bumping ??= (async () => {
+      try {
+        for (const collection of [...this.staleCollections]) {
+          await this.redis.incr(this.keysOf(collection).generation);
+          this.staleCollections.delete(collection);
+        }
+        this.close();
+        return true;
+      } catch {
+        return false;
+      } finally {
+        this.bumping = undefined;
+      }
+    })();
+    return this.bumping;
   }
 
   /**
@@ -111,7 +168,7 @@ export class ReadThroughCache {
     collection: CacheCollection,
     parts: readonly CacheKeyPart[],
     load: () => Promise<unknown>,
-  ): Promise<{ read: string | Loaded; generation?: string }> {
+  ): Promise<{ read: string | Loaded; generation?: string; bypassed?: true }> {
     if (this.options.enabled === false) {
       // No Redis round trip at all, so "uncached" measures the database path alone.
       this.options.onRead?.(collection, false);
@@ -119,19 +176,28 @@ export class ReadThroughCache {
     }
     const keys = this.keysOf(collection);
     const key = keys.entry(parts);
-    const [counter, stored] = await this.sharedLookup(keys.generation, key);
+    let counter: string | null | undefined;
+    let stored: string | null | undefined;
+    try {
+      if (this.staleCollections.size > 0 && !(await this.bumpStale())) throw new Error('stale');
+      [counter, stored] = await this.sharedLookup(keys.generation, key);
+    } catch {
+      // The cache Redis does not answer: read the store, one load per key at a time.
+      this.lostTheCache();
+      this.options.onRead?.(collection, false);
+      const read = await this.loadOnce(`bypass${SEPARATOR}${key}`, async () => ({
+        value: await load(),
+      }));
+      return { read, bypassed: true };
+    }
     const generation = counter ?? '0';
     const cached = underGeneration(stored, generation);
     this.options.onRead?.(collection, cached !== null);
     if (cached !== null) return { read: cached, generation };
-    const flight = `${generation}${SEPARATOR}${key}`;
-    let loading = this.inFlight.get(flight);
-    if (!loading) {
-      loading = this.loadAndStore(key, generation, load);
-      this.inFlight.set(flight, loading);
-      void loading.finally(() => this.inFlight.delete(flight)).catch(() => undefined);
-    }
-    return { read: await loading, generation };
+    const read = await this.loadOnce(`${generation}${SEPARATOR}${key}`, () =>
+      this.loadAndStore(key, generation, load),
+    );
+    return { read, generation };
   }
 
   /**
@@ -156,6 +222,17 @@ export class ReadThroughCache {
     return lookup;
   }
 
+  /** Concurrent loads of one flight (a key under one generation) share one. */
+  private loadOnce(flight: string, load: () => Promise<Loaded>): Promise<Loaded> {
+    let loading = this.inFlight.get(flight);
+    if (!loading) {
+      loading = load();
+      this.inFlight.set(flight, loading);
+      void loading.finally(() => this.inFlight.delete(flight)).catch(() => undefined);
+    }
+    return loading;
+  }
+
   private keysOf(collection: CacheCollection): CacheKeys {
     return this.keys.get(collection) ?? cacheKeys(this.options.prefix, collection);
   }
@@ -167,7 +244,10 @@ export class ReadThroughCache {
   ): Promise<Loaded> {
     const value = await load();
     const json = JSON.stringify(value ?? null);
-    await this.redis.set(key, `${generation}${SEPARATOR}${json}`, 'EX', this.options.ttlSeconds);
+    // A cache Redis lost mid-load costs the next reader a miss, not this one its answer.
+    await this.redis
+      .set(key, `${generation}${SEPARATOR}${json}`, 'EX', this.options.ttlSeconds)
+      .catch(() => undefined);
     return { value, json };
   }
 }

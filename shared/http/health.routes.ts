@@ -1,18 +1,27 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { checkReadiness, type ReadinessCheck } from '../readiness-check.js';
+import { DISPOSABLE_DEPENDENCIES } from '../readiness.js';
+
+const DISPOSABLE: ReadonlySet<string> = new Set(DISPOSABLE_DEPENDENCIES);
 
 const alive: Middleware = (ctx) => {
   ctx.body = { status: 'ok' };
 };
 
+/**
+ * 200 `ready` when every dependency answers; 200 `degraded` when only a
+ * disposable one (the cache Redis: reads then come from the stores) does not;
+ * else 503 `unavailable`. Either way the answer names what is down.
+ */
 function ready(checks: Record<string, ReadinessCheck>): Middleware {
   return async (ctx) => {
     const states = await checkReadiness(checks);
     const down = Object.keys(states).filter((name) => states[name] === 'down');
-    ctx.status = down.length === 0 ? 200 : 503;
+    const needed = down.filter((name) => !DISPOSABLE.has(name));
+    ctx.status = needed.length === 0 ? 200 : 503;
     ctx.body = {
-      status: down.length === 0 ? 'ready' : 'unavailable',
+      status: down.length === 0 ? 'ready' : needed.length === 0 ? 'degraded' : 'unavailable',
       checks: states,
       ...(down.length > 0 && { errors: down.map((n) => `${n} is not answering`) }),
     };
