@@ -1,4 +1,5 @@
 import { parseIncome } from '../../shared/customers/income.js';
+import { usernameKeyProblem } from '../../shared/customers/username-key.js';
 import { ValidationError } from '../../shared/errors/index.js';
 import type {
   CustomerChanges,
@@ -12,12 +13,19 @@ function exactIncome(income: string | number): string {
   return parsed.value;
 }
 
+/** A username that has a key the store can hold (shared/customers/username-key.ts), else a 400. */
+function holdableUsername(username: string): string {
+  const problem = usernameKeyProblem(username);
+  if (problem !== undefined) throw new ValidationError([problem]);
+  return username;
+}
+
 export type NewCustomerFields = ReturnType<typeof newCustomerFields>;
 
 /** A schema-valid create body with its income in canonical DECIMAL(20,2) text and optional fields null when absent. */
 export function newCustomerFields(input: CustomerCreate) {
   return {
-    username: input.username,
+    username: holdableUsername(input.username),
     address: input.address,
     income: exactIncome(input.income),
     name: input.name ?? null,
@@ -30,6 +38,7 @@ export function newCustomerFields(input: CustomerCreate) {
 export function customerChanges(patch: CustomerPatch): CustomerChanges {
   const { income, ...rest } = patch;
   const changes: CustomerChanges = { ...rest };
+  if (rest.username !== undefined) holdableUsername(rest.username);
   if (income !== undefined) changes.income = exactIncome(income);
   if (Object.keys(changes).length === 0) {
     throw new ValidationError([

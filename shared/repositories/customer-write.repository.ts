@@ -196,11 +196,23 @@ async function insertCustomer(connection: PoolConnection, c: Customer): Promise<
   );
 }
 
+/**
+ * An update keeps the row's `username_key` while its username stays the same
+ * (byte for byte) and it stays live: a row whose key the username-folding
+ * migration (006) set aside for a collision keeps that key, instead of
+ * colliding with the customer who holds the name. A rename or a delete writes
+ * the new key (or NULL). The key is assigned before `username`: MySQL
+ * evaluates SET left to right, later terms seeing earlier assignments.
+ */
 async function updateCustomer(connection: PoolConnection, c: Customer): Promise<void> {
+  const [username, key, ...rest] = profileValues(c);
   await connection.query<RowDataPacket[]>(
-    `UPDATE customers SET username = ?, username_key = ?, address = ?, income = ?, name = ?,
+    `UPDATE customers SET
+       username_key = IF(? IS NOT NULL AND username_key IS NOT NULL AND BINARY username = BINARY ?,
+         username_key, ?),
+       username = ?, address = ?, income = ?, name = ?,
        email = ?, phone = ?, updated_at = ?, deleted = ?, version = ? WHERE uuid = ?`,
-    [...profileValues(c), c.updated_at, c.deleted ? 1 : 0, c.version, c.uuid],
+    [key, username, key, username, ...rest, c.updated_at, c.deleted ? 1 : 0, c.version, c.uuid],
   );
 }
 

@@ -82,6 +82,12 @@ describe('Redis keys: the layout of every family', () => {
     expect(usernameReservationKey(QUEUE, 'ren\u00e9')).to.equal(
       '{spillway}:customers:username:ren\u00e9',
     );
+    // Issue 31: NFKC and case folding, invisible characters removed: one claim for all of these.
+    for (const variant of ['ＡＬＩＣＥ', 'alice\u200b', 'al\u00adice']) {
+      expect(usernameReservationKey(QUEUE, variant)).to.equal(
+        '{spillway}:customers:username:alice',
+      );
+    }
   });
 
   it('locks: one per name', () => {
