@@ -149,6 +149,8 @@ describe('@spillway/client against `npm start` (issue 30)', function () {
   });
 
   it('keeps every write exactly once while the API process is killed (SIGKILL) and restarted mid-run', async () => {
+    // The API killed is one npm start runs the same way (`api/main.ts`), writing to the queues
+    // npm start's workers drain: killing npm start's own API makes start.sh stop everything.
     // A dead holder's Idempotency-Key is taken over once its lease ends: 5 s here, 120 s by default.
     const api = await startListingsApi({ IDEMPOTENCY_PENDING_TTL_SECONDS: '5' });
     try {
