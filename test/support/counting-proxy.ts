@@ -5,6 +5,8 @@ export interface CountingProxy {
   readonly url: string;
   /** `METHOD path?query` of every request forwarded so far, in arrival order. */
   readonly requests: string[];
+  /** Holds each later answer this long after the service gave it (0: none). */
+  delayAnswers(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -15,9 +17,11 @@ function closeServer(server: Server | ReturnType<typeof createTcpServer>): Promi
 /**
  * A plain HTTP proxy on loopback in front of one real service: it forwards
  * every request unchanged and records it, so a test can count what a client
- * really sent over the wire.
+ * really sent over the wire; `delayAnswers(ms)` holds each answer that long
+ * after the service gave it (a service that answers too late).
  */
 export function startCountingProxy(target: string): Promise<CountingProxy> {
+  let delayMs = 0;
   const upstream = new URL(target);
   const requests: string[] = [];
   const server = createServer((incoming, outgoing) => {
@@ -31,8 +35,11 @@ export function startCountingProxy(target: string): Promise<CountingProxy> {
         headers: incoming.headers,
       },
       (answer) => {
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(outgoing);
+        // A slow upstream: the request was served, its answer is late (delayAnswers).
+        setTimeout(() => {
+          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(outgoing);
+        }, delayMs);
       },
     );
     forward.on('error', () => outgoing.destroy());
@@ -45,6 +52,9 @@ export function startCountingProxy(target: string): Promise<CountingProxy> {
       resolve({
         url: `http://127.0.0.1:${port}`,
         requests,
+        delayAnswers: (ms) => {
+          delayMs = ms;
+        },
         close: () => {
           server.closeAllConnections();
           return closeServer(server);

@@ -1,5 +1,6 @@
 import { compileValidator, type Validator } from '../../../shared/validation/ajv.js';
 import type { BulkItemOutcome, BulkMeta } from '../../http/bulk/bulk-intake.js';
+import { randomUUID } from 'node:crypto';
 import type { CallMeta, UpstreamClient } from './upstream-client.js';
 import {
   postBulk,
@@ -54,13 +55,20 @@ export function createdResourceClient<K extends string, C, R>(
       });
     },
 
+    /**
+     * One write, under an upstream key derived from the client's
+     * `Idempotency-Key`, or from one made for it when the client sent none
+     * (then named in a time-out's 503, so the client can retry safely).
+     */
     async createOne(input: C, meta: WriteMeta): Promise<UpstreamWrite<R>> {
+      const clientKey = meta.idempotencyKey ?? randomUUID();
       const answer = await upstream.request({
         method: 'POST',
         path: `/${entity}`,
         json: input,
-        headers: writeHeaders(meta),
+        headers: writeHeaders(meta, clientKey),
         extraMs: meta.waitSeconds * 1000,
+        retryKey: clientKey,
       });
       return readWrite(upstream, answer, (a) => upstream.expectShape(validateOne, a)[resourceKey]);
     },

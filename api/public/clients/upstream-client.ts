@@ -28,6 +28,8 @@ export interface UpstreamRequest {
   readonly headers?: Readonly<Record<string, string>>;
   /** Extra time on top of the deadline, for a write that asked to wait (`Prefer: wait`). */
   readonly extraMs?: number;
+  /** A write's `Idempotency-Key` at the public API: a time-out's 503 tells the client to retry under it. */
+  readonly retryKey?: string;
 }
 
 export interface UpstreamAnswer {
@@ -103,7 +105,7 @@ export class UpstreamClient {
       const text = await response.body.text();
       return this.interpret(response.statusCode, flatHeaders(response.headers), text);
     } catch (error) {
-      throw this.describeFailure(error, deadlineMs);
+      throw this.describeFailure(error, deadlineMs, call);
     }
   }
 
@@ -168,13 +170,19 @@ export class UpstreamClient {
     return { status, headers, body };
   }
 
-  private describeFailure(error: unknown, deadlineMs: number): Error {
+  private describeFailure(error: unknown, deadlineMs: number, call: UpstreamRequest): Error {
     if (error instanceof AppError) return error;
     const { name, code } = error as { name?: string; code?: string };
     if (name === 'TimeoutError' || name === 'AbortError' || TIMEOUT_CODES.has(code ?? '')) {
-      return new UpstreamUnavailableError(`${this.name} did not answer within ${deadlineMs} ms`, {
-        cause: error,
-      });
+      // A write sent and not answered may have been queued all the same.
+      const maybeQueued =
+        call.method === 'GET'
+          ? ''
+          : `; the write may have been queued: retry it with Idempotency-Key: ${call.retryKey ?? '(the same key)'} and it is stored once`;
+      return new UpstreamUnavailableError(
+        `${this.name} did not answer within ${deadlineMs} ms${maybeQueued}`,
+        { cause: error },
+      );
     }
     return new UpstreamUnavailableError(`${this.name} is unreachable${code ? ` (${code})` : ''}`, {
       cause: error,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { compileValidator, type Validator } from '../../../shared/validation/ajv.js';
 import type { BulkItemOutcome, BulkMeta } from '../../http/bulk/bulk-intake.js';
 import type { WriteMeta as ServiceWriteMeta } from '../../write-results.js';
@@ -17,11 +17,28 @@ export interface UpstreamWrite<R> {
   readonly jobId: string;
 }
 
-/** Headers that carry the client's intent (and our request id) to the internal service. */
-export function writeHeaders(meta: WriteMeta): Record<string, string> {
+/**
+ * The key a write goes upstream under, derived from the key the client can
+ * retry it under (its own `Idempotency-Key`, or one the public API made for
+ * the write and names in a time-out's 503): the same client key is the same
+ * upstream key, so a retry after an upstream time-out is answered once by
+ * the internal service instead of stored twice. Hashed with our scope, so a
+ * client's key never meets another caller's keys at the internal service.
+ */
+export function upstreamIdempotencyKey(clientKey: string): string {
+  const digest = createHash('sha256').update(`public-api\0${clientKey}`).digest('hex');
+  return `public-api-${digest.slice(0, 48)}`;
+}
+
+/**
+ * Headers that carry the client's intent (and our request id) to the
+ * internal service, every write under an Idempotency-Key derived from
+ * `clientKey` (see upstreamIdempotencyKey).
+ */
+export function writeHeaders(meta: WriteMeta, clientKey: string): Record<string, string> {
   const headers: Record<string, string> = { 'x-request-id': meta.requestId };
   if (meta.waitSeconds > 0) headers.prefer = `wait=${meta.waitSeconds}`;
-  if (meta.idempotencyKey) headers['idempotency-key'] = meta.idempotencyKey;
+  headers['idempotency-key'] = upstreamIdempotencyKey(clientKey);
   return headers;
 }
 
