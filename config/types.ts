@@ -81,7 +81,11 @@ export interface Config {
   /** Bulk intake (§7): POST /<resource>/bulk. */
   readonly bulk: BulkConfig;
   /** People service: the largest CSV body POST /people/import reads. */
-  readonly people: { readonly importMaxBytes: number };
+  readonly people: {
+    readonly importMaxBytes: number;
+    /** The largest id a CSV row may bring; ids above it are left to the counter (PEOPLE_MAX_IMPORT_ID). */
+    readonly maxImportId: number;
+  };
   readonly worker: {
     /** Jobs a worker process holds at once per queue, shared by its `instances`. */
     readonly concurrency: number;

@@ -1,6 +1,6 @@
 import type { RedisClient } from './redis-client.js';
 import type { Entity } from './jobs/job-payloads.js';
-import { ConflictError } from './errors/index.js';
+import { ConflictError, IdSpaceExhaustedError } from './errors/index.js';
 import { idClaimKeyStem, idCounterKey } from './redis-keys.js';
 
 /** Raises the counter to at least `floor` (never lowers it), atomically. */
@@ -69,6 +69,16 @@ return won
 `;
 
 /**
+ * `first`, if the block of `count` ids it starts holds only ids the stores
+ * keep exactly (≤ 2^53 − 1). (Compared without adding to `first`: past 2^53,
+ * `first + 1` rounds back.)
+ */
+function storable(entity: Entity, first: number, count: number): number {
+  if (first > Number.MAX_SAFE_INTEGER - (count - 1)) throw new IdSpaceExhaustedError(entity);
+  return first;
+}
+
+/**
  * Integer ids from an atomic counter in the queue Redis (durable, AOF), so the
  * API can answer with the id before the row exists.
  *
@@ -117,7 +127,7 @@ export class IdAllocator {
     if (this.stale.has(entity)) await this.raiseIfStale(entity);
     if (!CLAIMED_ENTITIES.has(entity)) {
       const last = await this.redis.incrby(this.key(entity), count);
-      return last - count + 1;
+      return storable(entity, last - count + 1, count);
     }
     const first = Number(
       await this.redis.eval(
@@ -134,7 +144,7 @@ export class IdAllocator {
         `${entity} id ${-first} is already claimed by another write; try again`,
       );
     }
-    return first;
+    return storable(entity, first, count);
   }
 
   /**

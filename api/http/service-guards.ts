@@ -46,6 +46,8 @@ export function serviceGuards(
   }
   const isPublic = name === 'public';
   const bulkPaths = new Set(service.bulkPaths);
+  // Rate limits and backpressure count items, not requests (§3.7): a bulk body's, and a CSV import's rows.
+  const countedPaths = new Set([...service.bulkPaths, ...service.rawBodyPaths]);
   const limit = isPublic ? config.rateLimit.publicPerMinute : config.rateLimit.writesPerMinute;
   if (limit > 0) {
     // Counters are disposable: they live in the cache Redis, not the durable one.
@@ -55,7 +57,13 @@ export function serviceGuards(
       windowMs: MINUTE_MS,
     });
     beforeBody.push(
-      rateLimit({ limiter, scope: name, limit, applies: isPublic ? 'all' : 'writes', bulkPaths }),
+      rateLimit({
+        limiter,
+        scope: name,
+        limit,
+        applies: isPublic ? 'all' : 'writes',
+        bulkPaths: countedPaths,
+      }),
     );
   }
   const { ttlSeconds, pendingTtlSeconds, testDieBeforeAnswer } = config.idempotency;
@@ -79,7 +87,12 @@ export function serviceGuards(
   ];
   if (service.writeQueues && service.writeQueues.length > 0) {
     afterBody.push(
-      backpressure({ backlog, queues: service.writeQueues, ...config.backpressure, bulkPaths }),
+      backpressure({
+        backlog,
+        queues: service.writeQueues,
+        ...config.backpressure,
+        bulkPaths: countedPaths,
+      }),
     );
   }
   return { beforeBody, afterBody };

@@ -18,7 +18,12 @@ export const peopleModule: ServiceModule = {
     const deps = await createdResourceDeps(peopleResource, context);
     const service = createPeopleService({
       ...deps,
-      importer: createPeopleImporter({ queue: deps.queue, people: deps.store, ids: deps.ids }),
+      importer: createPeopleImporter({
+        queue: deps.queue,
+        people: deps.store,
+        ids: deps.ids,
+        maxId: context.config.people.maxImportId,
+      }),
     });
     return {
       routes: peopleRoutes(service, {

@@ -10,6 +10,7 @@ import {
 } from '../resources/created-resource.service.js';
 import type { CachedRead } from '../write-results.js';
 import type { ImportReport } from '../../shared/people/import-report.js';
+import type { AdmitRows } from '../../shared/people/people-import.js';
 import type { PeopleImporter } from '../../shared/people/people-import.js';
 
 export interface PeopleServiceDeps extends CreatedResourceDeps<'person', Person, PersonRepository> {
@@ -25,7 +26,10 @@ export function createPeopleService(deps: PeopleServiceDeps) {
   return {
     ...people,
 
-    importCsv(source: Readable, meta: { requestId: string }): Promise<ImportReport> {
+    importCsv(
+      source: Readable,
+      meta: { requestId: string; admit?: AdmitRows },
+    ): Promise<ImportReport> {
       return deps.importer.importCsv(source, meta);
     },
 

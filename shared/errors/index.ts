@@ -16,3 +16,4 @@ export { QueueUnavailableError, isRedisUnreachable } from './queue-unavailable-e
 export { WriteNotReplicatedError } from './write-not-replicated-error.js';
 export { PreconditionFailedError } from './precondition-failed-error.js';
 export { ERROR_CODES, answerCode, type ErrorCode } from './error-codes.js';
+export { IdSpaceExhaustedError } from './id-space-exhausted-error.js';

@@ -26,7 +26,12 @@ export async function importPeopleFile(
     const people = new PersonRepository(connections.mysql);
     const ids = new IdAllocator(connections.queueRedis, config.queue.prefix);
     await ids.ensureAbove('people', await people.maxId());
-    const importer = createPeopleImporter({ queue: queues.persistPeople, people, ids });
+    const importer = createPeopleImporter({
+      queue: queues.persistPeople,
+      people,
+      ids,
+      maxId: config.people.maxImportId,
+    });
     return await importer.importCsv(file.createReadStream(), { requestId });
   } finally {
     await closeQueues(queues);

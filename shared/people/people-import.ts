@@ -21,7 +21,15 @@ export interface PeopleImporterDeps {
   readonly chunkSize?: number;
   /** Problems listed in the report; the counts stay exact beyond it. */
   readonly maxProblems?: number;
+  /**
+   * The largest id a row may bring (PEOPLE_MAX_IMPORT_ID): the ids above it are
+   * the counter's, so an import never leaves POST /people without ids to draw.
+   */
+  readonly maxId?: number;
 }
+
+/** What an import asks before it queues each chunk: room for that many writes (rate limit, backpressure). */
+export type AdmitRows = (rows: number) => Promise<void>;
 
 interface PendingRow {
   readonly line: number;
@@ -73,6 +81,7 @@ function startLine(endLine: number, fields: readonly string[]): number {
 export function createPeopleImporter(deps: PeopleImporterDeps) {
   const chunkSize = deps.chunkSize ?? 1000;
   const maxProblems = deps.maxProblems ?? 1000;
+  const maxId = deps.maxId ?? Number.MAX_SAFE_INTEGER;
 
   async function queuedIds(ids: readonly number[]): Promise<Set<number>> {
     const jobs = await Promise.all(
@@ -85,8 +94,10 @@ export function createPeopleImporter(deps: PeopleImporterDeps) {
     rows: readonly PendingRow[],
     report: ImportReportBuilder,
     requestId: string,
+    admit: AdmitRows,
   ): Promise<void> {
     if (rows.length === 0) return;
+    await admit(rows.length);
     const ids = rows.map((row) => row.person.id);
     // One step raises the counter past these ids (no POST can draw them from
     // now on) and claims each: a POST that drew one earlier claimed it in its
@@ -119,7 +130,12 @@ export function createPeopleImporter(deps: PeopleImporterDeps) {
     }
   }
 
-  async function readRows(source: Readable, report: ImportReportBuilder, requestId: string) {
+  async function readRows(
+    source: Readable,
+    report: ImportReportBuilder,
+    requestId: string,
+    admit: AdmitRows,
+  ) {
     let lastEndLine = 0;
     let lastProblemLine = 0;
     const startLines: number[] = [];
@@ -162,6 +178,16 @@ export function createPeopleImporter(deps: PeopleImporterDeps) {
         continue;
       }
       const { id } = outcome.record;
+      if (id > maxId) {
+        report.add({
+          line,
+          kind: 'invalid',
+          errors: [
+            `id ${id} is above ${maxId}, the largest id an import may bring (PEOPLE_MAX_IMPORT_ID)`,
+          ],
+        });
+        continue;
+      }
       const earlier = firstLineOf.get(id);
       if (earlier !== undefined) {
         report.add({
@@ -174,7 +200,7 @@ export function createPeopleImporter(deps: PeopleImporterDeps) {
       firstLineOf.set(id, line);
       pending.push({ line, person: toPerson(id, outcome.record) });
       if (pending.length >= chunkSize) {
-        await flush(pending, report, requestId);
+        await flush(pending, report, requestId, admit);
         pending = [];
       }
     }
@@ -183,15 +209,22 @@ export function createPeopleImporter(deps: PeopleImporterDeps) {
         `empty CSV: expected the header "${PEOPLE_CSV_HEADER.join(',')}"`,
       ]);
     }
-    await flush(pending, report, requestId);
+    await flush(pending, report, requestId, admit);
   }
 
   return {
-    /** Imports one CSV stream; resolves with the report once every good row is queued. */
-    async importCsv(source: Readable, meta: { requestId: string }): Promise<ImportReport> {
+    /**
+     * Imports one CSV stream; resolves with the report once every good row is
+     * queued. `admit` is asked for room before each chunk is queued (and may
+     * refuse it: a 429 or 503 then ends the import, the chunks before it queued).
+     */
+    async importCsv(
+      source: Readable,
+      meta: { requestId: string; admit?: AdmitRows },
+    ): Promise<ImportReport> {
       const report = new ImportReportBuilder(maxProblems);
       try {
-        await readRows(source, report, meta.requestId);
+        await readRows(source, report, meta.requestId, meta.admit ?? (async () => undefined));
       } catch (caught) {
         // A parse error csv-parse could not skip is the file's fault, not ours.
         const error =

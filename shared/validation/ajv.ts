@@ -163,8 +163,8 @@ export function describeErrors(errors: readonly ErrorObject[], style: MessageSty
   return [...byField.values(), ...extra];
 }
 
-/** A JSON number written as text: what `Number` reads exactly as written, nothing looser. */
-const NUMERIC_TEXT = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+/** A number written as plain decimal text (`31`, `-2.5`): no exponent, no hex, no padding. */
+const NUMERIC_TEXT = /^-?(0|[1-9]\d*)(\.\d+)?$/;
 
 /**
  * Replaces, in `input`, each numeric string that a type error says should be a

@@ -54,7 +54,7 @@ const DEFAULTS: Config = {
     userCheckWaitMs: 1000,
   },
   bulk: { maxItems: 10_000, maxBytes: 64 * 1024 * 1024, maxItemBytes: 64 * 1024, chunkSize: 500 },
-  people: { importMaxBytes: 50 * 1024 * 1024 },
+  people: { importMaxBytes: 50 * 1024 * 1024, maxImportId: 2 ** 52 },
   worker: {
     concurrency: 1000,
     instances: 8,
