@@ -61,6 +61,15 @@ function toOrder(doc: OrderDocument): Order {
 export type OrderWriteOutcome =
   { readonly applied: true } | { readonly applied: false; readonly storedVersion: number };
 
+export interface OrderWriteOptions {
+  /**
+   * Whether the job of the version before a write is still queued (it then
+   * lands by itself). A write one version ahead brings that version along
+   * only when it is not (its add failed after the head moved).
+   */
+  readonly predecessorQueued?: (write: VersionedWrite<StoredOrder>) => Promise<boolean>;
+}
+
 /** Mongo's duplicate key error code. */
 const DUPLICATE_KEY = 11000;
 
@@ -102,7 +111,10 @@ export class OrderRepository {
    * over after a stall — and they write the same version; MongoDB itself
    * matches and writes atomically.)
    */
-  async applyWrites(writes: readonly VersionedWrite<StoredOrder>[]): Promise<OrderWriteOutcome[]> {
+  async applyWrites(
+    writes: readonly VersionedWrite<StoredOrder>[],
+    options: OrderWriteOptions = {},
+  ): Promise<OrderWriteOutcome[]> {
     const creates = writes.filter((w) => w.after.version === 1);
     let created = false;
     if (creates.length > 0) {
@@ -123,7 +135,7 @@ export class OrderRepository {
       writes.map((write) =>
         created && write.after.version === 1
           ? { applied: true as const }
-          : this.perOrder.run(write.after.id, () => this.applyInOrder(write)),
+          : this.perOrder.run(write.after.id, () => this.applyInOrder(write, options)),
       ),
     );
   }
@@ -134,14 +146,22 @@ export class OrderRepository {
    * version decides. A concurrent writer of the same order can move it
    * between the read and the write, so a few rounds are allowed.
    */
-  private async applyInOrder(write: VersionedWrite<StoredOrder>): Promise<OrderWriteOutcome> {
+  private async applyInOrder(
+    write: VersionedWrite<StoredOrder>,
+    options: OrderWriteOptions,
+  ): Promise<OrderWriteOutcome> {
     if (await this.storeOver(write.after)) return { applied: true };
     for (let round = 0; round < 5; round += 1) {
       const storedVersion = await this.storedVersion(write.after.id);
       const step = stepFor(storedVersion, write);
       if (step === 'replayed') return { applied: true };
       if (step === 'wait') return { applied: false, storedVersion };
-      if (step === 'apply-before-first' && !(await this.storeOver(write.before!))) continue;
+      if (step === 'apply-before-first') {
+        // Its predecessor's own job would write the same version at the same time, and
+        // FerretDB could then put it back over this one: wait for that job instead.
+        if (await options.predecessorQueued?.(write)) return { applied: false, storedVersion };
+        if (!(await this.storeOver(write.before!))) continue;
+      }
       if (await this.storeOver(write.after)) return { applied: true };
     }
     return { applied: false, storedVersion: await this.storedVersion(write.after.id) };

@@ -19,7 +19,11 @@ export interface ReplicaApplyResult {
    * counts as stale when the batch is re-applied.
    */
   readonly stale: number;
+  /** Changes more than one version ahead of their stored copy: to apply once the ones between land. */
+  readonly behind: ReadonlySet<ReplicaChange>;
 }
+
+type ChangeOutcome = 'written' | 'stale' | 'behind';
 
 const DUPLICATE_KEY = 11000;
 
@@ -53,16 +57,6 @@ function fieldsOf({ version, after }: ReplicaChange): Record<string, unknown> {
   const fields: Record<string, unknown> = { ...(after ?? {}), version, deleted };
   for (const field of KEY_FIELDS) delete fields[field];
   return fields;
-}
-
-function toUpsert(change: ReplicaChange) {
-  const { key, version } = change;
-  const fields = fieldsOf(change);
-  return {
-    filter: { _id: key, version: { $lt: version } },
-    update: { $set: fields },
-    upsert: true,
-  };
 }
 
 function isDuplicateKey(error: unknown): boolean {
@@ -100,44 +94,62 @@ export class ReplicaRepository {
     changes: readonly ReplicaChange[],
   ): Promise<ReplicaApplyResult> {
     const newest = newestPerKey(changes);
-    if (newest.length === 0) return { written: 0, stale: 0 };
+    if (newest.length === 0) return { written: 0, stale: 0, behind: new Set() };
     const model = this.models[entity];
     try {
       await model.insertMany(newest.map(toDocument), { ordered: false, lean: true });
-      return { written: newest.length, stale: changes.length - newest.length };
+      return { written: newest.length, stale: changes.length - newest.length, behind: new Set() };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
     // Which documents that insert wrote is not knowable here: FerretDB 1.24 stops an
     // unordered insert at its first error, while the driver reports every document
     // without an error of its own as inserted. So every change of the batch is
-    // applied again, one by one; each is idempotent, so that is always correct.
+    // applied again, one by one, each key's in version order; each is idempotent.
+    const ordered = [...changes].sort((a, b) => a.version - b.version);
     let written = 0;
-    for (const change of newest) {
-      const applied = await this.perDocument.run(`${entity}:${change.key}`, () =>
+    const behind = new Set<ReplicaChange>();
+    for (const change of ordered) {
+      const outcome = await this.perDocument.run(`${entity}:${change.key}`, () =>
         this.applyOne(model, change),
       );
-      if (applied) written += 1;
+      if (outcome === 'written') written += 1;
+      if (outcome === 'behind') behind.add(change);
     }
-    return { written, stale: changes.length - written };
+    return { written, stale: changes.length - written - behind.size, behind };
   }
 
   /**
-   * Update if stored with a lower version, else insert; false when a newer (or
-   * equal) copy is there. (A stale update in flight elsewhere could otherwise
-   * put an older version back on FerretDB: see `perDocument`.)
+   * One change on its copy, in version order: an update matches only the
+   * version just before it, so copies move one version at a time and a late
+   * or repeated change can never put an older version back (FerretDB matches,
+   * then writes, in two steps: a "lower version" filter let a stale update
+   * from another worker process overwrite a newer one). A key with no copy
+   * yet takes the change whole (it carries the full row); a copy more than
+   * one version behind waits.
    */
-  private async applyOne(model: Model<ReplicaDocument>, change: ReplicaChange): Promise<boolean> {
-    const { filter, update } = toUpsert(change);
-    const updated = await model.updateOne(filter, update, { writeConcern: DURABLE_WRITE }).exec();
-    if (updated.matchedCount > 0) return true;
-    try {
-      await model.insertMany([toDocument(change)], { lean: true });
-      return true;
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
+  private async applyOne(
+    model: Model<ReplicaDocument>,
+    change: ReplicaChange,
+  ): Promise<ChangeOutcome> {
+    const { key, version } = change;
+    const update = { $set: fieldsOf(change) };
+    for (let round = 0; round < 3; round += 1) {
+      const updated = await model
+        .updateOne({ _id: key, version: version - 1 }, update, { writeConcern: DURABLE_WRITE })
+        .exec();
+      if (updated.matchedCount > 0) return 'written';
+      const stored = await model.findById(key, { version: 1 }).lean<{ version: number }>().exec();
+      if (stored) return stored.version >= version ? 'stale' : 'behind';
+      try {
+        await model.insertMany([toDocument(change)], { lean: true });
+        return 'written';
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        // Inserted meanwhile by another batch: look again.
+      }
     }
+    return 'behind';
   }
 
   async findById(entity: Entity, id: number | string): Promise<ReplicaDocument | null> {

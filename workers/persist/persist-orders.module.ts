@@ -1,5 +1,8 @@
 import { KeyHeads } from '../../shared/jobs/key-heads.js';
+import type { PersistOrderJob } from '../../shared/jobs/order-jobs.js';
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { createQueue } from '../../shared/jobs/queues.js';
+import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
 import { OrderRepository } from '../../shared/repositories/order.repository.js';
 import { batchingOf, type WorkerModule } from '../worker-module.js';
 import { createOrderCommitter, createPersistOrderProcessor } from './persist-orders.processor.js';
@@ -12,6 +15,11 @@ export const persistOrdersModule: WorkerModule = {
     const committer = createOrderCommitter({
       orders: new OrderRepository(connections.mongo),
       cache,
+      queue: createQueue(
+        config,
+        connections.queueRedis,
+        QUEUE_NAMES.persistOrders,
+      ) as ShardedQueue<PersistOrderJob>,
       onBatch: (size) => hooks.onBatch?.(QUEUE_NAMES.persistOrders, size),
       ...batchingOf(config),
     });

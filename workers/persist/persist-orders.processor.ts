@@ -1,7 +1,9 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
 import type { KeyHeads, VersionedWrite } from '../../shared/jobs/key-heads.js';
+import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
 import {
+  orderJobId,
   persistOrderJobSchema,
   type OrderState,
   type PersistOrderJob,
@@ -32,12 +34,19 @@ export interface PendingOrderWrite {
 export function createOrderCommitter(options: {
   readonly orders: OrderRepository;
   readonly cache: ReadThroughCache;
+  /** The orders' queue, where a write's predecessor may still wait. */
+  readonly queue: Pick<ShardedQueue<PersistOrderJob>, 'getJob'>;
   readonly maxBatch: number;
   readonly maxWaitMs: number;
   readonly onBatch?: (size: number) => void;
 }): GroupCommitter<PendingOrderWrite> {
+  const predecessorQueued = async ({ after }: VersionedWrite<OrderState>) =>
+    (await options.queue.getJob(orderJobId(after.id, after.version - 1), after.id)) !== undefined;
   const commitBatch = async (pending: readonly PendingOrderWrite[]): Promise<void> => {
-    const outcomes = await options.orders.applyWrites(pending.map((p) => p.write));
+    const outcomes = await options.orders.applyWrites(
+      pending.map((p) => p.write),
+      { predecessorQueued },
+    );
     pending.forEach((p, i) => (p.outcome = outcomes[i]));
     await options.cache.invalidate('orders');
   };

@@ -2,11 +2,12 @@ import { DelayedError, type Job } from 'bullmq';
 
 /**
  * How long a write waits for the writes before it to land: a quarter of its
- * age, between 20 ms and 5 s, so the usual wait (a predecessor in the next
- * batch) is short and a long one (its store down) costs little.
+ * age, between 20 ms and 1 s, so the usual wait (a predecessor in the next
+ * batch) is short, a long one costs little, and a key's backlog moves on
+ * within a second of its predecessor landing.
  */
 export function predecessorWaitMs(ageMs: number): number {
-  return Math.min(5000, Math.max(20, Math.round(ageMs / 4)));
+  return Math.min(1000, Math.max(20, Math.round(ageMs / 4)));
 }
 
 /**

@@ -15,6 +15,7 @@ import type {
 } from '../../shared/repositories/replica.repository.js';
 import { compileValidator } from '../../shared/validation/ajv.js';
 import { GroupCommitter } from '../group-commit.js';
+import { waitForPredecessors } from '../persist/wait-for-predecessors.js';
 
 const validateEvent = compileValidator<ChangeEvent>(changeEventSchema);
 const validateBatch = compileValidator<{ events: ChangeEvent[] }>(changeBatchSchema);
@@ -30,45 +31,60 @@ function eventsOf(job: Job<ReplicateJob>): readonly ChangeEvent[] {
   }
 }
 
+/** A change handed to a committer; the committer marks it when its copy is too far behind for it. */
+interface PendingChange extends ReplicaChange {
+  behind?: boolean;
+}
+
 /** One group committer per collection: a batch becomes one journaled bulk write. */
 export function createReplicaCommitters(
   replicas: ReplicaRepository,
   options: { maxBatch: number; maxWaitMs: number; onBatch?: (size: number) => void },
-): Record<Entity, GroupCommitter<ReplicaChange>> {
+): Record<Entity, GroupCommitter<PendingChange>> {
+  const commit = (entity: Entity) => async (changes: readonly PendingChange[]) => {
+    const { behind } = await replicas.applyChanges(entity, changes);
+    for (const change of changes) change.behind = behind.has(change);
+  };
   const forEntity = (entity: Entity) =>
-    new GroupCommitter<ReplicaChange>({
+    new GroupCommitter<PendingChange>({
       traceName: `replicate ${entity}`,
-      commitBatch: async (changes) => {
-        await replicas.applyChanges(entity, changes);
-      },
-      commitOne: async (change) => {
-        await replicas.applyChanges(entity, [change]);
-      },
+      commitBatch: commit(entity),
+      commitOne: (change) => commit(entity)([change]),
       ...options,
     });
   return Object.fromEntries(ENTITIES.map((entity) => [entity, forEntity(entity)])) as Record<
     Entity,
-    GroupCommitter<ReplicaChange>
+    GroupCommitter<PendingChange>
   >;
 }
 
-/** Mirrors a committed change into Mongo; stale or repeated events are skipped by version. */
+/**
+ * Mirrors a committed change into Mongo; stale or repeated events are skipped
+ * by version. A job with a change whose copy is more than one version behind
+ * waits for the events between (delayed, no attempt spent); its other changes
+ * are then found applied.
+ */
 export function createReplicateProcessor(
-  committers: Record<Entity, GroupCommitter<ReplicaChange>>,
+  committers: Record<Entity, GroupCommitter<PendingChange>>,
   logger: Logger,
 ) {
-  return async function replicateChanges(job: Job<ReplicateJob>): Promise<void> {
+  return async function replicateChanges(job: Job<ReplicateJob>, token?: string): Promise<void> {
     const events = eventsOf(job);
+    const pending: PendingChange[] = events.map((event) => ({
+      key: entityKey(event.entity, event.key),
+      version: event.version,
+      after: event.after,
+    }));
     // Submitted together, a batch's events share the committers' next bulk writes.
-    await Promise.all(
-      events.map((event) =>
-        committers[event.entity].submit({
-          key: entityKey(event.entity, event.key),
-          version: event.version,
-          after: event.after,
-        }),
-      ),
-    );
+    await Promise.all(events.map((event, i) => committers[event.entity].submit(pending[i]!)));
+    const waiting = pending.find((change) => change.behind);
+    if (waiting) {
+      return waitForPredecessors(job, token, {
+        key: String(waiting.key),
+        version: waiting.version,
+        storedVersion: waiting.version - 2,
+      });
+    }
     for (const event of events) {
       logger.info(
         { requestId: event.requestId, jobId: job.id, entity: event.entity, key: event.key },
