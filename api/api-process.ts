@@ -22,8 +22,17 @@ export async function runApiProcess(
   const peopleFile = peopleFileOption(argv);
   const connections = await openConnections(config);
   const serviceApps = await createServiceApps(config, connections, logger, { names: services });
+  // An internet-facing listener caps the connections one client address holds (issue 31).
+  const edgeOptions = { connectionsPerClient: config.edge.connectionsPerClient };
   const listening = await Promise.all(
-    services.map((name) => listen(serviceApps.app(name), config.services[name], config.httpServer)),
+    services.map((name) =>
+      listen(
+        serviceApps.app(name),
+        config.services[name],
+        config.httpServer,
+        config.edge.services.includes(name) ? edgeOptions : {},
+      ),
+    ),
   );
   if (ops) {
     const opsApp = createOpsApp({

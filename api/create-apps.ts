@@ -119,6 +119,7 @@ export async function createServiceApps(
         routers: [routerOf(service.routes)],
         operations,
         rawBodyPaths: [...guarded.rawBodyPaths, ...guarded.bulkPaths],
+        shortRequestTimeoutMs: config.httpServer.shortRequestTimeoutMs,
         untypedJsonPaths: untypedJsonPaths(service.routes),
         readiness: readinessChecks(connections, module.dependencies),
         edge,

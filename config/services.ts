@@ -126,13 +126,21 @@ export function serviceBaseUrl(address: ServiceAddress): string {
  * `/metrics` and `/ready` (queue depths, dependency state, a ping of every
  * store per call) are served there only to a caller with PROBE_TOKEN, and not
  * at all without one: the ops port serves them. Internal listeners keep them.
+ * PUBLIC_MAX_CONNECTIONS_PER_CLIENT caps the connections one address holds
+ * there (behind a proxy every client has the proxy's address: cap there, 0 here).
  */
 export function readEdge(read: EnvReader): {
   readonly services: readonly ServiceName[];
   readonly probeToken: string | undefined;
+  readonly connectionsPerClient: number;
 } {
   return {
     services: read.listOf('INTERNET_FACING_SERVICES', ['public'], SERVICE_NAMES),
     probeToken: read.optionalString('PROBE_TOKEN'),
+    // A browser opens 6 per host, the client library 16: 64 leaves room; 0 turns the cap off.
+    connectionsPerClient: read.int('PUBLIC_MAX_CONNECTIONS_PER_CLIENT', 64, {
+      min: 0,
+      max: 100_000,
+    }),
   };
 }

@@ -12,6 +12,13 @@ export interface HttpServerTimeouts {
   readonly requestTimeoutMs: number;
   /** An idle keep-alive connection is closed after this long. */
   readonly keepAliveTimeoutMs: number;
+  /**
+   * From a request's headers to the end of its body on every route that does
+   * not stream a large body (all but bulk and import); over it the answer is 408.
+   */
+  readonly shortRequestTimeoutMs: number;
+  /** Open connections one listener takes; more are closed as they arrive. */
+  readonly maxConnections: number;
 }
 
 export interface Config {
@@ -175,6 +182,8 @@ export interface Config {
     readonly services: readonly ServiceName[];
     /** Bearer token that opens `/metrics` and `/ready` on those listeners; unset: not served there. */
     readonly probeToken: string | undefined;
+    /** Open connections one client address may hold on those listeners; 0: no cap. */
+    readonly connectionsPerClient: number;
   };
   /** OpenTelemetry traces (the standard OTEL_* variables): off unless an exporter is configured. */
   readonly tracing: TracingConfig;

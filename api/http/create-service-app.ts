@@ -14,6 +14,7 @@ import { errorHandler, notFoundFallback } from './error-handler.js';
 import type { ReadinessCheck } from '../../shared/readiness-check.js';
 import { observeRequests } from './observe-requests.js';
 import { INSIGHT_PATHS, probeRoutes, servesInsight, type EdgeProbes } from './probe-routes.js';
+import { requestDeadline } from './request-deadline.js';
 import { requestId, type RequestState } from './request-id.js';
 import { closeUnreadBody } from './close-unread-body.js';
 import { conditionalGet } from './conditional-get.js';
@@ -34,6 +35,11 @@ export interface ServiceAppOptions {
   readonly bodyLimit?: string;
   /** Paths whose route reads the request body itself (streamed uploads). */
   readonly rawBodyPaths?: readonly string[];
+  /**
+   * Deadline for the whole request on every route but `rawBodyPaths` (which
+   * keep the listener's long one): HTTP_SHORT_REQUEST_TIMEOUT_MS. Unset: none.
+   */
+  readonly shortRequestTimeoutMs?: number;
   /** Paths whose body is read as JSON when it comes without a `Content-Type` (legacy clients). */
   readonly untypedJsonPaths?: readonly string[];
   /** `Cache-Control: max-age` of a successful read (CACHE_CONTROL_MAX_AGE). */
@@ -89,6 +95,14 @@ export function createServiceApp(options: ServiceAppOptions): Koa<RequestState> 
   app.use(requestId(options.logger));
   app.use(observeRequests(options.name, options.metrics, options.logger));
   app.use(closeUnreadBody());
+  if (options.shortRequestTimeoutMs !== undefined) {
+    app.use(
+      requestDeadline({
+        timeoutMs: options.shortRequestTimeoutMs,
+        longPaths: options.rawBodyPaths ?? [],
+      }),
+    );
+  }
   app.use(errorHandler());
   app.use(notFoundFallback());
   app.use(conditionalGet({ maxAgeSeconds: options.cacheControlMaxAge ?? 0 }));

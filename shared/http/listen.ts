@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type Koa from 'koa';
 import type { HttpServerTimeouts, ServiceAddress } from '../../config/index.js';
 
@@ -37,11 +38,36 @@ function discardUnreadBody(req: IncomingMessage): void {
 }
 
 /**
+ * Caps the connections one client address holds open: a connection past the
+ * cap is closed as it arrives, before a byte of it is read, so one client
+ * cannot hold the listener's connections (slow bodies on many sockets).
+ */
+function capConnectionsPerClient(server: Server, cap: number): void {
+  const open = new Map<string, number>();
+  server.prependListener('connection', (socket: Socket) => {
+    const client = socket.remoteAddress ?? '';
+    const held = open.get(client) ?? 0;
+    if (held >= cap) {
+      socket.destroy();
+      return;
+    }
+    open.set(client, held + 1);
+    socket.once('close', () => {
+      const left = (open.get(client) ?? 1) - 1;
+      if (left === 0) open.delete(client);
+      else open.set(client, left);
+    });
+  });
+}
+
+/**
  * Starts an app on its address; port 0 picks a free port (tests). A client
  * gets `timeouts.headersTimeoutMs` to send its headers and
  * `timeouts.requestTimeoutMs` for the whole request (then 408 and the
  * connection is closed), so a slow or stalled client cannot hold a connection
- * indefinitely. Closing is graceful for keep-alive clients too: answers sent
+ * indefinitely; the listener takes at most `timeouts.maxConnections`
+ * connections, and one client address at most `options.connectionsPerClient`
+ * (internet-facing listeners). Closing is graceful for keep-alive clients too: answers sent
  * while closing carry `Connection: close`, idle sockets are swept until the
  * server has none, and whatever is still open after a few seconds is cut.
  */
@@ -49,6 +75,7 @@ export function listen(
   app: Koa<never>,
   address: ServiceAddress,
   timeouts: HttpServerTimeouts,
+  options: { readonly connectionsPerClient?: number } = {},
 ): Promise<Listening> {
   return new Promise((resolve, reject) => {
     let closing = false;
@@ -61,6 +88,8 @@ export function listen(
       },
       app.callback(),
     );
+    server.maxConnections = timeouts.maxConnections;
+    if (options.connectionsPerClient) capConnectionsPerClient(server, options.connectionsPerClient);
     server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
       if (closing) res.setHeader('Connection', 'close');
       res.once('finish', () => discardUnreadBody(req));

@@ -12,6 +12,21 @@ describe('loadConfig: HTTP listener timeouts', () => {
       headersTimeoutMs: 500,
       requestTimeoutMs: 1000,
       keepAliveTimeoutMs: 2000,
+      // The short bound of single writes and reads follows a long bound under its 30 s default.
+      shortRequestTimeoutMs: 1000,
+      maxConnections: 10_000,
+    });
+  });
+
+  it('reads the short bound of ordinary routes and the connection bound (issue 31)', () => {
+    const config = loadConfig({
+      HTTP_SHORT_REQUEST_TIMEOUT_MS: '5000',
+      HTTP_MAX_CONNECTIONS: '200',
+    });
+    expect(config.httpServer).to.include({
+      requestTimeoutMs: 900_000,
+      shortRequestTimeoutMs: 5000,
+      maxConnections: 200,
     });
   });
 

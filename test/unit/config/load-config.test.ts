@@ -45,7 +45,13 @@ const DEFAULTS: Config = {
   cronOps: { host: '127.0.0.1', port: 3002 },
   board: { user: 'admin', password: 'spillway' },
   http: { preferWaitMaxSeconds: 30 },
-  httpServer: { headersTimeoutMs: 30_000, requestTimeoutMs: 900_000, keepAliveTimeoutMs: 65_000 },
+  httpServer: {
+    headersTimeoutMs: 30_000,
+    requestTimeoutMs: 900_000,
+    keepAliveTimeoutMs: 65_000,
+    shortRequestTimeoutMs: 30_000,
+    maxConnections: 10_000,
+  },
   upstreams: {
     usersBaseUrl: 'http://127.0.0.1:8000',
     listingsBaseUrl: 'http://127.0.0.1:6000',
@@ -95,7 +101,7 @@ const DEFAULTS: Config = {
   backpressure: { maxWaiting: 100_000, checkIntervalMs: 250, retryAfterSeconds: 5 },
   rateLimit: { writesPerMinute: 6000, publicPerMinute: 6000, trustProxy: false },
   serviceToken: undefined,
-  edge: { services: ['public'], probeToken: undefined },
+  edge: { services: ['public'], probeToken: undefined, connectionsPerClient: 64 },
   tracing: { enabled: false, sampler: { name: 'parentbased_always_on', ratio: 1 } },
   shutdownTimeoutMs: 10_000,
 };
@@ -223,7 +229,11 @@ describe('loadConfig(env)', () => {
       expect(config.edge).to.deep.equal({
         services: ['public', 'customers'],
         probeToken: 'probe-token-0123456789',
+        connectionsPerClient: 64,
       });
+      expect(configErrorFor({ HTTP_SHORT_REQUEST_TIMEOUT_MS: '1000000' }).message).to.include(
+        'HTTP_SHORT_REQUEST_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS (900000)',
+      );
       expect(configErrorFor({ PROBE_TOKEN: 'short' }).message).to.include(
         'PROBE_TOKEN: expected at least 16 characters',
       );
