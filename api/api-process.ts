@@ -7,6 +7,8 @@ import { readinessChecks } from '../shared/readiness.js';
 import { exitOnSignals } from '../shared/shutdown.js';
 import { createServiceApps } from './create-apps.js';
 import { createOpsApp } from './ops/ops.app.js';
+import { DeadLettersService } from '../shared/jobs/dead-letters.service.js';
+import { DeadLetterRepository } from '../shared/repositories/dead-letter.repository.js';
 import { importPeopleAtStartup, peopleFileOption } from './people/startup-file.js';
 import { selectProcessParts } from './service-selection.js';
 import { AVAILABLE_SERVICES } from './service-registry.js';
@@ -34,6 +36,12 @@ export async function runApiProcess(
       ),
     ),
   );
+  // Re-drives add their jobs on the fail-fast producer connection, as the services do.
+  const deadLetters = new DeadLettersService(
+    config,
+    new DeadLetterRepository(connections.mysql),
+    connections.queueProducer,
+  );
   if (ops) {
     const opsApp = createOpsApp({
       logger: logger.child({ service: 'ops' }),
@@ -42,6 +50,7 @@ export async function runApiProcess(
       board: config.board,
       readiness: readinessChecks(connections, serviceApps.dependencies),
       documents: serviceApps.documents,
+      deadLetters,
     });
     listening.push(await listen(opsApp, config.ops, config.httpServer));
   }
@@ -53,7 +62,7 @@ export async function runApiProcess(
   exitOnSignals(
     [
       { name: 'stop http intake', run: () => Promise.all(listening.map((l) => l.close())) },
-      { name: 'close queues', run: () => serviceApps.close() },
+      { name: 'close queues', run: () => Promise.all([serviceApps.close(), deadLetters.close()]) },
       { name: 'close connections', run: () => closeConnections(connections) },
       { name: 'send buffered traces', run: () => tracing.shutdown() },
     ],

@@ -13,11 +13,14 @@ import {
 } from '../shared/jobs/queues.js';
 import type { QueueShards, ShardedQueue } from '../shared/jobs/sharded-queue.js';
 import type { ChangeEvent, ReplicateJob } from '../shared/jobs/job-payloads.js';
-import type { QueueConsumer, WorkerHooks } from './worker-module.js';
+import { batchingOf, type QueueConsumer, type WorkerHooks } from './worker-module.js';
 import { WORKER_MODULES } from './worker-registry.js';
 import { unionOf, type Dependency } from '../shared/readiness.js';
 import { workerSlots } from './split-concurrency.js';
 import { queueTelemetry } from '../shared/tracing/bullmq-telemetry.js';
+import type { DeadLetterStore } from '../shared/jobs/dead-letters.js';
+import { DeadLetterRepository } from '../shared/repositories/dead-letter.repository.js';
+import { DeadLetterGuard } from './dead-letter-guard.js';
 
 export type { WorkerHooks } from './worker-module.js';
 
@@ -65,7 +68,12 @@ export function createWorkers(
   config: Config,
   connections: Connections,
   logger: Logger,
-  options: { hooks?: WorkerHooks; metrics?: Metrics } = {},
+  options: {
+    hooks?: WorkerHooks;
+    metrics?: Metrics;
+    /** Where jobs that fail for good are kept; MySQL's dead_letters table by default. */
+    deadLetters?: DeadLetterStore;
+  } = {},
 ): RunningWorkers {
   const { metrics } = options;
   const producers = new Map<QueueName, ShardedQueue<unknown>>();
@@ -124,8 +132,15 @@ export function createWorkers(
     ).map((slot) => ({ ...consumer, ...slot })),
   );
   const telemetry = queueTelemetry(config.tracing.enabled);
+  // A job that fails for good is kept in the dead-letter store before the failed set can trim it.
+  const deadLetters = new DeadLetterGuard({
+    store: options.deadLetters ?? new DeadLetterRepository(connections.mysql),
+    logger: log,
+    backoffMs: config.queue.backoffMs,
+    ...batchingOf(config),
+  });
   const workers = perQueue.map(({ queue, shard, processor, concurrency }) => {
-    const worker = new Worker(shard, processor, {
+    const worker = new Worker(shard, deadLetters.guard(queue, processor), {
       connection: connections.queueRedis,
       prefix: config.queue.prefix,
       concurrency,
@@ -139,6 +154,7 @@ export function createWorkers(
       // Each job's processing joins the trace of the request that enqueued it.
       telemetry,
     });
+    deadLetters.watch(queue, worker);
     worker.on('completed', (job) => observeJob(metrics, queue, 'completed', job));
     worker.on('failed', (job, error) => {
       if (job) observeJob(metrics, queue, 'failed', job);
@@ -187,6 +203,7 @@ export function createWorkers(
           }),
         );
         await Promise.all(consumers.map((c) => c.drain()));
+        await deadLetters.drain();
         await closeQueues([...producers.values()]);
       })()),
   };

@@ -14,6 +14,9 @@ import { healthRoutes } from '../../shared/http/health.routes.js';
 import type { ReadinessCheck } from '../../shared/readiness-check.js';
 import { metricsRoutes } from '../../shared/http/metrics.routes.js';
 import { requestId, type RequestState } from '../http/request-id.js';
+import type { DeadLettersService } from '../../shared/jobs/dead-letters.service.js';
+import { watchDeadLetters } from '../../shared/metrics/dead-letters.metric.js';
+import { DEAD_LETTERS_PATH, deadLettersRoutes } from './dead-letters.routes.js';
 
 export const BOARD_PATH = '/admin/queues';
 
@@ -26,12 +29,15 @@ export interface OpsAppOptions {
   readonly readiness: Record<string, ReadinessCheck>;
   /** Each service's OpenAPI document, served at `/docs/<service>/` for browsers. */
   readonly documents: ReadonlyMap<string, object>;
+  /** Writes whose job failed for good: searched and re-driven here, counted in the metrics. */
+  readonly deadLetters: DeadLettersService;
 }
 
 /**
  * The operations port: Bull Board behind basic auth (retrying failed jobs
- * included), every service's API docs (browsers cannot open port 6000), and
- * the process's health, readiness and metrics.
+ * included), the dead-letter store behind the same credentials, every
+ * service's API docs (browsers cannot open port 6000), and the process's
+ * health, readiness and metrics (`spillway_dead_letters` among them).
  */
 export function createOpsApp(options: OpsAppOptions): Koa<RequestState> {
   const app = new Koa<RequestState>();
@@ -41,17 +47,25 @@ export function createOpsApp(options: OpsAppOptions): Koa<RequestState> {
   app.use(errorHandler());
   app.use(notFoundFallback());
 
+  watchDeadLetters(options.metrics.registry, () => options.deadLetters.countOpenByResource());
+  const requireCredentials = basicAuth(options.board, 'Spillway operations');
   const index = new Router();
   index.get('/', (ctx) => {
     ctx.body = {
       board: BOARD_PATH,
+      dead_letters: DEAD_LETTERS_PATH,
       docs: [...options.documents.keys()].map((name) => `/docs/${name}/`),
       health: '/health',
       ready: '/ready',
       metrics: '/metrics',
     };
   });
-  const routers = [index, healthRoutes(options.readiness), metricsRoutes(options.metrics.registry)];
+  const routers = [
+    index,
+    healthRoutes(options.readiness),
+    metricsRoutes(options.metrics.registry),
+    deadLettersRoutes(options.deadLetters, requireCredentials),
+  ];
   for (const [name, document] of options.documents) {
     routers.push(apiDocsRoutes(document, { base: `/docs/${name}`, title: `Spillway ${name}` }));
   }
@@ -66,7 +80,6 @@ export function createOpsApp(options: OpsAppOptions): Koa<RequestState> {
     queues: options.queues.flatMap(({ shards }) => shards.map((shard) => new BullMQAdapter(shard))),
     serverAdapter,
   });
-  const requireCredentials = basicAuth(options.board, 'Spillway operations');
   const board = serverAdapter.registerPlugin();
   app.use(async function guardBoard(ctx, next) {
     if (ctx.path !== BOARD_PATH && !ctx.path.startsWith(`${BOARD_PATH}/`)) return next();

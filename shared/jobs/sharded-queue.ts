@@ -96,6 +96,11 @@ export class ShardedQueue<T> implements QueueShards {
     return (await this.shardFor(key).getJob(jobId)) as Job<T> | undefined;
   }
 
+  /** A job by its id, looked up in the shard its data is routed to (as `add` would route it). */
+  async getJobOf(data: T, jobId: string): Promise<Job<T> | undefined> {
+    return (await this.shardFor(this.keyOf(data, { jobId })).getJob(jobId)) as Job<T> | undefined;
+  }
+
   /** Job counts per state, summed over every shard. */
   async getJobCounts(
     ...states: Parameters<Queue['getJobCounts']>

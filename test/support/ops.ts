@@ -1,12 +1,19 @@
 import { createOpsApp } from '../../api/ops/ops.app.js';
+import { DeadLettersService } from '../../shared/jobs/dead-letters.service.js';
 import { listen, type Listening } from '../../shared/http/listen.js';
+import { DeadLetterRepository } from '../../shared/repositories/dead-letter.repository.js';
 import { createLogger } from '../../shared/logger.js';
 import { readinessChecks } from '../../shared/readiness.js';
 import type { Pipeline } from './pipeline.js';
 
-/** The ops listener (Bull Board, docs, probes) over a running test pipeline. */
+/** The ops listener (Bull Board, dead letters, docs, probes) over a running test pipeline. */
 export async function startOps(pipeline: Pipeline): Promise<Listening> {
-  return listen(
+  const deadLetters = new DeadLettersService(
+    pipeline.config,
+    new DeadLetterRepository(pipeline.connections.mysql),
+    pipeline.connections.queueProducer,
+  );
+  const listening = await listen(
     createOpsApp({
       logger: createLogger({ level: 'silent', name: 'test-ops' }),
       metrics: pipeline.apps.metrics,
@@ -14,10 +21,18 @@ export async function startOps(pipeline: Pipeline): Promise<Listening> {
       board: pipeline.config.board,
       readiness: readinessChecks(pipeline.connections, pipeline.apps.dependencies),
       documents: pipeline.apps.documents,
+      deadLetters,
     }),
     pipeline.config.ops,
     pipeline.config.httpServer,
   );
+  return {
+    ...listening,
+    async close() {
+      await listening.close();
+      await deadLetters.close();
+    },
+  };
 }
 
 export function basicAuthHeader(user: string, password: string): Record<string, string> {

@@ -33,6 +33,7 @@ export async function resetStores(
   await connections.mysql.query('DELETE FROM customers');
   await connections.mysql.query('DELETE FROM customer_events');
   await connections.mysql.query('DELETE FROM people');
+  await connections.mysql.query('DELETE FROM dead_letters');
   const db = connections.mongo.db;
   if (db) {
     await db.collection('users').deleteMany({});
