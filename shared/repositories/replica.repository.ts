@@ -89,9 +89,16 @@ export class ReplicaRepository {
     this.models = replicaModels(connection);
   }
 
+  /**
+   * `jumpAhead`: a change that has waited long enough for the ones between
+   * (one may never come: an event lost with a job that failed for good) is
+   * written over any lower version — it carries the whole row, so the copy
+   * still ends equal to MySQL.
+   */
   async applyChanges(
     entity: Entity,
     changes: readonly ReplicaChange[],
+    options: { readonly jumpAhead?: boolean } = {},
   ): Promise<ReplicaApplyResult> {
     const newest = newestPerKey(changes);
     if (newest.length === 0) return { written: 0, stale: 0, behind: new Set() };
@@ -111,7 +118,7 @@ export class ReplicaRepository {
     const behind = new Set<ReplicaChange>();
     for (const change of ordered) {
       const outcome = await this.perDocument.run(`${entity}:${change.key}`, () =>
-        this.applyOne(model, change),
+        this.applyOne(model, change, options.jumpAhead === true),
       );
       if (outcome === 'written') written += 1;
       if (outcome === 'behind') behind.add(change);
@@ -131,12 +138,14 @@ export class ReplicaRepository {
   private async applyOne(
     model: Model<ReplicaDocument>,
     change: ReplicaChange,
+    jumpAhead: boolean,
   ): Promise<ChangeOutcome> {
     const { key, version } = change;
     const update = { $set: fieldsOf(change) };
+    const over = jumpAhead ? { $lt: version } : version - 1;
     for (let round = 0; round < 3; round += 1) {
       const updated = await model
-        .updateOne({ _id: key, version: version - 1 }, update, { writeConcern: DURABLE_WRITE })
+        .updateOne({ _id: key, version: over }, update, { writeConcern: DURABLE_WRITE })
         .exec();
       if (updated.matchedCount > 0) return 'written';
       const stored = await model.findById(key, { version: 1 }).lean<{ version: number }>().exec();

@@ -33,8 +33,13 @@ function eventsOf(job: Job<ReplicateJob>): readonly ChangeEvent[] {
 
 /** A change handed to a committer; the committer marks it when its copy is too far behind for it. */
 interface PendingChange extends ReplicaChange {
+  /** Waited long enough: written over any lower version (ReplicaRepository.applyChanges). */
+  readonly jumpAhead: boolean;
   behind?: boolean;
 }
+
+/** How long a change waits for the ones between before it is written over any lower version. */
+export const JUMP_AHEAD_AFTER_MS = 10_000;
 
 /** One group committer per collection: a batch becomes one journaled bulk write. */
 export function createReplicaCommitters(
@@ -42,7 +47,10 @@ export function createReplicaCommitters(
   options: { maxBatch: number; maxWaitMs: number; onBatch?: (size: number) => void },
 ): Record<Entity, GroupCommitter<PendingChange>> {
   const commit = (entity: Entity) => async (changes: readonly PendingChange[]) => {
-    const { behind } = await replicas.applyChanges(entity, changes);
+    const inOrder = changes.filter((change) => !change.jumpAhead);
+    const ahead = changes.filter((change) => change.jumpAhead);
+    const { behind } = await replicas.applyChanges(entity, inOrder);
+    if (ahead.length > 0) await replicas.applyChanges(entity, ahead, { jumpAhead: true });
     for (const change of changes) change.behind = behind.has(change);
   };
   const forEntity = (entity: Entity) =>
@@ -70,10 +78,12 @@ export function createReplicateProcessor(
 ) {
   return async function replicateChanges(job: Job<ReplicateJob>, token?: string): Promise<void> {
     const events = eventsOf(job);
+    const jumpAhead = Date.now() - job.timestamp > JUMP_AHEAD_AFTER_MS;
     const pending: PendingChange[] = events.map((event) => ({
       key: entityKey(event.entity, event.key),
       version: event.version,
       after: event.after,
+      jumpAhead,
     }));
     // Submitted together, a batch's events share the committers' next bulk writes.
     await Promise.all(events.map((event, i) => committers[event.entity].submit(pending[i]!)));

@@ -111,6 +111,17 @@ describe('ReplicaRepository on FerretDB (Mongo copies of users and listings)', (
     expect(await replicas.findById('users', 7)).to.include({ name: 'v3', version: 3 });
   });
 
+  it('writes a change that waited long enough over any lower version (jumpAhead): the copy still ends equal to the row', async () => {
+    await replicas.applyChanges('users', [user(8, 'v1', 1)]);
+    await replicas.applyChanges('users', [user(8, 'v1', 1)]);
+    const result = await replicas.applyChanges('users', [user(8, 'v4', 4)], { jumpAhead: true });
+    expect(result.behind.size).to.equal(0);
+    expect(await replicas.findById('users', 8)).to.include({ name: 'v4', version: 4 });
+    // A late change in between is stale, not written back.
+    await replicas.applyChanges('users', [user(8, 'v2', 2)]);
+    expect(await replicas.findById('users', 8)).to.include({ name: 'v4', version: 4 });
+  });
+
   it('keeps the newest of several versions of one key in a batch', async () => {
     await replicas.applyChanges('users', [user(9, 'v3', 3), user(9, 'v1', 1), user(9, 'v2', 2)]);
     expect(await replicas.findById('users', 9)).to.include({ name: 'v3', version: 3 });
