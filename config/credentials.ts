@@ -1,13 +1,23 @@
 import type { EnvReader } from './env-parsers.js';
 import type { Config } from './types.js';
 
-/** Bull Board's login; only outside production does the password have a default. */
+/**
+ * Bull Board's logins: the full role (only outside production does its
+ * password have a default) and, with BOARD_VIEWER_PASSWORD, a read-only one.
+ */
 export function readBoard(read: EnvReader, env: Config['env']): Config['board'] {
-  return {
+  const viewerPassword = read.optionalString('BOARD_VIEWER_PASSWORD');
+  const board = {
     user: read.string('BOARD_USER', 'admin'),
     // Empty in production when unset, which checkCredentials refuses.
     password: read.optionalString('BOARD_PASSWORD') ?? (env === 'production' ? '' : 'spillway'),
   };
+  if (viewerPassword === undefined) return board;
+  const viewer = { user: read.string('BOARD_VIEWER_USER', 'viewer'), password: viewerPassword };
+  if (viewer.user === board.user) {
+    read.problem('BOARD_VIEWER_USER: must differ from BOARD_USER (one login, one role)');
+  }
+  return { ...board, viewer };
 }
 
 /** SERVICE_TOKEN: the internal services' shared secret, unset when they go without one. */

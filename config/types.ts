@@ -70,7 +70,12 @@ export interface Config {
   /** The cron process's own small listener: health, readiness, metrics. */
   readonly cronOps: ServiceAddress;
   /** Bull Board's HTTP basic auth; production refuses to start without a password. */
-  readonly board: { readonly user: string; readonly password: string };
+  readonly board: {
+    readonly user: string;
+    readonly password: string;
+    /** A read-only login (BOARD_VIEWER_USER / BOARD_VIEWER_PASSWORD): sees the queues, changes nothing. */
+    readonly viewer?: { readonly user: string; readonly password: string };
+  };
   readonly http: { readonly preferWaitMaxSeconds: number };
   /** Bounds every HTTP listener puts on a client (services, ops, worker and cron probes). */
   readonly httpServer: HttpServerTimeouts;

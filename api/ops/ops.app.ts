@@ -5,9 +5,9 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { KoaAdapter } from '@bull-board/koa';
 import type { QueueShards } from '../../shared/jobs/sharded-queue.js';
 import type { Logger } from '../../shared/logger.js';
+import { boardAccess, type BoardLogins } from './board-access.js';
 import type { Metrics } from '../../shared/metrics/metrics.js';
 import { apiDocsRoutes } from '../http/api-docs.routes.js';
-import { basicAuth } from '../http/basic-auth.js';
 import { closeUnreadBody } from '../http/close-unread-body.js';
 import { errorHandler, notFoundFallback } from '../http/error-handler.js';
 import { healthRoutes } from '../../shared/http/health.routes.js';
@@ -25,7 +25,8 @@ export interface OpsAppOptions {
   readonly metrics: Metrics;
   /** Every queue; the board lists each of its shards. */
   readonly queues: readonly QueueShards[];
-  readonly board: { readonly user: string; readonly password: string };
+  /** The full role and, when configured, the read-only one (board-access.ts). */
+  readonly board: BoardLogins;
   readonly readiness: Record<string, ReadinessCheck>;
   /** Each service's OpenAPI document, served at `/docs/<service>/` for browsers. */
   readonly documents: ReadonlyMap<string, object>;
@@ -48,7 +49,7 @@ export function createOpsApp(options: OpsAppOptions): Koa<RequestState> {
   app.use(notFoundFallback());
 
   watchDeadLetters(options.metrics.registry, () => options.deadLetters.countOpenByResource());
-  const requireCredentials = basicAuth(options.board, 'Spillway operations');
+  const requireCredentials = boardAccess(options.board, 'Spillway operations');
   const index = new Router();
   index.get('/', (ctx) => {
     ctx.body = {

@@ -12,6 +12,8 @@ import { testConfig, testEnv } from '../support/test-config.js';
 const deadMysqlUrl = (port: number) =>
   `mysql://spillway:spillway@127.0.0.1:${port}/spillway_missing`;
 
+const PROBE_TOKEN = 'readiness-probe-token-0123';
+
 describe('GET /ready checks exactly what each process uses (MySQL down)', function () {
   this.timeout(60_000);
 
@@ -21,7 +23,11 @@ describe('GET /ready checks exactly what each process uses (MySQL down)', functi
     const listening = new Map<ServiceName, Listening>();
 
     before(async () => {
-      const config = testConfig({ MYSQL_URL: deadMysqlUrl(await freePort()) });
+      const config = testConfig({
+        MYSQL_URL: deadMysqlUrl(await freePort()),
+        // The public API's /ready answers only with the probe token (issue 31).
+        PROBE_TOKEN,
+      });
       connections = await openConnections(config);
       apps = await createServiceApps(
         config,
@@ -38,7 +44,10 @@ describe('GET /ready checks exactly what each process uses (MySQL down)', functi
       if (connections) await closeConnections(connections);
     });
 
-    const ready = (name: ServiceName) => http('GET', `${listening.get(name)!.url}/ready`);
+    const ready = (name: ServiceName) =>
+      http('GET', `${listening.get(name)!.url}/ready`, {
+        headers: { authorization: `Bearer ${PROBE_TOKEN}` },
+      });
 
     it('orders live in Mongo: ready without MySQL, and MySQL is not among its checks', async () => {
       const answer = await ready('orders');

@@ -221,6 +221,17 @@ describe('loadConfig(env)', () => {
       expect(config.serviceToken).to.equal('sixteen-chars-ok');
     });
 
+    it('reads a read-only Bull Board login beside the full one (issue 31)', () => {
+      expect(loadConfig({ BOARD_VIEWER_PASSWORD: 'look-only' }).board).to.deep.equal({
+        user: 'admin',
+        password: 'spillway',
+        viewer: { user: 'viewer', password: 'look-only' },
+      });
+      expect(
+        configErrorFor({ BOARD_VIEWER_USER: 'admin', BOARD_VIEWER_PASSWORD: 'x' }).message,
+      ).to.include('BOARD_VIEWER_USER: must differ from BOARD_USER');
+    });
+
     it('reads the internet-facing listeners and their probe token (issue 31)', () => {
       const config = loadConfig({
         INTERNET_FACING_SERVICES: 'public,customers',
