@@ -40,8 +40,12 @@ export function createOrderCommitter(options: {
   readonly maxWaitMs: number;
   readonly onBatch?: (size: number) => void;
 }): GroupCommitter<PendingOrderWrite> {
-  const predecessorQueued = async ({ after }: VersionedWrite<OrderState>) =>
-    (await options.queue.getJob(orderJobId(after.id, after.version - 1), after.id)) !== undefined;
+  // Queued means it will still run: a job that failed for good (kept as a dead letter until
+  // re-driven) or completed is finished, and the write one ahead must not wait for it (§9).
+  const predecessorQueued = async ({ after }: VersionedWrite<OrderState>) => {
+    const job = await options.queue.getJob(orderJobId(after.id, after.version - 1), after.id);
+    return job !== undefined && job.finishedOn === undefined;
+  };
   const commitBatch = async (pending: readonly PendingOrderWrite[]): Promise<void> => {
     const outcomes = await options.orders.applyWrites(
       pending.map((p) => p.write),
