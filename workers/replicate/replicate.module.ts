@@ -1,4 +1,6 @@
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { exclusiveDocumentWrites } from '../../shared/locks/document-writes.js';
+import { RedisLock } from '../../shared/locks/redis-lock.js';
 import { ReplicaRepository } from '../../shared/repositories/replica.repository.js';
 import { batchingOf, type WorkerModule } from '../worker-module.js';
 import { createReplicaCommitters, createReplicateProcessor } from './replicate.processor.js';
@@ -8,7 +10,11 @@ export const replicateModule: WorkerModule = {
   name: 'replicate',
   dependencies: ['mongo'],
   build({ config, connections, logger, hooks }) {
-    const committers = createReplicaCommitters(new ReplicaRepository(connections.mongo), {
+    const replicas = new ReplicaRepository(
+      connections.mongo,
+      exclusiveDocumentWrites(new RedisLock(connections.queueRedis, config.queue.prefix)),
+    );
+    const committers = createReplicaCommitters(replicas, {
       ...batchingOf(config),
       onBatch: (size) => hooks.onBatch?.(QUEUE_NAMES.replicate, size),
     });
