@@ -191,6 +191,39 @@ describe('dead letters from the ops port and the CLI (spec §9)', function () {
     expect(again).to.include({ state: 'open', redrives: 1, job_state: 'failed' });
   });
 
+  it('keeps a job BullMQ fails without running it (stalled too often) from the failed event', async () => {
+    const order = {
+      id: new Types.ObjectId().toHexString(),
+      vehicle_manufacturer: 'Skoda',
+      model: 'Kodiaq',
+      total_price: 30,
+      status: 'new',
+      created_at: Date.now() * 1000,
+      updated_at: Date.now() * 1000,
+      version: 1,
+      deleted: false,
+    };
+    const payload = { requestId: 'stalled-test', op: 'create', order, before: null };
+    const job = await queues.persistOrders.add('orders.create', payload as never, {
+      jobId: `orders-${order.id}-v1`,
+      delay: 60_000,
+    });
+    // What BullMQ's stalled-job check leaves on a job stalled past maxStalledCount.
+    await pipeline.connections.queueRedis.hset(
+      `${job.queueQualifiedName}:${job.id}`,
+      'defa',
+      'job stalled more than allowable limit',
+    );
+    await job.promote();
+    const letter = await eventually(
+      async () => ((await get(`/dead-letters?key=${order.id}`)).body.dead_letters as Letter[])[0],
+      { what: 'the dead letter of the stalled job' },
+    );
+    expect(letter).to.include({ version: 1, state: 'open', job_id: `orders-${order.id}-v1` });
+    expect(letter.error).to.equal('job stalled more than allowable limit');
+    expect(await mongoOrder(order.id)).to.equal(null);
+  });
+
   it('does the same from the command line: npm run dead-letters -- list|show|redrive', async () => {
     const cli = async (...args: string[]) => {
       const run = runEntry('scripts/dead-letters.ts', args, testEnv());
