@@ -78,6 +78,17 @@ describe('the ops port: Bull Board behind basic auth (spec §6)', () => {
       { what: 'the retried write in MySQL' },
     );
     expect((await queue.getJobCounts('failed')).failed).to.equal(0);
+    // Its dead letter, kept when it failed for good, is marked stored by the retry.
+    await eventually(
+      async () => {
+        const [rows] = await pipeline.connections.mysql.query<RowDataPacket[]>(
+          'SELECT stored_at FROM dead_letters WHERE resource = ? AND resource_key = ?',
+          ['users', String(id)],
+        );
+        return rows.length === 1 && rows[0]?.stored_at !== null ? true : undefined;
+      },
+      { what: 'the dead letter marked stored' },
+    );
   });
 
   it('serves each service’s API docs for browsers, and its own probes', async () => {
