@@ -1,7 +1,6 @@
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { PageQuery } from '../schemas/query.schema.js';
 import { KeyedQueue } from '../keyed-queue.js';
-import { BUSY, unlockedDocumentWrites, type ExclusiveWrite } from '../locks/document-writes.js';
 import { stepFor, type VersionedWrite } from '../jobs/key-heads.js';
 import type { OrderState } from '../jobs/order-jobs.js';
 import type { Order, OrderStatus } from '../schemas/order.schema.js';
@@ -89,11 +88,7 @@ export class OrderRepository {
   /** One writer per order at a time: FerretDB's update matches, then writes, in two steps. */
   private readonly perOrder = new KeyedQueue();
 
-  constructor(
-    connection: Connection,
-    /** One writer per order across processes (see document-writes.ts). */
-    private readonly exclusive: ExclusiveWrite = unlockedDocumentWrites,
-  ) {
+  constructor(connection: Connection) {
     this.model =
       (connection.models.Order as Model<OrderDocument> | undefined) ??
       connection.model<OrderDocument>('Order', orderDocumentSchema);
@@ -140,12 +135,7 @@ export class OrderRepository {
       writes.map((write) =>
         created && write.after.version === 1
           ? { applied: true as const }
-          : this.perOrder.run(write.after.id, async () => {
-              const done = await this.exclusive(`orders:${write.after.id}`, () =>
-                this.applyInOrder(write, options),
-              );
-              return done === BUSY ? { applied: false as const, storedVersion: 0 } : done;
-            }),
+          : this.perOrder.run(write.after.id, () => this.applyInOrder(write, options)),
       ),
     );
   }

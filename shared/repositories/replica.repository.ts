@@ -2,7 +2,6 @@ import type { Connection, Model } from 'mongoose';
 import type { Entity } from '../jobs/job-payloads.js';
 import { DURABLE_WRITE, replicaModels, type ReplicaDocument } from './replica-models.js';
 import { KeyedQueue } from '../keyed-queue.js';
-import { BUSY, unlockedDocumentWrites, type ExclusiveWrite } from '../locks/document-writes.js';
 
 /** One change to mirror: the row after the change (null when deleted) at its version. */
 export interface ReplicaChange {
@@ -86,11 +85,7 @@ export class ReplicaRepository {
   /** One writer per document at a time: FerretDB's update matches, then writes, in two steps. */
   private readonly perDocument = new KeyedQueue();
 
-  constructor(
-    connection: Connection,
-    /** One writer per copy across processes (see document-writes.ts). */
-    private readonly exclusive: ExclusiveWrite = unlockedDocumentWrites,
-  ) {
+  constructor(connection: Connection) {
     this.models = replicaModels(connection);
   }
 
@@ -122,13 +117,9 @@ export class ReplicaRepository {
     let written = 0;
     const behind = new Set<ReplicaChange>();
     for (const change of ordered) {
-      const document = `${entity}:${change.key}`;
-      const outcome = await this.perDocument.run(document, async () => {
-        const done = await this.exclusive(document, () =>
-          this.applyOne(model, change, options.jumpAhead === true),
-        );
-        return done === BUSY ? 'behind' : done;
-      });
+      const outcome = await this.perDocument.run(`${entity}:${change.key}`, () =>
+        this.applyOne(model, change, options.jumpAhead === true),
+      );
       if (outcome === 'written') written += 1;
       if (outcome === 'behind') behind.add(change);
     }

@@ -3,8 +3,6 @@ import type { PersistOrderJob } from '../../shared/jobs/order-jobs.js';
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
 import { createQueue } from '../../shared/jobs/queues.js';
 import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
-import { exclusiveDocumentWrites } from '../../shared/locks/document-writes.js';
-import { RedisLock } from '../../shared/locks/redis-lock.js';
 import { OrderRepository } from '../../shared/repositories/order.repository.js';
 import { batchingOf, type WorkerModule } from '../worker-module.js';
 import { createOrderCommitter, createPersistOrderProcessor } from './persist-orders.processor.js';
@@ -15,10 +13,7 @@ export const persistOrdersModule: WorkerModule = {
   dependencies: ['mongo', 'redis_cache'],
   build({ config, connections, logger, cache, hooks }) {
     const committer = createOrderCommitter({
-      orders: new OrderRepository(
-        connections.mongo,
-        exclusiveDocumentWrites(new RedisLock(connections.queueRedis, config.queue.prefix)),
-      ),
+      orders: new OrderRepository(connections.mongo),
       cache,
       queue: createQueue(
         config,

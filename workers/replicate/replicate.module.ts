@@ -1,6 +1,4 @@
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
-import { exclusiveDocumentWrites } from '../../shared/locks/document-writes.js';
-import { RedisLock } from '../../shared/locks/redis-lock.js';
 import { ReplicaRepository } from '../../shared/repositories/replica.repository.js';
 import { batchingOf, type WorkerModule } from '../worker-module.js';
 import { createReplicaCommitters, createReplicateProcessor } from './replicate.processor.js';
@@ -10,11 +8,7 @@ export const replicateModule: WorkerModule = {
   name: 'replicate',
   dependencies: ['mongo'],
   build({ config, connections, logger, hooks }) {
-    const replicas = new ReplicaRepository(
-      connections.mongo,
-      exclusiveDocumentWrites(new RedisLock(connections.queueRedis, config.queue.prefix)),
-    );
-    const committers = createReplicaCommitters(replicas, {
+    const committers = createReplicaCommitters(new ReplicaRepository(connections.mongo), {
       ...batchingOf(config),
       onBatch: (size) => hooks.onBatch?.(QUEUE_NAMES.replicate, size),
     });
