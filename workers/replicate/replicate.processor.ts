@@ -50,8 +50,13 @@ export function createReplicaCommitters(
     const inOrder = changes.filter((change) => !change.jumpAhead);
     const ahead = changes.filter((change) => change.jumpAhead);
     const { behind } = await replicas.applyChanges(entity, inOrder);
-    if (ahead.length > 0) await replicas.applyChanges(entity, ahead, { jumpAhead: true });
-    for (const change of changes) change.behind = behind.has(change);
+    // A change that jumps ahead can still come back behind (its copy raced away three times):
+    // it waits like any other, never completes unapplied.
+    const stillBehind =
+      ahead.length > 0
+        ? (await replicas.applyChanges(entity, ahead, { jumpAhead: true })).behind
+        : new Set<ReplicaChange>();
+    for (const change of changes) change.behind = behind.has(change) || stillBehind.has(change);
   };
   const forEntity = (entity: Entity) =>
     new GroupCommitter<PendingChange>({
