@@ -10,10 +10,15 @@ export function readBackpressure(read: EnvReader): Config['backpressure'] {
   };
 }
 
-/** The per-client request budgets and where the client address comes from. */
+/**
+ * The per-client request budgets and where the client address comes from.
+ * The internal services take no budget unless one is set (§3.7: their
+ * defaults never throttle a high-throughput client below what the pipeline
+ * stores; backpressure protects them); the public API keeps one.
+ */
 export function readRateLimit(read: EnvReader): Config['rateLimit'] {
   return {
-    writesPerMinute: read.int('RATE_LIMIT_PER_MINUTE', 6000, { min: 0, max: 10_000_000 }),
+    writesPerMinute: read.int('RATE_LIMIT_PER_MINUTE', 0, { min: 0, max: 10_000_000 }),
     publicPerMinute: read.int('PUBLIC_RATE_LIMIT_PER_MINUTE', 6000, {
       min: 0,
       max: 10_000_000,

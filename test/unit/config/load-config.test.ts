@@ -99,7 +99,7 @@ const DEFAULTS: Config = {
   },
   idempotency: { ttlSeconds: 86_400, pendingTtlSeconds: 120 },
   backpressure: { maxWaiting: 100_000, checkIntervalMs: 250, retryAfterSeconds: 5 },
-  rateLimit: { writesPerMinute: 6000, publicPerMinute: 6000, trustProxy: false },
+  rateLimit: { writesPerMinute: 0, publicPerMinute: 6000, trustProxy: false },
   serviceToken: undefined,
   edge: { services: ['public'], probeToken: undefined, connectionsPerClient: 64 },
   tracing: { enabled: false, sampler: { name: 'parentbased_always_on', ratio: 1 } },
