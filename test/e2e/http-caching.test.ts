@@ -1,53 +1,9 @@
 import { expect } from 'chai';
-import { createServer, request as forward, type Server } from 'node:http';
 import { Agent, interceptors, request } from 'undici';
+import { startCountingProxy } from '../support/counting-proxy.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
-
-/** What reached Spillway through the recorder: one entry per request. */
-interface Seen {
-  readonly path: string;
-  readonly ifNoneMatch?: string;
-  status?: number;
-}
-
-/** A loopback proxy in front of one service that records every request and its answer's status. */
-async function startRecorder(
-  target: string,
-): Promise<{ url: string; seen: Seen[]; server: Server }> {
-  const upstream = new URL(target);
-  const seen: Seen[] = [];
-  const server = createServer((incoming, outgoing) => {
-    const entry: Seen = {
-      path: incoming.url ?? '',
-      ...(incoming.headers['if-none-match'] && {
-        ifNoneMatch: String(incoming.headers['if-none-match']),
-      }),
-    };
-    seen.push(entry);
-    const upstreamRequest = forward(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: incoming.method,
-        path: incoming.url,
-        headers: incoming.headers,
-      },
-      (answer) => {
-        entry.status = answer.statusCode;
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(outgoing);
-      },
-    );
-    upstreamRequest.on('error', () => outgoing.destroy());
-    incoming.pipe(upstreamRequest);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, seen, server };
-}
 
 /**
  * §4: every read answers an ETag and Cache-Control and honours
@@ -110,14 +66,14 @@ describe('HTTP caching and conditional requests (spec §3.8, §4)', function () 
 
   it('behind a real HTTP cache (undici’s): fresh reads never reach Spillway, stale ones revalidate to 304, and a write makes the next one a 200 with a new ETag', async () => {
     const order = await placeOrder();
-    const recorder = await startRecorder(pipeline.urls.orders);
+    const recorder = await startCountingProxy(pipeline.urls.orders);
     const cached = new Agent().compose(interceptors.cache());
     const path = `/orders/${order.id}`;
     const get = async () => {
       const answer = await request(`${recorder.url}${path}`, { dispatcher: cached });
       return { etag: answer.headers.etag, body: (await answer.body.json()) as { order: object } };
     };
-    const reached = () => recorder.seen.filter((s) => s.path === path);
+    const reached = () => recorder.exchanges.filter((s) => s.request === `GET ${path}`);
     try {
       const first = await get();
       expect(first.etag).to.equal('"1"');
@@ -133,7 +89,11 @@ describe('HTTP caching and conditional requests (spec §3.8, §4)', function () 
         },
         { timeoutMs: 10_000, intervalMs: 100, what: 'the cache to revalidate' },
       );
-      expect(reached()[1]).to.deep.equal({ path, ifNoneMatch: '"1"', status: 304 });
+      expect(reached()[1]).to.deep.equal({
+        request: `GET ${path}`,
+        ifNoneMatch: '"1"',
+        status: 304,
+      });
 
       const patched = await http('PATCH', `${pipeline.urls.orders}${path}`, {
         json: { model: 'Astra' },
@@ -154,7 +114,7 @@ describe('HTTP caching and conditional requests (spec §3.8, §4)', function () 
       expect(afterWrite[0]?.ifNoneMatch ?? '"1"').to.equal('"1"');
     } finally {
       await cached.close();
-      await new Promise((resolve) => recorder.server.close(resolve));
+      await recorder.close();
     }
   });
 

@@ -5,9 +5,18 @@ export interface CountingProxy {
   readonly url: string;
   /** `METHOD path?query` of every request forwarded so far, in arrival order. */
   readonly requests: string[];
+  /** The same requests with their `If-None-Match` and the status the service answered. */
+  readonly exchanges: ProxiedExchange[];
   /** Holds each later answer this long after the service gave it (0: none). */
   delayAnswers(ms: number): void;
   close(): Promise<void>;
+}
+
+/** One request through the proxy: what was asked, with what validator, and the answer's status. */
+export interface ProxiedExchange {
+  readonly request: string;
+  readonly ifNoneMatch?: string;
+  status?: number;
 }
 
 function closeServer(server: Server | ReturnType<typeof createTcpServer>): Promise<void> {
@@ -24,8 +33,15 @@ export function startCountingProxy(target: string): Promise<CountingProxy> {
   let delayMs = 0;
   const upstream = new URL(target);
   const requests: string[] = [];
+  const exchanges: ProxiedExchange[] = [];
   const server = createServer((incoming, outgoing) => {
     requests.push(`${incoming.method} ${incoming.url}`);
+    const validator = incoming.headers['if-none-match'];
+    const exchange: ProxiedExchange = {
+      request: `${incoming.method} ${incoming.url}`,
+      ...(validator !== undefined && { ifNoneMatch: String(validator) }),
+    };
+    exchanges.push(exchange);
     const forward = request(
       {
         host: upstream.hostname,
@@ -35,6 +51,7 @@ export function startCountingProxy(target: string): Promise<CountingProxy> {
         headers: incoming.headers,
       },
       (answer) => {
+        exchange.status = answer.statusCode;
         // A slow upstream: the request was served, its answer is late (delayAnswers).
         setTimeout(() => {
           outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -52,6 +69,7 @@ export function startCountingProxy(target: string): Promise<CountingProxy> {
       resolve({
         url: `http://127.0.0.1:${port}`,
         requests,
+        exchanges,
         delayAnswers: (ms) => {
           delayMs = ms;
         },
