@@ -120,6 +120,7 @@ export async function createServiceApps(
         operations,
         rawBodyPaths: [...guarded.rawBodyPaths, ...guarded.bulkPaths],
         shortRequestTimeoutMs: config.httpServer.shortRequestTimeoutMs,
+        maxPageOffset: config.http.maxPageOffset,
         untypedJsonPaths: untypedJsonPaths(service.routes),
         readiness: readinessChecks(connections, module.dependencies),
         edge,

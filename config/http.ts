@@ -1,10 +1,15 @@
 import type { EnvReader } from './env-parsers.js';
 import type { Config } from './types.js';
 
-/** PREFER_WAIT_MAX_SECONDS: the longest `Prefer: wait` a request may ask for. */
+/**
+ * PREFER_WAIT_MAX_SECONDS: the longest `Prefer: wait` a request may ask for.
+ * MAX_PAGE_OFFSET: how deep `page_num × page_size` may reach; past it, the cursor.
+ */
 export function readHttp(read: EnvReader): Config['http'] {
   return {
     preferWaitMaxSeconds: read.int('PREFER_WAIT_MAX_SECONDS', 30, { min: 0, max: 600 }),
+    // A page asked by number reads and discards (page_num − 1) × page_size rows first.
+    maxPageOffset: read.int('MAX_PAGE_OFFSET', 10_000, { min: 0, max: 100_000_000 }),
   };
 }
 

@@ -76,7 +76,11 @@ export interface Config {
     /** A read-only login (BOARD_VIEWER_USER / BOARD_VIEWER_PASSWORD): sees the queues, changes nothing. */
     readonly viewer?: { readonly user: string; readonly password: string };
   };
-  readonly http: { readonly preferWaitMaxSeconds: number };
+  readonly http: {
+    readonly preferWaitMaxSeconds: number;
+    /** Items a page asked by number may skip ((page_num − 1) × page_size); past it, `after=<cursor>`. */
+    readonly maxPageOffset: number;
+  };
   /** Bounds every HTTP listener puts on a client (services, ops, worker and cron probes). */
   readonly httpServer: HttpServerTimeouts;
   /** How the public API reaches the internal services: only over their HTTP APIs. */

@@ -142,6 +142,7 @@ export function customerRoutes(
       field: 'customers',
       item: customerSchema,
       list: (page) => service.listCustomers(page),
+      cursorOf: (customer) => [customer.created_at, customer.uuid],
     }),
     route({
       method: 'post',

@@ -329,7 +329,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     async listCustomers(page: PageQuery): Promise<CachedRead<Customer[]>> {
       const { value, hit } = await deps.cache.read(
         'customers',
-        ['page', page.page_num, page.page_size],
+        ['page', page.page_num, page.page_size, page.after ?? ''],
         () => deps.customers.listPage(page),
       );
       return { value, cacheHit: hit };

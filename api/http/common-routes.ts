@@ -1,6 +1,8 @@
 import { oneResponses, pageResponses } from '../../shared/openapi/envelopes.js';
 import { pageQuerySchema, type PageQuery } from '../../shared/schemas/query.schema.js';
+import type { CursorKey } from '../../shared/pagination/cursor.js';
 import type { CachedRead } from '../write-results.js';
+import { itemsOf, linkNextPage } from './next-page.js';
 import { descriptorRoute, route, type Route, type Schema } from './route-table.js';
 import { answerCachedRead } from './write-response.js';
 
@@ -20,13 +22,19 @@ export function pingRoute(path: string, answer: string): Route {
   });
 }
 
-/** `GET <path>?page_num&page_size`: a cached page, answered as `{ result: true, <field>: [item…] }`. */
-export function pageRoute(page: {
+/**
+ * `GET <path>?page_num&page_size` or `?after=<cursor>&page_size`: a cached
+ * page, answered as `{ result: true, <field>: [item…] }`, a full one with a
+ * `Link` rel="next" whose cursor is `cursorOf` its last item (the key the
+ * list is sorted by, which its repository pages on from).
+ */
+export function pageRoute<I>(page: {
   readonly path: string;
   readonly summary: string;
   readonly field: string;
   readonly item: object;
-  readonly list: (page: PageQuery) => Promise<CachedRead<unknown>>;
+  readonly list: (page: PageQuery) => Promise<CachedRead<readonly I[]>>;
+  readonly cursorOf: (item: I) => CursorKey;
 }): Route {
   return route({
     method: 'get',
@@ -34,7 +42,11 @@ export function pageRoute(page: {
     summary: page.summary,
     query: pageQuerySchema,
     responses: pageResponses(page.field, page.item),
-    handler: async (ctx, { query }) => answerCachedRead(ctx, page.field, await page.list(query)),
+    async handler(ctx, { query }) {
+      const read = await page.list(query);
+      linkNextPage(ctx, query, itemsOf(read.value), page.cursorOf);
+      answerCachedRead(ctx, page.field, read);
+    },
   });
 }
 

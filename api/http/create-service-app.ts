@@ -40,6 +40,8 @@ export interface ServiceAppOptions {
    * keep the listener's long one): HTTP_SHORT_REQUEST_TIMEOUT_MS. Unset: none.
    */
   readonly shortRequestTimeoutMs?: number;
+  /** MAX_PAGE_OFFSET: a page asked by number past it is a 400 pointing to `after=<cursor>`. */
+  readonly maxPageOffset?: number;
   /** Paths whose body is read as JSON when it comes without a `Content-Type` (legacy clients). */
   readonly untypedJsonPaths?: readonly string[];
   /** `Cache-Control: max-age` of a successful read (CACHE_CONTROL_MAX_AGE). */
@@ -93,6 +95,13 @@ function isBodylessRead(ctx: Context): boolean {
 export function createServiceApp(options: ServiceAppOptions): Koa<RequestState> {
   const app = new Koa<RequestState>({ proxy: options.trustProxy ?? false });
   app.use(requestId(options.logger));
+  const { maxPageOffset } = options;
+  if (maxPageOffset !== undefined) {
+    app.use(function boundPageOffset(ctx, next) {
+      ctx.state.maxPageOffset = maxPageOffset;
+      return next();
+    });
+  }
   app.use(observeRequests(options.name, options.metrics, options.logger));
   app.use(closeUnreadBody());
   if (options.shortRequestTimeoutMs !== undefined) {

@@ -24,6 +24,8 @@ export interface RequestState {
   bulkIdempotency?: IdempotentBulkAttempt;
   /** Test hook (IDEMPOTENCY_TEST_DIE_BEFORE_ANSWER) of a keyed bulk request: runs after its first chunk was enqueued. */
   afterFirstBulkChunk?: () => void;
+  /** MAX_PAGE_OFFSET of the service: a page asked by number past it is a 400 (route-table.ts). */
+  maxPageOffset?: number;
 }
 
 const ACCEPTABLE_ID = /^[\w.:-]{1,128}$/;

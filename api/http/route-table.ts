@@ -5,6 +5,7 @@ import { compileValidator } from '../../shared/validation/ajv.js';
 import { rememberValid } from '../../shared/validation/remember-valid.js';
 import type { RequestState } from './request-id.js';
 import { bodySource } from './write-response.js';
+import { checkPageOffset } from '../../shared/pagination/cursor.js';
 
 export type Schema = JSONSchema & object;
 
@@ -130,6 +131,10 @@ function declaredRoute(declaration: RouteShape<Schema, Schema, Schema> & Untyped
       query: validQuery(ctx.querystring, () => ({ ...ctx.query })),
       body: validBody(ctx),
     };
+    // Every paged route: no page number past MAX_PAGE_OFFSET (the cursor goes on from there).
+    if (input.query && ctx.state.maxPageOffset !== undefined) {
+      checkPageOffset(input.query, ctx.state.maxPageOffset);
+    }
     await handler(ctx, input);
   }
   return {

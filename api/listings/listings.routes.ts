@@ -2,11 +2,12 @@ import type { BulkRouteOptions } from '../http/bulk/bulk-route.js';
 import { pingRoute } from '../http/common-routes.js';
 import { answerJsonText } from '../http/json-text.js';
 import { route, type Route } from '../http/route-table.js';
+import { itemsOfJson, linkNextPage } from '../http/next-page.js';
 import { markCache } from '../http/write-response.js';
 import { createdResourceRoutes } from '../resources/created-resource.routes.js';
 import { invalidInputResponse as invalid, resultEnvelope } from '../../shared/openapi/envelopes.js';
 import { listingsResource } from '../../shared/resources/listings.resource.js';
-import { listingSchema } from '../../shared/schemas/listing.schema.js';
+import { listingSchema, type Listing } from '../../shared/schemas/listing.schema.js';
 import { listingPageQuerySchema } from '../../shared/schemas/query.schema.js';
 import type { ListingService } from './listings.service.js';
 
@@ -31,6 +32,10 @@ export function listingRoutes(service: ListingService, options: BulkRouteOptions
       async handler(ctx, { query }) {
         const { json, cacheHit, tag } = await service.listListings(query);
         markCache(ctx, cacheHit);
+        linkNextPage(ctx, query, itemsOfJson(json), (listing: Listing) => [
+          listing.created_at,
+          listing.id,
+        ]);
         // The same text as `{ result: true, listings }` serialized, without parsing the cached page.
         answerJsonText(ctx, `{"result":true,"listings":${json}}`, tag);
       },

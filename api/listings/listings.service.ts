@@ -18,8 +18,9 @@ export function createListingService(
 
     /** A page of listings as JSON text (an array). */
     listListings(page: ListingPageQuery): Promise<CachedJson> {
-      return listings.readJson(['page', page.page_num, page.page_size, page.user_id ?? 'all'], () =>
-        deps.store.listPage(page),
+      return listings.readJson(
+        ['page', page.page_num, page.page_size, page.user_id ?? 'all', page.after ?? ''],
+        () => deps.store.listPage(page),
       );
     },
   };

@@ -39,6 +39,7 @@ export function orderRoutes(service: OrderService, options: BulkRouteOptions): R
       field: 'orders',
       item: orderSchema,
       list: (page) => service.listOrders(page),
+      cursorOf: (order) => [order.created_at, order.id],
     }),
     readOneRoute({
       path: '/orders/:id',

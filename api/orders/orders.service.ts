@@ -183,7 +183,7 @@ export function createOrderService(deps: OrderServiceDeps) {
     async listOrders(page: PageQuery): Promise<CachedRead<Order[]>> {
       const { value, hit } = await deps.cache.read(
         'orders',
-        ['page', page.page_num, page.page_size],
+        ['page', page.page_num, page.page_size, page.after ?? ''],
         () => deps.orders.listPage(page),
       );
       return { value, cacheHit: hit };

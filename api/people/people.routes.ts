@@ -20,6 +20,7 @@ import {
   personSchema,
 } from '../../shared/schemas/person.schema.js';
 import type { PeopleService } from './people.service.js';
+import { NO_AGE_ORDER } from '../../shared/people/age-order.js';
 
 /**
  * A blank field is an absent one, as in the CSV: `age=` in a form or
@@ -52,6 +53,7 @@ export function peopleRoutes(
       field: 'people',
       item: personSchema,
       list: (page) => service.listPeople(page),
+      cursorOf: (person) => [person.id],
     }),
     // Before /people/:id, which would otherwise take "age" for an id.
     pageRoute({
@@ -60,6 +62,7 @@ export function peopleRoutes(
       field: 'people',
       item: personSchema,
       list: (page) => service.listPeopleByAge(page),
+      cursorOf: (person) => [person.age ?? NO_AGE_ORDER, person.id],
     }),
     generic.getOne,
     route({

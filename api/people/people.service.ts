@@ -34,11 +34,13 @@ export function createPeopleService(deps: PeopleServiceDeps) {
     },
 
     listPeople(page: PageQuery): Promise<CachedRead<Person[]>> {
-      return people.read(['page', page.page_num, page.page_size], () => deps.store.listPage(page));
+      return people.read(['page', page.page_num, page.page_size, page.after ?? ''], () =>
+        deps.store.listPage(page),
+      );
     },
 
     listPeopleByAge(page: PageQuery): Promise<CachedRead<Person[]>> {
-      return people.read(['age', page.page_num, page.page_size], () =>
+      return people.read(['age', page.page_num, page.page_size, page.after ?? ''], () =>
         deps.store.listPageByAge(page),
       );
     },

@@ -3,6 +3,7 @@ import { bulkRoute, type BulkRouteOptions } from '../http/bulk/bulk-route.js';
 import { preferredWaitSeconds } from '../http/prefer-wait.js';
 import type { RequestState } from '../http/request-id.js';
 import { route, type Route } from '../http/route-table.js';
+import { itemsOf, linkNextPage } from '../http/next-page.js';
 import { answerAcceptedWrite } from '../http/write-response.js';
 import {
   acceptedWriteExtra,
@@ -19,8 +20,9 @@ import {
   MAX_BATCH_IDS,
 } from '../../shared/schemas/query.schema.js';
 import { userCreateSchema, userSchema } from '../../shared/schemas/user.schema.js';
+import { decodeCursor } from '../../shared/pagination/cursor.js';
 import type { WriteMeta } from './clients/upstream-write.js';
-import type { PublicService } from './public.service.js';
+import type { PublicListing, PublicService } from './public.service.js';
 
 const { user_id: _userId, ...listingFields } = listingSchema.properties;
 
@@ -74,7 +76,11 @@ export function publicRoutes(service: PublicService, options: BulkRouteOptions):
         ...upstreamFailures,
       },
       async handler(ctx, { query }) {
+        // A cursor the listing service would refuse is refused here (a 400, not its 4xx as a 502).
+        if (query.after !== undefined) decodeCursor(query.after, ['int', 'int']);
         const listings = await service.listListings(query, { requestId: ctx.state.requestId });
+        // The listing service's own order, so its cursor goes on from the same listing here.
+        linkNextPage(ctx, query, itemsOf(listings), (l: PublicListing) => [l.created_at, l.id]);
         ctx.body = { result: true, listings };
       },
     }),

@@ -1,13 +1,14 @@
 import { answerJsonText } from '../http/json-text.js';
 import type { BulkRouteOptions } from '../http/bulk/bulk-route.js';
 import { route, type Route } from '../http/route-table.js';
+import { itemsOfJson, linkNextPage } from '../http/next-page.js';
 import { markCache } from '../http/write-response.js';
 import { createdResourceRoutes } from '../resources/created-resource.routes.js';
 import { ValidationError } from '../../shared/errors/index.js';
 import { invalidInputResponse as invalid, resultEnvelope } from '../../shared/openapi/envelopes.js';
 import { usersResource } from '../../shared/resources/users.resource.js';
 import { userQuerySchema } from '../../shared/schemas/query.schema.js';
-import { userSchema } from '../../shared/schemas/user.schema.js';
+import { userSchema, type User } from '../../shared/schemas/user.schema.js';
 import type { UserService } from './users.service.js';
 
 /** `1,2,3` (already checked by the schema) → distinct ids in the order given. */
@@ -46,6 +47,7 @@ export function userRoutes(service: UserService, options: BulkRouteOptions): Rou
         }
         const { json, cacheHit, tag } = await service.listUsers(page);
         markCache(ctx, cacheHit);
+        linkNextPage(ctx, page, itemsOfJson(json), (user: User) => [user.created_at, user.id]);
         // The same text as `{ result: true, users }` serialized, without parsing the cached page.
         answerJsonText(ctx, `{"result":true,"users":${json}}`, tag);
       },

@@ -33,7 +33,7 @@ export function createUserService(deps: CreatedResourceDeps<'user', User, UserRe
 
     /** A page of users as JSON text (an array). */
     listUsers(page: PageQuery): Promise<CachedJson> {
-      return users.readJson(['page', page.page_num, page.page_size], () =>
+      return users.readJson(['page', page.page_num, page.page_size, page.after ?? ''], () =>
         deps.store.listPage(page),
       );
     },

@@ -4,6 +4,7 @@ import type { ChangeEvent } from '../jobs/job-payloads.js';
 import type { Customer, CustomerEventsQuery } from '../schemas/customer.schema.js';
 import type { PageQuery } from '../schemas/query.schema.js';
 import type { MysqlPool } from './mysql-pool.repository.js';
+import { pageWindow, whereOf } from './page-window.js';
 import {
   CUSTOMER_COLUMNS,
   EVENT_COLUMNS,
@@ -35,12 +36,18 @@ export class CustomerRepository {
     return customer && !customer.deleted ? customer : null;
   }
 
-  /** Live customers, newest first (ties by uuid, descending). */
+  /** Live customers, newest first (ties by uuid, descending). By number, or after a cursor. */
   async listPage(page: PageQuery): Promise<Customer[]> {
+    const window = pageWindow(page, {
+      first: 'created_at',
+      second: 'uuid',
+      secondKind: 'string',
+      direction: 'desc',
+    });
     const [rows] = await this.pool.query<CustomerRow[]>(
-      `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE deleted = 0
+      `SELECT ${CUSTOMER_COLUMNS} FROM customers${whereOf('deleted = 0', window.condition)}
        ORDER BY created_at DESC, uuid DESC LIMIT ? OFFSET ?`,
-      [page.page_size, (page.page_num - 1) * page.page_size],
+      [...window.params, ...window.limit],
     );
     return rows.map(toCustomer);
   }

@@ -5,6 +5,7 @@ import type { Listing } from '../schemas/listing.schema.js';
 import type { ListingPageQuery } from '../schemas/query.schema.js';
 import { buildVersionedUpsert } from './versioned-upsert.js';
 import { maxIdOf } from './max-id.js';
+import { pageWindow, whereOf } from './page-window.js';
 
 export interface VersionedListing {
   readonly listing: Listing;
@@ -14,6 +15,12 @@ export interface VersionedListing {
 const COLUMNS = ['id', 'user_id', 'listing_type', 'price', 'created_at', 'updated_at'] as const;
 const MUTABLE = ['user_id', 'listing_type', 'price', 'updated_at'] as const;
 const SELECT = 'SELECT id, user_id, listing_type, price, created_at, updated_at FROM listings';
+const NEWEST_FIRST = {
+  first: 'created_at',
+  second: 'id',
+  secondKind: 'int',
+  direction: 'desc',
+} as const;
 
 type ListingRow = RowDataPacket & Listing;
 
@@ -59,11 +66,12 @@ export class ListingRepository {
 
   /** Newest first (ties by id, newest first), optionally one user's listings only. */
   async listPage(page: ListingPageQuery): Promise<Listing[]> {
-    const where = page.user_id === undefined ? '' : ' WHERE user_id = ?';
+    const byUser = page.user_id === undefined ? '' : 'user_id = ?';
     const params: number[] = page.user_id === undefined ? [] : [page.user_id];
+    const window = pageWindow(page, NEWEST_FIRST);
     const [rows] = await this.pool.query<ListingRow[]>(
-      `${SELECT}${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
-      [...params, page.page_size, (page.page_num - 1) * page.page_size],
+      `${SELECT}${whereOf(byUser, window.condition)} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
+      [...params, ...window.params, ...window.limit],
     );
     return rows.map(toListing);
   }

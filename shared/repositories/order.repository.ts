@@ -5,6 +5,8 @@ import { stepFor, type VersionedWrite } from '../jobs/key-heads.js';
 import type { OrderState } from '../jobs/order-jobs.js';
 import type { Order, OrderStatus } from '../schemas/order.schema.js';
 import { DURABLE_WRITE } from './replica-models.js';
+import { decodeCursor } from '../pagination/cursor.js';
+import { ValidationError } from '../errors/index.js';
 
 /** An order as stored: its fields, version and tombstone flag (what a `persist-orders` job carries). */
 export type StoredOrder = OrderState;
@@ -211,12 +213,28 @@ export class OrderRepository {
     return doc ? toOrder(doc) : null;
   }
 
-  /** Live orders, newest `created_at` first, ties by id (newest first). */
+  /** Live orders, newest `created_at` first, ties by id (newest first). By number, or after a cursor. */
   async listPage(page: PageQuery): Promise<Order[]> {
+    let filter: object = LIVE;
+    let skip = (page.page_num - 1) * page.page_size;
+    if (page.after !== undefined) {
+      const [createdAt, id] = decodeCursor(page.after, ['int', 'string']);
+      if (!/^[0-9a-f]{24}$/.test(String(id))) {
+        throw new ValidationError(['invalid after: send the cursor of the page before']);
+      }
+      filter = {
+        ...LIVE,
+        $or: [
+          { created_at: { $lt: createdAt } },
+          { created_at: createdAt, _id: { $lt: new Types.ObjectId(String(id)) } },
+        ],
+      };
+      skip = 0;
+    }
     const docs = await this.model
-      .find(LIVE)
+      .find(filter)
       .sort({ created_at: -1, _id: -1 })
-      .skip((page.page_num - 1) * page.page_size)
+      .skip(skip)
       .limit(page.page_size)
       .lean<OrderDocument[]>()
       .exec();

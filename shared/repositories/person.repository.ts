@@ -5,6 +5,7 @@ import type { Person } from '../schemas/person.schema.js';
 import type { PageQuery } from '../schemas/query.schema.js';
 import { buildVersionedUpsert } from './versioned-upsert.js';
 import { maxIdOf } from './max-id.js';
+import { pageWindow, whereOf } from './page-window.js';
 
 export interface VersionedPerson {
   readonly person: Person;
@@ -55,20 +56,32 @@ export class PersonRepository {
     return rows[0] ? toPerson(rows[0]) : null;
   }
 
-  /** By id, ascending. */
+  /** By id, ascending. By number, or after a cursor (keyset). */
   async listPage(page: PageQuery): Promise<Person[]> {
-    const [rows] = await this.pool.query<PersonRow[]>(`${SELECT} ORDER BY id LIMIT ? OFFSET ?`, [
-      page.page_size,
-      (page.page_num - 1) * page.page_size,
-    ]);
+    const window = pageWindow(page, { first: 'id', direction: 'asc' });
+    const [rows] = await this.pool.query<PersonRow[]>(
+      `${SELECT}${whereOf(window.condition)} ORDER BY id LIMIT ? OFFSET ?`,
+      [...window.params, ...window.limit],
+    );
     return rows.map(toPerson);
   }
 
-  /** Youngest first, people without an age last; ties by id, ascending. */
+  /**
+   * Youngest first, people without an age last; ties by id, ascending. The
+   * order is the stored `age_order` column (COALESCE(age, 1000): NO_AGE_ORDER), so
+   * the `(age_order, id)` index serves it (migration 007); `age IS NULL, age`
+   * was an expression no index serves.
+   */
   async listPageByAge(page: PageQuery): Promise<Person[]> {
+    const window = pageWindow(page, {
+      first: 'age_order',
+      second: 'id',
+      secondKind: 'int',
+      direction: 'asc',
+    });
     const [rows] = await this.pool.query<PersonRow[]>(
-      `${SELECT} ORDER BY age IS NULL, age, id LIMIT ? OFFSET ?`,
-      [page.page_size, (page.page_num - 1) * page.page_size],
+      `${SELECT}${whereOf(window.condition)} ORDER BY age_order, id LIMIT ? OFFSET ?`,
+      [...window.params, ...window.limit],
     );
     return rows.map(toPerson);
   }

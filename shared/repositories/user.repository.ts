@@ -5,6 +5,7 @@ import type { User } from '../schemas/user.schema.js';
 import type { PageQuery } from '../schemas/query.schema.js';
 import { buildVersionedUpsert } from './versioned-upsert.js';
 import { maxIdOf } from './max-id.js';
+import { pageWindow, whereOf } from './page-window.js';
 
 export interface VersionedUser {
   readonly user: User;
@@ -14,6 +15,12 @@ export interface VersionedUser {
 const COLUMNS = ['id', 'name', 'created_at', 'updated_at'] as const;
 const MUTABLE = ['name', 'updated_at'] as const;
 const SELECT = 'SELECT id, name, created_at, updated_at FROM users';
+const NEWEST_FIRST = {
+  first: 'created_at',
+  second: 'id',
+  secondKind: 'int',
+  direction: 'desc',
+} as const;
 
 type UserRow = RowDataPacket & User;
 
@@ -54,11 +61,12 @@ export class UserRepository {
     return rows.map(toUser);
   }
 
-  /** Newest first; ties broken by id, newest first too. */
+  /** Newest first; ties broken by id, newest first too. By number, or after a cursor (keyset). */
   async listPage(page: PageQuery): Promise<User[]> {
+    const window = pageWindow(page, NEWEST_FIRST);
     const [rows] = await this.pool.query<UserRow[]>(
-      `${SELECT} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
-      [page.page_size, (page.page_num - 1) * page.page_size],
+      `${SELECT}${whereOf(window.condition)} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
+      [...window.params, ...window.limit],
     );
     return rows.map(toUser);
   }

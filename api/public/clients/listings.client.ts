@@ -30,7 +30,12 @@ export function createListingsClient(upstream: UpstreamClient) {
       const answer = await upstream.request({
         method: 'GET',
         path: '/listings',
-        query: { page_num: page.page_num, page_size: page.page_size, user_id: page.user_id },
+        query: {
+          page_num: page.page_num,
+          page_size: page.page_size,
+          user_id: page.user_id,
+          after: page.after,
+        },
         headers: { 'x-request-id': meta.requestId },
       });
       if (answer.status !== 200) throw upstream.unexpected(answer);

@@ -44,7 +44,7 @@ const DEFAULTS: Config = {
   workerOps: { host: '127.0.0.1', port: 3001 },
   cronOps: { host: '127.0.0.1', port: 3002 },
   board: { user: 'admin', password: 'spillway' },
-  http: { preferWaitMaxSeconds: 30 },
+  http: { preferWaitMaxSeconds: 30, maxPageOffset: 10_000 },
   httpServer: {
     headersTimeoutMs: 30_000,
     requestTimeoutMs: 900_000,
