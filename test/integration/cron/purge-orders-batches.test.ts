@@ -90,7 +90,7 @@ describe('purgeOrders in batches (issue 15: purging at scale)', () => {
     expect((failure as Error).message).to.equal('killed after 2 batches');
     expect(await countOrders()).to.equal(3 + 5);
     const cached = await cache.read('orders', ['id', first!], () => orders.findById(first!));
-    expect(cached).to.deep.equal({ value: null, hit: false });
+    expect(cached).to.deep.include({ value: null, hit: false });
     expect(await connections.queueRedis.exists(lockName)).to.equal(0);
     expect(await purgeOrders(deps)).to.include({ ran: true, removed: 5 });
     expect(await countOrders()).to.equal(3);
