@@ -26,6 +26,7 @@ import {
 import type { WriteMeta } from '../write-results.js';
 import { newCustomerFields } from './customer-input.js';
 import type { CustomerService } from './customers.service.js';
+import { itemsOf, linkNextPage } from '../http/next-page.js';
 
 const notFound = { description: 'no such customer (or deleted)', schema: errorAnswerSchema };
 const taken = {
@@ -224,6 +225,7 @@ export function customerRoutes(
       async handler(ctx, { params, query }) {
         const { value, cacheHit } = await service.listEvents(params.uuid.toLowerCase(), query);
         markCache(ctx, cacheHit);
+        linkNextPage(ctx, query, itemsOf(value), (event: ChangeEvent) => [event.version]);
         ctx.body = { result: true, events: value.map(publicEvent) };
       },
     }),

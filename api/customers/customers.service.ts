@@ -339,10 +339,10 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     async listEvents(uuid: string, page: CustomerEventsQuery): Promise<CachedRead<ChangeEvent[]>> {
       const { value, hit } = await deps.cache.read(
         'customers',
-        ['events', uuid, page.page_num, page.page_size],
+        ['events', uuid, page.page_num, page.page_size, page.after ?? ''],
         () => deps.customers.listEvents(uuid, page),
       );
-      if (value.length === 0 && page.page_num === 1) {
+      if (value.length === 0 && page.page_num === 1 && page.after === undefined) {
         throw new NotFoundError(`customer ${uuid} not found`);
       }
       return { value, cacheHit: hit };

@@ -92,10 +92,11 @@ export class CustomerRepository {
 
   /** A customer's change events, oldest first; deleted customers keep their history. */
   async listEvents(uuid: string, page: CustomerEventsQuery): Promise<ChangeEvent[]> {
+    const window = pageWindow(page, { first: 'version', direction: 'asc' });
     const [rows] = await this.pool.query<EventRow[]>(
-      `SELECT ${EVENT_COLUMNS} FROM customer_events WHERE customer_uuid = ?
+      `SELECT ${EVENT_COLUMNS} FROM customer_events${whereOf('customer_uuid = ?', window.condition)}
        ORDER BY version ASC LIMIT ? OFFSET ?`,
-      [uuid, page.page_size, (page.page_num - 1) * page.page_size],
+      [uuid, ...window.params, ...window.limit],
     );
     return rows.map(toEvent);
   }

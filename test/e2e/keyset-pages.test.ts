@@ -124,6 +124,30 @@ describe('keyset pagination beside page_num, and MAX_PAGE_OFFSET (issue 31 item 
     expect(ages).to.deep.equal([...ages].sort((a, b) => a - b));
   });
 
+  it('GET /customers/{uuid}/events: versions 1..n in order through the cursor', async () => {
+    const base = pipeline.urls.customers;
+    const created = await http('POST', `${base}/customers`, {
+      json: { username: 'keyset-events', address: 'v1', income: 1 },
+      headers: { Prefer: 'wait=10' },
+    });
+    expect(created.status, created.text).to.equal(201);
+    const uuid = created.body.customer.uuid as string;
+    for (let v = 2; v <= 10; v += 1) {
+      const patch = await http('PATCH', `${base}/customers/${uuid}`, {
+        json: { address: `v${v}` },
+        headers: { Prefer: 'wait=10' },
+      });
+      expect(patch.status, patch.text).to.equal(201);
+    }
+    const events = await walk(base, `/customers/${uuid}/events?page_size=4`, 'events');
+    expect(events.map((e) => (e as unknown as { version: number }).version)).to.deep.equal([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+    ]);
+    const deep = await http('GET', `${base}/customers/${uuid}/events?page_num=7&page_size=4`);
+    expect(deep.status).to.equal(400);
+    expect(deep.body.errors.join(' ')).to.match(/after=<cursor>/);
+  });
+
   it('an index serves /people/age: no sort of the table for a page', async () => {
     const [plan] = await pipeline.connections.mysql.query<RowDataPacket[]>(
       'EXPLAIN SELECT id FROM people ORDER BY age_order, id LIMIT 10',
