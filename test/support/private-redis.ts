@@ -18,6 +18,8 @@ export interface PrivateRedis {
   readonly port: number;
   /** `SHUTDOWN` (Redis fsyncs the AOF and exits), then waits for the exit. */
   stop(): Promise<void>;
+  /** `SIGKILL`, no shutdown of its own (the AOF keeps what `appendfsync always` wrote), then waits for the exit. */
+  kill(): Promise<void>;
   start(): Promise<void>;
   destroy(): Promise<void>;
 }
@@ -65,12 +67,21 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     await cli('shutdown').catch(() => child.kill('SIGTERM'));
     await exited;
   };
+  const kill = async () => {
+    const child = server;
+    server = undefined;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  };
   await start();
   return {
     url: `redis://127.0.0.1:${port}/0`,
     port,
     start,
     stop,
+    kill,
     async destroy() {
       await stop();
       rmSync(dir, { recursive: true, force: true });

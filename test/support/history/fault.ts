@@ -1,3 +1,5 @@
+import type { Config } from '../../../config/index.js';
+import type { Connections } from '../../../shared/connections.js';
 import type { HistoryPipeline } from './pipeline-launcher.js';
 import type { QueueWatch } from './queue-watch.js';
 import type { Recorder } from './recorder.js';
@@ -28,6 +30,9 @@ export interface FaultContext {
   readonly recorder: Recorder;
   readonly queues: QueueWatch;
   readonly setup: FaultSetup;
+  /** The run's own settings and connections (the fault's stores included), e.g. to re-drive dead letters. */
+  readonly config: Config;
+  readonly connections: Connections;
   /** Resolves once `count` more requests are answered (whatever the answer). */
   answered(count: number, what: string): Promise<void>;
   /** A line for the run's log (printed with the table). */

@@ -81,6 +81,8 @@ export async function runHistory(
       recorder,
       queues,
       setup,
+      config,
+      connections,
       notes,
     });
     const loadMs = Date.now() - loadStarted;
