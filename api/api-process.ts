@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
 import type { Tracing } from '../shared/tracing/tracing.js';
 import { closeConnections, openConnections } from '../shared/connections.js';
-import { listen } from '../shared/http/listen.js';
+import { listen, shortRoutesOnly } from '../shared/http/listen.js';
 import { createLogger } from '../shared/logger.js';
 import { readinessChecks } from '../shared/readiness.js';
 import { exitOnSignals } from '../shared/shutdown.js';
@@ -52,7 +52,7 @@ export async function runApiProcess(
       documents: serviceApps.documents,
       deadLetters,
     });
-    listening.push(await listen(opsApp, config.ops, config.httpServer));
+    listening.push(await listen(opsApp, config.ops, shortRoutesOnly(config.httpServer)));
   }
   // The bound address (not only the configured one), so operators see what is reachable.
   for (const { url, server } of listening)

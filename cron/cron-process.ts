@@ -3,7 +3,7 @@ import type { Tracing } from '../shared/tracing/tracing.js';
 import { ReadThroughCache } from '../shared/cache/read-through-cache.js';
 import { closeConnections, openConnections } from '../shared/connections.js';
 import { RedisLock } from '../shared/locks/redis-lock.js';
-import { listen } from '../shared/http/listen.js';
+import { listen, shortRoutesOnly } from '../shared/http/listen.js';
 import { createProbeApp } from '../shared/http/probe-app.js';
 import { createLogger } from '../shared/logger.js';
 import { createMetrics } from '../shared/metrics/metrics.js';
@@ -59,7 +59,7 @@ export async function runCronProcess(
     const probe = await listen(
       createProbeApp({ logger, metrics, readiness: readiness() }),
       config.cronOps,
-      config.httpServer,
+      shortRoutesOnly(config.httpServer),
     );
     logger.info(
       {

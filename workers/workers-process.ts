@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
 import type { Tracing } from '../shared/tracing/tracing.js';
 import { closeConnections, openConnections } from '../shared/connections.js';
-import { listen } from '../shared/http/listen.js';
+import { listen, shortRoutesOnly } from '../shared/http/listen.js';
 import { createProbeApp } from '../shared/http/probe-app.js';
 import { readQueueDepth } from '../shared/jobs/queues.js';
 import { createLogger } from '../shared/logger.js';
@@ -28,7 +28,7 @@ export async function runWorkersProcess(config: Config, tracing: Tracing): Promi
       readiness: readinessChecks(connections, running.dependencies),
     }),
     config.workerOps,
-    config.httpServer,
+    shortRoutesOnly(config.httpServer),
   );
   logger.info(
     { queues: [...new Set(running.workers.map((w) => w.name))], probe: probe.url },

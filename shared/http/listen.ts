@@ -38,6 +38,19 @@ function discardUnreadBody(req: IncomingMessage): void {
 }
 
 /**
+ * The bounds of a listener whose every route is short (the ops port, the
+ * workers' and cron's probes: no bulk upload, no import): the whole request
+ * within HTTP_SHORT_REQUEST_TIMEOUT_MS, not the long bound bulk bodies need.
+ * Node wants the header bound within the request bound, so never below it.
+ */
+export function shortRoutesOnly(timeouts: HttpServerTimeouts): HttpServerTimeouts {
+  return {
+    ...timeouts,
+    requestTimeoutMs: Math.max(timeouts.shortRequestTimeoutMs, timeouts.headersTimeoutMs),
+  };
+}
+
+/**
  * Caps the connections one client address holds open: a connection past the
  * cap is closed as it arrives, before a byte of it is read, so one client
  * cannot hold the listener's connections (slow bodies on many sockets).

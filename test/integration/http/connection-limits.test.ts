@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { connect, type Socket } from 'node:net';
 import Koa from 'koa';
-import { listen, type Listening } from '../../../shared/http/listen.js';
+import { listen, shortRoutesOnly, type Listening } from '../../../shared/http/listen.js';
 import { testConfig } from '../../support/test-config.js';
 
 /** A connected socket, and how it ended: closed by the server before sending anything, or still open. */
@@ -86,5 +86,41 @@ describe('listen: connection bounds (issue 31 item 4)', () => {
     held[0]!.socket.destroy();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await get(port)).to.equal('HTTP/1.1 200 OK');
+  });
+
+  it('a listener of short routes only (ops, probes) cuts a trickled body at the short bound', async () => {
+    const config = testConfig({
+      HTTP_HEADERS_TIMEOUT_MS: '300',
+      HTTP_SHORT_REQUEST_TIMEOUT_MS: '600',
+    });
+    const app = new Koa();
+    app.silent = true;
+    app.use(async (ctx) => {
+      for await (const chunk of ctx.req) void chunk;
+      ctx.body = 'ok';
+    });
+    const server = await listen(
+      app,
+      { host: '127.0.0.1', port: 0 },
+      shortRoutesOnly(config.httpServer),
+    );
+    servers.push(server);
+    const port = Number(new URL(server.url).port);
+    const started = Date.now();
+    const outcome = await new Promise<string>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n'),
+      );
+      const drip = setInterval(() => socket.writable && socket.write('x'), 100);
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        clearInterval(drip);
+        resolve(received);
+      });
+    });
+    expect(outcome).to.match(/^HTTP\/1\.1 408 /);
+    expect(Date.now() - started).to.be.below(600 + 1000);
   });
 });
