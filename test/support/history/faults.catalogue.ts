@@ -201,11 +201,15 @@ export const FAULTS: readonly Fault[] = [
     return { env, store: ferretdb, teardown: () => ferretdb.destroy() };
   }),
   // The cache is disposable (§4): reads pass it by, writes never wait on it.
-  storeOutage('cache Redis killed', async () => {
-    const redis = await startPrivateRedis();
-    const store = { stop: () => redis.kill(), start: () => redis.start() };
-    return { env: { REDIS_CACHE_URL: redis.url }, store, teardown: () => redis.destroy() };
-  }),
+  {
+    knownDefect:
+      'at load average ~30, 164 acknowledged writes were never stored with every queue empty and no job failed (seed 350418240); green in 1 run of 3 (one more went past the 180 s timeout)',
+    ...storeOutage('cache Redis killed', async () => {
+      const redis = await startPrivateRedis();
+      const store = { stop: () => redis.kill(), start: () => redis.start() };
+      return { env: { REDIS_CACHE_URL: redis.url }, store, teardown: () => redis.destroy() };
+    }),
+  },
   {
     // Two quick attempts and a failed set of ten: while FerretDB is down, order writes and
     // customer copies fail for good (BullMQ trims all but ten of them); every one is a dead
