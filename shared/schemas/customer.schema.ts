@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { pageCursorSchema } from './query.schema.js';
 
 /** Lower-case RFC 4122 text form, as `crypto.randomUUID()` makes it (upper case is accepted and lowered). */
 export const UUID_PATTERN =
@@ -96,14 +97,7 @@ export const customerEventsQuerySchema = {
   properties: {
     page_num: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 1 },
     page_size: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-    after: {
-      type: 'string',
-      minLength: 1,
-      maxLength: 200,
-      pattern: '^[A-Za-z0-9_-]+$',
-      description:
-        'keyset cursor: the page after the one whose Link rel="next" gave it (instead of page_num; the only way past MAX_PAGE_OFFSET)',
-    },
+    after: pageCursorSchema,
   },
 } as const;
 

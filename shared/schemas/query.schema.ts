@@ -1,16 +1,19 @@
 import type { FromSchema } from 'json-schema-to-ts';
 
+/** The `after` parameter of every paged route: an opaque keyset cursor. */
+export const pageCursorSchema = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 200,
+  pattern: '^[A-Za-z0-9_-]+$',
+  description:
+    'keyset cursor: the page after the one whose Link rel="next" gave it (instead of page_num; the only way past MAX_PAGE_OFFSET)',
+} as const;
+
 const pagination = {
   page_num: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 1 },
   page_size: { type: 'integer', minimum: 1, maximum: 100, default: 10 },
-  after: {
-    type: 'string',
-    minLength: 1,
-    maxLength: 200,
-    pattern: '^[A-Za-z0-9_-]+$',
-    description:
-      'keyset cursor: the page after the one whose Link rel="next" gave it (instead of page_num; the only way past MAX_PAGE_OFFSET)',
-  },
+  after: pageCursorSchema,
 } as const;
 
 export const pageQuerySchema = {

@@ -7,6 +7,8 @@ import type { ResourceEntry } from './resource-entry.js';
 /** How long the queues must be empty and the stores unchanged before an unconverged state is final. */
 const QUIET_MS = 3000;
 
+/** How often the drain looks at the queues and stores again. */
+const POLL_MS = 250;
 export interface Settled {
   readonly stored: StoredHistory;
   /** Every acknowledged write reached its stores and every replica its primary. */
@@ -81,7 +83,8 @@ export async function settle(
       if (!stored) throw new Error(`the stores could not be read for ${elapsed} ms`);
       return { stored, converged: false, ms: elapsed };
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    // Polls observed state (queues and stores), never sleeps for "long enough".
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
 
