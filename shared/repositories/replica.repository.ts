@@ -92,8 +92,8 @@ export class ReplicaRepository {
   /**
    * `jumpAhead`: a change that has waited long enough for the ones between
    * (one may never come: an event lost with a job that failed for good) is
-   * written over any lower version — it carries the whole row, so the copy
-   * still ends equal to MySQL.
+   * written over the lower version it finds — it carries the whole row, so
+   * the copy still ends equal to MySQL.
    */
   async applyChanges(
     entity: Entity,
@@ -133,7 +133,8 @@ export class ReplicaRepository {
    * then writes, in two steps: a "lower version" filter let a stale update
    * from another worker process overwrite a newer one). A key with no copy
    * yet takes the change whole (it carries the full row); a copy more than
-   * one version behind waits.
+   * one version behind waits. A change that jumps ahead is written over the
+   * exact version it found lower, for the same reason.
    */
   private async applyOne(
     model: Model<ReplicaDocument>,
@@ -142,14 +143,19 @@ export class ReplicaRepository {
   ): Promise<ChangeOutcome> {
     const { key, version } = change;
     const update = { $set: fieldsOf(change) };
-    const over = jumpAhead ? { $lt: version } : version - 1;
+    let over = version - 1;
     for (let round = 0; round < 3; round += 1) {
       const updated = await model
         .updateOne({ _id: key, version: over }, update, { writeConcern: DURABLE_WRITE })
         .exec();
       if (updated.matchedCount > 0) return 'written';
       const stored = await model.findById(key, { version: 1 }).lean<{ version: number }>().exec();
-      if (stored) return stored.version >= version ? 'stale' : 'behind';
+      if (stored) {
+        if (stored.version >= version) return 'stale';
+        if (!jumpAhead && stored.version !== version - 1) return 'behind';
+        over = stored.version;
+        continue;
+      }
       try {
         await model.insertMany([toDocument(change)], { lean: true });
         return 'written';

@@ -38,8 +38,26 @@ interface PendingChange extends ReplicaChange {
   behind?: boolean;
 }
 
-/** How long a change waits for the ones between before it is written over any lower version. */
+/**
+ * How long a change waits for the ones between before it is written over the
+ * lower version it finds: at least this many rounds in the delayed set (each
+ * up to a second) and this old. Counted from the change's own waiting, never
+ * from its age alone: a job that is old because its worker was frozen or the
+ * machine is starved has not waited, and its predecessor is usually on its
+ * way; jumping ahead then races the predecessor's own writer.
+ */
+export const JUMP_AHEAD_AFTER_WAITS = 10;
 export const JUMP_AHEAD_AFTER_MS = 10_000;
+
+/** Rounds this job spent waiting for predecessors: starts that were not attempts. */
+function waitsOf(job: Job): number {
+  return Math.max(0, (job.attemptsStarted ?? 0) - (job.attemptsMade ?? 0) - 1);
+}
+
+/** Whether a change has waited for its predecessors long enough to jump ahead of them. */
+export function mayJumpAhead(job: Job, now = Date.now()): boolean {
+  return waitsOf(job) >= JUMP_AHEAD_AFTER_WAITS && now - job.timestamp > JUMP_AHEAD_AFTER_MS;
+}
 
 /** One group committer per collection: a batch becomes one journaled bulk write. */
 export function createReplicaCommitters(
@@ -83,7 +101,7 @@ export function createReplicateProcessor(
 ) {
   return async function replicateChanges(job: Job<ReplicateJob>, token?: string): Promise<void> {
     const events = eventsOf(job);
-    const jumpAhead = Date.now() - job.timestamp > JUMP_AHEAD_AFTER_MS;
+    const jumpAhead = mayJumpAhead(job);
     const pending: PendingChange[] = events.map((event) => ({
       key: entityKey(event.entity, event.key),
       version: event.version,
