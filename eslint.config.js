@@ -59,6 +59,20 @@ export default tseslint.config(
     ),
   },
   {
+    // The domain never reaches into the HTTP layer: a resource's service (and the public
+    // service's upstream clients) takes plain inputs and answers with the types of
+    // api/write-results.ts and api/bulk-writes.ts; only routes and modules know api/http.
+    files: ['api/*/*.service.ts', 'api/public/clients/**'],
+    rules: layerRule(
+      databaseDrivers,
+      into(['workers', 'cron'], 'api/ never imports workers/ or cron/.'),
+      into(
+        ['http'],
+        'A service never imports api/http/; its bulk and write types live in api/bulk-writes.ts and api/write-results.ts.',
+      ),
+    ),
+  },
+  {
     files: ['workers/**'],
     rules: layerRule(
       databaseDrivers,

@@ -27,7 +27,7 @@ import type { PageQuery } from '../../shared/schemas/query.schema.js';
 import { requireMatchingVersion } from '../preconditions.js';
 import type { AcceptedWrite, CachedRead, WriteMeta } from '../write-results.js';
 import { customerChanges, newCustomerFields, type NewCustomerFields } from './customer-input.js';
-import type { BulkItemOutcome, BulkMeta } from '../http/bulk/bulk-intake.js';
+import type { BulkItemOutcome, BulkMeta } from '../bulk-writes.js';
 import { usernamePairsEncoder } from './username-encoder.js';
 import type { ShardCompletions } from '../../shared/jobs/completion-listener.js';
 import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';

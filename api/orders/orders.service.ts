@@ -12,7 +12,7 @@ import type { Order, OrderCreate, OrderPatch } from '../../shared/schemas/order.
 import { requireMatchingVersion } from '../preconditions.js';
 import type { AcceptedWrite, CachedRead, WriteMeta } from '../write-results.js';
 import type { ShardCompletions } from '../../shared/jobs/completion-listener.js';
-import type { BulkItemOutcome, BulkMeta } from '../http/bulk/bulk-intake.js';
+import type { BulkItemOutcome, BulkMeta } from '../bulk-writes.js';
 import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
 
 export interface OrderServiceDeps {

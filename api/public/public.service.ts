@@ -6,7 +6,7 @@ import type { ListingsClient } from './clients/listings.client.js';
 import type { CallMeta } from './clients/upstream-client.js';
 import type { UpstreamWrite, WriteMeta } from './clients/upstream-write.js';
 import type { UsersClient } from './clients/users.client.js';
-import type { BulkItemOutcome, BulkMeta } from '../http/bulk/bulk-intake.js';
+import type { BulkItemOutcome, BulkMeta } from '../bulk-writes.js';
 
 /** A listing written through the public API (one or in bulk): as stored (with `user_id`), its user beside. */
 export type PublicWrittenListing = Listing & { readonly user: User };

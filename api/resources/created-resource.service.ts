@@ -13,7 +13,7 @@ import type {
   CreatedResourceJob,
   CreatedResourceStore,
 } from '../../shared/resources/created-resource.js';
-import { queuedOutcomes, type BulkItemOutcome, type BulkMeta } from '../http/bulk/bulk-intake.js';
+import { queuedOutcomes, type BulkItemOutcome, type BulkMeta } from '../bulk-writes.js';
 import {
   generationTag,
   type AcceptedWrite,

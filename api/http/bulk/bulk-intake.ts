@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Job } from 'bullmq';
 import {
   AppError,
   isRedisUnreachable,
@@ -7,39 +6,12 @@ import {
   ValidationError,
 } from '../../../shared/errors/index.js';
 import { canonicalJson } from '../../../shared/idempotency/idempotency-store.js';
-import type {
-  IdempotentAttempt,
-  IdempotentBulkAttempt,
-} from '../../../shared/idempotency/idempotent-attempt.js';
+import type { IdempotentBulkAttempt } from '../../../shared/idempotency/idempotent-attempt.js';
 import type { ShardCompletions } from '../../../shared/jobs/completion-listener.js';
 import { waitForJob } from '../../../shared/jobs/wait-for-job.js';
 import type { InputSource, Validator } from '../../../shared/validation/ajv.js';
+import type { BulkItemOutcome, BulkMeta } from '../../bulk-writes.js';
 import type { BulkInput } from './bulk-items.js';
-
-/** What every item of one chunk of a bulk request shares. */
-export interface BulkMeta {
-  readonly requestId: string;
-  /** When the client's `Prefer: wait` for every accepted item ends (ms since the epoch; 0: no wait). */
-  readonly waitUntil: number;
-  /**
-   * The chunk's `Idempotency-Key` attempt, if the request has a key: the
-   * chunk's write (its ids, clock reading) is planned under it, as one write's is.
-   */
-  readonly idempotency?: IdempotentAttempt;
-}
-
-/** How one valid item of a chunk fared: queued (with its resource), or refused on its own. */
-export type BulkItemOutcome<R> =
-  | {
-      readonly status: 202;
-      readonly resource: R;
-      readonly jobId: string;
-      /** The queued job, for `Prefer: wait`; absent when the write was passed on (public API). */
-      readonly job?: Job;
-      /** Already known to be persisted (an upstream that waited). */
-      readonly persisted?: boolean;
-    }
-  | { readonly status: 400 | 409 | 422; readonly errors: readonly string[] };
 
 /**
  * One resource's bulk writes: how an item is validated and how a chunk of
@@ -62,13 +34,6 @@ export interface BulkWriter<I, R> {
   enqueueChunk(items: readonly I[], meta: BulkMeta): Promise<readonly BulkItemOutcome<R>[]>;
   /** Completion events of the queue its jobs go to, for `Prefer: wait`. */
   readonly completions?: ShardCompletions;
-}
-
-/** Queued writes (resource and job, in input order) as their items' outcomes. */
-export function queuedOutcomes<R>(
-  written: readonly { readonly resource: R; readonly job: Job }[],
-): BulkItemOutcome<R>[] {
-  return written.map(({ resource, job }) => ({ status: 202, resource, jobId: job.id ?? '', job }));
 }
 
 export type BulkItemResult<R> =

@@ -1,5 +1,5 @@
 import { compileValidator, type Validator } from '../../../shared/validation/ajv.js';
-import type { BulkItemOutcome, BulkMeta } from '../../http/bulk/bulk-intake.js';
+import type { BulkItemOutcome, BulkMeta } from '../../bulk-writes.js';
 import { randomUUID } from 'node:crypto';
 import type { CallMeta, UpstreamClient } from './upstream-client.js';
 import {

@@ -60,6 +60,22 @@ describe('layer rules (eslint.config.js)', () => {
     expect(await layerErrors('workers/notify/example.ts', '../../shared/clock.js')).to.be.empty;
   });
 
+  it('keeps api/http/ out of the resources’ services and the public API’s clients', async () => {
+    expect(
+      await layerErrors('api/customers/example.service.ts', '../http/bulk/bulk-intake.js', true),
+    ).to.have.length(1);
+    expect(
+      await layerErrors('api/public/clients/example.client.ts', '../../http/prefer-wait.js'),
+    ).to.have.length(1);
+    expect(
+      await layerErrors('api/orders/example.service.ts', '../../workers/main.js'),
+    ).to.have.length(1);
+    expect(await layerErrors('api/customers/example.service.ts', '../bulk-writes.js', true)).to.be
+      .empty;
+    expect(await layerErrors('api/customers/example.routes.ts', '../http/route-table.js')).to.be
+      .empty;
+  });
+
   it('lets scripts/ use api/ but not workers/', async () => {
     expect(await layerErrors('scripts/example.ts', '../api/import-bulk-file.js')).to.be.empty;
     expect(await layerErrors('scripts/example.ts', '../workers/main.js')).to.have.length(1);

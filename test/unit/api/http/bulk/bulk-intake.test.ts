@@ -2,11 +2,8 @@ import { expect } from 'chai';
 import { AppError, TooManyRequestsError } from '../../../../../shared/errors/index.js';
 import { compileValidator } from '../../../../../shared/validation/ajv.js';
 import type { BulkInput } from '../../../../../api/http/bulk/bulk-items.js';
-import {
-  runBulkIntake,
-  type BulkItemOutcome,
-  type BulkWriter,
-} from '../../../../../api/http/bulk/bulk-intake.js';
+import type { BulkItemOutcome } from '../../../../../api/bulk-writes.js';
+import { runBulkIntake, type BulkWriter } from '../../../../../api/http/bulk/bulk-intake.js';
 
 interface Named {
   name: string;
