@@ -127,7 +127,7 @@ export async function createServiceApps(
         bodyLimit: service.bodyLimit,
         trustProxy: config.rateLimit.trustProxy,
         cacheControlMaxAge: config.cache.controlMaxAgeSeconds,
-        ...serviceGuards(module.name, guarded, { config, connections, backlog }),
+        ...serviceGuards(module.name, guarded, { config, connections, backlog, logger }),
       }),
     );
   }

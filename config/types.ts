@@ -174,7 +174,7 @@ export interface Config {
     readonly checkIntervalMs: number;
     readonly retryAfterSeconds: number;
   };
-  /** Per-client request budgets (fixed window of one minute); 0: off. */
+  /** Per-client request budgets (a token bucket holding one minute's budget); 0: off. */
   readonly rateLimit: {
     /** Writes per client per minute, on every service. */
     readonly writesPerMinute: number;

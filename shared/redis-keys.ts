@@ -24,7 +24,7 @@ import type { Entity } from './jobs/job-payloads.js';
  *   both are built from the slot `{c}`.
  * - Lua scripts: each takes exactly one key (numkeys 1): ids RAISE_TO,
  *   key heads ADVANCE, START and SETTLE, locks RELEASE and HOLD_FOR, username reservations
- *   RELEASE_IF_HELD, idempotency CLAIM, COMPLETE and RELEASE, rate limit HIT,
+ *   RELEASE_IF_HELD, idempotency CLAIM, COMPLETE and RELEASE, rate limit SYNC,
  *   sent notifications CLAIM and RELEASE. The id claim scripts (ids
  *   DRAW_CLAIMED, CLAIM_IDS) take the id counter too, and write claim keys
  *   built from `idClaimKeyStem`, which begins with the counter's key: a tag on
@@ -103,11 +103,13 @@ export function escapedKeyPart(text: string): string {
 }
 
 /**
- * A client's fixed-window bucket for one service's budget. Slot: the bucket.
- * Hashed: client addresses (IPv6, forwarded chains) have no bounded shape.
+ * A client's shared token bucket (a hash) for one service's budget. Slot: the
+ * bucket. Hashed: client addresses (IPv6, forwarded chains) have no bounded
+ * shape. Family `rate-bucket`, not the fixed windows' `rate` (strings): a
+ * process of either kind never meets a key of the other type mid-deploy.
  */
 export function rateLimitKey(prefix: string, scope: ServiceName, client: string): string {
-  return familyKey(prefix, 'rate', hashed([scope, client], 32));
+  return familyKey(prefix, 'rate-bucket', hashed([scope, client], 32));
 }
 
 // ---- Queue Redis (durable, AOF): built with the queue prefix ----

@@ -1,7 +1,6 @@
 import type { Middleware, ParameterizedContext } from 'koa';
-import type { ServiceName } from '../../config/index.js';
 import { TooManyRequestsError } from '../../shared/errors/index.js';
-import type { FixedWindowLimiter } from '../../shared/rate-limit/fixed-window-limiter.js';
+import type { SyncedRateLimiter } from '../../shared/rate-limit/synced-rate-limiter.js';
 import type { RequestState } from './request-id.js';
 import { WRITE_METHODS } from './write-methods.js';
 
@@ -9,9 +8,8 @@ import { WRITE_METHODS } from './write-methods.js';
 const OPERATIONAL_PATHS = new Set(['/health', '/ready', '/metrics']);
 
 export interface RateLimitOptions {
-  readonly limiter: FixedWindowLimiter;
-  /** Names the budget in Redis (one per service and kind). */
-  readonly scope: ServiceName;
+  /** The service's budget (its scope and limit are the limiter's). */
+  readonly limiter: SyncedRateLimiter;
   readonly limit: number;
   /** Which requests count: writes only, or every request (the public API). */
   readonly applies: 'writes' | 'all';
@@ -23,45 +21,38 @@ export interface RateLimitOptions {
  * Per-client budget (client = `ctx.ip`; X-Forwarded-For only with TRUST_PROXY)
  * → 429 with `Retry-After` once spent. Requests from a trusted internal caller
  * (valid service token) are not counted: the public API funnels many clients
- * through one address and limits them itself. If Redis cannot be asked, the
- * request goes through — a limiter outage must not become an API outage.
+ * through one address and limits them itself. The decision is the process's
+ * own (no network round trip): the limiter shares the budget with the other
+ * processes through the cache Redis in the background, and goes on alone
+ * while that Redis is down, so a limiter outage never becomes an API outage.
  */
 export function rateLimit(options: RateLimitOptions): Middleware<RequestState> {
-  const { limiter, scope, limit, applies } = options;
+  const { limiter, applies } = options;
+  const limitHeader = String(options.limit);
   const bulkPaths = options.bulkPaths ?? new Set<string>();
   /** Counts `weight` against the client's budget; throws 429 once it is spent. */
-  async function spend(
-    ctx: ParameterizedContext<RequestState>,
-    weight: number,
-    what: string,
-  ): Promise<void> {
-    let decision;
-    try {
-      decision = await limiter.hit(scope, ctx.ip, weight);
-    } catch (error) {
-      ctx.state.log.warn({ err: error }, 'rate limiter unavailable; request let through');
-    }
-    if (!decision) return;
-    ctx.set('RateLimit-Limit', String(limit));
+  function spend(ctx: ParameterizedContext<RequestState>, weight: number, what: string): void {
+    const decision = limiter.hit(ctx.ip, weight);
+    ctx.set('RateLimit-Limit', limitHeader);
     ctx.set('RateLimit-Remaining', String(decision.remaining));
     if (!decision.allowed) {
       throw new TooManyRequestsError(
-        `too many ${what} from this client: at most ${limit} per minute; retry in ${decision.retryAfterSeconds} s`,
+        `too many ${what} from this client: at most ${limitHeader} per minute; retry in ${decision.retryAfterSeconds} s`,
         { retryAfterSeconds: decision.retryAfterSeconds },
       );
     }
   }
-  return async function limitClientRate(ctx, next) {
+  return function limitClientRate(ctx, next) {
     const counted =
       !OPERATIONAL_PATHS.has(ctx.path) &&
       ctx.state.trustedService !== true &&
       (applies === 'all' || WRITE_METHODS.has(ctx.method));
     if (counted && ctx.method === 'POST' && bulkPaths.has(ctx.path)) {
       // A bulk request spends its items, chunk by chunk, before each is enqueued.
-      (ctx.state.admitItems ??= []).push((items) => spend(ctx, items, 'writes'));
+      (ctx.state.admitItems ??= []).push(async (items) => spend(ctx, items, 'writes'));
     } else if (counted) {
-      await spend(ctx, 1, 'requests');
+      spend(ctx, 1, 'requests');
     }
-    await next();
+    return next();
   };
 }

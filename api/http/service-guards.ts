@@ -3,7 +3,8 @@ import { INTERNAL_SERVICES, type Config, type ServiceName } from '../../config/i
 import type { Connections } from '../../shared/connections.js';
 import { IdempotencyStore } from '../../shared/idempotency/idempotency-store.js';
 import type { QueueBacklog } from '../../shared/jobs/queue-backlog.js';
-import { FixedWindowLimiter } from '../../shared/rate-limit/fixed-window-limiter.js';
+import type { Logger } from '../../shared/logger.js';
+import { SyncedRateLimiter } from '../../shared/rate-limit/synced-rate-limiter.js';
 import { backpressure } from './backpressure.js';
 import { idempotency } from './idempotency.js';
 import { rateLimit } from './rate-limit.js';
@@ -37,7 +38,7 @@ export interface ServiceGuards {
 export function serviceGuards(
   name: ServiceName,
   service: GuardedService,
-  shared: { config: Config; connections: Connections; backlog: QueueBacklog },
+  shared: { config: Config; connections: Connections; backlog: QueueBacklog; logger?: Logger },
 ): ServiceGuards {
   const { config, connections, backlog } = shared;
   const beforeBody: Middleware<RequestState>[] = [];
@@ -50,16 +51,22 @@ export function serviceGuards(
   const countedPaths = new Set([...service.bulkPaths, ...service.rawBodyPaths]);
   const limit = isPublic ? config.rateLimit.publicPerMinute : config.rateLimit.writesPerMinute;
   if (limit > 0) {
-    // Counters are disposable: they live in the cache Redis, not the durable one.
-    const limiter = new FixedWindowLimiter(connections.cacheRedis, {
+    // Counted in the process, shared through the cache Redis in the background:
+    // budgets are disposable, and no request waits on a round trip for one.
+    const limiter = new SyncedRateLimiter(connections.cacheRedis, {
       prefix: config.cache.prefix,
+      scope: name,
       limit,
-      windowMs: MINUTE_MS,
+      periodMs: MINUTE_MS,
+      onSyncFailure: (error) =>
+        shared.logger?.warn(
+          { err: error, service: name },
+          'rate limit budgets not shared (cache Redis unreachable); each process counts alone',
+        ),
     });
     beforeBody.push(
       rateLimit({
         limiter,
-        scope: name,
         limit,
         applies: isPublic ? 'all' : 'writes',
         bulkPaths: countedPaths,

@@ -45,9 +45,9 @@ describe('Redis keys: the layout of every family', () => {
   });
 
   it('rate limit: one bucket per service and client, the first 32 hex of sha256(scope NUL client), its own tag', () => {
-    // Buckets live a minute: tagging them (for Redis Cluster) orphaned nothing that lasts.
+    // Buckets live until they are full again (a minute at most): a new family orphans nothing that lasts.
     expect(rateLimitKey(CACHE, 'public', '203.0.113.7')).to.equal(
-      'spillway:rate:{6e85b527af3a7adbe1e151a827be3e83}',
+      'spillway:rate-bucket:{6e85b527af3a7adbe1e151a827be3e83}',
     );
   });
 
