@@ -33,9 +33,15 @@ export type BulkItemOutcome<R> =
     }
   | { readonly status: 400 | 409 | 422; readonly errors: readonly string[] };
 
-/** Queued writes (resource and job, in input order) as their items' outcomes. */
+/** Queued writes (their resources and jobs, in input order) as their items' outcomes. */
 export function queuedOutcomes<R>(
-  written: readonly { readonly resource: R; readonly job: Job }[],
+  resources: readonly R[],
+  jobs: readonly Job[],
 ): BulkItemOutcome<R>[] {
-  return written.map(({ resource, job }) => ({ status: 202, resource, jobId: job.id ?? '', job }));
+  return jobs.map((job, i) => ({
+    status: 202,
+    resource: resources[i] as R,
+    jobId: job.id ?? '',
+    job,
+  }));
 }

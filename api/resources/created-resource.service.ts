@@ -1,10 +1,11 @@
+import type { Job } from 'bullmq';
 import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
 import { nowMicros } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/errors/index.js';
 import { planWrite, type IdempotentAttempt } from '../../shared/idempotency/idempotent-attempt.js';
 import type { IdAllocator } from '../../shared/ids.js';
 import type { ShardCompletions } from '../../shared/jobs/completion-listener.js';
-import { enqueueCreatedBatch, type CreatedWrite } from '../../shared/jobs/created-batch.js';
+import { enqueueCreated, type IntakeJob } from '../../shared/jobs/created-batch.js';
 import { IntakeBatcher } from '../../shared/jobs/intake-batcher.js';
 import { jobIds } from '../../shared/jobs/job-payloads.js';
 import { waitForJob } from '../../shared/jobs/wait-for-job.js';
@@ -45,23 +46,43 @@ export function createCreatedResourceService<
   const { entity } = resource;
   const intake = new IntakeBatcher(deps.queue, deps.ids, entity);
 
-  /** The new resource and the job that persists it. */
-  function createdWrite(
+  /** The job that persists a new resource as version 1. */
+  function persistJob(
     id: number,
-    input: C,
-    now: number,
+    built: R,
     requestId: string,
-  ): CreatedWrite<R, CreatedResourceJob<K, R>> {
-    const built = resource.build(id, input, now);
+  ): IntakeJob<CreatedResourceJob<K, R>> {
     const data = { requestId, version: 1, [resource.resourceKey]: built };
     return {
-      resource: built,
-      job: {
-        name: resource.jobName,
-        data: data as CreatedResourceJob<K, R>,
-        opts: { jobId: jobIds.persist(entity, id, 1) },
-      },
+      name: resource.jobName,
+      data: data as CreatedResourceJob<K, R>,
+      opts: { jobId: jobIds.persist(entity, id, 1) },
     };
+  }
+
+  /**
+   * Builds `inputs` with consecutive ids and enqueues their jobs in one
+   * addBulk (`enqueueCreated`); `plan` gives the first id and the clock
+   * reading, kept under the request's key when it has one.
+   */
+  async function enqueueBuilt(
+    inputs: readonly C[],
+    requestId: string,
+    plan: (count: number) => Promise<{ readonly first: number; readonly at: number }>,
+  ): Promise<{ resources: R[]; jobs: readonly Job[] }> {
+    let at = 0;
+    const resources: R[] = [];
+    const firstId = async (count: number) => {
+      const planned = await plan(count);
+      at = planned.at;
+      return planned.first;
+    };
+    const { jobs } = await enqueueCreated(deps.queue, firstId, inputs.length, (id, i) => {
+      const built = resource.build(id, inputs[i] as C, at);
+      resources.push(built);
+      return persistJob(id, built, requestId);
+    });
+    return { resources, jobs };
   }
 
   /**
@@ -75,18 +96,15 @@ export function createCreatedResourceService<
     meta: WriteMeta,
     attempt: IdempotentAttempt,
   ): Promise<AcceptedWrite<R>> {
-    const plan = await attempt.plan(async () => ({
-      id: await deps.ids.next(entity),
-      at: nowMicros(),
-    }));
-    const { resource: created, job: planned } = createdWrite(
-      plan.id,
-      input,
-      plan.at,
-      meta.requestId,
-    );
-    const [job] = await deps.queue.addBulk([planned] as Parameters<typeof deps.queue.addBulk>[0]);
-    if (!job) throw new Error('addBulk returned no job');
+    const { resources, jobs } = await enqueueBuilt([input], meta.requestId, async () => {
+      const plan = await attempt.plan(async () => ({
+        id: await deps.ids.next(entity),
+        at: nowMicros(),
+      }));
+      return { first: plan.id, at: plan.at };
+    });
+    const [created, job] = [resources[0], jobs[0]];
+    if (created === undefined || job === undefined) throw new Error('addBulk returned no job');
     const persisted = await waitForJob(job, deps.queueEvents, meta.waitSeconds);
     return { resource: created, jobId: job.id ?? '', persisted };
   }
@@ -104,9 +122,8 @@ export function createCreatedResourceService<
       const now = nowMicros();
       let created: R | undefined;
       const { job } = await intake.submit((id) => {
-        const write = createdWrite(id, input, now, meta.requestId);
-        created = write.resource;
-        return write.job;
+        created = resource.build(id, input, now);
+        return persistJob(id, created, meta.requestId);
       });
       if (created === undefined)
         throw new Error(`intake resolved without building the ${resource.resourceKey}`);
@@ -121,19 +138,14 @@ export function createCreatedResourceService<
      * builds the same resources with the same job ids, which BullMQ adds once.
      */
     async enqueueWrites(inputs: readonly C[], meta: BulkMeta): Promise<BulkItemOutcome<R>[]> {
-      let now = nowMicros();
-      const firstId = async (count: number) => {
-        const plan = await planWrite(meta.idempotency, async () => ({
+      const now = nowMicros();
+      const { resources, jobs } = await enqueueBuilt(inputs, meta.requestId, (count) =>
+        planWrite(meta.idempotency, async () => ({
           first: await deps.ids.nextBlock(entity, count),
           at: now,
-        }));
-        now = plan.at;
-        return plan.first;
-      };
-      const written = await enqueueCreatedBatch(deps.queue, firstId, inputs, (id, input) =>
-        createdWrite(id, input, now, meta.requestId),
+        })),
       );
-      return queuedOutcomes(written);
+      return queuedOutcomes(resources, jobs);
     },
 
     /** One resource as JSON text; a 404 names it. */

@@ -1,29 +1,39 @@
-import type { Job } from 'bullmq';
-import type { IntakeJob } from './intake-batcher.js';
+import type { Job, JobsOptions } from 'bullmq';
 import type { ShardedQueue } from './sharded-queue.js';
 
-/** A new resource and the job that persists it, built once its id is known. */
-export interface CreatedWrite<R, T> {
-  readonly resource: R;
-  readonly job: IntakeJob<T>;
+/** One job as the caller builds it once its id is known. */
+export interface IntakeJob<T> {
+  readonly name: string;
+  readonly data: T;
+  readonly opts: JobsOptions;
+}
+
+/** The jobs of a batch of new resources, in input order, and the first of their consecutive ids. */
+export interface CreatedJobs<T> {
+  readonly first: number;
+  readonly jobs: readonly Job<T>[];
 }
 
 /**
- * Creates a batch of resources with consecutive counter ids from `firstId`
- * (one INCRBY for all of them, or the block a planned write kept) and one
- * addBulk (one MULTI) for all of their jobs, so the batch is queued whole or
- * not at all. Resolves in input order.
+ * The one enqueue path of a created resource's writes (users, listings,
+ * people): a bulk chunk, a write planned under an `Idempotency-Key` and the
+ * writes an `IntakeBatcher` coalesced all come here. `count` consecutive
+ * counter ids start at `firstId(count)` (one INCRBY for all of them, or the
+ * id or block a planned write kept); each job is built with its id, and all
+ * go in one addBulk (one MULTI per shard), so the batch is queued whole or
+ * not at all. Two Redis round trips per batch, whatever its size.
  */
-export async function enqueueCreatedBatch<I, R, T>(
+export async function enqueueCreated<T>(
   queue: ShardedQueue<T>,
   firstId: (count: number) => Promise<number>,
-  items: readonly I[],
-  build: (id: number, item: I) => CreatedWrite<R, T>,
-): Promise<{ resource: R; job: Job<T> }[]> {
-  if (items.length === 0) return [];
-  const first = await firstId(items.length);
-  const writes = items.map((item, i) => build(first + i, item));
-  const jobs = await queue.addBulk(writes.map((write) => write.job));
-  if (jobs.length !== writes.length) throw new Error('addBulk returned another number of jobs');
-  return writes.map((write, i) => ({ resource: write.resource, job: jobs[i] as Job<T> }));
+  count: number,
+  jobFor: (id: number, index: number) => IntakeJob<T>,
+): Promise<CreatedJobs<T>> {
+  if (count === 0) return { first: 0, jobs: [] };
+  const first = await firstId(count);
+  const built: IntakeJob<T>[] = [];
+  for (let i = 0; i < count; i++) built.push(jobFor(first + i, i));
+  const jobs = await queue.addBulk(built);
+  if (jobs.length !== count) throw new Error('addBulk returned another number of jobs');
+  return { first, jobs };
 }
