@@ -6,11 +6,11 @@ import {
   ValidationError,
 } from '../../../shared/errors/index.js';
 import { canonicalJson } from '../../../shared/idempotency/idempotency-store.js';
-import type { IdempotentBulkAttempt } from '../../../shared/idempotency/idempotent-attempt.js';
 import type { ShardCompletions } from '../../../shared/jobs/completion-listener.js';
 import { waitForJob } from '../../../shared/jobs/wait-for-job.js';
 import type { InputSource, Validator } from '../../../shared/validation/ajv.js';
 import type { BulkItemOutcome, BulkMeta } from '../../bulk-writes.js';
+import type { BulkGuards } from './bulk-guards.js';
 import type { BulkInput } from './bulk-items.js';
 
 /**
@@ -65,12 +65,8 @@ export interface BulkRunOptions {
   readonly maxItems: number;
   readonly chunkSize: number;
   readonly meta: BulkMeta;
-  /** Asked before each chunk is enqueued, with its item count; throws to refuse it (429, 503). */
-  readonly admit?: (items: number) => Promise<void>;
-  /** The request's `Idempotency-Key` attempt, if it has a key: each chunk is planned under it. */
-  readonly idempotency?: IdempotentBulkAttempt;
-  /** Test hook: runs once the first chunk was enqueued (where the chaos test kills the API). */
-  readonly afterFirstChunk?: () => void;
+  /** What the middleware in front of the route handed it: item budgets, the key's attempt, a test hook. */
+  readonly guards?: BulkGuards;
 }
 
 interface Pending<I> {
@@ -102,6 +98,178 @@ function asStop(error: unknown): AppError {
   });
 }
 
+/** The 413 of a request with more items than a bulk request may carry. */
+function tooManyItems(maxItems: number): AppError {
+  return new AppError(
+    `too many items: a bulk request may carry at most ${maxItems} (BULK_MAX_ITEMS); items from index ${maxItems} on were not enqueued`,
+    { code: 'TOO_MANY_ITEMS', status: 413, expose: true },
+  );
+}
+
+/** Everything one request did, from its results up to the first item not processed. */
+function summary<R>(
+  kept: readonly BulkItemResult<R>[],
+  stop: AppError | undefined,
+  waitUntil: number,
+): BulkRun<R> {
+  const accepted = kept.filter((result) => result.status < 300).length;
+  const persisted =
+    stop === undefined &&
+    waitUntil > 0 &&
+    accepted > 0 &&
+    kept.every((result) => result.status !== 202);
+  return { results: kept, accepted, rejected: kept.length - accepted, stop, persisted };
+}
+
+/**
+ * One bulk request's intake: the chunk being filled, each item's result so
+ * far, the waits of `Prefer: wait`, and why and where the request stopped.
+ */
+class BulkIntake<I, R> {
+  private readonly results: BulkItemResult<R>[] = [];
+  // Waits start as soon as a chunk is queued (a finished job may be removed
+  // before the body ends), all under the request's one deadline.
+  private readonly waits = new Map<number, Promise<boolean>>();
+  private readonly source: InputSource;
+  private chunk: Pending<I>[] = [];
+  private seen = 0;
+  private chunks = 0;
+  private stop: AppError | undefined;
+  /** The first item of a chunk that was not enqueued (refused, failed or dropped), if any. */
+  private firstUnprocessed: number | undefined;
+
+  constructor(
+    private readonly writer: BulkWriter<I, R>,
+    private readonly options: BulkRunOptions,
+  ) {
+    this.source = writer.source ?? 'json';
+  }
+
+  /** Reads the items up to the limit, enqueueing each full chunk; a failure stops the request. */
+  async readAll(inputs: AsyncIterable<BulkInput>): Promise<void> {
+    const { maxItems, chunkSize } = this.options;
+    try {
+      for await (const input of inputs) {
+        if (input.index >= maxItems) {
+          this.stop = tooManyItems(maxItems);
+          break;
+        }
+        this.seen = input.index + 1;
+        this.take(input);
+        if (this.chunk.length >= chunkSize) await this.flush();
+      }
+    } catch (error) {
+      this.stop = asStop(error);
+      // A body that ended early was abandoned by its client: its open chunk is not enqueued.
+      if (this.stop.code === 'BODY_INCOMPLETE' && this.firstUnprocessed === undefined) {
+        this.firstUnprocessed = this.chunk[0]?.index;
+      }
+      if (this.firstUnprocessed !== undefined) this.chunk = [];
+    }
+  }
+
+  /** Enqueues the open chunk unless an earlier one was not; a body read whole finishes its key. */
+  async finish(): Promise<void> {
+    if (this.firstUnprocessed !== undefined) return;
+    try {
+      await this.flush();
+      // A retry whose body ends early is not the request an earlier attempt queued more of.
+      if (this.stop === undefined) this.options.guards?.idempotency?.finish(this.chunks);
+    } catch (error) {
+      this.stop = asStop(error);
+    }
+  }
+
+  /** The results up to the first item not processed; a 202 is a 201 once its wait saw it persisted. */
+  async answer(): Promise<BulkRun<R>> {
+    const kept = this.results.slice(0, this.firstUnprocessed ?? this.seen);
+    if (this.stop === undefined) {
+      for (const [index, wait] of this.waits) {
+        const result = kept[index];
+        if ((await wait) && result && result.status === 202)
+          kept[index] = { ...result, status: 201 };
+      }
+    }
+    return summary(kept, this.stop, this.options.meta.waitUntil);
+  }
+
+  /** An item read: validated into the open chunk, or its own 400. */
+  private take(input: BulkInput): void {
+    const { index } = input;
+    if ('errors' in input) {
+      this.results[index] = { index, status: 400, errors: input.errors };
+      return;
+    }
+    const { writer } = this;
+    try {
+      const raw = writer.normalize ? writer.normalize(input.value) : input.value;
+      this.chunk.push({ index, item: writer.validate(raw, this.source), raw: input.value });
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      this.results[index] = { index, status: 400, errors: error.messages };
+    }
+  }
+
+  /** The meta of the next chunk: under a key, with the chunk's own attempt. */
+  private chunkMeta(batch: readonly Pending<I>[]): BulkMeta {
+    const { meta, guards } = this.options;
+    const keyed = guards?.idempotency;
+    if (!keyed) return meta;
+    const chunk = keyed.chunk({
+      index: this.chunks,
+      digest: chunkDigest(batch),
+      firstItem: batch[0]?.index ?? 0,
+      lastItem: batch[batch.length - 1]?.index ?? 0,
+    });
+    return { ...meta, idempotency: chunk };
+  }
+
+  /** Admits and enqueues the open chunk whole; if it was not, no item from its first on is processed. */
+  private async flush(): Promise<void> {
+    if (this.chunk.length === 0) return;
+    const batch = this.chunk;
+    this.chunk = [];
+    const { guards } = this.options;
+    try {
+      await guards?.admit?.(batch.length);
+      const outcomes = await this.writer.enqueueChunk(
+        batch.map((pending) => pending.item),
+        this.chunkMeta(batch),
+      );
+      if (this.chunks++ === 0) guards?.afterFirstChunk?.();
+      this.record(batch, outcomes);
+    } catch (error) {
+      this.firstUnprocessed = batch[0]?.index;
+      throw error;
+    }
+  }
+
+  /** Each item's outcome as its result; a queued one is waited for if the client asked to wait. */
+  private record(batch: readonly Pending<I>[], outcomes: readonly BulkItemOutcome<R>[]): void {
+    const { waitUntil } = this.options.meta;
+    const events = this.writer.completions;
+    batch.forEach(({ index }, k) => {
+      const outcome = outcomes[k];
+      if (!outcome) throw new Error('a bulk writer answered fewer items than it was given');
+      if (outcome.status !== 202) {
+        this.results[index] = { index, status: outcome.status, errors: outcome.errors };
+        return;
+      }
+      const persisted = outcome.persisted === true;
+      this.results[index] = {
+        index,
+        status: persisted ? 201 : 202,
+        resource: outcome.resource,
+        jobId: outcome.jobId,
+      };
+      const secondsLeft = (waitUntil - Date.now()) / 1000;
+      if (outcome.job && events && !persisted && waitUntil > 0 && secondsLeft > 0) {
+        this.waits.set(index, waitForJob(outcome.job, events, secondsLeft));
+      }
+    });
+  }
+}
+
 /**
  * Bulk intake (§7): reads items as they arrive, validates each, and enqueues
  * the valid ones in chunks through the resource's writer, so memory holds one
@@ -117,126 +285,8 @@ export async function runBulkIntake<I, R>(
   writer: BulkWriter<I, R>,
   options: BulkRunOptions,
 ): Promise<BulkRun<R>> {
-  const results: BulkItemResult<R>[] = [];
-  // Waits start as soon as a chunk is queued (a finished job may be removed
-  // before the body ends), all under the request's one deadline.
-  const waits = new Map<number, Promise<boolean>>();
-  const { waitUntil } = options.meta;
-  const events = writer.completions;
-  const source = writer.source ?? 'json';
-  let chunk: Pending<I>[] = [];
-  let seen = 0;
-  let chunks = 0;
-  let stop: AppError | undefined;
-  let firstUnprocessed: number | undefined;
-
-  /** The meta of the next chunk: under a key, with the chunk's own attempt. */
-  function chunkMeta(batch: readonly Pending<I>[]): BulkMeta {
-    const keyed = options.idempotency;
-    if (!keyed) return options.meta;
-    const chunk = keyed.chunk({
-      index: chunks,
-      digest: chunkDigest(batch),
-      firstItem: batch[0]?.index ?? 0,
-      lastItem: batch[batch.length - 1]?.index ?? 0,
-    });
-    return { ...options.meta, idempotency: chunk };
-  }
-
-  async function flush(): Promise<void> {
-    if (chunk.length === 0) return;
-    const batch = chunk;
-    chunk = [];
-    try {
-      await options.admit?.(batch.length);
-      const outcomes = await writer.enqueueChunk(
-        batch.map((pending) => pending.item),
-        chunkMeta(batch),
-      );
-      if (chunks++ === 0) options.afterFirstChunk?.();
-      batch.forEach(({ index }, k) => {
-        const outcome = outcomes[k];
-        if (!outcome) throw new Error('a bulk writer answered fewer items than it was given');
-        if (outcome.status !== 202) {
-          results[index] = { index, status: outcome.status, errors: outcome.errors };
-          return;
-        }
-        const persisted = outcome.persisted === true;
-        results[index] = {
-          index,
-          status: persisted ? 201 : 202,
-          resource: outcome.resource,
-          jobId: outcome.jobId,
-        };
-        const secondsLeft = (waitUntil - Date.now()) / 1000;
-        if (outcome.job && events && !persisted && waitUntil > 0 && secondsLeft > 0) {
-          waits.set(index, waitForJob(outcome.job, events, secondsLeft));
-        }
-      });
-    } catch (error) {
-      firstUnprocessed = batch[0]?.index;
-      throw error;
-    }
-  }
-
-  function take(input: BulkInput): void {
-    const { index } = input;
-    if ('errors' in input) {
-      results[index] = { index, status: 400, errors: input.errors };
-      return;
-    }
-    try {
-      const raw = writer.normalize ? writer.normalize(input.value) : input.value;
-      chunk.push({ index, item: writer.validate(raw, source), raw: input.value });
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      results[index] = { index, status: 400, errors: error.messages };
-    }
-  }
-
-  try {
-    for await (const input of inputs) {
-      if (input.index >= options.maxItems) {
-        stop = new AppError(
-          `too many items: a bulk request may carry at most ${options.maxItems} (BULK_MAX_ITEMS); items from index ${options.maxItems} on were not enqueued`,
-          { code: 'TOO_MANY_ITEMS', status: 413, expose: true },
-        );
-        break;
-      }
-      seen = input.index + 1;
-      take(input);
-      if (chunk.length >= options.chunkSize) await flush();
-    }
-  } catch (error) {
-    stop = asStop(error);
-    // A body that ended early was abandoned by its client: its open chunk is not enqueued.
-    if (stop.code === 'BODY_INCOMPLETE' && firstUnprocessed === undefined) {
-      firstUnprocessed = chunk[0]?.index;
-    }
-    if (firstUnprocessed !== undefined) chunk = [];
-  }
-  if (firstUnprocessed === undefined) {
-    try {
-      await flush();
-      // A retry whose body ends early is not the request an earlier attempt queued more of.
-      if (stop === undefined) options.idempotency?.finish(chunks);
-    } catch (error) {
-      stop = asStop(error);
-    }
-  }
-  const processed = firstUnprocessed ?? seen;
-  const kept = results.slice(0, processed);
-  if (stop === undefined) {
-    for (const [index, wait] of waits) {
-      const result = kept[index];
-      if ((await wait) && result && result.status === 202) kept[index] = { ...result, status: 201 };
-    }
-  }
-  const accepted = kept.filter((result) => result.status < 300).length;
-  const persisted =
-    stop === undefined &&
-    waitUntil > 0 &&
-    accepted > 0 &&
-    kept.every((result) => result.status !== 202);
-  return { results: kept, accepted, rejected: kept.length - accepted, stop, persisted };
+  const intake = new BulkIntake(writer, options);
+  await intake.readAll(inputs);
+  await intake.finish();
+  return intake.answer();
 }

@@ -30,14 +30,6 @@ export function bulkFormat(ctx: Context): BulkFormat {
   );
 }
 
-/** The guards' item budgets (rate limit, backpressure), asked in turn before each chunk. */
-function admission(state: RequestState): (items: number) => Promise<void> {
-  const checks = state.admitItems ?? [];
-  return async (items) => {
-    for (const check of checks) await check(items);
-  };
-}
-
 /**
  * `POST /<resource>/bulk` (§7): the body streamed through the resource's
  * bulk writer, answered with one result per item.
@@ -57,9 +49,7 @@ export function bulkIntake<I, R>(
       {
         maxItems: bulk.maxItems,
         chunkSize: writer.chunkSize ?? bulk.chunkSize,
-        admit: admission(ctx.state),
-        ...(ctx.state.bulkIdempotency && { idempotency: ctx.state.bulkIdempotency }),
-        ...(ctx.state.afterFirstBulkChunk && { afterFirstChunk: ctx.state.afterFirstBulkChunk }),
+        guards: ctx.state.bulk,
         meta: {
           requestId: ctx.state.requestId,
           waitUntil: waitSeconds > 0 ? Date.now() + waitSeconds * 1000 : 0,

@@ -85,7 +85,7 @@ describe('runBulkIntake: validate each item, enqueue the valid ones chunk by chu
       maxItems: 100,
       chunkSize: 2,
       meta,
-      admit,
+      guards: { admit },
     });
     expect(chunks.flat()).to.deep.equal(['n0', 'n1', 'n2', 'n3']);
     expect(run.stop?.status).to.equal(429);
