@@ -27,6 +27,7 @@ import type { PageQuery } from '../../shared/schemas/query.schema.js';
 import { requireMatchingVersion } from '../preconditions.js';
 import type { AcceptedWrite, CachedRead, WriteMeta } from '../write-results.js';
 import { customerChanges, newCustomerFields, type NewCustomerFields } from './customer-input.js';
+import { usernameClaims, type UsernameClaims } from './username-claims.js';
 import type { BulkItemOutcome, BulkMeta } from '../bulk-writes.js';
 import { usernamePairsEncoder } from './username-encoder.js';
 import type { ShardCompletions } from '../../shared/jobs/completion-listener.js';
@@ -72,39 +73,48 @@ function renamedTo(before: Customer | null, after: Customer): string | undefined
   return after.username;
 }
 
-/** A reservation that was taken (its SET NX answered true). */
-function isHeld(result: PromiseSettledResult<boolean> | undefined): boolean {
-  return result?.status === 'fulfilled' && result.value;
+/** A new customer at version 1, both timestamps `at`. */
+function newCustomer(uuid: string, fields: NewCustomerFields, at: number): Customer {
+  return { uuid, ...fields, created_at: at, updated_at: at, deleted: false, version: 1 };
 }
 
-/** Customers (§2.4): usernames claimed before enqueueing; reads through the cache. */
-export function createCustomerService(deps: CustomerServiceDeps) {
-  /**
-   * Claims the username for `uuid` in Redis (atomic, so two concurrent claims
-   * cannot both win), then asks MySQL whether a committed customer already
-   * has it (a row written before reservations existed). MySQL being down does
-   * not stop the write: its UNIQUE index still guards the commit.
-   */
-  async function claim(username: string, uuid: string): Promise<void> {
-    if (!(await deps.reservations.reserve(username, uuid))) {
-      throw new ConflictError(`username ${username} is already taken`);
-    }
-    let holder: string | null = null;
-    try {
-      holder = await deps.customers.uuidHoldingUsername(usernameKey(username));
-    } catch (error) {
-      deps.logger.warn({ err: (error as Error).message }, 'username check in MySQL skipped');
-    }
-    if (holder !== null && holder !== uuid) {
-      await deps.reservations.release(username, uuid);
-      throw new ConflictError(`username ${username} is already taken`);
-    }
+/**
+ * A username claim of a planned write: a taken name refuses the write
+ * before anything is enqueued, so its key is freed for a corrected request.
+ */
+async function refusing(meta: WriteMeta, claimed: Promise<void>): Promise<void> {
+  try {
+    await claimed;
+  } catch (error) {
+    if (error instanceof ConflictError) meta.idempotency?.refuse();
+    throw error;
   }
+}
 
-  /**
-   * Enqueues a write under its key and version (one job per version, whoever
-   * adds it); if that fails, a username claimed for it is given back.
-   */
+/** A bulk chunk's outcomes: queued where the customer got its name (`fresh`, `jobs` in step), else a 409. */
+function chunkOutcomes(
+  customers: readonly Customer[],
+  fresh: readonly Customer[],
+  jobs: readonly Job<PersistCustomerJob>[],
+): BulkItemOutcome<Customer>[] {
+  const jobOf = new Map(fresh.map((customer, i) => [customer.uuid, jobs[i]]));
+  return customers.map((customer): BulkItemOutcome<Customer> => {
+    const job = jobOf.get(customer.uuid);
+    if (!job) {
+      return { status: 409, errors: [`username ${customer.username} is already taken`] };
+    }
+    return { status: 202, resource: customer, jobId: job.id ?? '', job };
+  });
+}
+
+/**
+ * The customers' persist jobs (one per key and version, whoever adds it) and
+ * their key heads (§9): where every write of a customer is folded in order.
+ */
+function customerJobs(deps: CustomerServiceDeps, claims: UsernameClaims) {
+  const headOf = (uuid: string) => ({ shard: deps.queue.shardFor(uuid).name, key: uuid });
+
+  /** Enqueues a write under its key and version; if that fails, a username claimed for it is given back. */
   async function enqueue(
     data: PersistCustomerJob,
     claimed?: string,
@@ -115,12 +125,10 @@ export function createCustomerService(deps: CustomerServiceDeps) {
         jobId: jobIds.persist('customers', uuid, version),
       });
     } catch (error) {
-      if (claimed !== undefined) await deps.reservations.release(claimed, uuid);
+      if (claimed !== undefined) await claims.release(claimed, uuid);
       throw error;
     }
   }
-
-  const headOf = (uuid: string) => ({ shard: deps.queue.shardFor(uuid).name, key: uuid });
 
   /**
    * Folds a change onto the customer's key head (§9); with no head, MySQL (which
@@ -134,19 +142,7 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     );
   }
 
-  /**
-   * A username claim of a planned write: a taken name refuses the write
-   * before anything is enqueued, so its key is freed for a corrected request.
-   */
-  async function refusing(meta: WriteMeta, claimed: Promise<void>): Promise<void> {
-    try {
-      await claimed;
-    } catch (error) {
-      if (error instanceof ConflictError) meta.idempotency?.refuse();
-      throw error;
-    }
-  }
-
+  /** The write's answer: the customer as persisted if the client waited for it, else as predicted. */
   async function answer(
     job: Job<PersistCustomerJob>,
     predicted: Customer,
@@ -156,63 +152,57 @@ export function createCustomerService(deps: CustomerServiceDeps) {
     return { resource: persisted ?? predicted, jobId: job.id ?? '', persisted: !!persisted };
   }
 
-  async function getCustomer(uuid: string): Promise<CachedRead<Customer>> {
-    const { value, hit } = await deps.cache.read('customers', ['uuid', uuid], () =>
-      deps.customers.findLive(uuid),
-    );
-    if (!value) throw new NotFoundError(`customer ${uuid} not found`);
-    return { value, cacheHit: hit };
-  }
+  return { headOf, enqueue, fold, answer };
+}
 
-  /** Gives back these customers' usernames; a release that fails is logged (the write path goes on). */
-  async function releaseAll(customers: readonly Customer[]): Promise<void> {
-    const results = await Promise.allSettled(
-      customers.map((c) => deps.reservations.release(c.username, c.uuid)),
-    );
-    const failures = results.filter((r) => r.status === 'rejected').length;
-    if (failures > 0) deps.logger.warn({ failures }, 'username reservations not released');
-  }
+type CustomerJobs = ReturnType<typeof customerJobs>;
 
-  /**
-   * Claims each username of a chunk (in input order, so the first of two equal
-   * names wins) and checks the committed ones in one MySQL query. True where
-   * the customer now holds its name.
-   */
-  async function claimAll(customers: readonly Customer[]): Promise<boolean[]> {
-    const settled = await Promise.allSettled(
-      customers.map((c) => deps.reservations.reserve(c.username, c.uuid)),
+/**
+ * Starts the heads of a chunk's customers that got their names and adds
+ * their jobs in one addBulk; if that fails, every claim is given back.
+ */
+async function enqueueNewCustomers(
+  deps: CustomerServiceDeps,
+  claims: UsernameClaims,
+  jobs: CustomerJobs,
+  fresh: readonly Customer[],
+  requestId: string,
+): Promise<Job<PersistCustomerJob>[]> {
+  try {
+    await Promise.all(
+      fresh.map((customer) => deps.heads.start(jobs.headOf(customer.uuid), customer)),
     );
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) {
-      // Nothing of the chunk is enqueued: the names it did get are given back.
-      await releaseAll(customers.filter((_, i) => isHeld(settled[i])));
-      throw failed.reason;
-    }
-    const reserved = settled.map(isHeld);
-    let holders = new Map<string, string>();
-    try {
-      holders = await deps.customers.uuidsHoldingUsernames([
-        ...new Set(customers.map((c) => usernameKey(c.username))),
-      ]);
-    } catch (error) {
-      deps.logger.warn({ err: (error as Error).message }, 'username check in MySQL skipped');
-    }
-    return Promise.all(
-      customers.map(async (customer, i) => {
-        if (!reserved[i]) return false;
-        const holder = holders.get(usernameKey(customer.username));
-        if (holder === undefined || holder === customer.uuid) return true;
-        await releaseAll([customer]);
-        return false;
-      }),
+    return await deps.queue.addBulk(
+      fresh.map((customer) => ({
+        name: 'customer.create',
+        data: { requestId, op: 'create' as const, customer, before: null },
+        opts: { jobId: jobIds.persist('customers', customer.uuid, 1) },
+      })),
     );
+  } catch (error) {
+    await claims.releaseAll(fresh);
+    throw error;
   }
+}
 
+/** Creating customers, one or a bulk chunk: each name claimed before its job is enqueued. */
+function customerCreates(deps: CustomerServiceDeps, claims: UsernameClaims, jobs: CustomerJobs) {
   return {
-    getCustomer,
-
-    /** Completion events of the customers' persist queue (`Prefer: wait`). */
-    completions: deps.queueEvents,
+    async createCustomer(input: CustomerCreate, meta: WriteMeta) {
+      // Under a key, the uuid and clock are kept with it: a retry claims the same name for the same uuid.
+      const { uuid, at } = await planWrite(meta.idempotency, () => ({
+        uuid: randomUUID(),
+        at: nowMicros(),
+      }));
+      const customer = newCustomer(uuid, newCustomerFields(input), at);
+      await refusing(meta, claims.claim(customer.username, customer.uuid));
+      await deps.heads.start(jobs.headOf(uuid), customer);
+      const job = await jobs.enqueue(
+        { requestId: meta.requestId, op: 'create', customer, before: null },
+        customer.username,
+      );
+      return jobs.answer(job, customer, meta);
+    },
 
     /**
      * A chunk of bulk customers (§7): each username claimed as for one write
@@ -228,65 +218,23 @@ export function createCustomerService(deps: CustomerServiceDeps) {
         uuids: inputs.map(() => randomUUID()),
         at: nowMicros(),
       }));
-      const customers: Customer[] = inputs.map((fields, i) => ({
-        uuid: uuids[i] ?? randomUUID(),
-        ...fields,
-        created_at: now,
-        updated_at: now,
-        deleted: false,
-        version: 1,
-      }));
-      const claimed = await claimAll(customers);
-      const fresh = customers.filter((_, i) => claimed[i]);
-      let jobs: Job<PersistCustomerJob>[];
-      try {
-        await Promise.all(
-          fresh.map((customer) => deps.heads.start(headOf(customer.uuid), customer)),
-        );
-        jobs = await deps.queue.addBulk(
-          fresh.map((customer) => ({
-            name: 'customer.create',
-            data: { requestId: meta.requestId, op: 'create' as const, customer, before: null },
-            opts: { jobId: jobIds.persist('customers', customer.uuid, 1) },
-          })),
-        );
-      } catch (error) {
-        await releaseAll(fresh);
-        throw error;
-      }
-      const jobOf = new Map(fresh.map((customer, i) => [customer.uuid, jobs[i]]));
-      return customers.map((customer): BulkItemOutcome<Customer> => {
-        const job = jobOf.get(customer.uuid);
-        if (!job) {
-          return { status: 409, errors: [`username ${customer.username} is already taken`] };
-        }
-        return { status: 202, resource: customer, jobId: job.id ?? '', job };
-      });
-    },
-
-    async createCustomer(input: CustomerCreate, meta: WriteMeta) {
-      // Under a key, the uuid and clock are kept with it: a retry claims the same name for the same uuid.
-      const { uuid, at } = await planWrite(meta.idempotency, () => ({
-        uuid: randomUUID(),
-        at: nowMicros(),
-      }));
-      const customer: Customer = {
-        uuid,
-        ...newCustomerFields(input),
-        created_at: at,
-        updated_at: at,
-        deleted: false,
-        version: 1,
-      };
-      await refusing(meta, claim(customer.username, customer.uuid));
-      await deps.heads.start(headOf(uuid), customer);
-      const job = await enqueue(
-        { requestId: meta.requestId, op: 'create', customer, before: null },
-        customer.username,
+      const customers = inputs.map((fields, i) =>
+        newCustomer(uuids[i] ?? randomUUID(), fields, now),
       );
-      return answer(job, customer, meta);
+      const claimed = await claims.claimAll(customers);
+      const fresh = customers.filter((_, i) => claimed[i]);
+      return chunkOutcomes(
+        customers,
+        fresh,
+        await enqueueNewCustomers(deps, claims, jobs, fresh, meta.requestId),
+      );
     },
+  };
+}
 
+/** Changing customers: each change folded onto the customer's head, then enqueued at its version. */
+function customerChangeWrites(claims: UsernameClaims, jobs: CustomerJobs) {
+  return {
     /**
      * A change folded onto the customer's head: the answer is the customer as
      * it reads once this write and every earlier one land. A new username is
@@ -297,33 +245,46 @@ export function createCustomerService(deps: CustomerServiceDeps) {
       // Folded once: a retry under the key repeats this write (its version and answer too).
       const plan = await planWrite(meta.idempotency, async () => {
         const name = changes.username;
-        if (name !== undefined) await refusing(meta, claim(name, uuid));
+        if (name !== undefined) await refusing(meta, claims.claim(name, uuid));
         try {
-          return await fold(uuid, changes, nowMicros(), meta);
+          return await jobs.fold(uuid, changes, nowMicros(), meta);
         } catch (error) {
-          if (name !== undefined) await deps.reservations.release(name, uuid);
+          if (name !== undefined) await claims.release(name, uuid);
           throw error;
         }
       });
-      const job = await enqueue(
+      const job = await jobs.enqueue(
         { requestId: meta.requestId, op: 'update', customer: plan.after, before: plan.before },
         renamedTo(plan.before, plan.after),
       );
-      return answer(job, plan.after, meta);
+      return jobs.answer(job, plan.after, meta);
     },
 
     /** A soft delete folded onto the customer's head (its name is freed once it lands). */
     async deleteCustomer(uuid: string, meta: WriteMeta) {
       const plan = await planWrite(meta.idempotency, () =>
-        fold(uuid, { deleted: true }, nowMicros(), meta),
+        jobs.fold(uuid, { deleted: true }, nowMicros(), meta),
       );
-      const job = await enqueue({
+      const job = await jobs.enqueue({
         requestId: meta.requestId,
         op: 'delete',
         customer: plan.after,
         before: plan.before,
       });
-      return answer(job, plan.after, meta);
+      return jobs.answer(job, plan.after, meta);
+    },
+  };
+}
+
+/** Customers' reads, through the cache. */
+function customerReads(deps: CustomerServiceDeps) {
+  return {
+    async getCustomer(uuid: string): Promise<CachedRead<Customer>> {
+      const { value, hit } = await deps.cache.read('customers', ['uuid', uuid], () =>
+        deps.customers.findLive(uuid),
+      );
+      if (!value) throw new NotFoundError(`customer ${uuid} not found`);
+      return { value, cacheHit: hit };
     },
 
     async listCustomers(page: PageQuery): Promise<CachedRead<Customer[]>> {
@@ -356,6 +317,19 @@ export function createCustomerService(deps: CustomerServiceDeps) {
       });
       return encoder;
     },
+  };
+}
+
+/** Customers (§2.4): usernames claimed before enqueueing; reads through the cache. */
+export function createCustomerService(deps: CustomerServiceDeps) {
+  const claims = usernameClaims(deps);
+  const jobs = customerJobs(deps, claims);
+  return {
+    ...customerReads(deps),
+    /** Completion events of the customers' persist queue (`Prefer: wait`). */
+    completions: deps.queueEvents,
+    ...customerCreates(deps, claims, jobs),
+    ...customerChangeWrites(claims, jobs),
   };
 }
 
