@@ -55,13 +55,11 @@ function changed(
   return { ...current, ...change(current), version: current.version + 1 };
 }
 
-/**
- * Orders: every write (create, update, delete) is folded onto the order's key
- * head (§9: one order per key, answers that match the store) and goes to the
- * `persist-orders` queue carrying the order's whole state at its version;
- * reads go through the cache to Mongo.
- */
-export function createOrderService(deps: OrderServiceDeps) {
+/** The orders' persist jobs (one per order and version) and key heads (§9, one order per key). */
+function orderJobs(deps: OrderServiceDeps) {
+  const headOf = (id: string) => ({ shard: deps.queue.shardFor(id).name, key: id });
+
+  /** Enqueues the order's state at its version; the answer waits if the client asked to. */
   async function enqueue(job: PersistOrderJob, waitSeconds: number) {
     const added = await deps.queue.add(`order.${job.op}`, job, {
       jobId: orderJobId(job.order.id, job.order.version),
@@ -69,8 +67,6 @@ export function createOrderService(deps: OrderServiceDeps) {
     const persisted = await waitForJob(added, deps.queueEvents, waitSeconds);
     return { jobId: added.id ?? '', persisted };
   }
-
-  const headOf = (id: string) => ({ shard: deps.queue.shardFor(id).name, key: id });
 
   /**
    * Folds a change onto the order's head; with no head, the store (which then
@@ -91,18 +87,14 @@ export function createOrderService(deps: OrderServiceDeps) {
     );
   }
 
-  async function readOrder(id: string): Promise<CachedRead<Order>> {
-    const { value, hit } = await deps.cache.read('orders', ['id', id], () =>
-      deps.orders.findById(id),
-    );
-    if (!value) throw new NotFoundError(`order ${id} not found`);
-    return { value, cacheHit: hit };
-  }
+  return { headOf, enqueue, fold };
+}
 
+type OrderJobs = ReturnType<typeof orderJobs>;
+
+/** Creating orders, one or a bulk chunk: a new ObjectId and key head each. */
+function orderCreates(deps: OrderServiceDeps, jobs: OrderJobs) {
   return {
-    /** Completion events of the orders' persist queue (`Prefer: wait`). */
-    completions: deps.queueEvents,
-
     async createOrder(input: OrderCreate, meta: WriteMeta): Promise<AcceptedWrite<Order>> {
       // Under a key, the ObjectId and clock are kept with it: a retry adds the same job id.
       const { id, at } = await planWrite(meta.idempotency, () => ({
@@ -110,9 +102,9 @@ export function createOrderService(deps: OrderServiceDeps) {
         at: nowMicros(),
       }));
       const order = newOrder(input, id, at);
-      await deps.heads.start(headOf(id), order);
+      await deps.heads.start(jobs.headOf(id), order);
       const job: PersistOrderJob = { requestId: meta.requestId, op: 'create', order, before: null };
-      return { resource: visible(order), ...(await enqueue(job, meta.waitSeconds)) };
+      return { resource: visible(order), ...(await jobs.enqueue(job, meta.waitSeconds)) };
     },
 
     /**
@@ -129,8 +121,8 @@ export function createOrderService(deps: OrderServiceDeps) {
         at: nowMicros(),
       }));
       const orders = inputs.map((input, i) => newOrder(input, ids[i] ?? newObjectId(), at));
-      await Promise.all(orders.map((order) => deps.heads.start(headOf(order.id), order)));
-      const jobs = await deps.queue.addBulk(
+      await Promise.all(orders.map((order) => deps.heads.start(jobs.headOf(order.id), order)));
+      const added = await deps.queue.addBulk(
         orders.map((order) => ({
           name: 'order.create',
           data: { requestId: meta.requestId, op: 'create' as const, order, before: null },
@@ -138,19 +130,24 @@ export function createOrderService(deps: OrderServiceDeps) {
         })),
       );
       return orders.map((order, i) => {
-        const job = jobs[i];
+        const job = added[i];
         if (!job) throw new Error('addBulk returned fewer jobs than it was given');
         return { status: 202, resource: visible(order), jobId: job.id ?? '', job };
       });
     },
+  };
+}
 
+/** Changing orders: each change folded onto the order's head, then enqueued at its version. */
+function orderChanges(jobs: OrderJobs) {
+  return {
     /** The answer is the order as it reads once this write and every earlier one land. */
     async updateOrder(
       id: string,
       changes: OrderPatch,
       meta: WriteMeta,
     ): Promise<AcceptedWrite<Order>> {
-      const { before, after } = await fold(id, meta, () => ({
+      const { before, after } = await jobs.fold(id, meta, () => ({
         ...changes,
         updated_at: nowMicros(),
       }));
@@ -160,12 +157,12 @@ export function createOrderService(deps: OrderServiceDeps) {
         order: after,
         before,
       };
-      return { resource: visible(after), ...(await enqueue(job, meta.waitSeconds)) };
+      return { resource: visible(after), ...(await jobs.enqueue(job, meta.waitSeconds)) };
     },
 
     /** A tombstone: the answer is the order as it was, at the deletion's version. */
     async deleteOrder(id: string, meta: WriteMeta): Promise<AcceptedWrite<Order>> {
-      const { before, after } = await fold(id, meta, () => ({
+      const { before, after } = await jobs.fold(id, meta, () => ({
         deleted: true,
         updated_at: nowMicros(),
       }));
@@ -175,10 +172,21 @@ export function createOrderService(deps: OrderServiceDeps) {
         order: after,
         before,
       };
-      return { resource: visible(after), ...(await enqueue(job, meta.waitSeconds)) };
+      return { resource: visible(after), ...(await jobs.enqueue(job, meta.waitSeconds)) };
     },
+  };
+}
 
-    getOrder: readOrder,
+/** Orders' reads, through the cache to Mongo. */
+function orderReads(deps: OrderServiceDeps) {
+  return {
+    async getOrder(id: string): Promise<CachedRead<Order>> {
+      const { value, hit } = await deps.cache.read('orders', ['id', id], () =>
+        deps.orders.findById(id),
+      );
+      if (!value) throw new NotFoundError(`order ${id} not found`);
+      return { value, cacheHit: hit };
+    },
 
     async listOrders(page: PageQuery): Promise<CachedRead<Order[]>> {
       const { value, hit } = await deps.cache.read(
@@ -188,6 +196,23 @@ export function createOrderService(deps: OrderServiceDeps) {
       );
       return { value, cacheHit: hit };
     },
+  };
+}
+
+/**
+ * Orders: every write (create, update, delete) is folded onto the order's key
+ * head (§9: one order per key, answers that match the store) and goes to the
+ * `persist-orders` queue carrying the order's whole state at its version;
+ * reads go through the cache to Mongo.
+ */
+export function createOrderService(deps: OrderServiceDeps) {
+  const jobs = orderJobs(deps);
+  return {
+    /** Completion events of the orders' persist queue (`Prefer: wait`). */
+    completions: deps.queueEvents,
+    ...orderCreates(deps, jobs),
+    ...orderChanges(jobs),
+    ...orderReads(deps),
   };
 }
 

@@ -32,83 +32,102 @@ export interface CreatedResourceDeps<K extends string, R, S> {
   readonly store: S;
 }
 
+/** What a created resource's writes use of its declaration: identity and job shape. */
+type WriteParts<K extends string, C, R> = Pick<
+  CreatedResource<K, C, R, CreatedResourceStore<R>>,
+  'entity' | 'resourceKey' | 'jobName' | 'build'
+>;
+
+/** What a created resource's writes use of its dependencies: the queue, its completions, ids. */
+type WriteDeps<K extends string, R> = Pick<
+  CreatedResourceDeps<K, R, unknown>,
+  'queue' | 'queueEvents' | 'ids'
+>;
+
+/** The job that persists a new resource as version 1. */
+function persistJob<K extends string, C, R>(
+  resource: WriteParts<K, C, R>,
+  id: number,
+  built: R,
+  requestId: string,
+): IntakeJob<CreatedResourceJob<K, R>> {
+  const data = { requestId, version: 1, [resource.resourceKey]: built };
+  return {
+    name: resource.jobName,
+    data: data as CreatedResourceJob<K, R>,
+    opts: { jobId: jobIds.persist(resource.entity, id, 1) },
+  };
+}
+
 /**
- * The service of a created resource (users, listings, people): a write gets its
- * id and identity here and goes to the persist queue as version 1; reads go
- * through the cache to its repository.
+ * Builds `inputs` with consecutive ids and enqueues their jobs in one
+ * addBulk (`enqueueCreated`); `plan` gives the first id and the clock
+ * reading, kept under the request's key when it has one.
  */
-export function createCreatedResourceService<
-  K extends string,
-  C,
-  R,
-  S extends CreatedResourceStore<R>,
->(resource: CreatedResource<K, C, R, S>, deps: CreatedResourceDeps<K, R, S>) {
-  const { entity } = resource;
-  const intake = new IntakeBatcher(deps.queue, deps.ids, entity);
+async function enqueueBuilt<K extends string, C, R>(
+  resource: WriteParts<K, C, R>,
+  deps: WriteDeps<K, R>,
+  inputs: readonly C[],
+  requestId: string,
+  plan: (count: number) => Promise<{ readonly first: number; readonly at: number }>,
+): Promise<{ resources: R[]; jobs: readonly Job[] }> {
+  let at = 0;
+  const resources: R[] = [];
+  const firstId = async (count: number) => {
+    const planned = await plan(count);
+    at = planned.at;
+    return planned.first;
+  };
+  const { jobs } = await enqueueCreated(deps.queue, firstId, inputs.length, (id, i) => {
+    const built = resource.build(id, inputs[i] as C, at);
+    resources.push(built);
+    return persistJob(resource, id, built, requestId);
+  });
+  return { resources, jobs };
+}
 
-  /** The job that persists a new resource as version 1. */
-  function persistJob(
-    id: number,
-    built: R,
-    requestId: string,
-  ): IntakeJob<CreatedResourceJob<K, R>> {
-    const data = { requestId, version: 1, [resource.resourceKey]: built };
-    return {
-      name: resource.jobName,
-      data: data as CreatedResourceJob<K, R>,
-      opts: { jobId: jobIds.persist(entity, id, 1) },
-    };
-  }
-
-  /**
-   * Builds `inputs` with consecutive ids and enqueues their jobs in one
-   * addBulk (`enqueueCreated`); `plan` gives the first id and the clock
-   * reading, kept under the request's key when it has one.
-   */
-  async function enqueueBuilt(
-    inputs: readonly C[],
-    requestId: string,
-    plan: (count: number) => Promise<{ readonly first: number; readonly at: number }>,
-  ): Promise<{ resources: R[]; jobs: readonly Job[] }> {
-    let at = 0;
-    const resources: R[] = [];
-    const firstId = async (count: number) => {
-      const planned = await plan(count);
-      at = planned.at;
-      return planned.first;
-    };
-    const { jobs } = await enqueueCreated(deps.queue, firstId, inputs.length, (id, i) => {
-      const built = resource.build(id, inputs[i] as C, at);
-      resources.push(built);
-      return persistJob(id, built, requestId);
-    });
-    return { resources, jobs };
-  }
-
-  /**
-   * A write under an `Idempotency-Key`: its id and clock reading are stored
-   * under the key before the add, so a retry after a crash builds the same
-   * resource with the same job id, which BullMQ adds only once. Not batched:
-   * the plan has to land between taking the id and the add.
-   */
-  async function enqueuePlanned(
-    input: C,
-    meta: WriteMeta,
-    attempt: IdempotentAttempt,
-  ): Promise<AcceptedWrite<R>> {
-    const { resources, jobs } = await enqueueBuilt([input], meta.requestId, async () => {
+/**
+ * A write under an `Idempotency-Key`: its id and clock reading are stored
+ * under the key before the add, so a retry after a crash builds the same
+ * resource with the same job id, which BullMQ adds only once. Not batched:
+ * the plan has to land between taking the id and the add.
+ */
+async function enqueuePlanned<K extends string, C, R>(
+  resource: WriteParts<K, C, R>,
+  deps: WriteDeps<K, R>,
+  input: C,
+  meta: WriteMeta,
+  attempt: IdempotentAttempt,
+): Promise<AcceptedWrite<R>> {
+  const { resources, jobs } = await enqueueBuilt(
+    resource,
+    deps,
+    [input],
+    meta.requestId,
+    async () => {
       const plan = await attempt.plan(async () => ({
-        id: await deps.ids.next(entity),
+        id: await deps.ids.next(resource.entity),
         at: nowMicros(),
       }));
       return { first: plan.id, at: plan.at };
-    });
-    const [created, job] = [resources[0], jobs[0]];
-    if (created === undefined || job === undefined) throw new Error('addBulk returned no job');
-    const persisted = await waitForJob(job, deps.queueEvents, meta.waitSeconds);
-    return { resource: created, jobId: job.id ?? '', persisted };
-  }
+    },
+  );
+  const [created, job] = [resources[0], jobs[0]];
+  if (created === undefined || job === undefined) throw new Error('addBulk returned no job');
+  const persisted = await waitForJob(job, deps.queueEvents, meta.waitSeconds);
+  return { resource: created, jobId: job.id ?? '', persisted };
+}
 
+/**
+ * A created resource's writes: each gets its id and identity here and goes
+ * to the persist queue as version 1, through the one enqueue path.
+ */
+function createdResourceWrites<K extends string, C, R>(
+  resource: WriteParts<K, C, R>,
+  deps: WriteDeps<K, R>,
+) {
+  const { entity } = resource;
+  const intake = new IntakeBatcher(deps.queue, deps.ids, entity);
   return {
     /** Completion events of the persist queue (`Prefer: wait`). */
     completions: deps.queueEvents,
@@ -118,12 +137,12 @@ export function createCreatedResourceService<
      * one addBulk); under an `Idempotency-Key`, planned under the key instead.
      */
     async enqueueWrite(input: C, meta: WriteMeta): Promise<AcceptedWrite<R>> {
-      if (meta.idempotency) return enqueuePlanned(input, meta, meta.idempotency);
+      if (meta.idempotency) return enqueuePlanned(resource, deps, input, meta, meta.idempotency);
       const now = nowMicros();
       let created: R | undefined;
       const { job } = await intake.submit((id) => {
         created = resource.build(id, input, now);
-        return persistJob(id, created, meta.requestId);
+        return persistJob(resource, id, created, meta.requestId);
       });
       if (created === undefined)
         throw new Error(`intake resolved without building the ${resource.resourceKey}`);
@@ -139,15 +158,29 @@ export function createCreatedResourceService<
      */
     async enqueueWrites(inputs: readonly C[], meta: BulkMeta): Promise<BulkItemOutcome<R>[]> {
       const now = nowMicros();
-      const { resources, jobs } = await enqueueBuilt(inputs, meta.requestId, (count) =>
-        planWrite(meta.idempotency, async () => ({
-          first: await deps.ids.nextBlock(entity, count),
-          at: now,
-        })),
+      const { resources, jobs } = await enqueueBuilt(
+        resource,
+        deps,
+        inputs,
+        meta.requestId,
+        (count) =>
+          planWrite(meta.idempotency, async () => ({
+            first: await deps.ids.nextBlock(entity, count),
+            at: now,
+          })),
       );
       return queuedOutcomes(resources, jobs);
     },
+  };
+}
 
+/** A created resource's reads, through the cache to its repository. */
+function createdResourceReads<K extends string, C, R, S extends CreatedResourceStore<R>>(
+  resource: CreatedResource<K, C, R, S>,
+  deps: CreatedResourceDeps<K, R, S>,
+) {
+  const { entity } = resource;
+  return {
     /** One resource as JSON text; a 404 names it. */
     async getJson(id: number): Promise<CachedJson> {
       const { value, hit, generation } = await deps.cache.readJson(entity, ['id', id], () =>
@@ -176,6 +209,20 @@ export function createCreatedResourceService<
       return { value, cacheHit: hit };
     },
   };
+}
+
+/**
+ * The service of a created resource (users, listings, people): a write gets its
+ * id and identity here and goes to the persist queue as version 1; reads go
+ * through the cache to its repository.
+ */
+export function createCreatedResourceService<
+  K extends string,
+  C,
+  R,
+  S extends CreatedResourceStore<R>,
+>(resource: CreatedResource<K, C, R, S>, deps: CreatedResourceDeps<K, R, S>) {
+  return { ...createdResourceWrites(resource, deps), ...createdResourceReads(resource, deps) };
 }
 
 export type CreatedResourceService<C, R> = {
