@@ -1,5 +1,4 @@
 import type { Middleware } from 'koa';
-import type { Logger } from '../../shared/logger.js';
 import { OverloadedError } from '../../shared/errors/index.js';
 import type { BacklogSource, QueueBacklog } from '../../shared/jobs/queue-backlog.js';
 import type { RequestState } from './request-id.js';
@@ -26,14 +25,18 @@ export interface BackpressureOptions {
 export function backpressure(options: BackpressureOptions): Middleware<RequestState> {
   const { backlog, queues, maxWaiting, retryAfterSeconds } = options;
   const bulkPaths = options.bulkPaths ?? new Set<string>();
-  /** Refuses `items` more writes if one queue would then hold `maxWaiting` or more. */
-  async function admit(log: Logger, items: number): Promise<void> {
+  /**
+   * Refuses `items` more writes if one queue would then hold `maxWaiting` or
+   * more. The request's logger is asked for only to log: making one is a
+   * child logger per request, which a write that logs nothing should not pay.
+   */
+  async function admit(state: RequestState, items: number): Promise<void> {
     for (const queue of queues) {
       let count: number;
       try {
         count = await backlog.count(queue);
       } catch (error) {
-        log.warn({ err: error, queue: queue.name }, 'could not read queue backlog');
+        state.log.warn({ err: error, queue: queue.name }, 'could not read queue backlog');
         continue;
       }
       // One write is refused once the bound is reached; a chunk once it would pass
@@ -47,15 +50,15 @@ export function backpressure(options: BackpressureOptions): Middleware<RequestSt
     }
   }
   /** A bulk chunk: admitted as above, then counted until the next read, so chunks see each other. */
-  async function admitChunk(log: Logger, items: number): Promise<void> {
-    await admit(log, items);
+  async function admitChunk(state: RequestState, items: number): Promise<void> {
+    await admit(state, items);
     for (const queue of queues) backlog.note(queue, items);
   }
   return async function refuseWritesWhenBacklogged(ctx, next) {
     if (maxWaiting > 0 && WRITE_METHODS.has(ctx.method)) {
-      await admit(ctx.state.log, 1);
+      await admit(ctx.state, 1);
       if (bulkPaths.has(ctx.path)) {
-        (ctx.state.admitItems ??= []).push((items) => admitChunk(ctx.state.log, items));
+        (ctx.state.admitItems ??= []).push((items) => admitChunk(ctx.state, items));
       }
     }
     await next();
