@@ -42,8 +42,10 @@ function bodyText(ctx: Context): string | undefined {
 export function conditionalGet(options: { readonly maxAgeSeconds: number }): Middleware {
   const cacheControl = options.maxAgeSeconds > 0 ? `max-age=${options.maxAgeSeconds}` : 'no-cache';
   return async function answerConditionally(ctx, next) {
+    // Writes pass straight through: no await, no frame of this function around them.
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
     await next();
-    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.status !== 200) return;
+    if (ctx.status !== 200) return;
     let etag = ctx.response.get('ETag');
     if (!etag) {
       const json = bodyText(ctx);

@@ -13,16 +13,18 @@ export function observeRequests(
   metrics: Metrics,
   logger: Logger,
 ): Middleware<RequestState> {
+  const { httpRequestDuration } = metrics;
   return async function timeAndLogRequest(ctx, next) {
-    const started = process.hrtime.bigint();
+    // A double, not hrtime.bigint(): two BigInts per request for a sub-µs clock nobody reads.
+    const started = performance.now();
     try {
       await next();
     } finally {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const ms = performance.now() - started;
       const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
-      metrics.httpRequestDuration.observe(
+      httpRequestDuration.observe(
         { service, method: ctx.method, route: String(route), status: String(ctx.status) },
-        seconds,
+        ms / 1000,
       );
       // The root logger with the id as the first field: the same line a child
       // logger bound to the id writes, without making one per request.
@@ -32,7 +34,7 @@ export function observeRequests(
           method: ctx.method,
           path: ctx.path,
           status: ctx.status,
-          ms: Math.round(seconds * 1000),
+          ms: Math.round(ms),
         },
         'request',
       );
