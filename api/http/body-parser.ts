@@ -1,6 +1,7 @@
 import bodyParser from 'koa-bodyparser';
 import type { Middleware } from 'koa';
 import { UnsupportedMediaTypeError } from '../../shared/errors/index.js';
+import { bodyTypeCheck } from './body-type.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -18,16 +19,17 @@ export function parseBody(options: {
 }): Middleware[] {
   const rawPaths = new Set(options.rawPaths ?? []);
   const untypedJson = new Set(options.untypedJsonPaths ?? []);
-  const requireKnownType: Middleware = async function requireKnownBodyType(ctx, next) {
+  const isKnownType = bodyTypeCheck('application/json', 'application/x-www-form-urlencoded');
+  const requireKnownType: Middleware = function requireKnownBodyType(ctx, next) {
     if (rawPaths.has(ctx.path)) return next();
     if (WRITE_METHODS.has(ctx.method) && ctx.request.length !== 0 && ctx.get('Content-Type')) {
-      if (!ctx.is('application/json', 'application/x-www-form-urlencoded')) {
+      if (!isKnownType(ctx)) {
         throw new UnsupportedMediaTypeError(
           'unsupported content type: send application/json or application/x-www-form-urlencoded',
         );
       }
     }
-    await next();
+    return next();
   };
   const parseKnown = bodyParser({
     enableTypes: ['json', 'form'],

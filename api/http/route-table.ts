@@ -72,8 +72,7 @@ export interface Route {
  * each raw string: both are pure functions of it, and the hot read path sends
  * the same few again and again.
  */
-function parameterValidator(schema: Schema | undefined) {
-  if (!schema) return () => undefined;
+function parameterValidator(schema: Schema) {
   const validate = compileValidator<object>(schema, 'parameter');
   const remembered = rememberValid(validate);
   // A long raw string is not one of the few the hot path repeats, and keeping it
@@ -83,12 +82,35 @@ function parameterValidator(schema: Schema | undefined) {
 }
 
 function bodyValidator(schema: Schema | undefined, prepare?: (body: unknown) => unknown) {
-  if (!schema) return () => undefined;
+  if (!schema) return undefined;
   const validate = compileValidator<unknown>(schema);
   return (ctx: RouteContext) => {
     const body: unknown = ctx.request.body;
     return validate(prepare ? prepare(body) : body, bodySource(ctx));
   };
+}
+
+/**
+ * The route's plan, made once when it is declared: only the parts it has a
+ * schema for are read. Koa computes `ctx.querystring`, `ctx.query` and
+ * `ctx.params` on demand, so a POST without a query schema never parses its
+ * URL's query, and a route without path parameters never serializes them.
+ */
+function inputReader(
+  params: Schema | undefined,
+  query: Schema | undefined,
+  body: Schema | undefined,
+  prepareBody: ((body: unknown) => unknown) | undefined,
+): (ctx: RouteContext) => { params: unknown; query: unknown; body: unknown } {
+  const validParams = params && parameterValidator(params);
+  const validQuery = query && parameterValidator(query);
+  const validBody = bodyValidator(body, prepareBody);
+  // Path parameters before the query string before the body: the first problem found is the one answered.
+  return (ctx) => ({
+    params: validParams?.(JSON.stringify(ctx.params), () => ({ ...ctx.params })),
+    query: validQuery?.(ctx.querystring, () => ({ ...ctx.query })),
+    body: validBody?.(ctx),
+  });
 }
 
 /** Declares a route; its input types are inferred from its schemas. */
@@ -121,16 +143,9 @@ export function descriptorRoute<I extends { params?: unknown; query?: unknown; b
 function declaredRoute(declaration: RouteShape<Schema, Schema, Schema> & UntypedHandler): Route {
   const { params, query, body, streamedBody } = declaration;
   const handler = declaration.handler as (ctx: RouteContext, input: unknown) => unknown;
-  const validParams = parameterValidator(params);
-  const validQuery = parameterValidator(query);
-  const validBody = bodyValidator(body, declaration.prepareBody);
-  // Path parameters before the query string before the body: the first problem found is the one answered.
+  const readInput = inputReader(params, query, body, declaration.prepareBody);
   async function validateAndHandle(ctx: RouteContext): Promise<void> {
-    const input = {
-      params: validParams(JSON.stringify(ctx.params), () => ({ ...ctx.params })),
-      query: validQuery(ctx.querystring, () => ({ ...ctx.query })),
-      body: validBody(ctx),
-    };
+    const input = readInput(ctx);
     // Every paged route: no page number past MAX_PAGE_OFFSET (the cursor goes on from there).
     if (input.query && ctx.state.maxPageOffset !== undefined) {
       checkPageOffset(input.query, ctx.state.maxPageOffset);

@@ -1,6 +1,8 @@
 import type { Context } from 'koa';
 import type { CacheOutcome } from '../../shared/cache/read-through-cache.js';
 import type { InputSource } from '../../shared/validation/ajv.js';
+import { bodyTypeCheck } from './body-type.js';
+import { answerJsonText } from './json-text.js';
 
 /**
  * Answers an accepted write: 201 if it is already persisted (the client sent
@@ -17,7 +19,22 @@ export function answerAcceptedWrite(
   ctx.set('Location', location);
   ctx.set('X-Job-Id', write.jobId);
   if (write.persisted) ctx.set('Preference-Applied', 'wait');
-  ctx.body = { result: true, ...body, job_id: write.jobId };
+  const json = acceptedWriteJson(body, write.jobId);
+  if (json === undefined) ctx.body = { result: true, ...body, job_id: write.jobId };
+  else answerJsonText(ctx, json);
+}
+
+/**
+ * The text `{ result: true, ...body, job_id }` serializes to, spliced from the
+ * body's own JSON instead of built as a new object and typed by Koa (a mime
+ * look-up per answer). Undefined when splicing could differ: an empty body,
+ * or one with its own `result` or `job_id` (the spread would move or replace it).
+ */
+function acceptedWriteJson(body: Record<string, unknown>, jobId: string): string | undefined {
+  if (Object.hasOwn(body, 'result') || Object.hasOwn(body, 'job_id')) return undefined;
+  const inner = JSON.stringify(body);
+  if (inner.length <= 2) return undefined;
+  return `{"result":true,${inner.slice(1, -1)},"job_id":${JSON.stringify(jobId)}}`;
 }
 
 /** Marks a read answer with where it came from: `HIT`, `MISS`, or `BYPASS` (the cache down, §4). */
@@ -25,9 +42,11 @@ export function markCache(ctx: Context, hit: CacheOutcome): void {
   ctx.set('X-Cache', hit === 'bypass' ? 'BYPASS' : hit ? 'HIT' : 'MISS');
 }
 
+const isJsonBody = bodyTypeCheck('application/json');
+
 /** JSON bodies keep their types; form bodies are text and get coerced. */
 export function bodySource(ctx: Context): InputSource {
-  return ctx.is('application/json') ? 'json' : 'text';
+  return isJsonBody(ctx) ? 'json' : 'text';
 }
 
 /**
