@@ -95,13 +95,9 @@ function isBodylessRead(ctx: Context): boolean {
 export function createServiceApp(options: ServiceAppOptions): Koa<RequestState> {
   const app = new Koa<RequestState>({ proxy: options.trustProxy ?? false });
   app.use(requestId(options.logger));
-  const { maxPageOffset } = options;
-  if (maxPageOffset !== undefined) {
-    app.use(function boundPageOffset(ctx, next) {
-      ctx.state.maxPageOffset = maxPageOffset;
-      return next();
-    });
-  }
+  // On the app's context prototype (Koa's place for per-app values), not set by
+  // a middleware: only paged GETs read it, and a layer per request was paid by all.
+  app.context.maxPageOffset = options.maxPageOffset;
   app.use(observeRequests(options.name, options.metrics, options.logger));
   app.use(closeUnreadBody());
   if (options.shortRequestTimeoutMs !== undefined) {

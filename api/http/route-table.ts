@@ -9,6 +9,13 @@ import { checkPageOffset } from '../../shared/pagination/cursor.js';
 
 export type Schema = JSONSchema & object;
 
+declare module 'koa' {
+  interface DefaultContext {
+    /** MAX_PAGE_OFFSET of the service (set on `app.context` by createServiceApp): a page asked by number past it is a 400. */
+    maxPageOffset?: number | undefined;
+  }
+}
+
 /** The longest raw path or query string whose validated form is remembered. */
 const MAX_REMEMBERED_KEY = 256;
 
@@ -147,8 +154,8 @@ function declaredRoute(declaration: RouteShape<Schema, Schema, Schema> & Untyped
   async function validateAndHandle(ctx: RouteContext): Promise<void> {
     const input = readInput(ctx);
     // Every paged route: no page number past MAX_PAGE_OFFSET (the cursor goes on from there).
-    if (input.query && ctx.state.maxPageOffset !== undefined) {
-      checkPageOffset(input.query, ctx.state.maxPageOffset);
+    if (input.query && ctx.maxPageOffset !== undefined) {
+      checkPageOffset(input.query, ctx.maxPageOffset);
     }
     await handler(ctx, input);
   }
