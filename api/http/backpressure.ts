@@ -58,7 +58,7 @@ export function backpressure(options: BackpressureOptions): Middleware<RequestSt
     if (maxWaiting > 0 && WRITE_METHODS.has(ctx.method)) {
       await admit(ctx.state, 1);
       if (bulkPaths.has(ctx.path)) {
-        (ctx.state.admitItems ??= []).push((items) => admitChunk(ctx.state, items));
+        (ctx.state.bulk.admissions ??= []).push((items) => admitChunk(ctx.state, items));
       }
     }
     await next();

@@ -49,7 +49,7 @@ export function rateLimit(options: RateLimitOptions): Middleware<RequestState> {
       (applies === 'all' || WRITE_METHODS.has(ctx.method));
     if (counted && ctx.method === 'POST' && bulkPaths.has(ctx.path)) {
       // A bulk request spends its items, chunk by chunk, before each is enqueued.
-      (ctx.state.admitItems ??= []).push(async (items) => spend(ctx, items, 'writes'));
+      (ctx.state.bulk.admissions ??= []).push(async (items) => spend(ctx, items, 'writes'));
     } else if (counted) {
       spend(ctx, 1, 'requests');
     }
