@@ -112,17 +112,18 @@ export class ReplicaRepository {
     // Which documents that insert wrote is not knowable here: FerretDB 1.24 stops an
     // unordered insert at its first error, while the driver reports every document
     // without an error of its own as inserted. So every change of the batch is
-    // applied again, one by one, each key's in version order; each is idempotent.
+    // applied again, each key's in version order (queued in that order, one at a
+    // time per document) and different keys at once; each is idempotent.
     const ordered = [...changes].sort((a, b) => a.version - b.version);
-    let written = 0;
-    const behind = new Set<ReplicaChange>();
-    for (const change of ordered) {
-      const outcome = await this.perDocument.run(`${entity}:${change.key}`, () =>
-        this.applyOne(model, change, options.jumpAhead === true),
-      );
-      if (outcome === 'written') written += 1;
-      if (outcome === 'behind') behind.add(change);
-    }
+    const outcomes = await Promise.all(
+      ordered.map((change) =>
+        this.perDocument.run(`${entity}:${change.key}`, () =>
+          this.applyOne(model, change, options.jumpAhead === true),
+        ),
+      ),
+    );
+    const written = outcomes.filter((outcome) => outcome === 'written').length;
+    const behind = new Set(ordered.filter((_, i) => outcomes[i] === 'behind'));
     return { written, stale: changes.length - written - behind.size, behind };
   }
 
