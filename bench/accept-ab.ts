@@ -6,8 +6,11 @@
  * alternating order, under the same load (50 connections), and prints the
  * API process's CPU per answered request (/proc, the same count as the bench's
  * CPU table). On a shared 2-core machine, compare rounds pairwise.
- * Usage: npx tsx bench/accept-ab.ts ROOT_A ROOT_B [ROUNDS=4] [SECONDS=5] [--cpu-prof]
- * (profiles go to /tmp/prof/<root with / as _>/).
+ * Usage: npx tsx bench/accept-ab.ts ROOT_A ROOT_B [ROUNDS=4] [SECONDS=5] [RATE=n] [--cpu-prof]
+ * (profiles go to /tmp/prof/<root with / as _>/). RATE=n offers n writes/s in
+ * total instead of as many as the API answers: CPU per write falls as more
+ * writes share an event-loop turn (one Redis batch, one socket write), so
+ * variants are compared at one rate, not at whatever rate each reached.
  */
 import { join } from 'node:path';
 import { freePort, runChild, waitForHttp } from './lib/child.js';
@@ -22,6 +25,8 @@ const variants = [a!, b!];
 const rounds = Number(roundsArg);
 const seconds = Number(secondsArg);
 const profile = extra.includes('--cpu-prof');
+const rateArg = extra.find((arg) => arg.startsWith('RATE='));
+const rate = rateArg === undefined ? {} : { overallRate: Number(rateArg.slice('RATE='.length)) };
 const { connections } = await openBenchStores();
 const results = new Map<string, number[]>(variants.map((v) => [v, []]));
 const ceilings: number[] = [];
@@ -56,7 +61,14 @@ for (let round = 0; round < rounds; round += 1) {
     const url = `http://127.0.0.1:${port}/listings`;
     await load('warm', { url, seconds: 1, method: 'POST', body, connections: 50 });
     const before = await cpuMs(api.pid);
-    const run = await load('accept', { url, seconds, method: 'POST', body, connections: 50 });
+    const run = await load('accept', {
+      url,
+      seconds,
+      method: 'POST',
+      body,
+      connections: 50,
+      ...rate,
+    });
     const used = (await cpuMs(api.pid)) - before;
     const perRequest = (used * 1000) / run.ok;
     results.get(root)!.push(perRequest);
