@@ -47,13 +47,16 @@ end
 return 1
 `;
 
-/** The store holds the head's version: the head may expire (the store can stand in for it). */
+/**
+ * The store holds the head's version: the head may expire (the store can
+ * stand in for it). Answers the head's version (0: none).
+ */
 const SETTLE = `
-if tonumber(redis.call('HGET', KEYS[1], 'v') or '0') == tonumber(ARGV[1]) then
+local head = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+if head == tonumber(ARGV[1]) then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return 1
 end
-return 0
+return head
 `;
 
 /** A conflicting writer may win this many times in a row before the write gives up (a 503). */
@@ -124,15 +127,20 @@ export class KeyHeads {
     throw new HeadContentionError(at.key);
   }
 
-  /** A worker stored `version` of the key: if that is still its head, the head may expire. */
-  async settle(at: HeadAddress, version: number): Promise<void> {
-    await this.redis.eval(
+  /**
+   * A worker stored `version` of the key: if that is still its head, the head
+   * may expire. Answers the head's version: above `version`, later writes of
+   * the key are queued.
+   */
+  async settle(at: HeadAddress, version: number): Promise<number> {
+    const head = await this.redis.eval(
       SETTLE,
       1,
       this.keyOf(at),
       String(version),
       String(this.options.settledTtlMs),
     );
+    return Number(head);
   }
 
   private keyOf(at: HeadAddress): string {

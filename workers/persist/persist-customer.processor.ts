@@ -3,7 +3,7 @@ import type { UsernameReservations } from '../../shared/customers/username-reser
 import { usernameKey } from '../../shared/customers/username-key.js';
 import { AppError } from '../../shared/errors/index.js';
 import type { KeyHeads } from '../../shared/jobs/key-heads.js';
-import type { PersistCustomerJob } from '../../shared/jobs/job-payloads.js';
+import { jobIds, type PersistCustomerJob } from '../../shared/jobs/job-payloads.js';
 import type { Logger } from '../../shared/logger.js';
 import type { CustomerRepository } from '../../shared/repositories/customer.repository.js';
 import type {
@@ -14,6 +14,7 @@ import type { Customer } from '../../shared/schemas/customer.schema.js';
 import type { Validator } from '../../shared/validation/ajv.js';
 import type { GroupCommitter } from '../group-commit.js';
 import { waitForPredecessors } from './wait-for-predecessors.js';
+import { wakeSuccessor, type JobsByKey } from './wake-successor.js';
 
 /** A write handed to the group committer; the committer fills in its outcome. */
 export interface PendingCustomerOp {
@@ -54,6 +55,8 @@ export function createPersistCustomerProcessor(options: {
   readonly reservations: UsernameReservations;
   readonly customers: CustomerRepository;
   readonly heads: KeyHeads;
+  /** The customers' queue, where the next version's job may wait. */
+  readonly jobs: JobsByKey;
   readonly logger: Logger;
 }) {
   async function releaseClaim(op: CustomerOp): Promise<void> {
@@ -98,7 +101,11 @@ export function createPersistCustomerProcessor(options: {
         storedVersion: outcome?.storedVersion ?? 0,
       });
     }
-    await options.heads.settle({ shard: job.queueName, key: op.after.uuid }, op.after.version);
+    const { uuid, version } = op.after;
+    const head = await options.heads.settle({ shard: job.queueName, key: uuid }, version);
+    if (head > version) {
+      await wakeSuccessor(options.jobs, uuid, jobIds.persist('customers', uuid, version + 1));
+    }
     options.logger.info(
       {
         requestId: op.requestId,

@@ -6,6 +6,7 @@ import {
 } from '../../shared/jobs/job-payloads.js';
 import { KeyHeads } from '../../shared/jobs/key-heads.js';
 import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { createQueue } from '../../shared/jobs/queues.js';
 import { RedisLock } from '../../shared/locks/redis-lock.js';
 import { mailsChanges } from '../../shared/mail/recipients.js';
 import { CustomerRepository } from '../../shared/repositories/customer.repository.js';
@@ -64,6 +65,7 @@ export const persistCustomersModule: WorkerModule = {
         prefix: config.queue.prefix,
         settledTtlMs: config.queue.headTtlMs,
       }),
+      jobs: createQueue(config, connections.queueRedis, QUEUE_NAMES.persistCustomers),
       logger,
     });
     return [

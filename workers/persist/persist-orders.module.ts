@@ -12,14 +12,15 @@ export const persistOrdersModule: WorkerModule = {
   name: 'persist-orders',
   dependencies: ['mongo', 'redis_cache'],
   build({ config, connections, logger, cache, hooks }) {
+    const queue = createQueue(
+      config,
+      connections.queueRedis,
+      QUEUE_NAMES.persistOrders,
+    ) as ShardedQueue<PersistOrderJob>;
     const committer = createOrderCommitter({
       orders: new OrderRepository(connections.mongo),
       cache,
-      queue: createQueue(
-        config,
-        connections.queueRedis,
-        QUEUE_NAMES.persistOrders,
-      ) as ShardedQueue<PersistOrderJob>,
+      queue,
       onBatch: (size) => hooks.onBatch?.(QUEUE_NAMES.persistOrders, size),
       ...batchingOf(config),
     });
@@ -32,6 +33,7 @@ export const persistOrdersModule: WorkerModule = {
             prefix: config.queue.prefix,
             settledTtlMs: config.queue.headTtlMs,
           }),
+          queue,
           logger,
         ),
         drain: () => committer.drain(),

@@ -16,6 +16,7 @@ import type {
 import { compileValidator } from '../../shared/validation/ajv.js';
 import { GroupCommitter } from '../group-commit.js';
 import { waitForPredecessors } from './wait-for-predecessors.js';
+import { wakeSuccessor, type JobsByKey } from './wake-successor.js';
 
 const validateJob = compileValidator<PersistOrderJob>(persistOrderJobSchema);
 
@@ -72,6 +73,7 @@ export function createOrderCommitter(options: {
 export function createPersistOrderProcessor(
   committer: GroupCommitter<PendingOrderWrite>,
   heads: KeyHeads,
+  jobs: JobsByKey,
   logger: Logger,
 ) {
   return async function persistOrder(
@@ -98,7 +100,9 @@ export function createPersistOrderProcessor(
         storedVersion,
       });
     }
-    await heads.settle({ shard: job.queueName, key: order.id }, order.version);
+    const head = await heads.settle({ shard: job.queueName, key: order.id }, order.version);
+    if (head > order.version)
+      await wakeSuccessor(jobs, order.id, orderJobId(order.id, order.version + 1));
     logger.info(
       {
         requestId: payload.requestId,
