@@ -69,10 +69,29 @@ export function runNpmStart(env: Record<string, string>): RunningProcess {
   );
 }
 
+/**
+ * Every child still running, killed when this test process exits (mocha
+ * `--exit` after a timed-out test, a crash): a child left behind would take
+ * the next tests' CPU and consume their test slot's queues.
+ */
+const running = new Set<() => void>();
+process.on('exit', () => {
+  for (const kill of running) kill();
+});
+
 function watch(
   child: ChildProcess,
   signal: (child: ChildProcess, signal: NodeJS.Signals) => void,
 ): RunningProcess {
+  const kill = () => {
+    try {
+      signal(child, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  };
+  running.add(kill);
+  child.once('exit', () => running.delete(kill));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
