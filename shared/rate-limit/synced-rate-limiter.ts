@@ -153,6 +153,8 @@ export class SyncedRateLimiter {
     if (batch.length === 0) return;
     if (this.redis.status !== 'ready') {
       for (const client of batch) client.bucket.failSync();
+      // 'end': the process closed its connections (shutdown); nothing to report.
+      if (this.redis.status === 'end') return;
       return this.noteFailure(new Error(`cache Redis is ${this.redis.status}`));
     }
     // The cache client auto-pipelines: these commands leave in one write, one round trip.
