@@ -61,7 +61,7 @@ export interface Config {
     readonly controlMaxAgeSeconds: number;
   };
   readonly mysql: { readonly url: string; readonly poolSize: number };
-  readonly mongo: { readonly url: string };
+  readonly mongo: { readonly url: string; readonly poolSize: number };
   readonly services: Readonly<Record<ServiceName, ServiceAddress>>;
   /** The operations listener of the API process: Bull Board, API docs, health, metrics. */
   readonly ops: ServiceAddress;

@@ -54,7 +54,7 @@ export async function openConnections(config: Config): Promise<Connections> {
   });
   cacheRedis.on('error', () => undefined);
   const mysql = createMysqlPool(config.mysql);
-  const mongo = await openMongo(config.mongo.url);
+  const mongo = await openMongo(config.mongo.url, { poolSize: config.mongo.poolSize });
   // With no offline queue, a command sent before the first connect would fail: wait for it.
   await readyClient(queueProducer);
   return { queueRedis, queueProducer, cacheRedis, mysql, mongo };

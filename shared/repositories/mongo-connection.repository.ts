@@ -10,9 +10,10 @@ export type { Connection as MongoConnection };
  */
 export async function openMongo(
   url: string,
-  options: { monitorCommands?: boolean } = {},
+  options: { monitorCommands?: boolean; poolSize?: number } = {},
 ): Promise<Connection> {
   const connection = mongoose.createConnection(url, {
+    maxPoolSize: options.poolSize,
     writeConcern: { w: 'majority', journal: true, wtimeoutMS: 10_000 },
     serverSelectionTimeoutMS: 5000,
     monitorCommands: options.monitorCommands ?? false,

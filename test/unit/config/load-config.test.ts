@@ -31,7 +31,7 @@ const DEFAULTS: Config = {
   },
   cache: { prefix: 'spillway', ttlSeconds: 300, enabled: true, controlMaxAgeSeconds: 5 },
   mysql: { url: 'mysql://spillway:spillway@127.0.0.1:3306/spillway', poolSize: 20 },
-  mongo: { url: 'mongodb://127.0.0.1:27017/spillway' },
+  mongo: { url: 'mongodb://127.0.0.1:27017/spillway', poolSize: 4 },
   services: {
     users: { host: '127.0.0.1', port: 8000 },
     listings: { host: '127.0.0.1', port: 6000 },
