@@ -168,8 +168,6 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'worker frozen past its lock',
-    knownDefect:
-      'a customer’s Mongo copy can end one or two versions behind its MySQL row (rows, events, orders and the other resources are exact): 1 to 4 keys in every run so far',
     setup: workerFaultSetup,
     async inject(context) {
       const frozen = liveWorker(context);
@@ -201,21 +199,15 @@ export const FAULTS: readonly Fault[] = [
     return { env, store: ferretdb, teardown: () => ferretdb.destroy() };
   }),
   // The cache is disposable (§4): reads pass it by, writes never wait on it.
-  {
-    knownDefect:
-      'at load average ~30, 164 acknowledged writes were never stored with every queue empty and no job failed (seed 350418240); green in 1 run of 3 (one more went past the 180 s timeout)',
-    ...storeOutage('cache Redis killed', async () => {
-      const redis = await startPrivateRedis();
-      const store = { stop: () => redis.kill(), start: () => redis.start() };
-      return { env: { REDIS_CACHE_URL: redis.url }, store, teardown: () => redis.destroy() };
-    }),
-  },
+  storeOutage('cache Redis killed', async () => {
+    const redis = await startPrivateRedis();
+    const store = { stop: () => redis.kill(), start: () => redis.start() };
+    return { env: { REDIS_CACHE_URL: redis.url }, store, teardown: () => redis.destroy() };
+  }),
   {
     // Two quick attempts and a failed set of ten: while FerretDB is down, order writes and
     // customer copies fail for good (BullMQ trims all but ten of them); every one is a dead
     // letter, re-driven once FerretDB is back.
-    knownDefect:
-      'the backlog the outage leaves (hundreds of order and replicate jobs still active 90 s after FerretDB came back) does not drain within the run’s 90 s, so writes still queued count as lost; every dead letter was re-driven; green in 1 run of 5',
     ...storeOutage('FerretDB down past the retry budget, QUEUE_KEEP_FAILED=10', async () => {
       const ferretdb = await startPrivateFerretdb();
       const env = {
