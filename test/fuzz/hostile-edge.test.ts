@@ -92,11 +92,17 @@ describe('fuzz: hostile requests at the edges (issue 31)', function () {
       OPS_PORT: String(await freePort()),
       HTTP_SHORT_REQUEST_TIMEOUT_MS: String(SHORT_REQUEST_MS),
     });
-    started.push(runEntry('api/main.ts', [], env), runEntry('workers/main.ts', [], env));
+    const api = runEntry('api/main.ts', [], env);
+    started.push(api, runEntry('workers/main.ts', [], env));
     for (const service of AVAILABLE_SERVICES) {
       const base = `http://127.0.0.1:${ports[PORT_VARIABLES[service]]}`;
       bases.set(service, base);
-      await untilHealthy(base, { what: `${service} to listen` });
+      // Every service in one process, compiled on the fly: slow to start on a busy machine.
+      await untilHealthy(base, { timeoutMs: 90_000, what: `${service} to listen` }).catch(
+        (error: Error) => {
+          throw new Error(`${error.message}\n${api.output().slice(-3000)}`);
+        },
+      );
     }
   });
   after(async () => {
