@@ -157,7 +157,7 @@ function keyedBulkAttempt(
  * version, clock) under the key before it enqueues: if the process dies
  * between the enqueue and storing the answer, the retry (once the dead
  * holder's lease ran out) repeats the same write, which BullMQ adds once.
- * A bulk request gets `ctx.state.bulkIdempotency` and plans each chunk the
+ * A bulk request gets `ctx.state.bulk.idempotency` and plans each chunk the
  * same way before enqueuing it; its body's whole digest is checked only for
  * a replay of its answer (the retry of a crashed one is checked chunk by chunk).
  * Runs after the body parser (the body is part of the fingerprint).
@@ -229,8 +229,8 @@ export function idempotency(options: {
     const attempt = keyedAttempt(store, scope, key, claim);
     ctx.state.idempotency = attempt;
     if (streamed) {
-      ctx.state.bulkIdempotency = keyedBulkAttempt(store, scope, key, claim);
-      if (options.afterFirstBulkChunk) ctx.state.afterFirstBulkChunk = options.afterFirstBulkChunk;
+      ctx.state.bulk.idempotency = keyedBulkAttempt(store, scope, key, claim);
+      if (options.afterFirstBulkChunk) ctx.state.bulk.afterFirstChunk = options.afterFirstBulkChunk;
     }
     let stored = false;
     try {

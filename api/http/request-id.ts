@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
-import type {
-  IdempotentAttempt,
-  IdempotentBulkAttempt,
-} from '../../shared/idempotency/idempotent-attempt.js';
+import type { IdempotentAttempt } from '../../shared/idempotency/idempotent-attempt.js';
 import type { Logger } from '../../shared/logger.js';
-import { BulkRequestGuards, type ItemAdmission } from './bulk/bulk-guards.js';
+import { BulkRequestGuards } from './bulk/bulk-guards.js';
 
 export interface RequestState {
   requestId: string;
@@ -14,25 +11,14 @@ export interface RequestState {
   trustedService?: boolean;
   /**
    * What the middleware in front of a bulk route hands it, as one typed
-   * object (item budgets, the key's bulk attempt, the crash test's hook).
+   * object (item budgets, the key's bulk attempt, the crash test's hook):
+   * rate limit, backpressure and idempotency fill it in, the route reads it.
    */
   readonly bulk: BulkRequestGuards;
-  /**
-   * Item budgets of a streamed bulk request (rate limit, backpressure): each
-   * is asked before a chunk is enqueued and throws to refuse it. Kept in
-   * `bulk.admissions`: this name is where the guards add theirs.
-   */
-  admitItems?: ItemAdmission[];
   /** The answer is kept for its Idempotency-Key even if it is not a 2xx (it enqueued work). */
   keepAnswer?: boolean;
   /** Set on a write with an `Idempotency-Key`: passed to the domain, which plans its write under it. */
   idempotency?: IdempotentAttempt;
-  /** The same for a bulk request (kept in `bulk.idempotency`): bulk intake plans each chunk under the key. */
-  bulkIdempotency?: IdempotentBulkAttempt;
-  /** Test hook (IDEMPOTENCY_TEST_DIE_BEFORE_ANSWER) of a keyed bulk request, kept in `bulk.afterFirstChunk`. */
-  afterFirstBulkChunk?: () => void;
-  /** MAX_PAGE_OFFSET of the service: a page asked by number past it is a 400 (route-table.ts). */
-  maxPageOffset?: number;
 }
 
 const ACCEPTABLE_ID = /^[\w.:-]{1,128}$/;
@@ -64,26 +50,6 @@ class RequestScope implements RequestState {
   /** Made on first use, like the logger: only bulk requests and CSV imports have guards to hand on. */
   get bulk(): BulkRequestGuards {
     return (this.guards ??= new BulkRequestGuards());
-  }
-
-  // The guards' own names for the parts of `bulk` (rate-limit.ts, backpressure.ts, idempotency.ts).
-  get admitItems(): ItemAdmission[] | undefined {
-    return this.guards?.admissions;
-  }
-  set admitItems(checks: ItemAdmission[] | undefined) {
-    this.bulk.admissions = checks;
-  }
-  get bulkIdempotency(): IdempotentBulkAttempt | undefined {
-    return this.guards?.idempotency;
-  }
-  set bulkIdempotency(attempt: IdempotentBulkAttempt | undefined) {
-    this.bulk.idempotency = attempt;
-  }
-  get afterFirstBulkChunk(): (() => void) | undefined {
-    return this.guards?.afterFirstChunk;
-  }
-  set afterFirstBulkChunk(hook: (() => void) | undefined) {
-    this.bulk.afterFirstChunk = hook;
   }
 }
 

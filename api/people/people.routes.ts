@@ -125,13 +125,11 @@ export function peopleRoutes(
             'unsupported content type: send the file as text/csv',
           );
         }
-        const admissions = ctx.state.admitItems ?? [];
+        const guards = ctx.state.bulk;
         const report = await service.importCsv(limitedBody(ctx.req, options.importMaxBytes), {
           requestId: ctx.state.requestId,
           // A CSV import counts its rows against the rate limit and the backlog bound (§3.7).
-          admit: async (rows) => {
-            for (const check of admissions) await check(rows);
-          },
+          admit: (rows) => guards.admit(rows),
         });
         ctx.status = 202;
         ctx.body = { result: true, ...report };
