@@ -5,7 +5,7 @@ import type { Listing } from '../schemas/listing.schema.js';
 import type { ListingPageQuery } from '../schemas/query.schema.js';
 import { buildVersionedUpsert } from './versioned-upsert.js';
 import { maxIdOf } from './max-id.js';
-import { pageWindow, whereOf } from './page-window.js';
+import { NEWEST_FIRST, pageWindow, whereOf } from './page-window.js';
 
 export interface VersionedListing {
   readonly listing: Listing;
@@ -15,12 +15,6 @@ export interface VersionedListing {
 const COLUMNS = ['id', 'user_id', 'listing_type', 'price', 'created_at', 'updated_at'] as const;
 const MUTABLE = ['user_id', 'listing_type', 'price', 'updated_at'] as const;
 const SELECT = 'SELECT id, user_id, listing_type, price, created_at, updated_at FROM listings';
-const NEWEST_FIRST = {
-  first: 'created_at',
-  second: 'id',
-  secondKind: 'int',
-  direction: 'desc',
-} as const;
 
 type ListingRow = RowDataPacket & Listing;
 

@@ -15,6 +15,14 @@ export interface PageWindow {
   readonly limit: [number, number];
 }
 
+/** Newest first, ties by the integer id (users, listings). */
+export const NEWEST_FIRST = {
+  first: 'created_at',
+  second: 'id',
+  secondKind: 'int',
+  direction: 'desc',
+} as const;
+
 /**
  * The rows of a page sorted by `(first, second)`, both descending (`desc`,
  * newest first) or both ascending: after a cursor, the rows strictly past the

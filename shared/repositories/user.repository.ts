@@ -5,7 +5,7 @@ import type { User } from '../schemas/user.schema.js';
 import type { PageQuery } from '../schemas/query.schema.js';
 import { buildVersionedUpsert } from './versioned-upsert.js';
 import { maxIdOf } from './max-id.js';
-import { pageWindow, whereOf } from './page-window.js';
+import { NEWEST_FIRST, pageWindow, whereOf } from './page-window.js';
 
 export interface VersionedUser {
   readonly user: User;
@@ -15,12 +15,6 @@ export interface VersionedUser {
 const COLUMNS = ['id', 'name', 'created_at', 'updated_at'] as const;
 const MUTABLE = ['name', 'updated_at'] as const;
 const SELECT = 'SELECT id, name, created_at, updated_at FROM users';
-const NEWEST_FIRST = {
-  first: 'created_at',
-  second: 'id',
-  secondKind: 'int',
-  direction: 'desc',
-} as const;
 
 type UserRow = RowDataPacket & User;
 

@@ -1,18 +1,6 @@
-import { IncomingMessage, ServerResponse } from 'node:http';
-import { Socket } from 'node:net';
 import { expect } from 'chai';
-import Koa from 'koa';
 import { bodyTypeCheck } from '../../../../api/http/body-type.js';
-
-const app = new Koa();
-
-/** A Koa context of a POST with these headers; no socket is ever opened. */
-function contextWith(headers: Record<string, string>) {
-  const req = new IncomingMessage(new Socket());
-  req.method = 'POST';
-  req.headers = headers;
-  return app.createContext(req, new ServerResponse(req));
-}
+import { postContextWith } from '../../../support/koa-context.js';
 
 describe('bodyTypeCheck: ctx.is, remembered by Content-Type', () => {
   const types = ['application/json', 'application/x-www-form-urlencoded'];
@@ -33,7 +21,7 @@ describe('bodyTypeCheck: ctx.is, remembered by Content-Type', () => {
     const check = bodyTypeCheck(...types);
     for (let round = 0; round < 2; round += 1) {
       for (const headers of cases) {
-        const ctx = contextWith(headers);
+        const ctx = postContextWith(headers);
         expect(check(ctx), JSON.stringify(headers)).to.equal(ctx.is(...types));
       }
     }
@@ -42,7 +30,7 @@ describe('bodyTypeCheck: ctx.is, remembered by Content-Type', () => {
   it('keeps each answer for its own types', () => {
     const json = bodyTypeCheck('application/json');
     const form = bodyTypeCheck('application/x-www-form-urlencoded');
-    const ctx = contextWith({ 'content-type': 'application/json', 'content-length': '2' });
+    const ctx = postContextWith({ 'content-type': 'application/json', 'content-length': '2' });
     expect(json(ctx)).to.equal('application/json');
     expect(form(ctx)).to.equal(false);
   });

@@ -1,18 +1,6 @@
-import { IncomingMessage, ServerResponse } from 'node:http';
-import { Socket } from 'node:net';
 import { expect } from 'chai';
-import Koa from 'koa';
 import { answerAcceptedWrite } from '../../../../api/http/write-response.js';
-
-const app = new Koa();
-
-/** A Koa context of a POST with these headers; no socket is ever opened. */
-function contextWith(headers: Record<string, string>) {
-  const req = new IncomingMessage(new Socket());
-  req.method = 'POST';
-  req.headers = headers;
-  return app.createContext(req, new ServerResponse(req));
-}
+import { postContextWith } from '../../../support/koa-context.js';
 
 describe('answerAcceptedWrite: the body spliced as text is the object’s JSON', () => {
   const write = { jobId: 'listings:42', persisted: false };
@@ -21,7 +9,7 @@ describe('answerAcceptedWrite: the body spliced as text is the object’s JSON',
     const body = {
       listing: { id: 42, user_id: 1, listing_type: 'rent', price: 1500, note: 'é"\n' },
     };
-    const ctx = contextWith({});
+    const ctx = postContextWith({});
     answerAcceptedWrite(ctx, write, '/listings/42', body);
     expect(ctx.status).to.equal(202);
     expect(ctx.body).to.equal(JSON.stringify({ result: true, ...body, job_id: write.jobId }));
@@ -32,7 +20,7 @@ describe('answerAcceptedWrite: the body spliced as text is the object’s JSON',
 
   it('keeps the object where splicing could differ (its own result or job_id, or nothing)', () => {
     for (const body of [{ result: 'x', order: {} }, { job_id: 'mine' }, {}, { gone: undefined }]) {
-      const ctx = contextWith({});
+      const ctx = postContextWith({});
       answerAcceptedWrite(ctx, write, '/x', body);
       expect(ctx.body).to.deep.equal({ result: true, ...body, job_id: write.jobId });
     }
