@@ -71,72 +71,77 @@ function publicEvent({ requestId: _requestId, ...event }: ChangeEvent) {
   return event;
 }
 
-/** §2.4 of the spec: the customer service's routes, legacy and REST. */
-export function customerRoutes(
+/** How a route's handler states its write: request id, wait, idempotency, `If-Match`. */
+type MetaOf = (ctx: Context & { state: RequestState }) => WriteMeta;
+
+/** Legacy `PUT /customer`: creates, and answers the request's fields with `uuid` added. */
+function legacyCreateRoute(service: CustomerService, legacyMeta: MetaOf): Route {
+  return route({
+    method: 'put',
+    path: '/customer',
+    summary:
+      'Legacy: create a customer; answers the request’s fields with `uuid` added (a body without Content-Type is read as JSON)',
+    body: customerCreateSchema,
+    bodyTypes: ['application/json'],
+    jsonWithoutContentType: true,
+    headers: [PREFER_WAIT_HEADER],
+    responses: {
+      201: { description: 'persisted (Prefer: wait)', schema: legacyCreatedSchema },
+      202: { description: 'accepted', schema: legacyCreatedSchema },
+      400: invalid,
+      409: taken,
+    },
+    async handler(ctx, { body }) {
+      const write = await service.createCustomer(body, legacyMeta(ctx));
+      answerAcceptedWrite(ctx, write, `/customers/${write.resource.uuid}`, {});
+      ctx.body = { ...body, uuid: write.resource.uuid };
+    },
+  });
+}
+
+/** Legacy `GET /customer`: with `?uuid` one customer, without every uuid → username pair, streamed. */
+function legacyReadRoute(service: CustomerService): Route {
+  return route({
+    method: 'get',
+    path: '/customer',
+    summary: 'Legacy: one customer by ?uuid, or (no uuid) every uuid → username pair, streamed',
+    query: legacyCustomerQuerySchema,
+    responses: {
+      200: {
+        description:
+          'with ?uuid: the customer at the top level, `created` its day (YYYY-MM-DD, UTC); without: an object of uuid → username',
+        schema: { anyOf: [legacyCustomerSchema, { type: 'object' }] },
+      },
+      400: invalid,
+      404: notFound,
+    },
+    async handler(ctx, { query: { uuid } }) {
+      if (uuid === undefined) {
+        ctx.type = 'application/json';
+        ctx.body = service.usernamePairs();
+        return;
+      }
+      const { value, cacheHit } = await service.getCustomer(uuid.toLowerCase());
+      markCache(ctx, cacheHit);
+      tagVersion(ctx, value);
+      ctx.body = legacyCustomer(value);
+    },
+  });
+}
+
+/** `/customers`: a page, one create, a bulk create. */
+function customerCollectionRoutes(
   service: CustomerService,
-  options: BulkRouteOptions & { readonly legacyWaitSeconds: number },
+  options: BulkRouteOptions,
+  meta: MetaOf,
 ): Route[] {
-  const meta = (ctx: Context & { state: RequestState }): WriteMeta => writeMetaOf(ctx, options);
-  // The seed's client reads right after it writes: its PUT waits (bounded) for persistence.
-  const legacyMeta = (ctx: Context & { state: RequestState }): WriteMeta =>
-    writeMetaOf(ctx, { ...options, defaultWaitSeconds: options.legacyWaitSeconds });
   async function create(ctx: RouteContext, { body }: { body: CustomerCreate }) {
     const write = await service.createCustomer(body, meta(ctx));
     answerAcceptedWrite(ctx, write, `/customers/${write.resource.uuid}`, {
       customer: write.resource,
     });
   }
-
   return [
-    // Legacy contract, in the seed service's own shapes (§2.4): PUT creates; GET with ?uuid
-    // reads one; GET without streams every pair.
-    route({
-      method: 'put',
-      path: '/customer',
-      summary:
-        'Legacy: create a customer; answers the request’s fields with `uuid` added (a body without Content-Type is read as JSON)',
-      body: customerCreateSchema,
-      bodyTypes: ['application/json'],
-      jsonWithoutContentType: true,
-      headers: [PREFER_WAIT_HEADER],
-      responses: {
-        201: { description: 'persisted (Prefer: wait)', schema: legacyCreatedSchema },
-        202: { description: 'accepted', schema: legacyCreatedSchema },
-        400: invalid,
-        409: taken,
-      },
-      async handler(ctx, { body }) {
-        const write = await service.createCustomer(body, legacyMeta(ctx));
-        answerAcceptedWrite(ctx, write, `/customers/${write.resource.uuid}`, {});
-        ctx.body = { ...body, uuid: write.resource.uuid };
-      },
-    }),
-    route({
-      method: 'get',
-      path: '/customer',
-      summary: 'Legacy: one customer by ?uuid, or (no uuid) every uuid → username pair, streamed',
-      query: legacyCustomerQuerySchema,
-      responses: {
-        200: {
-          description:
-            'with ?uuid: the customer at the top level, `created` its day (YYYY-MM-DD, UTC); without: an object of uuid → username',
-          schema: { anyOf: [legacyCustomerSchema, { type: 'object' }] },
-        },
-        400: invalid,
-        404: notFound,
-      },
-      async handler(ctx, { query: { uuid } }) {
-        if (uuid === undefined) {
-          ctx.type = 'application/json';
-          ctx.body = service.usernamePairs();
-          return;
-        }
-        const { value, cacheHit } = await service.getCustomer(uuid.toLowerCase());
-        markCache(ctx, cacheHit);
-        tagVersion(ctx, value);
-        ctx.body = legacyCustomer(value);
-      },
-    }),
     pageRoute({
       path: '/customers',
       summary: 'A page of customers, newest first',
@@ -170,6 +175,12 @@ export function customerRoutes(
       },
       options,
     ),
+  ];
+}
+
+/** `/customers/:uuid`: read, change, soft-delete one customer. */
+function customerItemRoutes(service: CustomerService, meta: MetaOf): Route[] {
+  return [
     readOneRoute({
       path: '/customers/:uuid',
       summary: 'One customer',
@@ -208,26 +219,50 @@ export function customerRoutes(
         answerAcceptedWrite(ctx, write, `/customers/${uuid}`, { customer: write.resource });
       },
     }),
-    route({
-      method: 'get',
-      path: '/customers/:uuid/events',
-      summary: 'The customer’s change events, oldest first',
-      params: uuidParamSchema,
-      query: customerEventsQuerySchema,
-      responses: {
-        200: {
-          description: 'events',
-          schema: resultEnvelope('events', { type: 'array', items: changeEventSchema }),
-        },
-        400: invalid,
-        404: notFound,
+  ];
+}
+
+/** `GET /customers/:uuid/events`: the customer's change events, paged by version. */
+function customerEventsRoute(service: CustomerService): Route {
+  return route({
+    method: 'get',
+    path: '/customers/:uuid/events',
+    summary: 'The customer’s change events, oldest first',
+    params: uuidParamSchema,
+    query: customerEventsQuerySchema,
+    responses: {
+      200: {
+        description: 'events',
+        schema: resultEnvelope('events', { type: 'array', items: changeEventSchema }),
       },
-      async handler(ctx, { params, query }) {
-        const { value, cacheHit } = await service.listEvents(params.uuid.toLowerCase(), query);
-        markCache(ctx, cacheHit);
-        linkNextPage(ctx, query, itemsOf(value), (event: ChangeEvent) => [event.version]);
-        ctx.body = { result: true, events: value.map(publicEvent) };
-      },
-    }),
+      400: invalid,
+      404: notFound,
+    },
+    async handler(ctx, { params, query }) {
+      const { value, cacheHit } = await service.listEvents(params.uuid.toLowerCase(), query);
+      markCache(ctx, cacheHit);
+      linkNextPage(ctx, query, itemsOf(value), (event: ChangeEvent) => [event.version]);
+      ctx.body = { result: true, events: value.map(publicEvent) };
+    },
+  });
+}
+
+/** §2.4 of the spec: the customer service's routes, legacy and REST. */
+export function customerRoutes(
+  service: CustomerService,
+  options: BulkRouteOptions & { readonly legacyWaitSeconds: number },
+): Route[] {
+  const meta: MetaOf = (ctx) => writeMetaOf(ctx, options);
+  // The seed's client reads right after it writes: its PUT waits (bounded) for persistence.
+  const legacyMeta: MetaOf = (ctx) =>
+    writeMetaOf(ctx, { ...options, defaultWaitSeconds: options.legacyWaitSeconds });
+  return [
+    // Legacy contract, in the seed service's own shapes (§2.4): PUT creates; GET with ?uuid
+    // reads one; GET without streams every pair.
+    legacyCreateRoute(service, legacyMeta),
+    legacyReadRoute(service),
+    ...customerCollectionRoutes(service, options, meta),
+    ...customerItemRoutes(service, meta),
+    customerEventsRoute(service),
   ];
 }
