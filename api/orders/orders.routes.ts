@@ -28,10 +28,11 @@ const changed = {
   404: notFound,
 };
 
-/** §2.5 of the spec: the order service's REST routes. */
-export function orderRoutes(service: OrderService, options: BulkRouteOptions): Route[] {
-  const meta = (ctx: { state: RequestState; get(name: string): string }): WriteMeta =>
-    writeMetaOf(ctx, options);
+/** How a write route's handler states its write: request id, wait, idempotency, `If-Match`. */
+type MetaOf = (ctx: { state: RequestState; get(name: string): string }) => WriteMeta;
+
+/** A page of orders and one order. */
+function orderReadRoutes(service: OrderService): Route[] {
   return [
     pageRoute({
       path: '/orders',
@@ -51,6 +52,16 @@ export function orderRoutes(service: OrderService, options: BulkRouteOptions): R
       key: 'id',
       read: (id) => service.getOrder(id.toLowerCase()),
     }),
+  ];
+}
+
+/** One create and a bulk create. */
+function orderCreateRoutes(
+  service: OrderService,
+  options: BulkRouteOptions,
+  meta: MetaOf,
+): Route[] {
+  return [
     route({
       method: 'post',
       path: '/orders',
@@ -75,6 +86,12 @@ export function orderRoutes(service: OrderService, options: BulkRouteOptions): R
       },
       options,
     ),
+  ];
+}
+
+/** Change some fields of one order, or delete it. */
+function orderChangeRoutes(service: OrderService, meta: MetaOf): Route[] {
+  return [
     route({
       method: 'patch',
       path: '/orders/:id',
@@ -103,5 +120,15 @@ export function orderRoutes(service: OrderService, options: BulkRouteOptions): R
         answerAcceptedChange(ctx, write, `/orders/${id}`, { order: write.resource });
       },
     }),
+  ];
+}
+
+/** §2.5 of the spec: the order service's REST routes. */
+export function orderRoutes(service: OrderService, options: BulkRouteOptions): Route[] {
+  const meta: MetaOf = (ctx) => writeMetaOf(ctx, options);
+  return [
+    ...orderReadRoutes(service),
+    ...orderCreateRoutes(service, options, meta),
+    ...orderChangeRoutes(service, meta),
   ];
 }
