@@ -17,6 +17,7 @@ import {
   type OrderPatch,
   type OrderReplace,
 } from '../../shared/schemas/order.schema.js';
+import type { WriteMeta } from '../write-results.js';
 import type { OrderService } from './orders.service.js';
 
 const LEGACY_BASE = '/api/vehicle/order';
@@ -43,23 +44,19 @@ function changesOfReplacement(id: string, body: OrderReplace): OrderPatch {
   return status === undefined ? fields : { ...fields, status };
 }
 
-/**
- * §2.5's legacy contract, kept: `POST /api/vehicle/order/` answers 201 with the
- * id as a JSON string, `GET …/{id}` the bare order (with `_id`, as the legacy
- * service's documents had), `PUT …/{id}` 204. The legacy writes still go
- * through the queue, but wait (bounded) for persistence before answering, so a
- * legacy client that reads right after its write finds it.
- */
-export function legacyOrderRoutes(service: OrderService, options: LegacyOrderOptions): Route[] {
-  const meta = (ctx: Context & { state: RequestState }) =>
-    writeMetaOf(ctx, {
-      preferWaitMaxSeconds: options.preferWaitMaxSeconds,
-      defaultWaitSeconds: options.legacyWaitSeconds,
-    });
-  const markWrite = (ctx: Context, write: { jobId: string; persisted: boolean }) => {
-    ctx.set('X-Job-Id', write.jobId);
-    if (write.persisted) ctx.set('Preference-Applied', 'wait');
-  };
+/** How a legacy write states itself: it waits (bounded) for persistence unless `Prefer` says otherwise. */
+type MetaOf = (ctx: Context & { state: RequestState }) => WriteMeta;
+
+const notFound = notFoundResponse('order');
+
+/** The job id, and whether the write waited until persisted. */
+function markWrite(ctx: Context, write: { jobId: string; persisted: boolean }): void {
+  ctx.set('X-Job-Id', write.jobId);
+  if (write.persisted) ctx.set('Preference-Applied', 'wait');
+}
+
+/** `POST /api/vehicle/order/` (and without the slash): 201 with the new id as a JSON string. */
+function legacyCreateRoutes(service: OrderService, meta: MetaOf): Route[] {
   async function create(ctx: RouteContext, { body }: { body: OrderCreate }) {
     const write = await service.createOrder(body, meta(ctx));
     markWrite(ctx, write);
@@ -72,8 +69,6 @@ export function legacyOrderRoutes(service: OrderService, options: LegacyOrderOpt
     201: { description: 'the new id, as a JSON string', schema: { type: 'string' } },
     400: invalid,
   };
-  const notFound = notFoundResponse('order');
-
   return [
     route({
       method: 'post',
@@ -93,44 +88,72 @@ export function legacyOrderRoutes(service: OrderService, options: LegacyOrderOpt
       responses: created,
       handler: create,
     }),
-    route({
-      method: 'get',
-      path: `${LEGACY_BASE}/:id`,
-      summary: 'Legacy: one order',
-      params: orderIdParamSchema,
-      responses: {
-        200: { description: 'the order (with _id)', schema: legacyOrder },
-        400: invalid,
-        404: notFound,
+  ];
+}
+
+/** `GET /api/vehicle/order/:id`: the bare order, with `_id`. */
+function legacyReadRoute(service: OrderService): Route {
+  return route({
+    method: 'get',
+    path: `${LEGACY_BASE}/:id`,
+    summary: 'Legacy: one order',
+    params: orderIdParamSchema,
+    responses: {
+      200: { description: 'the order (with _id)', schema: legacyOrder },
+      400: invalid,
+      404: notFound,
+    },
+    async handler(ctx, { params }) {
+      const { value, cacheHit } = await service.getOrder(params.id.toLowerCase());
+      markCache(ctx, cacheHit);
+      tagVersion(ctx, value);
+      ctx.body = { _id: value.id, ...value };
+    },
+  });
+}
+
+/** `PUT /api/vehicle/order/:id`: replaces the order's fields, 204. */
+function legacyReplaceRoute(service: OrderService, meta: MetaOf): Route {
+  return route({
+    method: 'put',
+    path: `${LEGACY_BASE}/:id`,
+    summary: 'Legacy: replace an order’s fields',
+    params: orderIdParamSchema,
+    body: orderReplaceSchema,
+    responses: {
+      204: {
+        description: 'replaced (queued); `ETag` is the version the order has once it lands',
       },
-      async handler(ctx, { params }) {
-        const { value, cacheHit } = await service.getOrder(params.id.toLowerCase());
-        markCache(ctx, cacheHit);
-        tagVersion(ctx, value);
-        ctx.body = { _id: value.id, ...value };
-      },
-    }),
-    route({
-      method: 'put',
-      path: `${LEGACY_BASE}/:id`,
-      summary: 'Legacy: replace an order’s fields',
-      params: orderIdParamSchema,
-      body: orderReplaceSchema,
-      responses: {
-        204: {
-          description: 'replaced (queued); `ETag` is the version the order has once it lands',
-        },
-        400: invalid,
-        404: notFound,
-      },
-      async handler(ctx, { params, body }) {
-        const id = params.id.toLowerCase();
-        const write = await service.updateOrder(id, changesOfReplacement(id, body), meta(ctx));
-        markWrite(ctx, write);
-        // No body to carry it: the version this replacement became (§9) is the entity tag.
-        ctx.set('ETag', `"${write.resource.version}"`);
-        ctx.status = 204;
-      },
-    }),
+      400: invalid,
+      404: notFound,
+    },
+    async handler(ctx, { params, body }) {
+      const id = params.id.toLowerCase();
+      const write = await service.updateOrder(id, changesOfReplacement(id, body), meta(ctx));
+      markWrite(ctx, write);
+      // No body to carry it: the version this replacement became (§9) is the entity tag.
+      ctx.set('ETag', `"${write.resource.version}"`);
+      ctx.status = 204;
+    },
+  });
+}
+
+/**
+ * §2.5's legacy contract, kept: `POST /api/vehicle/order/` answers 201 with the
+ * id as a JSON string, `GET …/{id}` the bare order (with `_id`, as the legacy
+ * service's documents had), `PUT …/{id}` 204. The legacy writes still go
+ * through the queue, but wait (bounded) for persistence before answering, so a
+ * legacy client that reads right after its write finds it.
+ */
+export function legacyOrderRoutes(service: OrderService, options: LegacyOrderOptions): Route[] {
+  const meta: MetaOf = (ctx) =>
+    writeMetaOf(ctx, {
+      preferWaitMaxSeconds: options.preferWaitMaxSeconds,
+      defaultWaitSeconds: options.legacyWaitSeconds,
+    });
+  return [
+    ...legacyCreateRoutes(service, meta),
+    legacyReadRoute(service),
+    legacyReplaceRoute(service, meta),
   ];
 }
