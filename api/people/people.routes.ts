@@ -35,18 +35,9 @@ export function withoutBlankFields(body: unknown): unknown {
   );
 }
 
-/** §2.6 of the spec: the people service's routes. */
-export function peopleRoutes(
-  service: PeopleService,
-  options: BulkRouteOptions & { importMaxBytes: number },
-): Route[] {
-  const generic = createdResourceRoutes(peopleResource, service, {
-    ...options,
-    bulkWhat: 'people (ids generated)',
-    normalizeBulkItem: withoutBlankFields,
-  });
+/** Pages of people: by id, and youngest first. */
+function peoplePageRoutes(service: PeopleService): Route[] {
   return [
-    pingRoute('/ping', 'pong'),
     pageRoute({
       path: '/people',
       summary: 'A page of people, by id',
@@ -64,77 +55,106 @@ export function peopleRoutes(
       list: (page) => service.listPeopleByAge(page),
       cursorOf: (person) => [person.age ?? NO_AGE_ORDER, person.id],
     }),
+  ];
+}
+
+/** `GET /ids/lastname/:lastname`: the ids of the people with that last name. */
+function idsByLastNameRoute(service: PeopleService): Route {
+  return route({
+    method: 'get',
+    path: '/ids/lastname/:lastname',
+    summary: 'The ids of the people with that last name',
+    params: lastNameParamSchema,
+    responses: {
+      200: {
+        description: 'ids',
+        schema: resultEnvelope('ids', { type: 'array', items: { type: 'integer' } }),
+      },
+      400: invalidInputResponse,
+    },
+    handler: async (ctx, { params }) =>
+      answerCachedRead(ctx, 'ids', await service.idsByLastName(params.lastname)),
+  });
+}
+
+/** `POST /people`: one person, blank fields absent, queued and answered with its id. */
+function createPersonRoute(service: PeopleService, options: BulkRouteOptions): Route {
+  return route({
+    method: 'post',
+    path: '/people',
+    summary: 'Create a person (queued; answered with its id)',
+    body: personCreateSchema,
+    prepareBody: withoutBlankFields,
+    headers: [PREFER_WAIT_HEADER],
+    responses: {
+      ...writtenResponses('person', personSchema, { 201: 'persisted', 202: 'accepted' }),
+      400: invalidInputResponse,
+    },
+    async handler(ctx, { body }) {
+      const write = await service.enqueueWrite(body, {
+        requestId: ctx.state.requestId,
+        waitSeconds: preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds),
+        idempotency: ctx.state.idempotency,
+      });
+      answerAcceptedWrite(ctx, write, `/people/${write.resource.id}`, {
+        person: write.resource,
+      });
+    },
+  });
+}
+
+/** `POST /people/import`: a CSV file, streamed; bad rows reported by line. */
+function importCsvRoute(service: PeopleService, options: { importMaxBytes: number }): Route {
+  return route({
+    method: 'post',
+    path: '/people/import',
+    summary:
+      'Import a CSV (ID,First,Last,Age,GithubAcct,Date of 3rd Grade Graduation); bad rows reported by line',
+    streamedBody: { kind: 'raw', doc: { type: 'string', description: 'the CSV file' } },
+    bodyTypes: ['text/csv'],
+    responses: {
+      202: {
+        description:
+          'counts (accepted, duplicate, invalid) and the problems with their line numbers',
+        schema: { type: 'object' },
+      },
+      400: invalidInputResponse,
+      413: { description: 'file too large', schema: errorAnswerSchema },
+      415: { description: 'not text/csv', schema: errorAnswerSchema },
+    },
+    async handler(ctx) {
+      if (!ctx.is('text/csv', 'application/csv')) {
+        throw new UnsupportedMediaTypeError('unsupported content type: send the file as text/csv');
+      }
+      const guards = ctx.state.bulk;
+      const report = await service.importCsv(limitedBody(ctx.req, options.importMaxBytes), {
+        requestId: ctx.state.requestId,
+        // A CSV import counts its rows against the rate limit and the backlog bound (§3.7).
+        admit: (rows) => guards.admit(rows),
+      });
+      ctx.status = 202;
+      ctx.body = { result: true, ...report };
+    },
+  });
+}
+
+/** §2.6 of the spec: the people service's routes. */
+export function peopleRoutes(
+  service: PeopleService,
+  options: BulkRouteOptions & { importMaxBytes: number },
+): Route[] {
+  const generic = createdResourceRoutes(peopleResource, service, {
+    ...options,
+    bulkWhat: 'people (ids generated)',
+    normalizeBulkItem: withoutBlankFields,
+  });
+  return [
+    pingRoute('/ping', 'pong'),
+    ...peoplePageRoutes(service),
     generic.getOne,
-    route({
-      method: 'get',
-      path: '/ids/lastname/:lastname',
-      summary: 'The ids of the people with that last name',
-      params: lastNameParamSchema,
-      responses: {
-        200: {
-          description: 'ids',
-          schema: resultEnvelope('ids', { type: 'array', items: { type: 'integer' } }),
-        },
-        400: invalidInputResponse,
-      },
-      handler: async (ctx, { params }) =>
-        answerCachedRead(ctx, 'ids', await service.idsByLastName(params.lastname)),
-    }),
-    route({
-      method: 'post',
-      path: '/people',
-      summary: 'Create a person (queued; answered with its id)',
-      body: personCreateSchema,
-      prepareBody: withoutBlankFields,
-      headers: [PREFER_WAIT_HEADER],
-      responses: {
-        ...writtenResponses('person', personSchema, { 201: 'persisted', 202: 'accepted' }),
-        400: invalidInputResponse,
-      },
-      async handler(ctx, { body }) {
-        const write = await service.enqueueWrite(body, {
-          requestId: ctx.state.requestId,
-          waitSeconds: preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds),
-          idempotency: ctx.state.idempotency,
-        });
-        answerAcceptedWrite(ctx, write, `/people/${write.resource.id}`, {
-          person: write.resource,
-        });
-      },
-    }),
-    route({
-      method: 'post',
-      path: '/people/import',
-      summary:
-        'Import a CSV (ID,First,Last,Age,GithubAcct,Date of 3rd Grade Graduation); bad rows reported by line',
-      streamedBody: { kind: 'raw', doc: { type: 'string', description: 'the CSV file' } },
-      bodyTypes: ['text/csv'],
-      responses: {
-        202: {
-          description:
-            'counts (accepted, duplicate, invalid) and the problems with their line numbers',
-          schema: { type: 'object' },
-        },
-        400: invalidInputResponse,
-        413: { description: 'file too large', schema: errorAnswerSchema },
-        415: { description: 'not text/csv', schema: errorAnswerSchema },
-      },
-      async handler(ctx) {
-        if (!ctx.is('text/csv', 'application/csv')) {
-          throw new UnsupportedMediaTypeError(
-            'unsupported content type: send the file as text/csv',
-          );
-        }
-        const guards = ctx.state.bulk;
-        const report = await service.importCsv(limitedBody(ctx.req, options.importMaxBytes), {
-          requestId: ctx.state.requestId,
-          // A CSV import counts its rows against the rate limit and the backlog bound (§3.7).
-          admit: (rows) => guards.admit(rows),
-        });
-        ctx.status = 202;
-        ctx.body = { result: true, ...report };
-      },
-    }),
+    idsByLastNameRoute(service),
+    createPersonRoute(service, options),
+    importCsvRoute(service, options),
     generic.bulk,
   ];
 }
