@@ -46,21 +46,11 @@ const upstreamDown = {
 };
 const upstreamFailures = { 502: upstreamDown, 503: upstreamDown };
 
-/**
- * The only routes meant for the internet (§2.3), all under /public-api. The
- * internal services' own schemas validate them: bad input is refused here,
- * before any upstream call.
- */
-export function publicRoutes(service: PublicService, options: BulkRouteOptions): Route[] {
-  function writeMeta(ctx: Context & { state: RequestState }): WriteMeta {
-    const idempotencyKey = ctx.get('Idempotency-Key');
-    return {
-      requestId: ctx.state.requestId,
-      waitSeconds: preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds),
-      ...(idempotencyKey ? { idempotencyKey } : {}),
-    };
-  }
+/** How a public write route states its write to the internal service. */
+type MetaOf = (ctx: Context & { state: RequestState }) => WriteMeta;
 
+/** A page of listings and one listing, each with its user. */
+function listingReadRoutes(service: PublicService): Route[] {
   return [
     route({
       method: 'get',
@@ -100,51 +90,65 @@ export function publicRoutes(service: PublicService, options: BulkRouteOptions):
         ctx.body = { result: true, listing };
       },
     }),
-    route({
-      method: 'get',
-      path: '/public-api/users/:id',
-      summary: 'One user',
-      params: idParamSchema,
-      responses: {
-        200: { description: 'the user', schema: resultEnvelope('user', userSchema) },
-        400: invalid,
-        404: notFoundResponse('user'),
-        ...upstreamFailures,
+  ];
+}
+
+/** `GET /public-api/users/:id`: one user. */
+function userReadRoute(service: PublicService): Route {
+  return route({
+    method: 'get',
+    path: '/public-api/users/:id',
+    summary: 'One user',
+    params: idParamSchema,
+    responses: {
+      200: { description: 'the user', schema: resultEnvelope('user', userSchema) },
+      400: invalid,
+      404: notFoundResponse('user'),
+      ...upstreamFailures,
+    },
+    async handler(ctx, { params }) {
+      const user = await service.getUser(params.id, { requestId: ctx.state.requestId });
+      ctx.body = { result: true, user };
+    },
+  });
+}
+
+/** `POST /public-api/users`: one user, through the user service. */
+function createUserRoute(service: PublicService, writeMeta: MetaOf): Route {
+  return route({
+    method: 'post',
+    path: '/public-api/users',
+    summary: 'Create a user through the user service',
+    body: userCreateSchema,
+    bodyTypes: ['application/json'],
+    headers: [PREFER_WAIT_HEADER],
+    responses: {
+      201: {
+        description: 'persisted',
+        schema: resultEnvelope('user', userSchema, acceptedWriteExtra),
       },
-      async handler(ctx, { params }) {
-        const user = await service.getUser(params.id, { requestId: ctx.state.requestId });
-        ctx.body = { result: true, user };
+      202: {
+        description: 'accepted',
+        schema: resultEnvelope('user', userSchema, acceptedWriteExtra),
       },
-    }),
-    route({
-      method: 'post',
-      path: '/public-api/users',
-      summary: 'Create a user through the user service',
-      body: userCreateSchema,
-      bodyTypes: ['application/json'],
-      headers: [PREFER_WAIT_HEADER],
-      responses: {
-        201: {
-          description: 'persisted',
-          schema: resultEnvelope('user', userSchema, acceptedWriteExtra),
-        },
-        202: {
-          description: 'accepted',
-          schema: resultEnvelope('user', userSchema, acceptedWriteExtra),
-        },
-        400: invalid,
-        ...upstreamFailures,
-      },
-      async handler(ctx, { body }) {
-        const write = await service.createUser(body, writeMeta(ctx));
-        answerAcceptedWrite(
-          ctx,
-          { jobId: write.jobId, persisted: write.status === 201 },
-          `/public-api/users/${write.resource.id}`,
-          { user: write.resource },
-        );
-      },
-    }),
+      400: invalid,
+      ...upstreamFailures,
+    },
+    async handler(ctx, { body }) {
+      const write = await service.createUser(body, writeMeta(ctx));
+      answerAcceptedWrite(
+        ctx,
+        { jobId: write.jobId, persisted: write.status === 201 },
+        `/public-api/users/${write.resource.id}`,
+        { user: write.resource },
+      );
+    },
+  });
+}
+
+/** Bulk creates of users and of listings, each chunk one batched upstream request. */
+function bulkCreateRoutes(service: PublicService, options: BulkRouteOptions): Route[] {
+  return [
     bulkRoute(
       {
         path: '/public-api/users/bulk',
@@ -175,35 +179,63 @@ export function publicRoutes(service: PublicService, options: BulkRouteOptions):
       },
       options,
     ),
-    route({
-      method: 'post',
-      path: '/public-api/listings',
-      summary: 'Create a listing for an existing user through the listing service',
-      body: listingCreateSchema,
-      bodyTypes: ['application/json'],
-      headers: [PREFER_WAIT_HEADER],
-      responses: {
-        201: {
-          description: 'persisted',
-          schema: resultEnvelope('listing', writtenListingSchema, acceptedWriteExtra),
-        },
-        202: {
-          description: 'accepted',
-          schema: resultEnvelope('listing', writtenListingSchema, acceptedWriteExtra),
-        },
-        400: invalid,
-        422: { description: 'user_id names no user', schema: errorAnswerSchema },
-        ...upstreamFailures,
+  ];
+}
+
+/** `POST /public-api/listings`: one listing for an existing user, through the listing service. */
+function createListingRoute(service: PublicService, writeMeta: MetaOf): Route {
+  return route({
+    method: 'post',
+    path: '/public-api/listings',
+    summary: 'Create a listing for an existing user through the listing service',
+    body: listingCreateSchema,
+    bodyTypes: ['application/json'],
+    headers: [PREFER_WAIT_HEADER],
+    responses: {
+      201: {
+        description: 'persisted',
+        schema: resultEnvelope('listing', writtenListingSchema, acceptedWriteExtra),
       },
-      async handler(ctx, { body }) {
-        const write = await service.createListing(body, writeMeta(ctx));
-        answerAcceptedWrite(
-          ctx,
-          { jobId: write.jobId, persisted: write.status === 201 },
-          `/public-api/listings/${write.resource.id}`,
-          { listing: write.resource },
-        );
+      202: {
+        description: 'accepted',
+        schema: resultEnvelope('listing', writtenListingSchema, acceptedWriteExtra),
       },
-    }),
+      400: invalid,
+      422: { description: 'user_id names no user', schema: errorAnswerSchema },
+      ...upstreamFailures,
+    },
+    async handler(ctx, { body }) {
+      const write = await service.createListing(body, writeMeta(ctx));
+      answerAcceptedWrite(
+        ctx,
+        { jobId: write.jobId, persisted: write.status === 201 },
+        `/public-api/listings/${write.resource.id}`,
+        { listing: write.resource },
+      );
+    },
+  });
+}
+
+/**
+ * The only routes meant for the internet (§2.3), all under /public-api. The
+ * internal services' own schemas validate them: bad input is refused here,
+ * before any upstream call.
+ */
+export function publicRoutes(service: PublicService, options: BulkRouteOptions): Route[] {
+  function writeMeta(ctx: Context & { state: RequestState }): WriteMeta {
+    const idempotencyKey = ctx.get('Idempotency-Key');
+    return {
+      requestId: ctx.state.requestId,
+      waitSeconds: preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds),
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    };
+  }
+
+  return [
+    ...listingReadRoutes(service),
+    userReadRoute(service),
+    createUserRoute(service, writeMeta),
+    ...bulkCreateRoutes(service, options),
+    createListingRoute(service, writeMeta),
   ];
 }
