@@ -35,67 +35,97 @@ export interface CreatedResourceRouteOptions extends BulkRouteOptions {
   readonly normalizeBulkItem?: (item: unknown) => unknown;
 }
 
-/** The routes every created resource has, made from its descriptor. */
-export function createdResourceRoutes<C, R extends { id: number }>(
-  resource: CreatedResource<string, C, R, CreatedResourceStore<R>>,
+type Descriptor<C, R> = CreatedResource<string, C, R, CreatedResourceStore<R>>;
+
+/** `GET /<entity>/:id`: the cached JSON text spliced into the answer. */
+function getOneRoute<C, R extends { id: number }>(
+  resource: Descriptor<C, R>,
+  service: CreatedResourceService<C, R>,
+): Route {
+  const { entity, resourceKey, resourceSchema } = resource;
+  return route({
+    method: 'get',
+    path: `/${entity}/:id`,
+    summary: `One ${resourceKey}`,
+    params: idParamSchema,
+    responses: oneResponses(resourceKey, resourceSchema, notFoundResponse(resourceKey)),
+    async handler(ctx, { params }) {
+      const { json, cacheHit, tag } = await service.getJson(params.id);
+      markCache(ctx, cacheHit);
+      answerJsonText(ctx, `{"result":true,"${resourceKey}":${json}}`, tag);
+    },
+  });
+}
+
+/** `POST /<entity>`: one write, queued and answered with its id. */
+function createRoute<C, R extends { id: number }>(
+  resource: Descriptor<C, R>,
   service: CreatedResourceService<C, R>,
   options: CreatedResourceRouteOptions,
-): CreatedResourceRoutes {
+): Route {
   const { entity, resourceKey, resourceSchema } = resource;
   const written = (description: string) => ({
     description,
     schema: resultEnvelope(resourceKey, resourceSchema, acceptedWriteExtra),
   });
+  return descriptorRoute<{ body: C }>({
+    method: 'post',
+    path: `/${entity}`,
+    summary: `Create a ${resourceKey} (queued; answered with its id)`,
+    body: resource.createSchema,
+    headers: [PREFER_WAIT_HEADER],
+    responses: {
+      201: written('persisted (Prefer: wait)'),
+      202: written('accepted and queued'),
+      400: invalid,
+      415: { description: 'not JSON or form data', schema: errorAnswerSchema },
+    },
+    async handler(ctx, { body }) {
+      const write = await service.enqueueWrite(body, {
+        requestId: ctx.state.requestId,
+        waitSeconds: preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds),
+        idempotency: ctx.state.idempotency,
+      });
+      answerAcceptedWrite(ctx, write, `/${entity}/${write.resource.id}`, {
+        [resourceKey]: write.resource,
+      });
+    },
+  });
+}
+
+/** `POST /<entity>/bulk` (§7). */
+function bulkCreateRoute<C, R extends { id: number }>(
+  resource: Descriptor<C, R>,
+  service: CreatedResourceService<C, R>,
+  options: CreatedResourceRouteOptions,
+): Route {
+  const { entity, resourceKey, resourceSchema } = resource;
+  return descriptorBulkRoute<C, C, R>(
+    {
+      path: `/${entity}/bulk`,
+      what: options.bulkWhat ?? entity,
+      item: resource.createSchema,
+      resource: resourceSchema,
+    },
+    {
+      resourceKey,
+      ...(options.normalizeBulkItem && { normalize: options.normalizeBulkItem }),
+      enqueueChunk: (items, meta) => service.enqueueWrites(items, meta),
+      completions: service.completions,
+    },
+    options,
+  );
+}
+
+/** The routes every created resource has, made from its descriptor. */
+export function createdResourceRoutes<C, R extends { id: number }>(
+  resource: Descriptor<C, R>,
+  service: CreatedResourceService<C, R>,
+  options: CreatedResourceRouteOptions,
+): CreatedResourceRoutes {
   return {
-    getOne: route({
-      method: 'get',
-      path: `/${entity}/:id`,
-      summary: `One ${resourceKey}`,
-      params: idParamSchema,
-      responses: oneResponses(resourceKey, resourceSchema, notFoundResponse(resourceKey)),
-      async handler(ctx, { params }) {
-        const { json, cacheHit, tag } = await service.getJson(params.id);
-        markCache(ctx, cacheHit);
-        answerJsonText(ctx, `{"result":true,"${resourceKey}":${json}}`, tag);
-      },
-    }),
-    create: descriptorRoute<{ body: C }>({
-      method: 'post',
-      path: `/${entity}`,
-      summary: `Create a ${resourceKey} (queued; answered with its id)`,
-      body: resource.createSchema,
-      headers: [PREFER_WAIT_HEADER],
-      responses: {
-        201: written('persisted (Prefer: wait)'),
-        202: written('accepted and queued'),
-        400: invalid,
-        415: { description: 'not JSON or form data', schema: errorAnswerSchema },
-      },
-      async handler(ctx, { body }) {
-        const write = await service.enqueueWrite(body, {
-          requestId: ctx.state.requestId,
-          waitSeconds: preferredWaitSeconds(ctx.get('Prefer'), options.preferWaitMaxSeconds),
-          idempotency: ctx.state.idempotency,
-        });
-        answerAcceptedWrite(ctx, write, `/${entity}/${write.resource.id}`, {
-          [resourceKey]: write.resource,
-        });
-      },
-    }),
-    bulk: descriptorBulkRoute<C, C, R>(
-      {
-        path: `/${entity}/bulk`,
-        what: options.bulkWhat ?? entity,
-        item: resource.createSchema,
-        resource: resourceSchema,
-      },
-      {
-        resourceKey,
-        ...(options.normalizeBulkItem && { normalize: options.normalizeBulkItem }),
-        enqueueChunk: (items, meta) => service.enqueueWrites(items, meta),
-        completions: service.completions,
-      },
-      options,
-    ),
+    getOne: getOneRoute(resource, service),
+    create: createRoute(resource, service, options),
+    bulk: bulkCreateRoute(resource, service, options),
   };
 }
