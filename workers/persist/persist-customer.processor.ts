@@ -40,6 +40,39 @@ function claimedUsername({ before, after }: CustomerOp): string | undefined {
   return usernameKey(before.username) === usernameKey(after.username) ? undefined : after.username;
 }
 
+export interface PersistCustomerDeps {
+  readonly validate: Validator<PersistCustomerJob>;
+  readonly committer: GroupCommitter<PendingCustomerOp>;
+  readonly reservations: UsernameReservations;
+  readonly customers: CustomerRepository;
+  readonly heads: KeyHeads;
+  /** The customers' queue, where the next version's job may wait. */
+  readonly jobs: JobsByKey;
+  readonly logger: Logger;
+}
+
+/**
+ * Releases the username a failed write claimed at the API, unless MySQL shows
+ * the customer holding it after all.
+ */
+async function releaseClaim(
+  op: CustomerOp,
+  { customers, reservations, logger }: PersistCustomerDeps,
+): Promise<void> {
+  const username = claimedUsername(op);
+  if (username === undefined) return;
+  const { uuid } = op.after;
+  try {
+    if ((await customers.uuidHoldingUsername(usernameKey(username))) === uuid) return;
+    if (await reservations.release(username, uuid)) {
+      logger.info({ requestId: op.requestId, uuid }, 'username claim released');
+    }
+  } catch (error) {
+    // Cannot tell whether the customer holds it: keeping a claim is safer than a duplicate.
+    logger.warn({ err: (error as Error).message, uuid }, 'username claim kept');
+  }
+}
+
 /**
  * Persists one customer write through the group committer and returns the
  * customer as committed (what `Prefer: wait` answers with). A write whose
@@ -49,31 +82,7 @@ function claimedUsername({ before, after }: CustomerOp): string | undefined {
  * the username it claimed is released, unless MySQL shows the customer
  * holding it after all.
  */
-export function createPersistCustomerProcessor(options: {
-  readonly validate: Validator<PersistCustomerJob>;
-  readonly committer: GroupCommitter<PendingCustomerOp>;
-  readonly reservations: UsernameReservations;
-  readonly customers: CustomerRepository;
-  readonly heads: KeyHeads;
-  /** The customers' queue, where the next version's job may wait. */
-  readonly jobs: JobsByKey;
-  readonly logger: Logger;
-}) {
-  async function releaseClaim(op: CustomerOp): Promise<void> {
-    const username = claimedUsername(op);
-    if (username === undefined) return;
-    const { uuid } = op.after;
-    try {
-      if ((await options.customers.uuidHoldingUsername(usernameKey(username))) === uuid) return;
-      if (await options.reservations.release(username, uuid)) {
-        options.logger.info({ requestId: op.requestId, uuid }, 'username claim released');
-      }
-    } catch (error) {
-      // Cannot tell whether the customer holds it: keeping a claim is safer than a duplicate.
-      options.logger.warn({ err: (error as Error).message, uuid }, 'username claim kept');
-    }
-  }
-
+export function createPersistCustomerProcessor(options: PersistCustomerDeps) {
   return async function persistCustomer(
     job: Job<PersistCustomerJob>,
     token?: string,
@@ -89,7 +98,7 @@ export function createPersistCustomerProcessor(options: {
     } catch (error) {
       const permanent = error instanceof AppError && error.status < 500;
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (permanent || lastAttempt) await releaseClaim(pending.op);
+      if (permanent || lastAttempt) await releaseClaim(pending.op, options);
       if (permanent) throw new UnrecoverableError((error as Error).message);
       throw error;
     }
