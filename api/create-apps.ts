@@ -11,8 +11,10 @@ import {
   closeQueues,
   createQueueEvents,
   createQueues,
+  queueList,
   readQueueDepth,
 } from '../shared/jobs/queues.js';
+import type { AnyCreatedResource } from '../shared/resources/created-resource.js';
 import { createMetrics, WATCHED_JOB_STATES, type Metrics } from '../shared/metrics/metrics.js';
 import { QueueBacklog } from '../shared/jobs/queue-backlog.js';
 import { readinessChecks, unionOf, type Dependency } from '../shared/readiness.js';
@@ -20,7 +22,7 @@ import { createServiceApp, serviceOpenApi } from './http/create-service-app.js';
 import type { RequestState } from './http/request-id.js';
 import { operationsOf, routerOf, streamedPaths, untypedJsonPaths } from './http/route-table.js';
 import { serviceGuards } from './http/service-guards.js';
-import type { BuiltService, ServiceContext } from './service-module.js';
+import type { BuiltService, ServiceContext, ServiceModule } from './service-module.js';
 import { SERVICE_MODULES } from './service-registry.js';
 
 export interface ServiceApps {
@@ -38,33 +40,48 @@ export interface ServiceApps {
   close(): Promise<void>;
 }
 
-/** Builds the Koa app of each named service (all registered ones by default) on shared connections. */
-export async function createServiceApps(
+/** What a process's services are built with beyond config, connections and logger. */
+export interface ServiceAppOptions {
+  /** The services to build, of `modules`: all of them by default. */
+  names?: readonly ServiceName[];
+  metrics?: Metrics;
+  /** The services this build has (api/service-registry.ts) unless a test brings its own. */
+  modules?: readonly ServiceModule[];
+  /** The created resources whose queues the services write to: this build's registry by default. */
+  resources?: readonly AnyCreatedResource[];
+}
+
+/** One completion listener per queue per process, opened on first use (`Prefer: wait`). */
+function completionListeners(config: Config, connections: Connections) {
+  const listeners = new Map<QueueName, ShardCompletions>();
+  return {
+    of(queue: QueueName): ShardCompletions {
+      let events = listeners.get(queue);
+      if (!events) {
+        events = new ShardCompletions((shard, lastEventId) =>
+          createQueueEvents(config, connections.queueRedis, shard, lastEventId),
+        );
+        listeners.set(queue, events);
+      }
+      return events;
+    },
+    close: () => Promise.all([...listeners.values()].map((events) => events.close())),
+  };
+}
+
+/** What every service is built from: the process's connections, producers, cache and id counters. */
+function serviceContext(
   config: Config,
   connections: Connections,
   logger: Logger,
-  options: { names?: readonly ServiceName[]; metrics?: Metrics } = {},
-): Promise<ServiceApps> {
-  const names = options.names ?? SERVICE_MODULES.map((m) => m.name);
-  // Handlers produce through the fail-fast connection (503 while Redis is down);
-  // completion listeners keep the blocking one, which waits across a restart.
-  const queues = createQueues(config, connections.queueProducer);
-  const modules = SERVICE_MODULES.filter((m) => names.includes(m.name));
-  // The process's queue producers (and Bull Board on the ops port) use the queue Redis.
-  const dependencies = unionOf(['redis_queue'], ...modules.map((m) => m.dependencies));
-  const metrics =
-    options.metrics ??
-    createMetrics({
-      process: 'api',
-      queueDepth: () => readQueueDepth(queues, WATCHED_JOB_STATES),
-      readiness: () => readinessChecks(connections, dependencies),
-    });
-  const listeners = new Map<QueueName, ShardCompletions>();
-  const context: ServiceContext = {
+  parts: Pick<ServiceContext, 'metrics' | 'queues' | 'queueEvents'>,
+): ServiceContext {
+  const { metrics } = parts;
+  return {
+    ...parts,
     config,
     connections: { ...connections, queueRedis: connections.queueProducer },
     logger,
-    metrics,
     cache: new ReadThroughCache(connections.cacheRedis, {
       ...config.cache,
       onRead: (collection, hit) =>
@@ -77,66 +94,105 @@ export async function createServiceApps(
           'id counter not raised after a Redis reconnect; retrying',
         ),
     }),
-    queues,
-    queueEvents(queue) {
-      let events = listeners.get(queue);
-      if (!events) {
-        events = new ShardCompletions((shard, lastEventId) =>
-          createQueueEvents(config, connections.queueRedis, shard, lastEventId),
-        );
-        listeners.set(queue, events);
-      }
-      return events;
-    },
   };
+}
+
+/** One built service's Koa app and OpenAPI document: its routes behind the guards its config asks for. */
+function serviceAppOf(
+  module: ServiceModule,
+  service: BuiltService,
+  shared: {
+    config: Config;
+    connections: Connections;
+    logger: Logger;
+    metrics: Metrics;
+    backlog: QueueBacklog;
+  },
+): { app: Koa<RequestState>; document: object } {
+  const { config, connections, logger, metrics, backlog } = shared;
+  const operations = operationsOf(service.routes);
+  const guarded = {
+    rawBodyPaths: streamedPaths(service.routes, 'raw'),
+    bulkPaths: streamedPaths(service.routes, 'bulk'),
+    writeQueues: service.writeQueues,
+  };
+  // A listener that faces the internet keeps /metrics and /ready behind the probe token.
+  const edge = config.edge.services.includes(module.name)
+    ? { token: config.edge.probeToken }
+    : undefined;
+  const app = createServiceApp({
+    name: module.name,
+    title: module.title,
+    logger: logger.child({ service: module.name }),
+    metrics,
+    routers: [routerOf(service.routes)],
+    operations,
+    rawBodyPaths: [...guarded.rawBodyPaths, ...guarded.bulkPaths],
+    shortRequestTimeoutMs: config.httpServer.shortRequestTimeoutMs,
+    maxPageOffset: config.http.maxPageOffset,
+    untypedJsonPaths: untypedJsonPaths(service.routes),
+    readiness: readinessChecks(connections, module.dependencies),
+    edge,
+    bodyLimit: service.bodyLimit,
+    trustProxy: config.rateLimit.trustProxy,
+    cacheControlMaxAge: config.cache.controlMaxAgeSeconds,
+    ...serviceGuards(module.name, guarded, { config, connections, backlog, logger }),
+  });
+  return { app, document: serviceOpenApi({ title: module.title, operations, edge }) };
+}
+
+/** Builds the Koa app of each named service (all registered ones by default) on shared connections. */
+export async function createServiceApps(
+  config: Config,
+  connections: Connections,
+  logger: Logger,
+  options: ServiceAppOptions = {},
+): Promise<ServiceApps> {
+  const registered = options.modules ?? SERVICE_MODULES;
+  const names = options.names ?? registered.map((m) => m.name);
+  // Handlers produce through the fail-fast connection (503 while Redis is down);
+  // completion listeners keep the blocking one, which waits across a restart.
+  const queues = createQueues(config, connections.queueProducer, options.resources);
+  const modules = registered.filter((m) => names.includes(m.name));
+  // The process's queue producers (and Bull Board on the ops port) use the queue Redis.
+  const dependencies = unionOf(['redis_queue'], ...modules.map((m) => m.dependencies));
+  const metrics =
+    options.metrics ??
+    createMetrics({
+      process: 'api',
+      queueDepth: () => readQueueDepth(queues, WATCHED_JOB_STATES),
+      readiness: () => readinessChecks(connections, dependencies),
+    });
+  const listeners = completionListeners(config, connections);
+  const context = serviceContext(config, connections, logger, {
+    metrics,
+    queues,
+    queueEvents: (queue) => listeners.of(queue),
+  });
   // One backlog cache per process: every service's writes share its counts.
   const backlog = new QueueBacklog(config.backpressure.checkIntervalMs);
-
   const apps = new Map<ServiceName, Koa<RequestState>>();
   const documents = new Map<ServiceName, object>();
   const built: BuiltService[] = [];
   for (const module of modules) {
     const service = await module.build(context);
     built.push(service);
-    const operations = operationsOf(service.routes);
-    const guarded = {
-      rawBodyPaths: streamedPaths(service.routes, 'raw'),
-      bulkPaths: streamedPaths(service.routes, 'bulk'),
-      writeQueues: service.writeQueues,
-    };
-    // A listener that faces the internet keeps /metrics and /ready behind the probe token.
-    const edge = config.edge.services.includes(module.name)
-      ? { token: config.edge.probeToken }
-      : undefined;
-    documents.set(module.name, serviceOpenApi({ title: module.title, operations, edge }));
-    apps.set(
-      module.name,
-      createServiceApp({
-        name: module.name,
-        title: module.title,
-        logger: logger.child({ service: module.name }),
-        metrics,
-        routers: [routerOf(service.routes)],
-        operations,
-        rawBodyPaths: [...guarded.rawBodyPaths, ...guarded.bulkPaths],
-        shortRequestTimeoutMs: config.httpServer.shortRequestTimeoutMs,
-        maxPageOffset: config.http.maxPageOffset,
-        untypedJsonPaths: untypedJsonPaths(service.routes),
-        readiness: readinessChecks(connections, module.dependencies),
-        edge,
-        bodyLimit: service.bodyLimit,
-        trustProxy: config.rateLimit.trustProxy,
-        cacheControlMaxAge: config.cache.controlMaxAgeSeconds,
-        ...serviceGuards(module.name, guarded, { config, connections, backlog, logger }),
-      }),
-    );
+    const { app, document } = serviceAppOf(module, service, {
+      config,
+      connections,
+      logger,
+      metrics,
+      backlog,
+    });
+    apps.set(module.name, app);
+    documents.set(module.name, document);
   }
   return {
     apps,
     dependencies,
     metrics,
     documents,
-    queues: Object.values(queues),
+    queues: queueList(queues),
     app(name) {
       const app = apps.get(name);
       if (!app) throw new Error(`service ${name} was not built in this process`);
@@ -144,7 +200,7 @@ export async function createServiceApps(
     },
     close: async () => {
       await Promise.all(built.map((service) => service.close?.()));
-      await Promise.all([...listeners.values()].map((events) => events.close()));
+      await listeners.close();
       await closeQueues(queues);
     },
   };

@@ -1,5 +1,4 @@
 import type { BulkConfig } from './bulk.js';
-import type { QueueName } from './queue-names.js';
 import type { RedisCluster, RedisSentinel } from './redis.js';
 import type { ServiceAddress, ServiceName } from './services.js';
 import type { TracingConfig } from './tracing.js';
@@ -119,8 +118,12 @@ export interface Config {
      * stalled-job check runs at the same interval).
      */
     readonly lockMs: number;
-    /** The queues this worker process consumes (WORKER_QUEUES); every queue by default. */
-    readonly queues: readonly QueueName[];
+    /**
+     * The queues this worker process consumes (WORKER_QUEUES, checked against
+     * QUEUE_NAMES); every queue by default. A process given a created resource
+     * beyond this build's registry (a test's) may add that resource's queue.
+     */
+    readonly queues: readonly string[];
   };
   /** SMTP and addresses of the customer change e-mails (§2.4). No recipients: notifications off. */
   readonly mail: {

@@ -13,8 +13,15 @@ import {
 } from '../shared/jobs/queues.js';
 import type { QueueShards, ShardedQueue } from '../shared/jobs/sharded-queue.js';
 import type { ChangeEvent, ReplicateJob } from '../shared/jobs/job-payloads.js';
-import { batchingOf, type QueueConsumer, type WorkerHooks } from './worker-module.js';
-import { WORKER_MODULES } from './worker-registry.js';
+import {
+  batchingOf,
+  type QueueConsumer,
+  type WorkerContext,
+  type WorkerHooks,
+} from './worker-module.js';
+import { workerModules } from './worker-registry.js';
+import { CREATED_RESOURCES } from '../shared/resources/registry.js';
+import type { AnyCreatedResource } from '../shared/resources/created-resource.js';
 import { unionOf, type Dependency } from '../shared/readiness.js';
 import { workerSlots } from './split-concurrency.js';
 import { queueTelemetry } from '../shared/tracing/bullmq-telemetry.js';
@@ -40,10 +47,10 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
-/** Queues whose jobs are accepted writes (their job is added when the API answers). */
-const INTAKE_QUEUES: ReadonlySet<QueueName> = new Set(
-  Object.values(QUEUE_NAMES).filter((q) => q !== QUEUE_NAMES.replicate && q !== QUEUE_NAMES.notify),
-);
+/** Whether a queue's jobs are accepted writes (their job is added when the API answers). */
+function isIntakeQueue(queue: QueueName): boolean {
+  return queue !== QUEUE_NAMES.replicate && queue !== QUEUE_NAMES.notify;
+}
 
 function observeJob(
   metrics: Metrics | undefined,
@@ -59,32 +66,38 @@ function observeJob(
   );
   // A completed intake job is a committed write; `timestamp` is when it was added, at accept
   // (its first attempt, so retries count in the wait).
-  if (outcome === 'completed' && INTAKE_QUEUES.has(queue))
+  if (outcome === 'completed' && isIntakeQueue(queue))
     metrics.acceptToPersisted.observe({ queue }, Math.max(0, (finishedOn - job.timestamp) / 1000));
 }
 
-/** Starts BullMQ workers (`WORKER_INSTANCES` per queue) for every registered consumer on the given connections. */
-export function createWorkers(
+/** What a process's workers are started with beyond config, connections and logger. */
+export interface WorkerOptions {
+  hooks?: WorkerHooks;
+  metrics?: Metrics;
+  /** Where jobs that fail for good are kept; MySQL's dead_letters table by default. */
+  deadLetters?: DeadLetterStore;
+  /** The created resources to persist and replicate: this build's registry unless a test adds one. */
+  resources?: readonly AnyCreatedResource[];
+}
+
+/**
+ * The producers a process opens, one per queue, each when first used: a
+ * process running no persist queue, or customers with e-mail off, never opens
+ * the producer it does not publish to.
+ */
+function producersOn(
   config: Config,
   connections: Connections,
-  logger: Logger,
-  options: {
-    hooks?: WorkerHooks;
-    metrics?: Metrics;
-    /** Where jobs that fail for good are kept; MySQL's dead_letters table by default. */
-    deadLetters?: DeadLetterStore;
-  } = {},
-): RunningWorkers {
-  const { metrics } = options;
+  resources: readonly AnyCreatedResource[],
+) {
   const producers = new Map<QueueName, ShardedQueue<unknown>>();
   const producer = <T>(name: QueueName): ShardedQueue<T> => {
-    const queue = producers.get(name) ?? createQueue(config, connections.queueRedis, name);
+    const queue =
+      producers.get(name) ?? createQueue(config, connections.queueRedis, name, resources);
     producers.set(name, queue);
     return queue as ShardedQueue<T>;
   };
-  // Opened when a consumer takes one: a process running no persist queue, or
-  // customers with e-mail off, never opens the producer it does not publish to.
-  const queues: ChangeEventQueues = {
+  const changeEvents: ChangeEventQueues = {
     get replicate() {
       return producer<ReplicateJob>(QUEUE_NAMES.replicate);
     },
@@ -92,36 +105,16 @@ export function createWorkers(
       return producer<ChangeEvent>(QUEUE_NAMES.notify);
     },
   };
-  const hooks: WorkerHooks = {
-    onBatch: (queue, size) => {
-      metrics?.groupCommitBatchSize.observe({ queue }, size);
-      options.hooks?.onBatch?.(queue, size);
-    },
-  };
-  const log = logger.child({ component: 'worker' });
-  const context = {
-    config,
-    connections,
-    logger: log,
-    cache: new ReadThroughCache(connections.cacheRedis, config.cache),
-    queues,
-    hooks,
-  };
-  // Only the modules of the queues this process runs are built: building one starts
-  // its side work too (the customers outbox relay), which only its drain stops.
-  const modules = Object.values(QUEUE_NAMES)
-    .filter((queue) => config.worker.queues.includes(queue))
-    .map((queue) => WORKER_MODULES[queue]);
-  const consumers: QueueConsumer[] = modules.flatMap((module) => module.build(context));
-  // This process's /metrics reports the backlog of what it consumes as well.
-  for (const { queue } of consumers) producer(queue);
-  // From 0: a counter first seen at 1 has no increase for the alert to see.
-  for (const { queue } of consumers) metrics?.jobsFailed.inc({ queue }, 0);
+  return { producer, changeEvents, opened: () => [...producers.values()] };
+}
 
-  // A queue's workers, over all its shards, share its processor (and so its group
-  // committer) and its concurrency. A consumer with a small concurrency of its own
-  // (e-mail) has one worker per shard.
-  const perQueue = consumers.flatMap((consumer) =>
+/**
+ * A queue's workers, over all its shards, share its processor (and so its
+ * group committer) and its concurrency. A consumer with a small concurrency of
+ * its own (e-mail) has one worker per shard.
+ */
+function workerSlotsOf(config: Config, consumers: readonly QueueConsumer[]) {
+  return consumers.flatMap((consumer) =>
     (consumer.concurrency === undefined
       ? workerSlots(
           config.worker.concurrency,
@@ -131,6 +124,93 @@ export function createWorkers(
       : workerSlots(consumer.concurrency, 1, shardNamesOf(config, consumer.queue))
     ).map((slot) => ({ ...consumer, ...slot })),
   );
+}
+
+/** Metrics and logs of one worker's jobs. */
+function observeWorker(
+  worker: Worker,
+  queue: QueueName,
+  metrics: Metrics | undefined,
+  log: Logger,
+) {
+  worker.on('completed', (job) => observeJob(metrics, queue, 'completed', job));
+  worker.on('failed', (job, error) => {
+    if (job) observeJob(metrics, queue, 'failed', job);
+    // BullMQ stamps finishedOn only when the job leaves for the failed set, not on a retry.
+    if (typeof job?.finishedOn === 'number') metrics?.jobsFailed.inc({ queue });
+    log.warn(
+      {
+        queue,
+        jobId: job?.id,
+        requestId: job?.data?.requestId,
+        attempts: job?.attemptsMade,
+        err: error.message,
+      },
+      'job failed',
+    );
+  });
+  worker.on('error', (error) => log.error({ queue, err: error.message }, 'worker error'));
+}
+
+/**
+ * Stops taking jobs and lets the active ones finish within most of the
+ * shutdown deadline; past that they are handed back (their locks lapse,
+ * another worker retries them, idempotently).
+ */
+async function closeWithin(workers: readonly Worker[], patience: number, log: Logger) {
+  await Promise.all(
+    workers.map(async (worker) => {
+      let timer: NodeJS.Timeout | undefined;
+      const tooSlow = new Promise<'slow'>((resolve) => {
+        timer = setTimeout(() => resolve('slow'), patience);
+      });
+      const outcome = await Promise.race([worker.close(), tooSlow]);
+      clearTimeout(timer);
+      // BullMQ cannot force a close already begun (a second close() returns the
+      // first one's promise), so stop waiting for it instead.
+      if (outcome === 'slow')
+        log.warn({ queue: worker.name }, 'active jobs handed back at shutdown');
+    }),
+  );
+}
+
+/** Starts BullMQ workers (`WORKER_INSTANCES` per queue) for every registered consumer on the given connections. */
+export function createWorkers(
+  config: Config,
+  connections: Connections,
+  logger: Logger,
+  options: WorkerOptions = {},
+): RunningWorkers {
+  const { metrics } = options;
+  const resources = options.resources ?? CREATED_RESOURCES;
+  const producers = producersOn(config, connections, resources);
+  const log = logger.child({ component: 'worker' });
+  const context: WorkerContext = {
+    config,
+    connections,
+    logger: log,
+    cache: new ReadThroughCache(connections.cacheRedis, config.cache),
+    queues: producers.changeEvents,
+    hooks: {
+      onBatch: (queue, size) => {
+        metrics?.groupCommitBatchSize.observe({ queue }, size);
+        options.hooks?.onBatch?.(queue, size);
+      },
+    },
+    resources,
+  };
+  // Only the modules of the queues this process runs are built: building one starts
+  // its side work too (the customers outbox relay), which only its drain stops.
+  const modules = [...workerModules(resources)]
+    .filter(([queue]) => config.worker.queues.includes(queue))
+    .map(([, module]) => module);
+  const consumers: QueueConsumer[] = modules.flatMap((module) => module.build(context));
+  for (const { queue } of consumers) {
+    // This process's /metrics reports the backlog of what it consumes as well.
+    producers.producer(queue);
+    // From 0: a counter first seen at 1 has no increase for the alert to see.
+    metrics?.jobsFailed.inc({ queue }, 0);
+  }
   const telemetry = queueTelemetry(config.tracing.enabled);
   // A job that fails for good is kept in the dead-letter store before the failed set can trim it.
   const deadLetters = new DeadLetterGuard({
@@ -139,41 +219,27 @@ export function createWorkers(
     backoffMs: config.queue.backoffMs,
     ...batchingOf(config),
   });
-  const workers = perQueue.map(({ queue, shard, processor, concurrency }) => {
-    const worker = new Worker(shard, deadLetters.guard(queue, processor), {
-      connection: connections.queueRedis,
-      prefix: config.queue.prefix,
-      concurrency,
-      // A killed worker's jobs are retried by another after the lock lapses (§5).
-      lockDuration: config.worker.lockMs,
-      stalledInterval: config.worker.lockMs,
-      // A job is stalled when its lock lapses: a killed worker, or a queue master that
-      // failed over before the lock renewal reached its replica. Running it again is
-      // safe (every write is idempotent), so a few stalls are retried, not failed.
-      maxStalledCount: STALLED_RETRIES,
-      // Each job's processing joins the trace of the request that enqueued it.
-      telemetry,
-    });
-    deadLetters.watch(queue, worker);
-    worker.on('completed', (job) => observeJob(metrics, queue, 'completed', job));
-    worker.on('failed', (job, error) => {
-      if (job) observeJob(metrics, queue, 'failed', job);
-      // BullMQ stamps finishedOn only when the job leaves for the failed set, not on a retry.
-      if (typeof job?.finishedOn === 'number') metrics?.jobsFailed.inc({ queue });
-      log.warn(
-        {
-          queue,
-          jobId: job?.id,
-          requestId: job?.data?.requestId,
-          attempts: job?.attemptsMade,
-          err: error.message,
-        },
-        'job failed',
-      );
-    });
-    worker.on('error', (error) => log.error({ queue, err: error.message }, 'worker error'));
-    return worker;
-  });
+  const workers = workerSlotsOf(config, consumers).map(
+    ({ queue, shard, processor, concurrency }) => {
+      const worker = new Worker(shard, deadLetters.guard(queue, processor), {
+        connection: connections.queueRedis,
+        prefix: config.queue.prefix,
+        concurrency,
+        // A killed worker's jobs are retried by another after the lock lapses (§5).
+        lockDuration: config.worker.lockMs,
+        stalledInterval: config.worker.lockMs,
+        // A job is stalled when its lock lapses: a killed worker, or a queue master that
+        // failed over before the lock renewal reached its replica. Running it again is
+        // safe (every write is idempotent), so a few stalls are retried, not failed.
+        maxStalledCount: STALLED_RETRIES,
+        // Each job's processing joins the trace of the request that enqueued it.
+        telemetry,
+      });
+      deadLetters.watch(queue, worker);
+      observeWorker(worker, queue, metrics, log);
+      return worker;
+    },
+  );
 
   let closing: Promise<void> | undefined;
   return {
@@ -181,30 +247,14 @@ export function createWorkers(
     // Every consumer takes its jobs from the queue Redis.
     dependencies: unionOf(['redis_queue'], ...modules.map((module) => module.dependencies)),
     get queues() {
-      return [...producers.values()];
+      return producers.opened();
     },
     close: () =>
       (closing ??= (async () => {
-        // Active jobs get most of the shutdown deadline to finish; past that they are
-        // handed back (their locks lapse, another worker retries them, idempotently).
-        const patience = Math.floor(config.shutdownTimeoutMs * 0.6);
-        await Promise.all(
-          workers.map(async (worker) => {
-            let timer: NodeJS.Timeout | undefined;
-            const tooSlow = new Promise<'slow'>((resolve) => {
-              timer = setTimeout(() => resolve('slow'), patience);
-            });
-            const outcome = await Promise.race([worker.close(), tooSlow]);
-            clearTimeout(timer);
-            // BullMQ cannot force a close already begun (a second close() returns the
-            // first one's promise), so stop waiting for it instead.
-            if (outcome === 'slow')
-              log.warn({ queue: worker.name }, 'active jobs handed back at shutdown');
-          }),
-        );
+        await closeWithin(workers, Math.floor(config.shutdownTimeoutMs * 0.6), log);
         await Promise.all(consumers.map((c) => c.drain()));
         await deadLetters.drain();
-        await closeQueues([...producers.values()]);
+        await closeQueues(producers.opened());
       })()),
   };
 }

@@ -6,6 +6,7 @@ import type { QueueName } from '../shared/jobs/queue-names.js';
 import type { ChangeEventQueues } from '../shared/jobs/queues.js';
 import type { Logger } from '../shared/logger.js';
 import type { Dependency } from '../shared/readiness.js';
+import type { AnyCreatedResource } from '../shared/resources/created-resource.js';
 
 export interface WorkerHooks {
   /** Called with the size of every group-committed batch, per queue. */
@@ -21,6 +22,8 @@ export interface WorkerContext {
   /** Producers for the change events consumers publish; each is opened on first use. */
   readonly queues: ChangeEventQueues;
   readonly hooks: WorkerHooks;
+  /** The created resources this process persists and replicates. */
+  readonly resources: readonly AnyCreatedResource[];
 }
 
 /** One queue's processor, and how to flush what it batches before shutdown. */

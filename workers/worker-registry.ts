@@ -1,7 +1,5 @@
 import { QUEUE_NAMES, type QueueName } from '../shared/jobs/queue-names.js';
-import { listingsResource } from '../shared/resources/listings.resource.js';
-import { peopleResource } from '../shared/resources/people.resource.js';
-import { usersResource } from '../shared/resources/users.resource.js';
+import type { AnyCreatedResource } from '../shared/resources/created-resource.js';
 import { notifyModule } from './notify/notify.module.js';
 import { persistCreatedResourceModule } from './persist/persist-created-resource.module.js';
 import { persistCustomersModule } from './persist/persist-customers.module.js';
@@ -11,14 +9,19 @@ import type { WorkerModule } from './worker-module.js';
 
 /**
  * The module that consumes each queue, so a process builds only the modules of
- * the queues it runs (WORKER_QUEUES). A new kind of job is one entry here.
+ * the queues it runs (WORKER_QUEUES): one generic persist module per created
+ * resource (from its descriptor), then the keyed resources' and change events' own.
  */
-export const WORKER_MODULES: Readonly<Record<QueueName, WorkerModule>> = {
-  [QUEUE_NAMES.persistUsers]: persistCreatedResourceModule(usersResource),
-  [QUEUE_NAMES.persistListings]: persistCreatedResourceModule(listingsResource),
-  [QUEUE_NAMES.persistCustomers]: persistCustomersModule,
-  [QUEUE_NAMES.persistPeople]: persistCreatedResourceModule(peopleResource),
-  [QUEUE_NAMES.replicate]: replicateModule,
-  [QUEUE_NAMES.notify]: notifyModule,
-  [QUEUE_NAMES.persistOrders]: persistOrdersModule,
-};
+export function workerModules(
+  resources: readonly AnyCreatedResource[],
+): ReadonlyMap<QueueName, WorkerModule> {
+  return new Map<QueueName, WorkerModule>([
+    ...resources.map(
+      (resource) => [resource.queue, persistCreatedResourceModule(resource)] as const,
+    ),
+    [QUEUE_NAMES.persistCustomers, persistCustomersModule],
+    [QUEUE_NAMES.replicate, replicateModule],
+    [QUEUE_NAMES.notify, notifyModule],
+    [QUEUE_NAMES.persistOrders, persistOrdersModule],
+  ]);
+}

@@ -1,4 +1,3 @@
-import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
 import type { Dependency } from '../../shared/readiness.js';
 import type {
   CreatedResource,
@@ -35,10 +34,8 @@ export async function createdResourceDeps<
   await context.ids.keepAbove(resource.entity, () => store.maxId());
   return {
     // The descriptor names its queue; that queue carries exactly its jobs.
-    queue: context.queues[resource.queue] as ShardedQueue<unknown> as ShardedQueue<
-      CreatedResourceJob<K, R>
-    >,
-    queueEvents: context.queueEvents(QUEUE_NAMES[resource.queue]),
+    queue: persistQueueOf(resource, context) as ShardedQueue<CreatedResourceJob<K, R>>,
+    queueEvents: context.queueEvents(resource.queue),
     ids: context.ids,
     cache: context.cache,
     store,
@@ -47,10 +44,20 @@ export async function createdResourceDeps<
 
 /** Its persist queue, and the replicate queue that queue's worker feeds: a stalled Mongo backs writes up too. */
 export function createdResourceWriteQueues(
-  resource: Pick<CreatedResource<string, unknown, unknown, never>, 'queue'>,
+  resource: Pick<CreatedResource<string, unknown, unknown, never>, 'entity'>,
   context: ServiceContext,
 ): QueueShards[] {
-  return [context.queues[resource.queue], context.queues.replicate];
+  return [persistQueueOf(resource, context), context.queues.replicate];
+}
+
+/** The descriptor's persist queue among the process's producers (made from the same resource list). */
+function persistQueueOf(
+  resource: Pick<CreatedResource<string, unknown, unknown, never>, 'entity'>,
+  context: ServiceContext,
+): ShardedQueue<unknown> {
+  const queue = context.queues.created[resource.entity];
+  if (!queue) throw new Error(`no persist queue was made for ${resource.entity}`);
+  return queue;
 }
 
 /** A service that is one created resource: its deps from the descriptor, its routes from its config. */

@@ -1,6 +1,6 @@
 import type { Connections } from '../../shared/connections.js';
-import { ListingRepository } from '../../shared/repositories/listing.repository.js';
-import { UserRepository } from '../../shared/repositories/user.repository.js';
+import { listingsResource } from '../../shared/resources/listings.resource.js';
+import { usersResource } from '../../shared/resources/users.resource.js';
 import { benchStores } from '../lib/stores.js';
 import { freePort, runChild, type Child } from '../lib/child.js';
 import { best, load, type HttpRun } from '../lib/load.js';
@@ -37,12 +37,14 @@ async function startServer(entry: string, env: Record<string, string> = {}) {
 /** Seeds what the read scenarios read: one user and a full first page of listings. */
 export async function seedReads(connections: Connections): Promise<void> {
   const now = Date.now() * 1000;
-  await new UserRepository(connections.mysql).upsertMany([
-    { user: { id: 1, name: 'Bench User', created_at: now, updated_at: now }, version: 1 },
-  ]);
-  await new ListingRepository(connections.mysql).upsertMany(
+  await usersResource
+    .store(connections.mysql)
+    .upsertVersions([
+      { resource: { id: 1, name: 'Bench User', created_at: now, updated_at: now }, version: 1 },
+    ]);
+  await listingsResource.store(connections.mysql).upsertVersions(
     Array.from({ length: 100 }, (_, i) => ({
-      listing: { id: 1_000_000 + i, ...LISTING, created_at: now + i, updated_at: now + i },
+      resource: { id: 1_000_000 + i, ...LISTING, created_at: now + i, updated_at: now + i },
       version: 1,
     })),
   );

@@ -1,5 +1,5 @@
 import { cacheKeys, type CacheKeyPart, type CacheKeys } from '../redis-keys.js';
-import { CACHE_COLLECTIONS, type CacheCollection } from './cache-collections.js';
+import type { CacheCollection } from './cache-collections.js';
 import { inChildSpan } from '../tracing/spans.js';
 
 /** The three commands the cache sends (an ioredis client has them). */
@@ -63,8 +63,8 @@ export class ReadThroughCache {
   private retryTimer: NodeJS.Timeout | undefined;
   /** Lookups (MGET) of this event-loop turn, by entry key: reads of one key in one turn share one. */
   private readonly lookups = new Map<string, Promise<(string | null)[]>>();
-  /** Built once: key strings are on every read's path. */
-  private readonly keys: ReadonlyMap<CacheCollection, CacheKeys>;
+  /** Built once per collection this process has used: key strings are on every read's path. */
+  private readonly keys = new Map<CacheCollection, CacheKeys>();
 
   constructor(
     private readonly redis: CacheRedis,
@@ -76,9 +76,7 @@ export class ReadThroughCache {
       /** Told of every read and whether it was a hit (metrics). */
       onRead?: (collection: CacheCollection, hit: boolean) => void;
     },
-  ) {
-    this.keys = new Map(CACHE_COLLECTIONS.map((c) => [c, cacheKeys(options.prefix, c)]));
-  }
+  ) {}
 
   async read<T>(
     collection: CacheCollection,
@@ -136,7 +134,8 @@ export class ReadThroughCache {
    * again, this process reads past the cache, and it keeps trying the bumps.
    */
   private lostTheCache(): void {
-    for (const collection of CACHE_COLLECTIONS) this.staleCollections.add(collection);
+    // Every collection this process has read or invalidated; one it never touched it has no entry of.
+    for (const collection of this.keys.keys()) this.staleCollections.add(collection);
     this.retryTimer ??= setInterval(() => void this.bumpStale(), INVALIDATE_RETRY_MS);
     this.retryTimer.unref();
   }
@@ -234,7 +233,12 @@ export class ReadThroughCache {
   }
 
   private keysOf(collection: CacheCollection): CacheKeys {
-    return this.keys.get(collection) ?? cacheKeys(this.options.prefix, collection);
+    let keys = this.keys.get(collection);
+    if (!keys) {
+      keys = cacheKeys(this.options.prefix, collection);
+      this.keys.set(collection, keys);
+    }
+    return keys;
   }
 
   private async loadAndStore(

@@ -1,5 +1,6 @@
 import { RATE_LIMIT_ERROR, UnrecoverableError } from 'bullmq';
 import { QUEUE_NAMES, type QueueName } from './queue-names.js';
+import { CREATED_RESOURCES } from '../resources/registry.js';
 
 /**
  * A write whose job failed for good (§9 "nothing acknowledged is ever
@@ -141,14 +142,29 @@ const event = (data: Record<string, unknown>): Address => ({
 });
 
 const ADDRESS_OF: Readonly<Record<QueueName, (data: Record<string, unknown>) => Address>> = {
-  [QUEUE_NAMES.persistUsers]: created('users', 'user'),
-  [QUEUE_NAMES.persistListings]: created('listings', 'listing'),
-  [QUEUE_NAMES.persistPeople]: created('people', 'person'),
+  ...Object.fromEntries(
+    CREATED_RESOURCES.map((r) => [r.queue, created(r.entity, r.resourceKey)] as const),
+  ),
   [QUEUE_NAMES.persistCustomers]: keyed('customers', 'customer', 'uuid'),
   [QUEUE_NAMES.persistOrders]: keyed('orders', 'order', 'id'),
   [QUEUE_NAMES.replicate]: event,
   [QUEUE_NAMES.notify]: event,
 };
+
+/**
+ * A persist queue this build does not name (a created resource a process was
+ * given beyond the registry's): its job carries the resource as its one object field.
+ */
+const otherCreated =
+  (queue: QueueName) =>
+  (data: Record<string, unknown>): Address => {
+    const resource = Object.values(data).find((value) => typeof value === 'object');
+    return {
+      resource: queue.replace(/^persist-/, ''),
+      key: objectOf(resource).id,
+      version: data.version,
+    };
+  };
 
 /**
  * The dead letters of a job that failed for good: one per job, except a
@@ -165,7 +181,7 @@ export function deadLettersOf(
   failedAt: number,
 ): DeadLetter[] {
   const letter = (jobId: string, payload: unknown): DeadLetter => {
-    const address = ADDRESS_OF[queue](objectOf(payload));
+    const address = (ADDRESS_OF[queue] ?? otherCreated(queue))(objectOf(payload));
     return {
       queue,
       jobId,

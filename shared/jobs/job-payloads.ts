@@ -53,8 +53,19 @@ export const persistPersonJobSchema = {
   properties: { ...jobMeta, person: personSchema },
 } as const;
 
-export const ENTITIES = ['users', 'listings', 'customers', 'people'] as const;
-export type Entity = (typeof ENTITIES)[number];
+/** The entities this build has: the created resources of shared/resources/registry.ts, and customers. */
+export type BuiltInEntity = 'users' | 'listings' | 'customers' | 'people';
+
+/** An entity a process was given beyond this build's (a resource a test declares), named by `addedEntity`. */
+export type AddedEntity = string & { readonly addedEntity: true };
+
+/** What a change event, a cache collection, an id counter and a Mongo copy are named by. */
+export type Entity = BuiltInEntity | AddedEntity;
+
+/** Names an entity that is not one of this build's: a misspelt built-in one stays a type error. */
+export function addedEntity(name: string): AddedEntity {
+  return name as AddedEntity;
+}
 
 /** Entities keyed by a string (uuid) rather than an integer id, in MySQL, events and Mongo. */
 const STRING_KEYED: ReadonlySet<Entity> = new Set<Entity>(['customers']);
@@ -75,7 +86,7 @@ export const changeEventSchema = {
   properties: {
     id: { type: 'string', minLength: 1 },
     type: { type: 'string', enum: ['insert', 'update', 'delete'] },
-    entity: { type: 'string', enum: ENTITIES },
+    entity: { type: 'string', minLength: 1 },
     key: { type: 'string', minLength: 1 },
     before: { anyOf: [{ type: 'object' }, { type: 'null' }] },
     after: { anyOf: [{ type: 'object' }, { type: 'null' }] },
@@ -100,7 +111,8 @@ export type PersistUserJob = FromSchema<typeof persistUserJobSchema>;
 export type PersistListingJob = FromSchema<typeof persistListingJobSchema>;
 export type PersistCustomerJob = FromSchema<typeof persistCustomerJobSchema>;
 export type PersistPersonJob = FromSchema<typeof persistPersonJobSchema>;
-export type ChangeEvent = Omit<FromSchema<typeof changeEventSchema>, 'before' | 'after'> & {
+export type ChangeEvent = Omit<FromSchema<typeof changeEventSchema>, 'entity' | 'before' | 'after'> & {
+  entity: Entity;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
 };

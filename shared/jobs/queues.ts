@@ -5,25 +5,23 @@ import { queueShardNames } from '../redis-keys.js';
 import { QUEUE_NAMES, type QueueName } from './queue-names.js';
 import { replicaAck } from './replica-ack.js';
 import { ShardedQueue, type QueueShards, type ShardKeyOf } from './sharded-queue.js';
-import type {
-  ChangeEvent,
-  PersistCustomerJob,
-  PersistListingJob,
-  PersistPersonJob,
-  PersistUserJob,
-  ReplicateJob,
-} from './job-payloads.js';
+import type { ChangeEvent, PersistCustomerJob, ReplicateJob } from './job-payloads.js';
 import type { PersistOrderJob } from './order-jobs.js';
 import { queueTelemetry } from '../tracing/bullmq-telemetry.js';
+import type { AnyCreatedResource } from '../resources/created-resource.js';
+import { CREATED_RESOURCES } from '../resources/registry.js';
 
-export interface SpillwayQueues {
-  readonly persistUsers: ShardedQueue<PersistUserJob>;
-  readonly persistListings: ShardedQueue<PersistListingJob>;
+/** The queues of the keyed resources and of change events, each its own. */
+interface FixedQueues {
   readonly persistCustomers: ShardedQueue<PersistCustomerJob>;
-  readonly persistPeople: ShardedQueue<PersistPersonJob>;
   readonly replicate: ShardedQueue<ReplicateJob>;
   readonly notify: ShardedQueue<ChangeEvent>;
   readonly persistOrders: ShardedQueue<PersistOrderJob>;
+}
+
+export interface SpillwayQueues extends FixedQueues {
+  /** The persist queue of each created resource, by entity (`created.users`). */
+  readonly created: Readonly<Record<string, ShardedQueue<unknown>>>;
 }
 
 /** A change event's document; a batch (one entity's group commit) is routed by its own id. */
@@ -35,22 +33,37 @@ function changeKey(data: ReplicateJob, opts: JobsOptions | undefined): string {
  * What each queue's jobs are sharded by: the id of the resource they write,
  * so every version of one resource is in one shard, in order.
  */
-const SHARD_KEYS: { readonly [Q in keyof SpillwayQueues]: ShardKeyOf<JobOf<Q>> } = {
-  persistUsers: (data) => data.user.id,
-  persistListings: (data) => data.listing.id,
+const SHARD_KEYS: { readonly [Q in keyof FixedQueues]: ShardKeyOf<JobOf<Q>> } = {
   persistCustomers: (data) => data.customer.uuid,
-  persistPeople: (data) => data.person.id,
   replicate: changeKey,
   notify: changeKey,
   persistOrders: (data) => data.order.id,
 };
 
-type JobOf<Q extends keyof SpillwayQueues> =
-  SpillwayQueues[Q] extends ShardedQueue<infer T> ? T : never;
+type JobOf<Q extends keyof FixedQueues> = FixedQueues[Q] extends ShardedQueue<infer T> ? T : never;
 
-const QUEUE_KEYS = Object.fromEntries(
+const QUEUE_KEYS: ReadonlyMap<QueueName, string> = new Map(
   Object.entries(QUEUE_NAMES).map(([key, name]) => [name, key]),
-) as Record<QueueName, keyof SpillwayQueues>;
+);
+
+/** A created resource's jobs carry it under its key; they are sharded by its id. */
+function createdShardKey(resource: AnyCreatedResource): ShardKeyOf<unknown> {
+  return (data) => (data as Record<string, { id: number }>)[resource.resourceKey]!.id;
+}
+
+/** What a queue's jobs are sharded by: a fixed queue's own key, or a created resource's id. */
+function shardKeyOf(
+  name: QueueName,
+  resources: readonly AnyCreatedResource[],
+): ShardKeyOf<unknown> {
+  const resource = resources.find((r) => r.queue === name);
+  if (resource) return createdShardKey(resource);
+  const fixed = (SHARD_KEYS as Record<string, ShardKeyOf<unknown> | undefined>)[
+    QUEUE_KEYS.get(name) ?? ''
+  ];
+  if (!fixed) throw new Error(`no queue is named ${name}`);
+  return fixed;
+}
 
 /** Retries with exponential backoff; finished jobs are trimmed so Redis stays bounded. */
 export function defaultJobOptions(config: Config): JobsOptions {
@@ -88,6 +101,7 @@ export function createQueue(
   config: Config,
   connection: RedisClient,
   name: QueueName,
+  resources: readonly AnyCreatedResource[] = CREATED_RESOURCES,
 ): ShardedQueue<unknown> {
   const options = {
     connection,
@@ -96,26 +110,40 @@ export function createQueue(
     telemetry: queueTelemetry(config.tracing.enabled),
   };
   const shards = shardNamesOf(config, name).map((shard) => new Queue(shard, options));
-  const keyOf = SHARD_KEYS[QUEUE_KEYS[name]] as ShardKeyOf<unknown>;
-  return new ShardedQueue(name, shards, keyOf, replicaAck(connection, config.redis.replicaAck));
+  return new ShardedQueue(
+    name,
+    shards,
+    shardKeyOf(name, resources),
+    replicaAck(connection, config.redis.replicaAck),
+  );
 }
 
-/** Producers for every queue, sharing one Redis connection. */
-export function createQueues(config: Config, connection: RedisClient): SpillwayQueues {
-  const queue = <T>(name: QueueName) => createQueue(config, connection, name) as ShardedQueue<T>;
+/** Producers for every queue (one per created resource in `resources`), sharing one Redis connection. */
+export function createQueues(
+  config: Config,
+  connection: RedisClient,
+  resources: readonly AnyCreatedResource[] = CREATED_RESOURCES,
+): SpillwayQueues {
+  const queue = <T>(name: QueueName) =>
+    createQueue(config, connection, name, resources) as ShardedQueue<T>;
   return {
-    persistUsers: queue(QUEUE_NAMES.persistUsers),
-    persistListings: queue(QUEUE_NAMES.persistListings),
+    created: Object.fromEntries(resources.map((r) => [r.entity, queue(r.queue)])),
     persistCustomers: queue(QUEUE_NAMES.persistCustomers),
-    persistPeople: queue(QUEUE_NAMES.persistPeople),
     replicate: queue(QUEUE_NAMES.replicate),
     notify: queue(QUEUE_NAMES.notify),
     persistOrders: queue(QUEUE_NAMES.persistOrders),
   };
 }
 
+/** Every producer of a set of queues, in one list. */
+export function queueList(queues: SpillwayQueues | readonly QueueShards[]): QueueShards[] {
+  if (Array.isArray(queues)) return [...(queues as readonly QueueShards[])];
+  const { created, ...fixed } = queues as SpillwayQueues;
+  return [...Object.values(created), ...Object.values(fixed)];
+}
+
 export async function closeQueues(queues: SpillwayQueues | readonly QueueShards[]): Promise<void> {
-  await Promise.all(Object.values(queues).map((queue: QueueShards) => queue.close()));
+  await Promise.all(queueList(queues).map((queue) => queue.close()));
 }
 
 /** Completion events of one BullMQ queue (a shard), for `Prefer: wait` read-your-write answers. */
@@ -133,7 +161,7 @@ export async function readQueueDepth(
   queues: SpillwayQueues | readonly QueueShards[],
   states: readonly ('waiting' | 'active' | 'delayed' | 'failed')[],
 ): Promise<Record<string, Record<string, number>>> {
-  const all = Object.values(queues) as QueueShards[];
+  const all = queueList(queues);
   const counts = await Promise.all(all.map((queue) => queue.getJobCounts(...states)));
   return Object.fromEntries(all.map((queue, i) => [queue.name, counts[i] ?? {}]));
 }

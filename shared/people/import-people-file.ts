@@ -3,8 +3,10 @@ import { open } from 'node:fs/promises';
 import type { Config } from '../../config/index.js';
 import type { Connections } from '../connections.js';
 import { IdAllocator } from '../ids.js';
-import { closeQueues, createQueues } from '../jobs/queues.js';
-import { PersonRepository } from '../repositories/person.repository.js';
+import type { PersistPersonJob } from '../jobs/job-payloads.js';
+import { createQueue } from '../jobs/queues.js';
+import type { ShardedQueue } from '../jobs/sharded-queue.js';
+import { peopleResource } from '../resources/people.resource.js';
 import type { ImportReport } from './import-report.js';
 import { createPeopleImporter } from './people-import.js';
 
@@ -21,20 +23,20 @@ export async function importPeopleFile(
   requestId = `import-${randomUUID()}`,
 ): Promise<ImportReport> {
   const file = await open(path, 'r');
-  const queues = createQueues(config, connections.queueRedis);
+  const queue = createQueue(config, connections.queueRedis, peopleResource.queue);
   try {
-    const people = new PersonRepository(connections.mysql);
+    const people = peopleResource.store(connections.mysql);
     const ids = new IdAllocator(connections.queueRedis, config.queue.prefix);
     await ids.ensureAbove('people', await people.maxId());
     const importer = createPeopleImporter({
-      queue: queues.persistPeople,
+      queue: queue as ShardedQueue<PersistPersonJob>,
       people,
       ids,
       maxId: config.people.maxImportId,
     });
     return await importer.importCsv(file.createReadStream(), { requestId });
   } finally {
-    await closeQueues(queues);
+    await queue.close();
     await file.close().catch(() => undefined);
   }
 }

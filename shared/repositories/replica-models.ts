@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Entity } from '../jobs/job-payloads.js';
+import type { AnyCreatedResource } from '../resources/created-resource.js';
 
 /**
  * Journaled, majority-acknowledged writes are part of each model, so no write
@@ -19,32 +20,6 @@ export interface ReplicaDocument {
   [field: string]: unknown;
 }
 
-const userDocumentSchema = new Schema(
-  {
-    _id: { type: Number, required: true },
-    name: String,
-    created_at: Number,
-    updated_at: Number,
-    version: { type: Number, required: true },
-    deleted: Boolean,
-  },
-  { collection: 'users', versionKey: false, writeConcern: DURABLE_WRITE, strict: true },
-);
-
-const listingDocumentSchema = new Schema(
-  {
-    _id: { type: Number, required: true },
-    user_id: Number,
-    listing_type: String,
-    price: Number,
-    created_at: Number,
-    updated_at: Number,
-    version: { type: Number, required: true },
-    deleted: Boolean,
-  },
-  { collection: 'listings', versionKey: false, writeConcern: DURABLE_WRITE, strict: true },
-);
-
 /** Income stays a string: the exact DECIMAL text from MySQL, never a double. */
 const customerDocumentSchema = new Schema(
   {
@@ -63,28 +38,56 @@ const customerDocumentSchema = new Schema(
   { collection: 'customers', versionKey: false, writeConcern: DURABLE_WRITE, strict: true },
 );
 
-const personDocumentSchema = new Schema(
-  {
-    _id: { type: Number, required: true },
-    first: String,
-    last: String,
-    age: Number,
-    github_acct: String,
-    third_grade_graduation: String,
-    version: { type: Number, required: true },
-    deleted: Boolean,
-  },
-  { collection: 'people', versionKey: false, writeConcern: DURABLE_WRITE, strict: true },
-);
+/** A JSON Schema property's Mongo type: integers are numbers, text and dates are strings. */
+function mongoTypeOf(property: object): typeof Number | typeof String | typeof Boolean {
+  const schema = property as { type?: string; anyOf?: object[] };
+  const type =
+    schema.type ??
+    schema.anyOf?.map((s) => (s as { type?: string }).type).find((t) => t !== 'null');
+  if (type === 'integer' || type === 'number') return Number;
+  if (type === 'boolean') return Boolean;
+  return String;
+}
 
-/** The Mongo copy of each entity, one model per collection on the given connection. */
-export function replicaModels(connection: Connection): Record<Entity, Model<ReplicaDocument>> {
-  return {
-    users: connection.model<ReplicaDocument>('User', userDocumentSchema),
-    listings: connection.model<ReplicaDocument>('Listing', listingDocumentSchema),
-    customers: connection.model<ReplicaDocument>('Customer', customerDocumentSchema),
-    people: connection.model<ReplicaDocument>('Person', personDocumentSchema),
-  };
+/** A created resource's Mongo document: its stored fields, keyed by its integer id. */
+function createdDocumentSchema(resource: AnyCreatedResource): Schema {
+  const fields = Object.entries(resource.resourceSchema.properties)
+    .filter(([field]) => field !== 'id')
+    .map(([field, property]) => [field, mongoTypeOf(property)]);
+  return new Schema(
+    {
+      _id: { type: Number, required: true },
+      ...Object.fromEntries(fields),
+      version: { type: Number, required: true },
+      deleted: Boolean,
+    },
+    { collection: resource.entity, versionKey: false, writeConcern: DURABLE_WRITE, strict: true },
+  );
+}
+
+/** A model on this connection, made once: mongoose refuses a second model of one name. */
+function modelOf(connection: Connection, name: string, schema: Schema): Model<ReplicaDocument> {
+  return (
+    (connection.models[name] as Model<ReplicaDocument> | undefined) ??
+    connection.model<ReplicaDocument>(name, schema)
+  );
+}
+
+/** The Mongo copy of each entity (every created resource, and customers), one model per collection. */
+export function replicaModels(
+  connection: Connection,
+  resources: readonly AnyCreatedResource[],
+): ReadonlyMap<Entity, Model<ReplicaDocument>> {
+  return new Map([
+    ...resources.map(
+      (resource) =>
+        [
+          resource.entity,
+          modelOf(connection, resource.entity, createdDocumentSchema(resource)),
+        ] as const,
+    ),
+    ['customers', modelOf(connection, 'Customer', customerDocumentSchema)] as const,
+  ]);
 }
 
 export { DURABLE_WRITE };

@@ -2,6 +2,7 @@ import type { Connection, Model } from 'mongoose';
 import type { Entity } from '../jobs/job-payloads.js';
 import { DURABLE_WRITE, replicaModels, type ReplicaDocument } from './replica-models.js';
 import { KeyedQueue } from '../keyed-queue.js';
+import type { AnyCreatedResource } from '../resources/created-resource.js';
 
 /** One change to mirror: the row after the change (null when deleted) at its version. */
 export interface ReplicaChange {
@@ -81,12 +82,24 @@ function toDocument(change: ReplicaChange): ReplicaDocument {
  * while inserts and updates by `_id` take milliseconds.
  */
 export class ReplicaRepository {
-  private readonly models: Record<Entity, Model<ReplicaDocument>>;
+  private readonly models: ReadonlyMap<Entity, Model<ReplicaDocument>>;
   /** One writer per document at a time: FerretDB's update matches, then writes, in two steps. */
   private readonly perDocument = new KeyedQueue();
 
-  constructor(connection: Connection) {
-    this.models = replicaModels(connection);
+  /** The copies of `resources` (the created resources a process runs) and of customers. */
+  constructor(connection: Connection, resources: readonly AnyCreatedResource[]) {
+    this.models = replicaModels(connection, resources);
+  }
+
+  /** The entities it keeps a copy of. */
+  get entities(): Entity[] {
+    return [...this.models.keys()];
+  }
+
+  private modelOf(entity: Entity): Model<ReplicaDocument> {
+    const model = this.models.get(entity);
+    if (!model) throw new Error(`no Mongo copy is kept of ${entity}`);
+    return model;
   }
 
   /**
@@ -102,7 +115,7 @@ export class ReplicaRepository {
   ): Promise<ReplicaApplyResult> {
     const newest = newestPerKey(changes);
     if (newest.length === 0) return { written: 0, stale: 0, behind: new Set() };
-    const model = this.models[entity];
+    const model = this.modelOf(entity);
     try {
       await model.insertMany(newest.map(toDocument), { ordered: false, lean: true });
       return { written: newest.length, stale: changes.length - newest.length, behind: new Set() };
@@ -169,10 +182,12 @@ export class ReplicaRepository {
   }
 
   async findById(entity: Entity, id: number | string): Promise<ReplicaDocument | null> {
-    return this.models[entity].findById(id).lean<ReplicaDocument>().exec();
+    return this.modelOf(entity).findById(id).lean<ReplicaDocument>().exec();
   }
 
   async countByIds(entity: Entity, ids: readonly (number | string)[]): Promise<number> {
-    return this.models[entity].countDocuments({ _id: { $in: ids } }).exec();
+    return this.modelOf(entity)
+      .countDocuments({ _id: { $in: ids } })
+      .exec();
   }
 }

@@ -6,19 +6,17 @@ import {
   type Listing,
   type ListingCreate,
 } from '../schemas/listing.schema.js';
-import type { CreatedResource } from './created-resource.js';
+import { createdResource } from './created-resource.js';
 
 /** §2.2: a listing of a user; its id comes from the listings counter, its times from the API's clock. */
-export const listingsResource: CreatedResource<
+export const listingsResource = createdResource<
   'listing',
   ListingCreate,
   Listing,
   ListingRepository
-> = {
+>({
   entity: 'listings',
   resourceKey: 'listing',
-  queue: 'persistListings',
-  jobName: 'listing.create',
   createSchema: listingCreateSchema,
   resourceSchema: listingSchema,
   jobSchema: persistListingJobSchema,
@@ -30,5 +28,5 @@ export const listingsResource: CreatedResource<
     created_at: now,
     updated_at: now,
   }),
-  store: (pool) => new ListingRepository(pool),
-};
+  store: (pool, sql) => new ListingRepository(pool, sql),
+});

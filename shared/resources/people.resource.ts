@@ -7,21 +7,25 @@ import {
   type Person,
   type PersonCreate,
 } from '../schemas/person.schema.js';
-import type { CreatedResource } from './created-resource.js';
+import { createdResource } from './created-resource.js';
 
 /**
  * §2.6: a person. POST /people and bulk writes take their id from the people
  * counter; a CSV import brings its own (the same queue and job either way).
  * People carry no timestamps.
  */
-export const peopleResource: CreatedResource<'person', PersonCreate, Person, PersonRepository> = {
+export const peopleResource = createdResource<'person', PersonCreate, Person, PersonRepository>({
   entity: 'people',
   resourceKey: 'person',
-  queue: 'persistPeople',
-  jobName: 'person.create',
   createSchema: personCreateSchema,
   resourceSchema: personSchema,
   jobSchema: persistPersonJobSchema,
+  sql: {
+    table: 'people',
+    columns: Object.keys(personSchema.properties),
+    // DATE comes back as a string in the API's form: no Date object, no time zone shift.
+    readAs: { third_grade_graduation: "DATE_FORMAT(third_grade_graduation, '%Y-%m-%d')" },
+  },
   build: (id, input) => toPerson(id, input),
-  store: (pool) => new PersonRepository(pool),
-};
+  store: (pool, sql) => new PersonRepository(pool, sql),
+});

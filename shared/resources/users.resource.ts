@@ -6,17 +6,15 @@ import {
   type User,
   type UserCreate,
 } from '../schemas/user.schema.js';
-import type { CreatedResource } from './created-resource.js';
+import { createdResource } from './created-resource.js';
 
 /** §2.1: a user; its id comes from the users counter, its times from the API's clock. */
-export const usersResource: CreatedResource<'user', UserCreate, User, UserRepository> = {
+export const usersResource = createdResource<'user', UserCreate, User, UserRepository>({
   entity: 'users',
   resourceKey: 'user',
-  queue: 'persistUsers',
-  jobName: 'user.create',
   createSchema: userCreateSchema,
   resourceSchema: userSchema,
   jobSchema: persistUserJobSchema,
   build: (id, input, now) => ({ id, name: input.name, created_at: now, updated_at: now }),
-  store: (pool) => new UserRepository(pool),
-};
+  store: (pool, sql) => new UserRepository(pool, sql),
+});

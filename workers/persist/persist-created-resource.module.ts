@@ -1,4 +1,3 @@
-import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
 import type {
   CreatedResource,
   CreatedResourceJob,
@@ -16,7 +15,7 @@ import { createPersistWriteProcessor } from './persist-write.processor.js';
 export function persistCreatedResourceModule<K extends string, C, R extends { id: number }>(
   resource: CreatedResource<K, C, R, CreatedResourceStore<R>>,
 ): WorkerModule {
-  const queue = QUEUE_NAMES[resource.queue];
+  const { queue } = resource;
   return {
     name: `persist-${resource.entity}`,
     dependencies: ['mysql', 'redis_cache'],

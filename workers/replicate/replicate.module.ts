@@ -7,8 +7,8 @@ import { createReplicaCommitters, createReplicateProcessor } from './replicate.p
 export const replicateModule: WorkerModule = {
   name: 'replicate',
   dependencies: ['mongo'],
-  build({ config, connections, logger, hooks }) {
-    const committers = createReplicaCommitters(new ReplicaRepository(connections.mongo), {
+  build({ config, connections, logger, hooks, resources }) {
+    const committers = createReplicaCommitters(new ReplicaRepository(connections.mongo, resources), {
       ...batchingOf(config),
       onBatch: (size) => hooks.onBatch?.(QUEUE_NAMES.replicate, size),
     });
@@ -17,7 +17,7 @@ export const replicateModule: WorkerModule = {
         queue: QUEUE_NAMES.replicate,
         processor: createReplicateProcessor(committers, logger),
         drain: async () => {
-          await Promise.all(Object.values(committers).map((c) => c.drain()));
+          await Promise.all([...committers.values()].map((c) => c.drain()));
         },
       },
     ];

@@ -3,7 +3,6 @@ import type { Logger } from '../../shared/logger.js';
 import {
   changeBatchSchema,
   changeEventSchema,
-  ENTITIES,
   entityKey,
   type ChangeEvent,
   type Entity,
@@ -59,11 +58,14 @@ export function mayJumpAhead(job: Job, now = Date.now()): boolean {
   return waitsOf(job) >= JUMP_AHEAD_AFTER_WAITS && now - job.timestamp > JUMP_AHEAD_AFTER_MS;
 }
 
+/** The group committer of each entity's Mongo copy. */
+export type ReplicaCommitters = ReadonlyMap<Entity, GroupCommitter<PendingChange>>;
+
 /** One group committer per collection: a batch becomes one journaled bulk write. */
 export function createReplicaCommitters(
   replicas: ReplicaRepository,
   options: { maxBatch: number; maxWaitMs: number; onBatch?: (size: number) => void },
-): Record<Entity, GroupCommitter<PendingChange>> {
+): ReplicaCommitters {
   const commit = (entity: Entity) => async (changes: readonly PendingChange[]) => {
     const inOrder = changes.filter((change) => !change.jumpAhead);
     const ahead = changes.filter((change) => change.jumpAhead);
@@ -83,10 +85,7 @@ export function createReplicaCommitters(
       commitOne: (change) => commit(entity)([change]),
       ...options,
     });
-  return Object.fromEntries(ENTITIES.map((entity) => [entity, forEntity(entity)])) as Record<
-    Entity,
-    GroupCommitter<PendingChange>
-  >;
+  return new Map(replicas.entities.map((entity) => [entity, forEntity(entity)]));
 }
 
 /**
@@ -96,11 +95,17 @@ export function createReplicaCommitters(
  * are then found applied.
  */
 export function createReplicateProcessor(
-  committers: Record<Entity, GroupCommitter<PendingChange>>,
+  committers: ReplicaCommitters,
   logger: Logger,
 ) {
   return async function replicateChanges(job: Job<ReplicateJob>, token?: string): Promise<void> {
     const events = eventsOf(job);
+    const committerOf = (event: ChangeEvent) => {
+      const committer = committers.get(event.entity);
+      // An event of an entity this build has no copy of can never be applied.
+      if (!committer) throw new UnrecoverableError(`${job.id}: no Mongo copy of ${event.entity}`);
+      return committer;
+    };
     const jumpAhead = mayJumpAhead(job);
     const pending: PendingChange[] = events.map((event) => ({
       key: entityKey(event.entity, event.key),
@@ -109,7 +114,7 @@ export function createReplicateProcessor(
       jumpAhead,
     }));
     // Submitted together, a batch's events share the committers' next bulk writes.
-    await Promise.all(events.map((event, i) => committers[event.entity].submit(pending[i]!)));
+    await Promise.all(events.map((event, i) => committerOf(event).submit(pending[i]!)));
     const waiting = pending.find((change) => change.behind);
     if (waiting) {
       return waitForPredecessors(job, token, {

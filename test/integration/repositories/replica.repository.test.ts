@@ -5,6 +5,7 @@ import {
   type MongoConnection,
 } from '../../../shared/repositories/mongo-connection.repository.js';
 import { ReplicaRepository } from '../../../shared/repositories/replica.repository.js';
+import { CREATED_RESOURCES } from '../../../shared/resources/registry.js';
 import { testConfig } from '../../support/test-config.js';
 
 describe('ReplicaRepository on FerretDB (Mongo copies of users and listings)', () => {
@@ -18,7 +19,7 @@ describe('ReplicaRepository on FerretDB (Mongo copies of users and listings)', (
       if (['update', 'insert', 'delete'].includes(event.commandName)) writes.push(event);
       // (insert carries the creations, update the other changes and every fallback)
     });
-    replicas = new ReplicaRepository(connection);
+    replicas = new ReplicaRepository(connection, CREATED_RESOURCES);
   });
   beforeEach(async () => {
     await connection.db!.collection('users').deleteMany({});
@@ -135,7 +136,7 @@ describe('ReplicaRepository with string (uuid) keys: customers', () => {
 
   before(async () => {
     connection = await openMongo(testConfig().mongo.url);
-    replicas = new ReplicaRepository(connection);
+    replicas = new ReplicaRepository(connection, CREATED_RESOURCES);
   });
   beforeEach(() => connection.db!.collection('customers').deleteMany({}));
   after(() => connection.close());

@@ -3,7 +3,8 @@ import {
   createMysqlPool,
   type MysqlPool,
 } from '../../../shared/repositories/mysql-pool.repository.js';
-import { UserRepository } from '../../../shared/repositories/user.repository.js';
+import type { UserRepository } from '../../../shared/repositories/user.repository.js';
+import { usersResource } from '../../../shared/resources/users.resource.js';
 import { testConfig } from '../../support/test-config.js';
 
 describe('UserRepository on MariaDB', () => {
@@ -12,7 +13,7 @@ describe('UserRepository on MariaDB', () => {
 
   before(() => {
     pool = createMysqlPool(testConfig().mysql);
-    users = new UserRepository(pool);
+    users = usersResource.store(pool);
   });
   beforeEach(() => pool.query('DELETE FROM users'));
   after(() => pool.end());
@@ -25,9 +26,9 @@ describe('UserRepository on MariaDB', () => {
   });
 
   it('inserts many rows with one statement and reads them back by id', async () => {
-    await users.upsertMany([
-      { user: at(1, 'a', 1_000), version: 1 },
-      { user: at(2, 'b', 1_000), version: 1 },
+    await users.upsertVersions([
+      { resource: at(1, 'a', 1_000), version: 1 },
+      { resource: at(2, 'b', 1_000), version: 1 },
     ]);
     expect(await users.findById(1)).to.deep.equal(at(1, 'a', 1_000));
     expect(await users.findByIds([1, 2, 3])).to.have.length(2);
@@ -35,15 +36,19 @@ describe('UserRepository on MariaDB', () => {
   });
 
   it('leaves a row unchanged when the same version is written again', async () => {
-    await users.upsertMany([{ user: at(1, 'first', 1_000), version: 1 }]);
-    await users.upsertMany([{ user: at(1, 'replayed-with-other-data', 2_000), version: 1 }]);
+    await users.upsertVersions([{ resource: at(1, 'first', 1_000), version: 1 }]);
+    await users.upsertVersions([
+      { resource: at(1, 'replayed-with-other-data', 2_000), version: 1 },
+    ]);
     expect(await users.findById(1)).to.deep.equal(at(1, 'first', 1_000));
   });
 
   it('applies a newer version and ignores an older one, without touching created_at', async () => {
-    await users.upsertMany([{ user: at(1, 'v2', 2_000), version: 2 }]);
-    await users.upsertMany([{ user: { ...at(1, 'v3', 3_000), created_at: 9 }, version: 3 }]);
-    await users.upsertMany([{ user: at(1, 'v1', 1_000), version: 1 }]);
+    await users.upsertVersions([{ resource: at(1, 'v2', 2_000), version: 2 }]);
+    await users.upsertVersions([
+      { resource: { ...at(1, 'v3', 3_000), created_at: 9 }, version: 3 },
+    ]);
+    await users.upsertVersions([{ resource: at(1, 'v1', 1_000), version: 1 }]);
     expect(await users.findById(1)).to.deep.equal(at(1, 'v3', 3_000));
   });
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { RowDataPacket } from 'mysql2/promise';
 import { jobIds } from '../../../shared/jobs/job-payloads.js';
-import { createQueues } from '../../../shared/jobs/queues.js';
+import { closeQueues, createQueues } from '../../../shared/jobs/queues.js';
 import { eventually } from '../../support/eventually.js';
 import { http } from '../../support/http.js';
 import { countRows, postListings } from '../../support/listing-writes.js';
@@ -84,7 +84,7 @@ describe('persist workers (spec §3.5)', () => {
       ((await queues.replicate.getJobCounts('completed')).completed ?? 0) - replicateJobsBefore;
     expect(replicateJobs).to.be.greaterThan(0);
     expect(replicateJobs).to.be.below(n / 4);
-    await Promise.all(Object.values(queues).map((queue) => queue.close()));
+    await closeQueues(queues);
   });
 
   it('leaves one row and one document when the same write is processed twice', async () => {
@@ -97,7 +97,7 @@ describe('persist workers (spec §3.5)', () => {
     const user = created.body.user;
     // The same payload again, as a retried or duplicated delivery would bring it.
     const queues = createQueues(pipeline.config, pipeline.connections.queueRedis);
-    const replay = await queues.persistUsers.add(
+    const replay = await queues.created.users!.add(
       'user.create',
       { requestId: 'replay', version: 1, user: { ...user } },
       { jobId: `${jobIds.persist('users', user.id, 1)}-replayed` },
@@ -118,9 +118,7 @@ describe('persist workers (spec §3.5)', () => {
       },
       { what: 'the replicate queue to be idle' },
     );
-    await queues.persistUsers.close();
-    await queues.replicate.close();
-    await queues.persistListings.close();
+    await closeQueues(queues);
     const [rows] = await pipeline.connections.mysql.query<RowDataPacket[]>(
       'SELECT id, name, created_at, updated_at, version FROM users WHERE id = ?',
       [user.id],

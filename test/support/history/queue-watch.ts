@@ -1,7 +1,7 @@
 import type { Config } from '../../../config/index.js';
 import { QUEUE_NAMES } from '../../../config/queue-names.js';
 import type { Connections } from '../../../shared/connections.js';
-import { closeQueues, createQueues } from '../../../shared/jobs/queues.js';
+import { closeQueues, createQueues, queueList } from '../../../shared/jobs/queues.js';
 import type { QueueShards } from '../../../shared/jobs/sharded-queue.js';
 import { unfinishedJobs } from '../queue-jobs.js';
 
@@ -29,12 +29,12 @@ export function takenOver(held: ReadonlyMap<string, string>, now: ReadonlyMap<st
 /** Watches every queue but the e-mails' (which the history's workers do not consume). */
 export function watchQueues(config: Config, connections: Connections): QueueWatch {
   const queues = createQueues(config, connections.queueRedis);
-  const watched: QueueShards[] = Object.values(queues).filter(
-    (queue: QueueShards) => queue.name !== QUEUE_NAMES.notify,
+  const watched: QueueShards[] = queueList(queues).filter(
+    (queue) => queue.name !== QUEUE_NAMES.notify,
   );
   // While a fault has the queue Redis down, every read here fails and is retried by the
   // caller; BullMQ would print each connection error of a queue without a listener.
-  for (const shard of Object.values(queues).flatMap((queue: QueueShards) => queue.shards)) {
+  for (const shard of queueList(queues).flatMap((queue) => queue.shards)) {
     shard.on('error', () => undefined);
   }
   return {
