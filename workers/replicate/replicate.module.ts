@@ -8,10 +8,13 @@ export const replicateModule: WorkerModule = {
   name: 'replicate',
   dependencies: ['mongo'],
   build({ config, connections, logger, hooks, resources }) {
-    const committers = createReplicaCommitters(new ReplicaRepository(connections.mongo, resources), {
-      ...batchingOf(config),
-      onBatch: (size) => hooks.onBatch?.(QUEUE_NAMES.replicate, size),
-    });
+    const committers = createReplicaCommitters(
+      new ReplicaRepository(connections.mongo, resources),
+      {
+        ...batchingOf(config),
+        onBatch: (size) => hooks.onBatch?.(QUEUE_NAMES.replicate, size),
+      },
+    );
     return [
       {
         queue: QUEUE_NAMES.replicate,

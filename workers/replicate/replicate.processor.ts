@@ -94,10 +94,7 @@ export function createReplicaCommitters(
  * waits for the events between (delayed, no attempt spent); its other changes
  * are then found applied.
  */
-export function createReplicateProcessor(
-  committers: ReplicaCommitters,
-  logger: Logger,
-) {
+export function createReplicateProcessor(committers: ReplicaCommitters, logger: Logger) {
   return async function replicateChanges(job: Job<ReplicateJob>, token?: string): Promise<void> {
     const events = eventsOf(job);
     const committerOf = (event: ChangeEvent) => {
