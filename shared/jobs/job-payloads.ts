@@ -111,7 +111,10 @@ export type PersistUserJob = FromSchema<typeof persistUserJobSchema>;
 export type PersistListingJob = FromSchema<typeof persistListingJobSchema>;
 export type PersistCustomerJob = FromSchema<typeof persistCustomerJobSchema>;
 export type PersistPersonJob = FromSchema<typeof persistPersonJobSchema>;
-export type ChangeEvent = Omit<FromSchema<typeof changeEventSchema>, 'entity' | 'before' | 'after'> & {
+export type ChangeEvent = Omit<
+  FromSchema<typeof changeEventSchema>,
+  'entity' | 'before' | 'after'
+> & {
   entity: Entity;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
