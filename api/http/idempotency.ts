@@ -1,4 +1,4 @@
-import type { Context, Middleware } from 'koa';
+import type { Context, Middleware, Next, ParameterizedContext } from 'koa';
 import { Readable } from 'node:stream';
 import type { ServiceName } from '../../config/index.js';
 import {
@@ -15,6 +15,7 @@ import type {
 } from '../../shared/idempotency/idempotent-attempt.js';
 import {
   requestFingerprint,
+  type Claim,
   type IdempotencyStore,
   type StoredAnswer,
 } from '../../shared/idempotency/idempotency-store.js';
@@ -146,23 +147,7 @@ function keyedBulkAttempt(
   };
 }
 
-/**
- * `Idempotency-Key` on writes (§3.6). The key is reserved atomically before
- * the handler runs, so two concurrent requests cannot both enqueue: the second
- * gets 409 (retry shortly) instead of waiting. A 2xx answer is kept for
- * `ttl` and replayed as is (status, body, Location, job id) for the same
- * method, path and body; a different request under the same key is 422. Any
- * other answer frees the key, so a refused or failed request may be retried.
- * The domain gets `ctx.state.idempotency` and stores its write's plan (ids,
- * version, clock) under the key before it enqueues: if the process dies
- * between the enqueue and storing the answer, the retry (once the dead
- * holder's lease ran out) repeats the same write, which BullMQ adds once.
- * A bulk request gets `ctx.state.bulk.idempotency` and plans each chunk the
- * same way before enqueuing it; its body's whole digest is checked only for
- * a replay of its answer (the retry of a crashed one is checked chunk by chunk).
- * Runs after the body parser (the body is part of the fingerprint).
- */
-export function idempotency(options: {
+export interface IdempotencyOptions {
   store: IdempotencyStore;
   /** Keys are per service: the same key at two services is two keys. */
   scope: ServiceName;
@@ -183,19 +168,116 @@ export function idempotency(options: {
   beforeAnswerStored?: () => void;
   /** The same hook for a bulk request: runs once its first chunk was enqueued. */
   afterFirstBulkChunk?: () => void;
-}): Middleware<RequestState> {
+}
+
+type KeyedContext = ParameterizedContext<RequestState>;
+
+/** A write whose key this request claimed. */
+interface ClaimedWrite {
+  readonly key: string;
+  /** The fingerprint of its method, path, query string and (unless streamed) body. */
+  readonly head: string;
+  /** A bulk body, fingerprinted as it streams. */
+  readonly streamed: boolean;
+  readonly claim: Extract<Claim, { kind: 'claimed' }>;
+}
+
+/** A streamed request's fingerprint: its head and the digest of the bytes read. */
+function withBody(head: string, digest: BodyDigest): string {
+  return `${head}.${digest.bytes}.${digest.whole ? 'whole' : 'part'}.${digest.sha256}`;
+}
+
+/** The replay's fingerprint in the form the first answer was stored under. */
+async function replayFingerprint(
+  ctx: Context,
+  head: string,
+  stored: string,
+  maxBytes: number,
+): Promise<string> {
+  const [, bytes, whole] = stored.split('.');
+  const first = { bytes: Number(bytes ?? 0), whole: whole === 'whole', sha256: '' };
+  return withBody(head, await digestLike(streamedBody(ctx, maxBytes).stream, first));
+}
+
+/**
+ * A request under a key another attempt holds or answered: a different
+ * request is a 422, the same one a 409 while the first is in progress, and
+ * otherwise the first answer replayed.
+ */
+function answerRepeatedKey(
+  ctx: Context,
+  claim: Exclude<Claim, { kind: 'claimed' }>,
+  fingerprint: string,
+): void {
+  if (claim.fingerprint !== fingerprint) {
+    throw new UnprocessableError(
+      'Idempotency-Key was already used for a different request (method, path or body differ); use a new key',
+    );
+  }
+  if (claim.kind === 'in-progress') throw inProgress();
+  replay(ctx, claim.answer);
+}
+
+/**
+ * Runs the write under the key it claimed: the domain plans under it; a 2xx
+ * answer (or one the handler asked to keep) is stored for replay; otherwise
+ * the key is freed.
+ */
+async function answerUnderClaim(
+  ctx: KeyedContext,
+  next: Next,
+  options: IdempotencyOptions,
+  { key, head, streamed, claim }: ClaimedWrite,
+): Promise<void> {
+  const { store, scope } = options;
+  const attempt = keyedAttempt(store, scope, key, claim);
+  ctx.state.idempotency = attempt;
+  if (streamed) {
+    ctx.state.bulk.idempotency = keyedBulkAttempt(store, scope, key, claim);
+    if (options.afterFirstBulkChunk) ctx.state.bulk.afterFirstChunk = options.afterFirstBulkChunk;
+  }
+  let stored = false;
+  try {
+    await next();
+    const keep = (ctx.status >= 200 && ctx.status < 300) || ctx.state.keepAnswer === true;
+    const answer = keep ? capture(ctx) : undefined;
+    options.beforeAnswerStored?.();
+    if (answer) {
+      const maxBytes = options.streamed?.maxBytes ?? 0;
+      const fingerprint = streamed ? withBody(head, streamedBody(ctx, maxBytes).digest()) : head;
+      stored = await store.complete(scope, key, { ...claim, fingerprint }, answer);
+    }
+  } finally {
+    if (!stored) {
+      const dropPlan = attempt.refused();
+      await store.release(scope, key, claim.token, { dropPlan }).catch((error: unknown) => {
+        ctx.state.log.warn({ err: error }, 'could not release an Idempotency-Key reservation');
+      });
+    }
+  }
+}
+
+/**
+ * `Idempotency-Key` on writes (§3.6). The key is reserved atomically before
+ * the handler runs, so two concurrent requests cannot both enqueue: the second
+ * gets 409 (retry shortly) instead of waiting. A 2xx answer is kept for
+ * `ttl` and replayed as is (status, body, Location, job id) for the same
+ * method, path and body; a different request under the same key is 422. Any
+ * other answer frees the key, so a refused or failed request may be retried.
+ * The domain gets `ctx.state.idempotency` and stores its write's plan (ids,
+ * version, clock) under the key before it enqueues: if the process dies
+ * between the enqueue and storing the answer, the retry (once the dead
+ * holder's lease ran out) repeats the same write, which BullMQ adds once.
+ * A bulk request gets `ctx.state.bulk.idempotency` and plans each chunk the
+ * same way before enqueuing it; its body's whole digest is checked only for
+ * a replay of its answer (the retry of a crashed one is checked chunk by chunk).
+ * Runs after the body parser (the body is part of the fingerprint).
+ */
+export function idempotency(options: IdempotencyOptions): Middleware<RequestState> {
   const { store, scope } = options;
   const skipPaths = new Set(options.skipPaths ?? []);
   const streamedPaths = new Set(options.streamed?.paths ?? []);
   const maxBytes = options.streamed?.maxBytes ?? 0;
-  const withBody = (head: string, digest: BodyDigest) =>
-    `${head}.${digest.bytes}.${digest.whole ? 'whole' : 'part'}.${digest.sha256}`;
-  /** The replay's fingerprint in the form the first answer was stored under. */
-  async function replayFingerprint(ctx: Context, head: string, stored: string): Promise<string> {
-    const [, bytes, whole] = stored.split('.');
-    const first = { bytes: Number(bytes ?? 0), whole: whole === 'whole', sha256: '' };
-    return withBody(head, await digestLike(streamedBody(ctx, maxBytes).stream, first));
-  }
   return async function replayIdempotentWrites(ctx, next) {
     const raw = ctx.get('Idempotency-Key');
     if (!WRITE_METHODS.has(ctx.method) || raw === '' || skipPaths.has(ctx.path)) return next();
@@ -211,44 +293,11 @@ export function idempotency(options: {
     if (claim.kind !== 'claimed') {
       const fingerprint =
         streamed && claim.kind === 'answered'
-          ? await replayFingerprint(ctx, head, claim.fingerprint)
+          ? await replayFingerprint(ctx, head, claim.fingerprint, maxBytes)
           : head;
-      if (claim.fingerprint !== fingerprint) {
-        throw new UnprocessableError(
-          'Idempotency-Key was already used for a different request (method, path or body differ); use a new key',
-        );
-      }
-      if (claim.kind === 'in-progress') {
-        throw new RequestInProgressError(
-          'a request with this Idempotency-Key is in progress; retry shortly',
-        );
-      }
-      replay(ctx, claim.answer);
+      answerRepeatedKey(ctx, claim, fingerprint);
       return;
     }
-    const attempt = keyedAttempt(store, scope, key, claim);
-    ctx.state.idempotency = attempt;
-    if (streamed) {
-      ctx.state.bulk.idempotency = keyedBulkAttempt(store, scope, key, claim);
-      if (options.afterFirstBulkChunk) ctx.state.bulk.afterFirstChunk = options.afterFirstBulkChunk;
-    }
-    let stored = false;
-    try {
-      await next();
-      const keep = (ctx.status >= 200 && ctx.status < 300) || ctx.state.keepAnswer === true;
-      const answer = keep ? capture(ctx) : undefined;
-      options.beforeAnswerStored?.();
-      if (answer) {
-        const fingerprint = streamed ? withBody(head, streamedBody(ctx, maxBytes).digest()) : head;
-        stored = await store.complete(scope, key, { ...claim, fingerprint }, answer);
-      }
-    } finally {
-      if (!stored) {
-        const dropPlan = attempt.refused();
-        await store.release(scope, key, claim.token, { dropPlan }).catch((error: unknown) => {
-          ctx.state.log.warn({ err: error }, 'could not release an Idempotency-Key reservation');
-        });
-      }
-    }
+    await answerUnderClaim(ctx, next, options, { key, head, streamed, claim });
   };
 }
