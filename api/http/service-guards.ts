@@ -29,6 +29,72 @@ export interface ServiceGuards {
   readonly afterBody: Middleware<RequestState>[];
 }
 
+/** What every service's guards share in one process. */
+interface GuardDeps {
+  readonly config: Config;
+  readonly connections: Connections;
+  readonly backlog: QueueBacklog;
+  readonly logger?: Logger;
+}
+
+/**
+ * The service's rate limit (per minute: the public API counts every request,
+ * the others their writes), or none when its limit is 0.
+ */
+function rateLimitGuard(
+  name: ServiceName,
+  countedPaths: ReadonlySet<string>,
+  { config, connections, logger }: GuardDeps,
+): Middleware<RequestState> | undefined {
+  const isPublic = name === 'public';
+  const limit = isPublic ? config.rateLimit.publicPerMinute : config.rateLimit.writesPerMinute;
+  if (limit <= 0) return undefined;
+  // Counted in the process, shared through the cache Redis in the background:
+  // budgets are disposable, and no request waits on a round trip for one.
+  const limiter = new SyncedRateLimiter(connections.cacheRedis, {
+    prefix: config.cache.prefix,
+    scope: name,
+    limit,
+    periodMs: MINUTE_MS,
+    onSyncFailure: (error) =>
+      logger?.warn(
+        { err: error, service: name },
+        'rate limit budgets not shared (cache Redis unreachable); each process counts alone',
+      ),
+  });
+  return rateLimit({
+    limiter,
+    limit,
+    applies: isPublic ? 'all' : 'writes',
+    bulkPaths: countedPaths,
+  });
+}
+
+/** `Idempotency-Key` on the service's writes, its keys in the queue Redis. */
+function idempotencyGuard(
+  name: ServiceName,
+  service: GuardedService,
+  { config, connections }: GuardDeps,
+): Middleware<RequestState> {
+  const { ttlSeconds, pendingTtlSeconds, testDieBeforeAnswer } = config.idempotency;
+  const store = new IdempotencyStore(connections.queueRedis, {
+    prefix: config.queue.prefix,
+    ttlSeconds,
+    pendingTtlSeconds,
+  });
+  return idempotency({
+    store,
+    scope: name,
+    skipPaths: service.rawBodyPaths,
+    streamed: { paths: [...new Set(service.bulkPaths)], maxBytes: config.bulk.maxBytes },
+    // A crash as real as it gets: no finally block, no shutdown hook runs.
+    ...(testDieBeforeAnswer && {
+      beforeAnswerStored: () => process.kill(process.pid, 'SIGKILL'),
+      afterFirstBulkChunk: () => process.kill(process.pid, 'SIGKILL'),
+    }),
+  });
+}
+
 /**
  * The reliability checks one service gets, in order: service token (internal
  * services, when configured) → rate limit → [body] → idempotency →
@@ -38,60 +104,18 @@ export interface ServiceGuards {
 export function serviceGuards(
   name: ServiceName,
   service: GuardedService,
-  shared: { config: Config; connections: Connections; backlog: QueueBacklog; logger?: Logger },
+  shared: GuardDeps,
 ): ServiceGuards {
-  const { config, connections, backlog } = shared;
+  const { config, backlog } = shared;
   const beforeBody: Middleware<RequestState>[] = [];
   if (config.serviceToken !== undefined && INTERNAL_SERVICES.includes(name)) {
     beforeBody.push(requireServiceToken(config.serviceToken));
   }
-  const isPublic = name === 'public';
-  const bulkPaths = new Set(service.bulkPaths);
   // Rate limits and backpressure count items, not requests (§3.7): a bulk body's, and a CSV import's rows.
   const countedPaths = new Set([...service.bulkPaths, ...service.rawBodyPaths]);
-  const limit = isPublic ? config.rateLimit.publicPerMinute : config.rateLimit.writesPerMinute;
-  if (limit > 0) {
-    // Counted in the process, shared through the cache Redis in the background:
-    // budgets are disposable, and no request waits on a round trip for one.
-    const limiter = new SyncedRateLimiter(connections.cacheRedis, {
-      prefix: config.cache.prefix,
-      scope: name,
-      limit,
-      periodMs: MINUTE_MS,
-      onSyncFailure: (error) =>
-        shared.logger?.warn(
-          { err: error, service: name },
-          'rate limit budgets not shared (cache Redis unreachable); each process counts alone',
-        ),
-    });
-    beforeBody.push(
-      rateLimit({
-        limiter,
-        limit,
-        applies: isPublic ? 'all' : 'writes',
-        bulkPaths: countedPaths,
-      }),
-    );
-  }
-  const { ttlSeconds, pendingTtlSeconds, testDieBeforeAnswer } = config.idempotency;
-  const store = new IdempotencyStore(connections.queueRedis, {
-    prefix: config.queue.prefix,
-    ttlSeconds,
-    pendingTtlSeconds,
-  });
-  const afterBody: Middleware<RequestState>[] = [
-    idempotency({
-      store,
-      scope: name,
-      skipPaths: service.rawBodyPaths,
-      streamed: { paths: [...bulkPaths], maxBytes: config.bulk.maxBytes },
-      // A crash as real as it gets: no finally block, no shutdown hook runs.
-      ...(testDieBeforeAnswer && {
-        beforeAnswerStored: () => process.kill(process.pid, 'SIGKILL'),
-        afterFirstBulkChunk: () => process.kill(process.pid, 'SIGKILL'),
-      }),
-    }),
-  ];
+  const limited = rateLimitGuard(name, countedPaths, shared);
+  if (limited) beforeBody.push(limited);
+  const afterBody: Middleware<RequestState>[] = [idempotencyGuard(name, service, shared)];
   if (service.writeQueues && service.writeQueues.length > 0) {
     afterBody.push(
       backpressure({
