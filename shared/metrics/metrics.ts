@@ -27,21 +27,15 @@ const QUEUE_DEPTH_TIMEOUT_MS = 2000;
 /** How queue depth is read at scrape time: job counts per queue and state. */
 export type QueueDepthReader = () => Promise<Record<string, Record<string, number>>>;
 
-/**
- * Builds a process's registry. `queueDepth`, when given, is read at every
- * scrape to fill `spillway_queue_jobs` (so the numbers are never stale), and
- * `readiness` (the checks of the process's `/ready`) to fill `spillway_ready`.
- */
-export function createMetrics(options: {
-  process: string;
+/** What a process's scrape-time gauges read: its queue depth and its readiness checks. */
+interface ScrapeSources {
   queueDepth?: QueueDepthReader;
   readiness?: () => Record<string, ReadinessCheck>;
-}): Metrics {
-  const registry = new Registry();
-  registry.setDefaultLabels({ process: options.process });
-  collectDefaultMetrics({ register: registry });
+}
+
+/** HTTP requests and cached reads. */
+function requestMetrics(registry: Registry): Pick<Metrics, 'httpRequestDuration' | 'cacheReads'> {
   return {
-    registry,
     httpRequestDuration: new Histogram({
       name: 'spillway_http_request_duration_seconds',
       help: 'HTTP request duration by service, method, matched route and status',
@@ -55,6 +49,14 @@ export function createMetrics(options: {
       labelNames: ['collection', 'result'],
       registers: [registry],
     }),
+  };
+}
+
+/** Jobs: how long they run, which fail for good, how long a write takes to land, group commits. */
+function jobMetrics(
+  registry: Registry,
+): Pick<Metrics, 'jobDuration' | 'jobsFailed' | 'acceptToPersisted' | 'groupCommitBatchSize'> {
+  return {
     jobDuration: new Histogram({
       name: 'spillway_job_duration_seconds',
       help: 'Time from a job starting to finishing, by queue and outcome',
@@ -82,6 +84,14 @@ export function createMetrics(options: {
       buckets: [1, 2, 5, 10, 25, 50, 100, 200, 500, 1000],
       registers: [registry],
     }),
+  };
+}
+
+/** The orders' retention purge. */
+function orderPurgeMetrics(
+  registry: Registry,
+): Pick<Metrics, 'ordersPurged' | 'orderPurgeRuns' | 'orderPurgeLastCompleted'> {
+  return {
     ordersPurged: new Counter({
       name: 'spillway_orders_purged_total',
       help: 'Orders deleted by the retention purge',
@@ -98,16 +108,25 @@ export function createMetrics(options: {
       help: 'When this process last completed a retention purge (Unix seconds); 0: not since it started',
       registers: [registry],
     }),
+  };
+}
+
+/** Gauges read at scrape time, so never stale: queue depth and readiness. */
+function scrapedGauges(
+  registry: Registry,
+  sources: ScrapeSources,
+): Pick<Metrics, 'queueJobs' | 'ready'> {
+  return {
     queueJobs: new Gauge({
       name: 'spillway_queue_jobs',
       help: 'Jobs per queue and state (waiting, active, delayed, failed), read at scrape time',
       labelNames: ['queue', 'state'],
       registers: [registry],
       async collect() {
-        if (!options.queueDepth) return;
+        if (!sources.queueDepth) return;
         // A queue Redis that is down or hung leaves these series out, not the whole
         // scrape: the rest (spillway_ready among them) is what says Redis is down.
-        const counts = await within(options.queueDepth, QUEUE_DEPTH_TIMEOUT_MS).catch(() => ({}));
+        const counts = await within(sources.queueDepth, QUEUE_DEPTH_TIMEOUT_MS).catch(() => ({}));
         this.reset();
         for (const [queue, states] of Object.entries(counts)) {
           for (const [state, value] of Object.entries(states)) this.set({ queue, state }, value);
@@ -120,12 +139,31 @@ export function createMetrics(options: {
       labelNames: ['dependency'],
       registers: [registry],
       async collect() {
-        if (!options.readiness) return;
-        const states = await checkReadiness(options.readiness());
+        if (!sources.readiness) return;
+        const states = await checkReadiness(sources.readiness());
         for (const [dependency, state] of Object.entries(states))
           this.set({ dependency }, state === 'up' ? 1 : 0);
       },
     }),
+  };
+}
+
+/**
+ * Builds a process's registry. `queueDepth`, when given, is read at every
+ * scrape to fill `spillway_queue_jobs` (so the numbers are never stale), and
+ * `readiness` (the checks of the process's `/ready`) to fill `spillway_ready`.
+ * The metrics are registered, and so exposed, in the order built here.
+ */
+export function createMetrics(options: { process: string } & ScrapeSources): Metrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ process: options.process });
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    ...requestMetrics(registry),
+    ...jobMetrics(registry),
+    ...orderPurgeMetrics(registry),
+    ...scrapedGauges(registry, options),
   };
 }
 
