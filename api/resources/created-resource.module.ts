@@ -7,7 +7,11 @@ import type {
 import type { Config } from '../../config/index.js';
 import type { Route } from '../http/route-table.js';
 import type { ServiceContext, ServiceModule } from '../service-module.js';
-import type { CreatedResourceDeps } from './created-resource.service.js';
+import { createdResourceRoutes } from './created-resource.routes.js';
+import {
+  createCreatedResourceService,
+  type CreatedResourceDeps,
+} from './created-resource.service.js';
 import type { QueueShards, ShardedQueue } from '../../shared/jobs/sharded-queue.js';
 
 /** What a created resource's service reads and writes through: both Redis and MySQL. */
@@ -86,4 +90,27 @@ export function createdResourceModule<
       };
     },
   };
+}
+
+/**
+ * The service of a created resource that has only what every created resource
+ * has: `GET /<entity>/:id`, `POST /<entity>` and `POST /<entity>/bulk`, all
+ * made from its descriptor.
+ */
+export function plainCreatedResourceModule<K extends string, C, R extends { id: number }>(module: {
+  readonly name: ServiceModule['name'];
+  readonly title: string;
+  readonly resource: CreatedResource<K, C, R, CreatedResourceStore<R>>;
+}): ServiceModule {
+  return createdResourceModule({
+    ...module,
+    service: (deps) => createCreatedResourceService(module.resource, deps),
+    routes: (service, config) => {
+      const generic = createdResourceRoutes(module.resource, service, {
+        ...config.http,
+        bulk: config.bulk,
+      });
+      return [generic.getOne, generic.create, generic.bulk];
+    },
+  });
 }

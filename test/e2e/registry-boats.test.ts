@@ -1,0 +1,187 @@
+import { expect } from 'chai';
+import { fileURLToPath } from 'node:url';
+import type { RowDataPacket } from 'mysql2/promise';
+import type { ServiceName } from '../../config/index.js';
+import { createServiceApps, type ServiceApps } from '../../api/create-apps.js';
+import { plainCreatedResourceModule } from '../../api/resources/created-resource.module.js';
+import { listen, type Listening } from '../../shared/http/listen.js';
+import { createLogger } from '../../shared/logger.js';
+import { applyMigrations } from '../../shared/repositories/schema-migrations.repository.js';
+import { CREATED_RESOURCES } from '../../shared/resources/registry.js';
+import { createWorkers, type RunningWorkers } from '../../workers/create-workers.js';
+import { boatsResource } from '../fixtures/boats/boats.resource.js';
+import { eventually } from '../support/eventually.js';
+import { http } from '../support/http.js';
+import { startPipeline, type Pipeline } from '../support/pipeline.js';
+
+const BOATS_MIGRATIONS = fileURLToPath(new URL('../fixtures/boats/', import.meta.url));
+const ndjson = (items: readonly unknown[]) => `${items.map((i) => JSON.stringify(i)).join('\n')}\n`;
+const lines = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+/**
+ * docs/architecture.md's recipe, run: a resource this build does not have
+ * (boats) is one descriptor (test/fixtures/boats/boats.resource.ts) and one
+ * migration. Its service, queue, persist worker, Mongo copy, cache collection
+ * and OpenAPI operations are all made from that descriptor, and a write goes
+ * the whole way: HTTP in, group commit to MySQL, replication to Mongo, cached read.
+ */
+describe('a resource added through the registry alone (boats: one descriptor and a migration)', function () {
+  this.timeout(120_000);
+  let pipeline: Pipeline;
+  let apps: ServiceApps;
+  let boats: Listening;
+  let workers: RunningWorkers;
+  let base: string;
+  const batches: number[] = [];
+
+  before(async () => {
+    pipeline = await startPipeline({ workers: false });
+    const { config, connections } = pipeline;
+    await applyMigrations(config.mysql.url, BOATS_MIGRATIONS);
+    await connections.mysql.query('DELETE FROM boats');
+    await connections.mongo.db!.collection('boats').deleteMany({});
+    const resources = [...CREATED_RESOURCES, boatsResource];
+    const logger = createLogger({ level: config.logLevel, name: 'boats-test' });
+    const boatsModule = plainCreatedResourceModule({
+      // A service this build's config does not list: it is served on a port of the test's choosing.
+      name: 'boats' as ServiceName,
+      title: 'Boats (a resource only this test has)',
+      resource: boatsResource,
+    });
+    apps = await createServiceApps(config, connections, logger, {
+      modules: [boatsModule],
+      resources,
+    });
+    boats = await listen(
+      apps.app(boatsModule.name),
+      { host: '127.0.0.1', port: 0 },
+      config.httpServer,
+    );
+    base = boats.url;
+    workers = createWorkers(
+      { ...config, worker: { ...config.worker, queues: [boatsResource.queue, 'replicate'] } },
+      connections,
+      logger,
+      {
+        resources,
+        hooks: { onBatch: (queue, size) => queue === boatsResource.queue && batches.push(size) },
+      },
+    );
+  });
+  after(async () => {
+    await workers?.close();
+    await boats?.close();
+    await apps?.close();
+    await pipeline?.stop();
+  });
+
+  const storedRow = async (id: number) =>
+    eventually(async () => {
+      const [rows] = await pipeline.connections.mysql.query<RowDataPacket[]>(
+        'SELECT id, name, length_cm, created_at, updated_at FROM boats WHERE id = ?',
+        [id],
+      );
+      return rows[0] ? { ...rows[0] } : undefined;
+    });
+  const storedDocument = async (id: number) =>
+    eventually(async () => {
+      const doc = await pipeline.connections.mongo
+        .db!.collection<{ _id: number }>('boats')
+        .findOne({ _id: id });
+      return doc ?? undefined;
+    });
+
+  it('POST /boats answers 202 with the boat, and the same boat lands in MySQL and in Mongo', async () => {
+    const answer = await http('POST', `${base}/boats`, {
+      json: { name: 'Nautilus', length_cm: 7000 },
+    });
+    expect(answer.status).to.equal(202);
+    const boat = answer.body.boat;
+    expect(boat).to.include({ name: 'Nautilus', length_cm: 7000 });
+    expect(answer.headers.location).to.equal(`/boats/${boat.id}`);
+    expect(await storedRow(boat.id)).to.deep.equal(boat);
+    const doc = await storedDocument(boat.id);
+    expect(doc).to.deep.include({
+      name: 'Nautilus',
+      length_cm: 7000,
+      created_at: boat.created_at,
+      version: 1,
+    });
+  });
+
+  it('refuses a bad boat with a 400 naming each bad field', async () => {
+    const answer = await http('POST', `${base}/boats`, { json: { name: '', length_cm: 'long' } });
+    expect(answer.status).to.equal(400);
+    expect(answer.body.errors.join(' ')).to.match(/name/);
+    expect(answer.body.errors.join(' ')).to.match(/length_cm/);
+  });
+
+  it('Prefer: wait answers 201 once the boat is stored; GET reads it, then from the cache', async () => {
+    const answer = await http('POST', `${base}/boats`, {
+      json: { name: 'Kon-Tiki', length_cm: 1370 },
+      headers: { Prefer: 'wait=10' },
+    });
+    expect(answer.status).to.equal(201);
+    const boat = answer.body.boat;
+    const first = await http('GET', `${base}/boats/${boat.id}`);
+    expect(first.status).to.equal(200);
+    expect(first.body.boat).to.deep.equal(boat);
+    const again = await http('GET', `${base}/boats/${boat.id}`);
+    expect(again.headers['x-cache']).to.equal('HIT');
+    expect(again.body.boat).to.deep.equal(boat);
+    expect((await http('GET', `${base}/boats/999999999`)).status).to.equal(404);
+  });
+
+  it('POST /boats/bulk: every valid item is stored once in both stores, group-committed', async () => {
+    const items = Array.from({ length: 300 }, (_, i) => ({
+      name: `bulk boat ${i}`,
+      length_cm: i + 1,
+    }));
+    items[7] = { name: 'no length' } as (typeof items)[number];
+    const answer = await http('POST', `${base}/boats/bulk`, {
+      raw: ndjson(items),
+      headers: { 'content-type': 'application/x-ndjson' },
+    });
+    expect(answer.status).to.equal(207);
+    const out = lines(answer.text);
+    expect(out.at(-1)).to.deep.equal({ result: true, accepted: 299, rejected: 1 });
+    expect(out[7]).to.include({ index: 7, status: 400 });
+    const ids = out
+      .slice(0, -1)
+      .filter((line) => line.status === 202)
+      .map((line) => (line.boat as { id: number }).id);
+    await eventually(async () => {
+      const [rows] = await pipeline.connections.mysql.query<RowDataPacket[]>(
+        "SELECT COUNT(*) AS n FROM boats WHERE name LIKE 'bulk boat %'",
+      );
+      return Number(rows[0]!.n) === 299 ? true : undefined;
+    });
+    await eventually(async () =>
+      (await pipeline.connections.mongo
+        .db!.collection('boats')
+        .countDocuments({ _id: { $in: ids as never[] } })) === 299
+        ? true
+        : undefined,
+    );
+    // Group commit: the boats' persist worker wrote them in batches, not one statement each.
+    expect(Math.max(...batches)).to.be.greaterThan(1);
+  });
+
+  it('documents its operations in its OpenAPI document, made from the same schemas', () => {
+    const document = apps.documents.get('boats' as ServiceName) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(Object.keys(document.paths)).to.include.members([
+      '/boats',
+      '/boats/{id}',
+      '/boats/bulk',
+    ]);
+    expect(document.paths['/boats']).to.have.property('post');
+    expect(document.paths['/boats/{id}']).to.have.property('get');
+    expect(JSON.stringify(document)).to.contain('length_cm');
+  });
+});
