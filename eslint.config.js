@@ -107,11 +107,6 @@ export default tseslint.config(
     },
   },
   {
-    // Temporary: being split in the registry work (issue 29 item 1).
-    files: ['api/create-apps.ts', 'workers/create-workers.ts'],
-    rules: { 'max-lines-per-function': 'off' },
-  },
-  {
     // @spillway/client is a package of its own: Node's built-ins and undici, nothing else.
     files: ['client/src/**'],
     rules: layerRule({

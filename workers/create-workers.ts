@@ -174,6 +174,43 @@ async function closeWithin(workers: readonly Worker[], patience: number, log: Lo
   );
 }
 
+/** One BullMQ worker on one shard, its failures kept as dead letters and observed. */
+function startWorker(
+  slot: {
+    queue: QueueName;
+    shard: string;
+    processor: QueueConsumer['processor'];
+    concurrency: number;
+  },
+  deps: {
+    config: Config;
+    connections: Connections;
+    deadLetters: DeadLetterGuard;
+    telemetry: ReturnType<typeof queueTelemetry>;
+    metrics: Metrics | undefined;
+    log: Logger;
+  },
+): Worker {
+  const { config } = deps;
+  const worker = new Worker(slot.shard, deps.deadLetters.guard(slot.queue, slot.processor), {
+    connection: deps.connections.queueRedis,
+    prefix: config.queue.prefix,
+    concurrency: slot.concurrency,
+    // A killed worker's jobs are retried by another after the lock lapses (§5).
+    lockDuration: config.worker.lockMs,
+    stalledInterval: config.worker.lockMs,
+    // A job is stalled when its lock lapses: a killed worker, or a queue master that
+    // failed over before the lock renewal reached its replica. Running it again is
+    // safe (every write is idempotent), so a few stalls are retried, not failed.
+    maxStalledCount: STALLED_RETRIES,
+    // Each job's processing joins the trace of the request that enqueued it.
+    telemetry: deps.telemetry,
+  });
+  deps.deadLetters.watch(slot.queue, worker);
+  observeWorker(worker, slot.queue, deps.metrics, deps.log);
+  return worker;
+}
+
 /** Starts BullMQ workers (`WORKER_INSTANCES` per queue) for every registered consumer on the given connections. */
 export function createWorkers(
   config: Config,
@@ -219,26 +256,8 @@ export function createWorkers(
     backoffMs: config.queue.backoffMs,
     ...batchingOf(config),
   });
-  const workers = workerSlotsOf(config, consumers).map(
-    ({ queue, shard, processor, concurrency }) => {
-      const worker = new Worker(shard, deadLetters.guard(queue, processor), {
-        connection: connections.queueRedis,
-        prefix: config.queue.prefix,
-        concurrency,
-        // A killed worker's jobs are retried by another after the lock lapses (§5).
-        lockDuration: config.worker.lockMs,
-        stalledInterval: config.worker.lockMs,
-        // A job is stalled when its lock lapses: a killed worker, or a queue master that
-        // failed over before the lock renewal reached its replica. Running it again is
-        // safe (every write is idempotent), so a few stalls are retried, not failed.
-        maxStalledCount: STALLED_RETRIES,
-        // Each job's processing joins the trace of the request that enqueued it.
-        telemetry,
-      });
-      deadLetters.watch(queue, worker);
-      observeWorker(worker, queue, metrics, log);
-      return worker;
-    },
+  const workers = workerSlotsOf(config, consumers).map((slot) =>
+    startWorker(slot, { config, connections, deadLetters, telemetry, metrics, log }),
   );
 
   let closing: Promise<void> | undefined;

@@ -54,7 +54,8 @@ export const persistPersonJobSchema = {
 } as const;
 
 /** The entities this build has: the created resources of shared/resources/registry.ts, and customers. */
-export type BuiltInEntity = 'users' | 'listings' | 'customers' | 'people';
+export const BUILT_IN_ENTITIES = ['users', 'listings', 'customers', 'people'] as const;
+export type BuiltInEntity = (typeof BUILT_IN_ENTITIES)[number];
 
 /** An entity a process was given beyond this build's (a resource a test declares), named by `addedEntity`. */
 export type AddedEntity = string & { readonly addedEntity: true };
@@ -86,7 +87,7 @@ export const changeEventSchema = {
   properties: {
     id: { type: 'string', minLength: 1 },
     type: { type: 'string', enum: ['insert', 'update', 'delete'] },
-    entity: { type: 'string', minLength: 1 },
+    entity: { type: 'string', enum: BUILT_IN_ENTITIES },
     key: { type: 'string', minLength: 1 },
     before: { anyOf: [{ type: 'object' }, { type: 'null' }] },
     after: { anyOf: [{ type: 'object' }, { type: 'null' }] },
@@ -97,6 +98,16 @@ export const changeEventSchema = {
 } as const;
 
 /**
+ * A change event as the replicate queue checks it: of any entity, a resource a
+ * process was given beyond this build's too. The processor refuses one of an
+ * entity it keeps no copy of.
+ */
+export const replicatedEventSchema = {
+  ...changeEventSchema,
+  properties: { ...changeEventSchema.properties, entity: { type: 'string', minLength: 1 } },
+} as const;
+
+/**
  * The change events of one committed group, replicated as one job: a write
  * then costs one queue operation to persist and a fraction of one to replicate.
  */
@@ -104,7 +115,7 @@ export const changeBatchSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['events'],
-  properties: { events: { type: 'array', minItems: 1, items: changeEventSchema } },
+  properties: { events: { type: 'array', minItems: 1, items: replicatedEventSchema } },
 } as const;
 
 export type PersistUserJob = FromSchema<typeof persistUserJobSchema>;

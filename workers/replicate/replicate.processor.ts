@@ -2,7 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from '../../shared/logger.js';
 import {
   changeBatchSchema,
-  changeEventSchema,
+  replicatedEventSchema,
   entityKey,
   type ChangeEvent,
   type Entity,
@@ -16,7 +16,7 @@ import { compileValidator } from '../../shared/validation/ajv.js';
 import { GroupCommitter } from '../group-commit.js';
 import { waitForPredecessors } from '../persist/wait-for-predecessors.js';
 
-const validateEvent = compileValidator<ChangeEvent>(changeEventSchema);
+const validateEvent = compileValidator<ChangeEvent>(replicatedEventSchema);
 const validateBatch = compileValidator<{ events: ChangeEvent[] }>(changeBatchSchema);
 
 /** The events a replicate job carries; a malformed job can never succeed, so it fails for good. */
