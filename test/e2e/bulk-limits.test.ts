@@ -4,8 +4,8 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
+import { ndjson } from '../support/ndjson.js';
 
-const ndjson = (items: readonly unknown[]) => `${items.map((i) => JSON.stringify(i)).join('\n')}\n`;
 const users = (tag: string, from: number, to: number) =>
   Array.from({ length: to - from }, (_, i) => ({ name: `${tag} ${from + i}` }));
 

@@ -5,13 +5,7 @@ import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
 import { startPublicApi } from '../support/public-api.js';
-
-const ndjson = (items: readonly unknown[]) => `${items.map((i) => JSON.stringify(i)).join('\n')}\n`;
-const lines = (text: string) =>
-  text
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+import { ndjson, lines } from '../support/ndjson.js';
 
 describe('bulk intake (spec §7), HTTP in → rows and documents out', function () {
   this.timeout(180_000);

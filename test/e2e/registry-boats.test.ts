@@ -13,14 +13,9 @@ import { boatsResource } from '../fixtures/boats/boats.resource.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
+import { ndjson, lines } from '../support/ndjson.js';
 
 const BOATS_MIGRATIONS = fileURLToPath(new URL('../fixtures/boats/', import.meta.url));
-const ndjson = (items: readonly unknown[]) => `${items.map((i) => JSON.stringify(i)).join('\n')}\n`;
-const lines = (text: string) =>
-  text
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 /**
  * docs/architecture.md's recipe, run: a resource this build does not have

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { http, type HttpAnswer } from '../../support/http.js';
 import { startPipeline, type Pipeline } from '../../support/pipeline.js';
+import { ndjson } from '../../support/ndjson.js';
 
-const ndjson = (items: readonly unknown[]) => `${items.map((i) => JSON.stringify(i)).join('\n')}\n`;
 const lastLine = (answer: HttpAnswer) =>
   JSON.parse(answer.text.trim().split('\n').at(-1)!) as Record<string, unknown>;
 
