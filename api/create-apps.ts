@@ -1,7 +1,7 @@
 import type Koa from 'koa';
 import type { QueueShards } from '../shared/jobs/sharded-queue.js';
 import { ShardCompletions } from '../shared/jobs/completion-listener.js';
-import type { Config, ServiceName } from '../config/index.js';
+import type { Config, HostedServiceName } from '../config/index.js';
 import type { Connections } from '../shared/connections.js';
 import type { Logger } from '../shared/logger.js';
 import { ReadThroughCache } from '../shared/cache/read-through-cache.js';
@@ -26,16 +26,16 @@ import type { BuiltService, ServiceContext, ServiceModule } from './service-modu
 import { SERVICE_MODULES } from './service-registry.js';
 
 export interface ServiceApps {
-  readonly apps: ReadonlyMap<ServiceName, Koa<RequestState>>;
+  readonly apps: ReadonlyMap<HostedServiceName, Koa<RequestState>>;
   readonly metrics: Metrics;
   /** The producers of every queue (Bull Board lists them). */
   readonly queues: readonly QueueShards[];
   /** What this process uses, its built services together (the ops port's `/ready`). */
   readonly dependencies: readonly Dependency[];
   /** Each built service's OpenAPI document (also served by the ops port). */
-  readonly documents: ReadonlyMap<ServiceName, object>;
+  readonly documents: ReadonlyMap<HostedServiceName, object>;
   /** The app of one service; throws if this process did not build it. */
-  app(name: ServiceName): Koa<RequestState>;
+  app(name: HostedServiceName): Koa<RequestState>;
   /** Closes what the services opened, then the queue producers and event listeners. */
   close(): Promise<void>;
 }
@@ -43,7 +43,7 @@ export interface ServiceApps {
 /** What a process's services are built with beyond config, connections and logger. */
 export interface ServiceAppOptions {
   /** The services to build, of `modules`: all of them by default. */
-  names?: readonly ServiceName[];
+  names?: readonly HostedServiceName[];
   metrics?: Metrics;
   /** The services this build has (api/service-registry.ts) unless a test brings its own. */
   modules?: readonly ServiceModule[];
@@ -117,7 +117,7 @@ function serviceAppOf(
     writeQueues: service.writeQueues,
   };
   // A listener that faces the internet keeps /metrics and /ready behind the probe token.
-  const edge = config.edge.services.includes(module.name)
+  const edge = (config.edge.services as readonly HostedServiceName[]).includes(module.name)
     ? { token: config.edge.probeToken }
     : undefined;
   const app = createServiceApp({
@@ -171,8 +171,8 @@ export async function createServiceApps(
   });
   // One backlog cache per process: every service's writes share its counts.
   const backlog = new QueueBacklog(config.backpressure.checkIntervalMs);
-  const apps = new Map<ServiceName, Koa<RequestState>>();
-  const documents = new Map<ServiceName, object>();
+  const apps = new Map<HostedServiceName, Koa<RequestState>>();
+  const documents = new Map<HostedServiceName, object>();
   const built: BuiltService[] = [];
   for (const module of modules) {
     const service = await module.build(context);

@@ -1,4 +1,4 @@
-import type { Config, ServiceName } from '../config/index.js';
+import type { Config, HostedServiceName } from '../config/index.js';
 import type { ReadThroughCache } from '../shared/cache/read-through-cache.js';
 import type { Connections } from '../shared/connections.js';
 import type { IdAllocator } from '../shared/ids.js';
@@ -44,7 +44,7 @@ export interface BuiltService {
 
 /** One HTTP service of Spillway: a name (its port comes from config) and how to build its routes. */
 export interface ServiceModule {
-  readonly name: ServiceName;
+  readonly name: HostedServiceName;
   /** Title of its API documentation. */
   readonly title: string;
   /** The connections it uses, and so what its `/ready` checks. */

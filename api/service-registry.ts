@@ -17,4 +17,5 @@ export const SERVICE_MODULES: readonly ServiceModule[] = [
   peopleModule,
 ];
 
-export const AVAILABLE_SERVICES: readonly ServiceName[] = SERVICE_MODULES.map((m) => m.name);
+/** Every service this build has: each module's name is one of SERVICE_NAMES. */
+export const AVAILABLE_SERVICES = SERVICE_MODULES.map((m) => m.name) as readonly ServiceName[];

@@ -23,6 +23,9 @@ export {
   INTERNAL_SERVICES,
   SERVICE_NAMES,
   serviceBaseUrl,
+  addedService,
+  type AddedServiceName,
+  type HostedServiceName,
   type ServiceAddress,
   type ServiceName,
 } from './services.js';

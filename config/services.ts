@@ -10,6 +10,19 @@ export const SERVICE_NAMES = [
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
+/**
+ * A service a process was given beyond this build's (a test's resource),
+ * named by `addedService`; it has no port here, its caller listens for it.
+ */
+export type AddedServiceName = string & { readonly addedService: true };
+
+/** The name of a service a process hosts: one of SERVICE_NAMES, or an added one. A misspelt built-in name stays a type error. */
+export type HostedServiceName = ServiceName | AddedServiceName;
+
+export function addedService(name: string): AddedServiceName {
+  return name as AddedServiceName;
+}
+
 /** Services that are not meant to be reached from outside: loopback by default, token when configured. */
 export const INTERNAL_SERVICES: readonly ServiceName[] = ['users', 'listings'];
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ServiceName } from '../config/index.js';
+import type { HostedServiceName } from '../config/index.js';
 import type { CacheCollection } from './cache/cache-collections.js';
 import { usernameKey } from './customers/username-key.js';
 import type { Entity } from './jobs/job-payloads.js';
@@ -108,7 +108,7 @@ export function escapedKeyPart(text: string): string {
  * shape. Family `rate-bucket`, not the fixed windows' `rate` (strings): a
  * process of either kind never meets a key of the other type mid-deploy.
  */
-export function rateLimitKey(prefix: string, scope: ServiceName, client: string): string {
+export function rateLimitKey(prefix: string, scope: HostedServiceName, client: string): string {
   return familyKey(prefix, 'rate-bucket', hashed([scope, client], 32));
 }
 
@@ -142,7 +142,11 @@ export function keyHeadKey(prefix: string, shard: string, key: string): string {
  * The record of one `Idempotency-Key` of one service. Slot: the record.
  * Hashed, so any client key fits one bounded Redis key.
  */
-export function idempotencyKey(prefix: string, scope: ServiceName, clientKey: string): string {
+export function idempotencyKey(
+  prefix: string,
+  scope: HostedServiceName,
+  clientKey: string,
+): string {
   return familyKey(prefix, 'idempotency', hashed([scope, clientKey]));
 }
 

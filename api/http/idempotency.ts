@@ -1,6 +1,6 @@
 import type { Context, Middleware, Next, ParameterizedContext } from 'koa';
 import { Readable } from 'node:stream';
-import type { ServiceName } from '../../config/index.js';
+import type { HostedServiceName } from '../../config/index.js';
 import {
   IdempotencyKeyReusedError,
   RequestInProgressError,
@@ -75,7 +75,7 @@ const inProgress = () =>
  */
 function keyedAttempt(
   store: IdempotencyStore,
-  scope: ServiceName,
+  scope: HostedServiceName,
   key: string,
   claim: { readonly token: string; readonly plan?: WritePlan },
 ): IdempotentAttempt & { readonly refused: () => boolean } {
@@ -105,7 +105,7 @@ function keyedAttempt(
  */
 function keyedBulkAttempt(
   store: IdempotencyStore,
-  scope: ServiceName,
+  scope: HostedServiceName,
   key: string,
   claim: { readonly token: string; readonly chunks?: readonly ChunkPlan[] },
 ): IdempotentBulkAttempt {
@@ -150,7 +150,7 @@ function keyedBulkAttempt(
 export interface IdempotencyOptions {
   store: IdempotencyStore;
   /** Keys are per service: the same key at two services is two keys. */
-  scope: ServiceName;
+  scope: HostedServiceName;
   /**
    * Routes that stream their own body (CSV import) cannot be fingerprinted
    * before they run; they are left out (the import is idempotent by row id).

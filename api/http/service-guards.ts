@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { INTERNAL_SERVICES, type Config, type ServiceName } from '../../config/index.js';
+import { INTERNAL_SERVICES, type Config, type HostedServiceName } from '../../config/index.js';
 import type { Connections } from '../../shared/connections.js';
 import { IdempotencyStore } from '../../shared/idempotency/idempotency-store.js';
 import type { QueueBacklog } from '../../shared/jobs/queue-backlog.js';
@@ -42,7 +42,7 @@ interface GuardDeps {
  * the others their writes), or none when its limit is 0.
  */
 function rateLimitGuard(
-  name: ServiceName,
+  name: HostedServiceName,
   countedPaths: ReadonlySet<string>,
   { config, connections, logger }: GuardDeps,
 ): Middleware<RequestState> | undefined {
@@ -72,7 +72,7 @@ function rateLimitGuard(
 
 /** `Idempotency-Key` on the service's writes, its keys in the queue Redis. */
 function idempotencyGuard(
-  name: ServiceName,
+  name: HostedServiceName,
   service: GuardedService,
   { config, connections }: GuardDeps,
 ): Middleware<RequestState> {
@@ -102,13 +102,16 @@ function idempotencyGuard(
  * that was already answered is replayed even while the queue is full.
  */
 export function serviceGuards(
-  name: ServiceName,
+  name: HostedServiceName,
   service: GuardedService,
   shared: GuardDeps,
 ): ServiceGuards {
   const { config, backlog } = shared;
   const beforeBody: Middleware<RequestState>[] = [];
-  if (config.serviceToken !== undefined && INTERNAL_SERVICES.includes(name)) {
+  if (
+    config.serviceToken !== undefined &&
+    (INTERNAL_SERVICES as readonly HostedServiceName[]).includes(name)
+  ) {
     beforeBody.push(requireServiceToken(config.serviceToken));
   }
   // Rate limits and backpressure count items, not requests (§3.7): a bulk body's, and a CSV import's rows.

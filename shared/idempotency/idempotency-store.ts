@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { RedisClient } from '../redis-client.js';
-import type { ServiceName } from '../../config/index.js';
+import type { HostedServiceName } from '../../config/index.js';
 import { idempotencyKey } from '../redis-keys.js';
 import type { ChunkPlan, WritePlan } from './idempotent-attempt.js';
 
@@ -177,12 +177,12 @@ export class IdempotencyStore {
     return (this.options.now ?? Date.now)();
   }
 
-  private redisKey(scope: ServiceName, key: string): string {
+  private redisKey(scope: HostedServiceName, key: string): string {
     return idempotencyKey(this.options.prefix, scope, key);
   }
 
   /** Takes the key for this request, or reports who has it. */
-  async claim(scope: ServiceName, key: string, fingerprint: string): Promise<Claim> {
+  async claim(scope: HostedServiceName, key: string, fingerprint: string): Promise<Claim> {
     const token = randomUUID();
     const leaseMs = this.options.pendingTtlSeconds * 1000;
     // The caller's clock: a skewed one only lets a retry repeat a planned write early (harmless).
@@ -221,7 +221,12 @@ export class IdempotencyStore {
    * Stores the write's plan with the reservation, for as long as an answer is
    * kept; false if the reservation was lost meanwhile (then nothing may be enqueued).
    */
-  async plan(scope: ServiceName, key: string, token: string, plan: WritePlan): Promise<boolean> {
+  async plan(
+    scope: HostedServiceName,
+    key: string,
+    token: string,
+    plan: WritePlan,
+  ): Promise<boolean> {
     const stored = await this.redis.eval(
       PLAN,
       1,
@@ -239,7 +244,7 @@ export class IdempotencyStore {
    * the reservation was lost meanwhile (then nothing of the chunk may be enqueued).
    */
   async planChunk(
-    scope: ServiceName,
+    scope: HostedServiceName,
     key: string,
     token: string,
     chunk: number,
@@ -261,7 +266,7 @@ export class IdempotencyStore {
 
   /** Stores the answer for replay; false if the reservation was lost meanwhile. */
   async complete(
-    scope: ServiceName,
+    scope: HostedServiceName,
     key: string,
     claim: { token: string; fingerprint: string },
     answer: StoredAnswer,
@@ -284,7 +289,7 @@ export class IdempotencyStore {
    * (the write was refused before anything was enqueued).
    */
   async release(
-    scope: ServiceName,
+    scope: HostedServiceName,
     key: string,
     token: string,
     options: { dropPlan?: boolean } = {},

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ServiceName } from '../../config/index.js';
+import type { HostedServiceName } from '../../config/index.js';
 import type { RedisClient } from '../redis-client.js';
 import { rateLimitKey } from '../redis-keys.js';
 import { TokenBucket, type RateDecision } from './token-bucket.js';
@@ -34,7 +34,7 @@ export interface SyncedRateLimiterOptions {
   /** The cache Redis prefix (the budget is disposable: it lives in the cache Redis). */
   readonly prefix: string;
   /** Names the budget (one per service). */
-  readonly scope: ServiceName;
+  readonly scope: HostedServiceName;
   /** Units per period, and the most a client may spend at once. */
   readonly limit: number;
   readonly periodMs: number;

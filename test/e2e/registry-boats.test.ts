@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import type { RowDataPacket } from 'mysql2/promise';
-import type { ServiceName } from '../../config/index.js';
+import { addedService } from '../../config/index.js';
 import { createServiceApps, type ServiceApps } from '../../api/create-apps.js';
 import { plainCreatedResourceModule } from '../../api/resources/created-resource.module.js';
 import { listen, type Listening } from '../../shared/http/listen.js';
@@ -43,7 +43,7 @@ describe('a resource added through the registry alone (boats: one descriptor and
     const logger = createLogger({ level: config.logLevel, name: 'boats-test' });
     const boatsModule = plainCreatedResourceModule({
       // A service this build's config does not list: it is served on a port of the test's choosing.
-      name: 'boats' as ServiceName,
+      name: addedService('boats'),
       title: 'Boats (a resource only this test has)',
       resource: boatsResource,
     });
@@ -167,7 +167,7 @@ describe('a resource added through the registry alone (boats: one descriptor and
   });
 
   it('documents its operations in its OpenAPI document, made from the same schemas', () => {
-    const document = apps.documents.get('boats' as ServiceName) as {
+    const document = apps.documents.get(addedService('boats')) as {
       paths: Record<string, Record<string, unknown>>;
     };
     expect(Object.keys(document.paths)).to.include.members([
