@@ -6,6 +6,7 @@ import { createLogger } from '../shared/logger.js';
 import { readinessChecks } from '../shared/readiness.js';
 import { exitOnSignals } from '../shared/shutdown.js';
 import { createServiceApps } from './create-apps.js';
+import type { GuardSeams } from './http/service-guards.js';
 import { createOpsApp } from './ops/ops.app.js';
 import { DeadLettersService } from '../shared/jobs/dead-letters.service.js';
 import { DeadLetterRepository } from '../shared/repositories/dead-letter.repository.js';
@@ -18,12 +19,17 @@ export async function runApiProcess(
   config: Config,
   tracing: Tracing,
   argv: readonly string[],
+  /** Only a test's entry passes these (test/support/entries/). */
+  seams?: GuardSeams,
 ): Promise<void> {
   const logger = createLogger({ level: config.logLevel, name: 'api' });
   const { services, ops } = selectProcessParts(argv, AVAILABLE_SERVICES);
   const peopleFile = peopleFileOption(argv);
   const connections = await openConnections(config);
-  const serviceApps = await createServiceApps(config, connections, logger, { names: services });
+  const serviceApps = await createServiceApps(config, connections, logger, {
+    names: services,
+    seams,
+  });
   // An internet-facing listener caps the connections one client address holds (issue 31).
   const edgeOptions = { connectionsPerClient: config.edge.connectionsPerClient };
   const listening = await Promise.all(

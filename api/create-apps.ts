@@ -21,7 +21,7 @@ import { readinessChecks, unionOf, type Dependency } from '../shared/readiness.j
 import { createServiceApp, serviceOpenApi } from './http/create-service-app.js';
 import type { RequestState } from './http/request-id.js';
 import { operationsOf, routerOf, streamedPaths, untypedJsonPaths } from './http/route-table.js';
-import { serviceGuards } from './http/service-guards.js';
+import { serviceGuards, type GuardSeams } from './http/service-guards.js';
 import type { BuiltService, ServiceContext, ServiceModule } from './service-module.js';
 import { SERVICE_MODULES } from './service-registry.js';
 
@@ -49,6 +49,8 @@ export interface ServiceAppOptions {
   modules?: readonly ServiceModule[];
   /** The created resources whose queues the services write to: this build's registry by default. */
   resources?: readonly AnyCreatedResource[];
+  /** Where a test reaches into the guards; no product entry sets it. */
+  seams?: GuardSeams;
 }
 
 /** One completion listener per queue per process, opened on first use (`Prefer: wait`). */
@@ -107,9 +109,10 @@ function serviceAppOf(
     logger: Logger;
     metrics: Metrics;
     backlog: QueueBacklog;
+    seams?: GuardSeams;
   },
 ): { app: Koa<RequestState>; document: object } {
-  const { config, connections, logger, metrics, backlog } = shared;
+  const { config, connections, logger, metrics, backlog, seams } = shared;
   const operations = operationsOf(service.routes);
   const guarded = {
     rawBodyPaths: streamedPaths(service.routes, 'raw'),
@@ -136,7 +139,7 @@ function serviceAppOf(
     bodyLimit: service.bodyLimit,
     trustProxy: config.rateLimit.trustProxy,
     cacheControlMaxAge: config.cache.controlMaxAgeSeconds,
-    ...serviceGuards(module.name, guarded, { config, connections, backlog, logger }),
+    ...serviceGuards(module.name, guarded, { config, connections, backlog, logger, seams }),
   });
   return { app, document: serviceOpenApi({ title: module.title, operations, edge }) };
 }
@@ -183,6 +186,7 @@ export async function createServiceApps(
       logger,
       metrics,
       backlog,
+      seams: options.seams,
     });
     apps.set(module.name, app);
     documents.set(module.name, document);

@@ -60,20 +60,10 @@ export function readHttpServer(read: EnvReader): Config['httpServer'] {
   };
 }
 
-/**
- * IDEMPOTENCY_*: how long answers are replayed and keys stay reserved; and
- * the chaos test's hook, IDEMPOTENCY_TEST_DIE_BEFORE_ANSWER, refused outside NODE_ENV=test.
- */
-export function readIdempotency(read: EnvReader, env: Config['env']): Config['idempotency'] {
-  const dieBeforeAnswer = read.bool('IDEMPOTENCY_TEST_DIE_BEFORE_ANSWER', false);
-  if (dieBeforeAnswer && env !== 'test') {
-    read.problem(
-      'IDEMPOTENCY_TEST_DIE_BEFORE_ANSWER: a test hook, only allowed with NODE_ENV=test',
-    );
-  }
+/** IDEMPOTENCY_*: how long answers are replayed and keys stay reserved. */
+export function readIdempotency(read: EnvReader): Config['idempotency'] {
   return {
     ttlSeconds: read.int('IDEMPOTENCY_TTL_SECONDS', 86_400, { min: 1, max: 30 * 86_400 }),
     pendingTtlSeconds: read.int('IDEMPOTENCY_PENDING_TTL_SECONDS', 120, { min: 1, max: 3600 }),
-    ...(dieBeforeAnswer && env === 'test' && { testDieBeforeAnswer: true }),
   };
 }

@@ -76,7 +76,7 @@ export function loadConfig(env: Env = process.env): Config {
     notify: readNotify(read),
     outbox: readOutbox(read),
     orders: readOrders(read),
-    idempotency: readIdempotency(read, nodeEnv),
+    idempotency: readIdempotency(read),
     backpressure: readBackpressure(read),
     rateLimit: readRateLimit(read),
     serviceToken: readServiceToken(read),

@@ -166,8 +166,6 @@ export interface Config {
      * process frees it then; a retry then repeats the write it had planned).
      */
     readonly pendingTtlSeconds: number;
-    /** Test hook (NODE_ENV=test only): the API process kills itself after a keyed write enqueued (a bulk request: its first chunk), before its answer is stored. */
-    readonly testDieBeforeAnswer?: true;
   };
   /** Refusing writes while a queue is backlogged (§3.7). */
   readonly backpressure: {

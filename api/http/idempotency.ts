@@ -162,8 +162,8 @@ export interface IdempotencyOptions {
    */
   streamed?: { readonly paths: readonly string[]; readonly maxBytes: number };
   /**
-   * Test hook (IDEMPOTENCY_TEST_DIE_BEFORE_ANSWER): runs after the handler
-   * enqueued and before its answer is stored, where the chaos test kills the process.
+   * Test seam (GuardSeams): runs after the handler enqueued and before its
+   * answer is stored, where the chaos test kills the process.
    */
   beforeAnswerStored?: () => void;
   /** The same hook for a bulk request: runs once its first chunk was enqueued. */

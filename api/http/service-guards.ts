@@ -6,7 +6,7 @@ import type { QueueBacklog } from '../../shared/jobs/queue-backlog.js';
 import type { Logger } from '../../shared/logger.js';
 import { SyncedRateLimiter } from '../../shared/rate-limit/synced-rate-limiter.js';
 import { backpressure } from './backpressure.js';
-import { idempotency } from './idempotency.js';
+import { idempotency, type IdempotencyOptions } from './idempotency.js';
 import { rateLimit } from './rate-limit.js';
 import type { RequestState } from './request-id.js';
 import { requireServiceToken } from './service-token.js';
@@ -29,12 +29,22 @@ export interface ServiceGuards {
   readonly afterBody: Middleware<RequestState>[];
 }
 
+/**
+ * Where a test reaches into the guards (never set by a product entry): the
+ * chaos test's API process kills itself after a keyed write was enqueued and
+ * before its answer is stored (test/support/entries/dying-api.ts).
+ */
+export interface GuardSeams {
+  readonly idempotency?: Pick<IdempotencyOptions, 'beforeAnswerStored' | 'afterFirstBulkChunk'>;
+}
+
 /** What every service's guards share in one process. */
 interface GuardDeps {
   readonly config: Config;
   readonly connections: Connections;
   readonly backlog: QueueBacklog;
   readonly logger?: Logger;
+  readonly seams?: GuardSeams;
 }
 
 /**
@@ -74,9 +84,9 @@ function rateLimitGuard(
 function idempotencyGuard(
   name: HostedServiceName,
   service: GuardedService,
-  { config, connections }: GuardDeps,
+  { config, connections, seams }: GuardDeps,
 ): Middleware<RequestState> {
-  const { ttlSeconds, pendingTtlSeconds, testDieBeforeAnswer } = config.idempotency;
+  const { ttlSeconds, pendingTtlSeconds } = config.idempotency;
   const store = new IdempotencyStore(connections.queueRedis, {
     prefix: config.queue.prefix,
     ttlSeconds,
@@ -87,11 +97,7 @@ function idempotencyGuard(
     scope: name,
     skipPaths: service.rawBodyPaths,
     streamed: { paths: [...new Set(service.bulkPaths)], maxBytes: config.bulk.maxBytes },
-    // A crash as real as it gets: no finally block, no shutdown hook runs.
-    ...(testDieBeforeAnswer && {
-      beforeAnswerStored: () => process.kill(process.pid, 'SIGKILL'),
-      afterFirstBulkChunk: () => process.kill(process.pid, 'SIGKILL'),
-    }),
+    ...seams?.idempotency,
   });
 }
 

@@ -27,15 +27,15 @@ async function startApi(
   env: Record<string, string> = {},
 ): Promise<{ api: RunningProcess; url: string }> {
   const port = await freePort();
+  // The dying API is the product's API process through a test seam, not a product setting.
   const api = runEntry(
-    'api/main.ts',
+    die ? 'test/support/entries/dying-api.ts' : 'api/main.ts',
     ['--service', service],
     testEnv({
       [PORT_VARIABLE[service] ?? '']: String(port),
       LOG_LEVEL: 'warn',
       // The dead process's lease runs out a second after the crash, not two minutes.
       IDEMPOTENCY_PENDING_TTL_SECONDS: '1',
-      ...(die && { IDEMPOTENCY_TEST_DIE_BEFORE_ANSWER: 'true' }),
       ...env,
     }),
   );
