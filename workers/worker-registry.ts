@@ -1,5 +1,7 @@
 import { QUEUE_NAMES, type QueueName } from '../shared/jobs/queue-names.js';
 import type { AnyCreatedResource } from '../shared/resources/created-resource.js';
+import { customersResource } from '../shared/resources/customers.resource.js';
+import { ordersResource } from '../shared/resources/orders.resource.js';
 import { notifyModule } from './notify/notify.module.js';
 import { persistCreatedResourceModule } from './persist/persist-created-resource.module.js';
 import { persistCustomersModule } from './persist/persist-customers.module.js';
@@ -10,7 +12,8 @@ import type { WorkerModule } from './worker-module.js';
 /**
  * The module that consumes each queue, so a process builds only the modules of
  * the queues it runs (WORKER_QUEUES): one generic persist module per created
- * resource (from its descriptor), then the keyed resources' and change events' own.
+ * resource (from its descriptor); the keyed resources' own (their ordered
+ * apply is theirs), on their descriptors' queues; the change events'.
  */
 export function workerModules(
   resources: readonly AnyCreatedResource[],
@@ -19,9 +22,9 @@ export function workerModules(
     ...resources.map(
       (resource) => [resource.queue, persistCreatedResourceModule(resource)] as const,
     ),
-    [QUEUE_NAMES.persistCustomers, persistCustomersModule],
+    [customersResource.queue, persistCustomersModule],
     [QUEUE_NAMES.replicate, replicateModule],
     [QUEUE_NAMES.notify, notifyModule],
-    [QUEUE_NAMES.persistOrders, persistOrdersModule],
+    [ordersResource.queue, persistOrdersModule],
   ]);
 }

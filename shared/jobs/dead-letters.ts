@@ -1,6 +1,6 @@
 import { RATE_LIMIT_ERROR, UnrecoverableError } from 'bullmq';
 import { QUEUE_NAMES, type QueueName } from './queue-names.js';
-import { CREATED_RESOURCES } from '../resources/registry.js';
+import { CREATED_RESOURCES, KEYED_RESOURCES } from '../resources/registry.js';
 
 /**
  * A write whose job failed for good (§9 "nothing acknowledged is ever
@@ -145,8 +145,9 @@ const ADDRESS_OF: Readonly<Record<QueueName, (data: Record<string, unknown>) => 
   ...Object.fromEntries(
     CREATED_RESOURCES.map((r) => [r.queue, created(r.entity, r.resourceKey)] as const),
   ),
-  [QUEUE_NAMES.persistCustomers]: keyed('customers', 'customer', 'uuid'),
-  [QUEUE_NAMES.persistOrders]: keyed('orders', 'order', 'id'),
+  ...Object.fromEntries(
+    KEYED_RESOURCES.map((r) => [r.queue, keyed(r.entity, r.resourceKey, r.keyField)] as const),
+  ),
   [QUEUE_NAMES.replicate]: event,
   [QUEUE_NAMES.notify]: event,
 };

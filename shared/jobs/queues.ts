@@ -9,7 +9,8 @@ import type { ChangeEvent, PersistCustomerJob, ReplicateJob } from './job-payloa
 import type { PersistOrderJob } from './order-jobs.js';
 import { queueTelemetry } from '../tracing/bullmq-telemetry.js';
 import type { AnyCreatedResource } from '../resources/created-resource.js';
-import { CREATED_RESOURCES } from '../resources/registry.js';
+import { CREATED_RESOURCES, KEYED_RESOURCES } from '../resources/registry.js';
+import { keyOfJob } from '../resources/keyed-resource.js';
 
 /** The queues of the keyed resources and of change events, each its own. */
 interface FixedQueues {
@@ -33,18 +34,13 @@ function changeKey(data: ReplicateJob, opts: JobsOptions | undefined): string {
  * What each queue's jobs are sharded by: the id of the resource they write,
  * so every version of one resource is in one shard, in order.
  */
-const SHARD_KEYS: { readonly [Q in keyof FixedQueues]: ShardKeyOf<JobOf<Q>> } = {
-  persistCustomers: (data) => data.customer.uuid,
-  replicate: changeKey,
-  notify: changeKey,
-  persistOrders: (data) => data.order.id,
-};
-
-type JobOf<Q extends keyof FixedQueues> = FixedQueues[Q] extends ShardedQueue<infer T> ? T : never;
-
-const QUEUE_KEYS: ReadonlyMap<QueueName, string> = new Map(
-  Object.entries(QUEUE_NAMES).map(([key, name]) => [name, key]),
-);
+const SHARD_KEYS: ReadonlyMap<QueueName, ShardKeyOf<unknown>> = new Map([
+  ...KEYED_RESOURCES.map(
+    (resource) => [resource.queue, (data: unknown) => String(keyOfJob(resource, data))] as const,
+  ),
+  [QUEUE_NAMES.replicate, changeKey as ShardKeyOf<unknown>],
+  [QUEUE_NAMES.notify, changeKey as ShardKeyOf<unknown>],
+]);
 
 /** A created resource's jobs carry it under its key; they are sharded by its id. */
 function createdShardKey(resource: AnyCreatedResource): ShardKeyOf<unknown> {
@@ -58,9 +54,7 @@ function shardKeyOf(
 ): ShardKeyOf<unknown> {
   const resource = resources.find((r) => r.queue === name);
   if (resource) return createdShardKey(resource);
-  const fixed = (SHARD_KEYS as Record<string, ShardKeyOf<unknown> | undefined>)[
-    QUEUE_KEYS.get(name) ?? ''
-  ];
+  const fixed = SHARD_KEYS.get(name);
   if (!fixed) throw new Error(`no queue is named ${name}`);
   return fixed;
 }

@@ -1,5 +1,8 @@
 import type { AnyCreatedResource } from './created-resource.js';
+import { customersResource } from './customers.resource.js';
+import type { KeyedResource } from './keyed-resource.js';
 import { listingsResource } from './listings.resource.js';
+import { ordersResource } from './orders.resource.js';
 import { peopleResource } from './people.resource.js';
 import { usersResource } from './users.resource.js';
 
@@ -13,3 +16,6 @@ export const CREATED_RESOURCES: readonly AnyCreatedResource[] = [
   listingsResource,
   peopleResource,
 ];
+
+/** Every keyed resource (versions of one key applied in order): their queues' shard keys and dead-letter addresses come from these. */
+export const KEYED_RESOURCES: readonly KeyedResource[] = [customersResource, ordersResource];

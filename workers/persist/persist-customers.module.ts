@@ -1,11 +1,8 @@
 import { nowMicros } from '../../shared/clock.js';
 import { UsernameReservations } from '../../shared/customers/username-reservations.js';
-import {
-  persistCustomerJobSchema,
-  type PersistCustomerJob,
-} from '../../shared/jobs/job-payloads.js';
+import type { PersistCustomerJob } from '../../shared/jobs/job-payloads.js';
 import { KeyHeads } from '../../shared/jobs/key-heads.js';
-import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { customersResource } from '../../shared/resources/customers.resource.js';
 import { createQueue } from '../../shared/jobs/queues.js';
 import { RedisLock } from '../../shared/locks/redis-lock.js';
 import { mailsChanges } from '../../shared/mail/recipients.js';
@@ -42,7 +39,7 @@ export const persistCustomersModule: WorkerModule = {
       cache,
       reservations,
       publish,
-      onBatch: (size) => hooks.onBatch?.(QUEUE_NAMES.persistCustomers, size),
+      onBatch: (size) => hooks.onBatch?.(customersResource.queue, size),
       ...batchingOf(config),
     });
     const relay = startOutboxRelay({
@@ -57,7 +54,7 @@ export const persistCustomersModule: WorkerModule = {
       },
     });
     const processor = createPersistCustomerProcessor({
-      validate: compileValidator<PersistCustomerJob>(persistCustomerJobSchema),
+      validate: compileValidator<PersistCustomerJob>(customersResource.jobSchema),
       committer,
       reservations,
       customers: new CustomerRepository(connections.mysql),
@@ -65,12 +62,12 @@ export const persistCustomersModule: WorkerModule = {
         prefix: config.queue.prefix,
         settledTtlMs: config.queue.headTtlMs,
       }),
-      jobs: createQueue(config, connections.queueRedis, QUEUE_NAMES.persistCustomers),
+      jobs: createQueue(config, connections.queueRedis, customersResource.queue),
       logger,
     });
     return [
       {
-        queue: QUEUE_NAMES.persistCustomers,
+        queue: customersResource.queue,
         processor,
         drain: async () => {
           await committer.drain();

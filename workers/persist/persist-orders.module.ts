@@ -1,6 +1,6 @@
 import { KeyHeads } from '../../shared/jobs/key-heads.js';
 import type { PersistOrderJob } from '../../shared/jobs/order-jobs.js';
-import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { ordersResource } from '../../shared/resources/orders.resource.js';
 import { createQueue } from '../../shared/jobs/queues.js';
 import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
 import { OrderRepository } from '../../shared/repositories/order.repository.js';
@@ -15,18 +15,18 @@ export const persistOrdersModule: WorkerModule = {
     const queue = createQueue(
       config,
       connections.queueRedis,
-      QUEUE_NAMES.persistOrders,
+      ordersResource.queue,
     ) as ShardedQueue<PersistOrderJob>;
     const committer = createOrderCommitter({
       orders: new OrderRepository(connections.mongo),
       cache,
       queue,
-      onBatch: (size) => hooks.onBatch?.(QUEUE_NAMES.persistOrders, size),
+      onBatch: (size) => hooks.onBatch?.(ordersResource.queue, size),
       ...batchingOf(config),
     });
     return [
       {
-        queue: QUEUE_NAMES.persistOrders,
+        queue: ordersResource.queue,
         processor: createPersistOrderProcessor(
           committer,
           new KeyHeads(connections.queueRedis, {
