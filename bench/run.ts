@@ -11,11 +11,12 @@ import { closeConnections } from '../shared/connections.js';
 import { buildSpillway } from './lib/build.js';
 import { renderChart } from './lib/chart.js';
 import { ROOT } from './lib/child.js';
-import { evaluateGoals, renderTable, type BenchResults } from './lib/report.js';
+import { evaluateGoals, renderTable, steadyGoal, type BenchResults } from './lib/report.js';
 import { openBenchStores, resetBenchStores } from './lib/stores.js';
 import { runDrains } from './scenarios/drain.js';
 import { runHttpScenarios } from './scenarios/http.js';
 import { runRedisBytesPerJob } from './scenarios/memory.js';
+import { runSteady } from './scenarios/steady.js';
 import { runVisibility } from './scenarios/visibility.js';
 
 const argv = process.argv.slice(2);
@@ -30,6 +31,8 @@ const plan = quick
       oneByOneJobs: 1_000,
       visibilitySeconds: 3,
       redisJobs: 5_000,
+      steadyBulkWrites: 5_000,
+      steadySingleWrites: 2_000,
     }
   : {
       seconds: 10,
@@ -39,6 +42,8 @@ const plan = quick
       oneByOneJobs: 100_000,
       visibilitySeconds: 10,
       redisJobs: 20_000,
+      steadyBulkWrites: 100_000,
+      steadySingleWrites: 30_000,
     };
 const log = (line: string) => console.log(line);
 
@@ -63,6 +68,15 @@ try {
     rounds: plan.rounds,
     log,
   });
+  log(
+    `== steady state: ${plan.steadyBulkWrites} bulk and ${plan.steadySingleWrites} single writes in and stored at once, against BullMQ's own`,
+  );
+  const steady = await runSteady(config, connections, {
+    bulkWrites: plan.steadyBulkWrites,
+    singleWrites: plan.steadySingleWrites,
+    rounds: plan.rounds,
+    log,
+  });
   log('== Redis bytes per waiting job');
   const redis = await runRedisBytesPerJob(config, connections, plan.redisJobs);
   const results: BenchResults = {
@@ -76,6 +90,7 @@ try {
     http,
     drain,
     visibility,
+    steady,
     redis,
   };
   const goals = evaluateGoals(results);
@@ -83,7 +98,11 @@ try {
   log('');
   log(table);
   await mkdir(out, { recursive: true });
-  const json = JSON.stringify({ ...results, goals, table }, null, 2);
+  const json = JSON.stringify(
+    { ...results, goals, steadyGoal: steadyGoal(steady), table },
+    null,
+    2,
+  );
   await writeFile(join(out, `${results.when.replace(/[:.]/g, '-')}.json`), json);
   await writeFile(join(out, 'latest.json'), json);
   await writeFile(join(out, 'latest.svg'), await renderChart(results));

@@ -20,6 +20,9 @@ fi
 if [ "${1:-}" = "--client" ]; then
   exec node --import tsx bench/client.ts
 fi
+if [ "${1:-}" = "--steady" ]; then
+  exec node --import tsx bench/steady.ts
+fi
 if [ "${1:-}" = "--bulk" ]; then
   exec node --import tsx bench/bulk-only.ts
 fi

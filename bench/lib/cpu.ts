@@ -81,6 +81,9 @@ export type HttpCpuGroup = 'server' | 'redis' | 'loadGenerator';
 /** µs of CPU per drained job: the worker processes, both Redis servers, the MySQL server. */
 export type DrainCpuGroup = 'workers' | 'redis' | 'mysql';
 
+/** µs of CPU per stored write in a steady run: the API, the workers, both Redis servers, MySQL, this process. */
+export type SteadyCpuGroup = 'api' | 'workers' | 'redis' | 'mysql' | 'loadGenerator';
+
 /**
  * Starts counting the CPU time of groups of processes (by pid) and of the
  * whole machine; `stop(units)` gives µs per unit of work (a request, a job).

@@ -139,7 +139,11 @@ const UNSETTLED = ['waiting', 'active', 'delayed', 'prioritized'] as const;
  * counts by reading every document (~1.2 s per count at 30,000 of them),
  * which took the CPU the replication was being measured on.
  */
-async function secondsUntilSettled(queue: Queue, started: number, name: string): Promise<number> {
+export async function secondsUntilSettled(
+  queue: Queue,
+  started: number,
+  name: string,
+): Promise<number> {
   for (;;) {
     const counts = await queue.getJobCounts(...UNSETTLED);
     const elapsed = (performance.now() - started) / 1000;
