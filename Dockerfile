@@ -13,8 +13,8 @@ RUN npm ci
 COPY . .
 # The migrator reads the .sql files next to its compiled code; tsc does not copy them.
 RUN npm run build \
- && mkdir -p dist/shared/mysql \
- && cp -r shared/mysql/migrations dist/shared/mysql/
+ && mkdir -p dist/shared/domain/mysql \
+ && cp -r shared/domain/mysql/migrations dist/shared/domain/mysql/
 
 # --- runtime: production dependencies and compiled output only ---
 FROM node:20-slim AS runtime

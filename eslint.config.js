@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 // block below lists all of that folder's restrictions.
 const databaseDrivers = {
   regex: '^(mysql2|mongoose)(/|$)',
-  message: 'Only shared/repositories/ touches a database; use a repository.',
+  message: 'Only shared/domain/repositories/ touches a database; use a repository.',
 };
 
 /** Relative imports that reach the top-level `folders` (no subfolder of that name exists). */
@@ -41,7 +41,7 @@ export default tseslint.config(
     },
   },
   { files: ['shared/**'], rules: layerRule(databaseDrivers, processFolders) },
-  { files: ['shared/repositories/**'], rules: layerRule(processFolders) },
+  { files: ['shared/domain/repositories/**'], rules: layerRule(processFolders) },
   {
     files: ['config/**'],
     rules: layerRule(

@@ -6,7 +6,7 @@
  */
 
 import type { Job } from 'bullmq';
-import type { IdempotentAttempt } from '../shared/idempotency/idempotent-attempt.js';
+import type { IdempotentAttempt } from '../shared/infra/idempotency/idempotent-attempt.js';
 
 /** What every item of one chunk of a bulk request shares. */
 export interface BulkMeta {

@@ -1,23 +1,27 @@
 import type Koa from 'koa';
-import type { QueueShards } from '../shared/jobs/sharded-queue.js';
-import { ShardCompletions } from '../shared/jobs/completion-listener.js';
+import type { QueueShards } from '../shared/infra/queues/sharded-queue.js';
+import { ShardCompletions } from '../shared/infra/queues/completion-listener.js';
 import type { Config, HostedServiceName } from '../config/index.js';
-import type { Connections } from '../shared/connections.js';
-import type { Logger } from '../shared/logger.js';
-import { ReadThroughCache } from '../shared/cache/read-through-cache.js';
-import { IdAllocator } from '../shared/ids.js';
-import type { QueueName } from '../shared/jobs/queue-names.js';
+import type { Connections } from '../shared/infra/process/connections.js';
+import type { Logger } from '../shared/infra/telemetry/logger.js';
+import { ReadThroughCache } from '../shared/infra/cache/read-through-cache.js';
+import { IdAllocator } from '../shared/domain/ids/id-allocator.js';
+import type { QueueName } from '../shared/infra/queues/queue-names.js';
 import {
   closeQueues,
   createQueueEvents,
   createQueues,
   queueList,
   readQueueDepth,
-} from '../shared/jobs/queues.js';
-import type { AnyCreatedResource } from '../shared/resources/created-resource.js';
-import { createMetrics, WATCHED_JOB_STATES, type Metrics } from '../shared/metrics/metrics.js';
-import { QueueBacklog } from '../shared/jobs/queue-backlog.js';
-import { readinessChecks, unionOf, type Dependency } from '../shared/readiness.js';
+} from '../shared/infra/queues/queues.js';
+import type { AnyCreatedResource } from '../shared/domain/resources/created-resource.js';
+import {
+  createMetrics,
+  WATCHED_JOB_STATES,
+  type Metrics,
+} from '../shared/infra/telemetry/metrics/metrics.js';
+import { QueueBacklog } from '../shared/infra/queues/queue-backlog.js';
+import { readinessChecks, unionOf, type Dependency } from '../shared/infra/process/readiness.js';
 import { createServiceApp, serviceOpenApi } from './http/create-service-app.js';
 import type { RequestState } from './http/request-id.js';
 import { operationsOf, routerOf, streamedPaths, untypedJsonPaths } from './http/route-table.js';

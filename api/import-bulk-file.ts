@@ -3,9 +3,9 @@ import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { request } from 'undici';
 import type { Config, ServiceName } from '../config/index.js';
-import type { Connections } from '../shared/connections.js';
-import { listen } from '../shared/http/listen.js';
-import type { Logger } from '../shared/logger.js';
+import type { Connections } from '../shared/infra/process/connections.js';
+import { listen } from '../shared/infra/http/listen.js';
+import type { Logger } from '../shared/infra/telemetry/logger.js';
 import { createServiceApps } from './create-apps.js';
 
 /** The resources an NDJSON file can be imported into, and the service that takes them. */

@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from '../config/index.js';
-import { startTracing } from '../shared/tracing/tracing.js';
+import { startTracing } from '../shared/infra/telemetry/tracing/tracing.js';
 import { traceServiceName } from './service-selection.js';
 
 const config = loadConfigOrExit();

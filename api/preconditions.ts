@@ -1,4 +1,4 @@
-import { PreconditionFailedError } from '../shared/errors/index.js';
+import { PreconditionFailedError } from '../shared/domain/errors/index.js';
 import type { WriteMeta } from './write-results.js';
 
 /**

@@ -1,15 +1,15 @@
 import type { Config, HostedServiceName } from '../config/index.js';
-import type { ReadThroughCache } from '../shared/cache/read-through-cache.js';
-import type { Connections } from '../shared/connections.js';
-import type { IdAllocator } from '../shared/ids.js';
-import type { QueueName } from '../shared/jobs/queue-names.js';
-import type { SpillwayQueues } from '../shared/jobs/queues.js';
-import type { Logger } from '../shared/logger.js';
-import type { Metrics } from '../shared/metrics/metrics.js';
-import type { Dependency } from '../shared/readiness.js';
+import type { ReadThroughCache } from '../shared/infra/cache/read-through-cache.js';
+import type { Connections } from '../shared/infra/process/connections.js';
+import type { IdAllocator } from '../shared/domain/ids/id-allocator.js';
+import type { QueueName } from '../shared/infra/queues/queue-names.js';
+import type { SpillwayQueues } from '../shared/infra/queues/queues.js';
+import type { Logger } from '../shared/infra/telemetry/logger.js';
+import type { Metrics } from '../shared/infra/telemetry/metrics/metrics.js';
+import type { Dependency } from '../shared/infra/process/readiness.js';
 import type { Route } from './http/route-table.js';
-import type { ShardCompletions } from '../shared/jobs/completion-listener.js';
-import type { BacklogSource } from '../shared/jobs/queue-backlog.js';
+import type { ShardCompletions } from '../shared/infra/queues/completion-listener.js';
+import type { BacklogSource } from '../shared/infra/queues/queue-backlog.js';
 
 /** What every service is built from: shared connections, producers and the cache. */
 export interface ServiceContext {

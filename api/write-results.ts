@@ -1,7 +1,7 @@
 /** What the API's services answer their routes with, for every resource. */
 
-import type { CacheOutcome } from '../shared/cache/read-through-cache.js';
-import type { IdempotentAttempt } from '../shared/idempotency/idempotent-attempt.js';
+import type { CacheOutcome } from '../shared/infra/cache/read-through-cache.js';
+import type { IdempotentAttempt } from '../shared/infra/idempotency/idempotent-attempt.js';
 
 /** What a write request asks of its service besides the input. */
 export interface WriteMeta {

@@ -18,7 +18,7 @@ import { cpuMs } from './lib/cpu.js';
 import { API_NODE_ARGS } from './lib/build.js';
 import { load } from './lib/load.js';
 import { benchEnv, openBenchStores, resetBenchStores } from './lib/stores.js';
-import { closeConnections } from '../shared/connections.js';
+import { closeConnections } from '../shared/infra/process/connections.js';
 
 const [a, b, roundsArg = '4', secondsArg = '5', ...extra] = process.argv.slice(2);
 const variants = [a!, b!];

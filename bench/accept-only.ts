@@ -12,7 +12,7 @@ import { API_ENTRY, API_NODE_ARGS, buildSpillway } from './lib/build.js';
 import { readRss } from './lib/spillway.js';
 import { load } from './lib/load.js';
 import { benchEnv, openBenchStores, resetBenchStores } from './lib/stores.js';
-import { closeConnections } from '../shared/connections.js';
+import { closeConnections } from '../shared/infra/process/connections.js';
 import { parseToolArgs } from './lib/tool-args.js';
 
 const args = process.argv.slice(2);

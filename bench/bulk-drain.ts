@@ -17,8 +17,8 @@ import { buildSpillway } from './lib/build.js';
 import { ROOT } from './lib/child.js';
 import { startApi, startWorkers } from './lib/spillway.js';
 import { openBenchStores, resetBenchStores } from './lib/stores.js';
-import { closeConnections } from '../shared/connections.js';
-import { QUEUE_NAMES } from '../shared/jobs/queue-names.js';
+import { closeConnections } from '../shared/infra/process/connections.js';
+import { QUEUE_NAMES } from '../shared/infra/queues/queue-names.js';
 
 const writes = Number(process.env.WRITES ?? 1_000_000);
 const clients = Number(process.env.CLIENTS ?? 4);

@@ -18,9 +18,9 @@ import { ROOT } from './lib/child.js';
 import { load, type HttpRun } from './lib/load.js';
 import { readRss, startApi } from './lib/spillway.js';
 import { benchConfig, openBenchStores, resetBenchStores } from './lib/stores.js';
-import { closeConnections } from '../shared/connections.js';
-import { jobIds } from '../shared/jobs/job-payloads.js';
-import { nowMicros } from '../shared/clock.js';
+import { closeConnections } from '../shared/infra/process/connections.js';
+import { jobIds } from '../shared/domain/writes/write-jobs.js';
+import { nowMicros } from '../shared/infra/process/clock.js';
 
 const seconds = Number(process.env.SECONDS ?? 5);
 const rounds = Number(process.env.ROUNDS ?? 2);

@@ -20,7 +20,7 @@ import { buildSpillway } from './lib/build.js';
 import { ROOT } from './lib/child.js';
 import { startApi } from './lib/spillway.js';
 import { openBenchStores, resetBenchStores } from './lib/stores.js';
-import { closeConnections } from '../shared/connections.js';
+import { closeConnections } from '../shared/infra/process/connections.js';
 
 const seconds = Number(process.env.SECONDS ?? 5);
 const rounds = Number(process.env.ROUNDS ?? 3);

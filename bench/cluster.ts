@@ -14,8 +14,8 @@
 import { cpus } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { closeConnections } from '../shared/connections.js';
-import type { RedisClient } from '../shared/redis-client.js';
+import { closeConnections } from '../shared/infra/process/connections.js';
+import type { RedisClient } from '../shared/infra/redis/redis-client.js';
 import { buildSpillway } from './lib/build.js';
 import { ROOT } from './lib/child.js';
 import { renderClusterTables, type ModeResult } from './lib/cluster-report.js';

@@ -5,7 +5,7 @@
  * `npx tsx bench/drain-only.ts WORKER_CONCURRENCY=500`. Add `--cpu-prof` to
  * write a V8 CPU profile of the worker process into bench/results/profiles/.
  */
-import { closeConnections } from '../shared/connections.js';
+import { closeConnections } from '../shared/infra/process/connections.js';
 import { buildSpillway } from './lib/build.js';
 import { openBenchStores, resetBenchStores } from './lib/stores.js';
 import { drainEmpty, drainSpillway, PIPELINE_POOLS } from './scenarios/drain.js';

@@ -12,7 +12,7 @@
  * comparison under the same noise.
  */
 import { join } from 'node:path';
-import { closeConnections } from '../shared/connections.js';
+import { closeConnections } from '../shared/infra/process/connections.js';
 import { startCpuCount } from './lib/cpu.js';
 import { freePort, runChild } from './lib/child.js';
 import { load } from './lib/load.js';

@@ -7,7 +7,7 @@
 import { cpus } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { closeConnections } from '../shared/connections.js';
+import { closeConnections } from '../shared/infra/process/connections.js';
 import { buildSpillway } from './lib/build.js';
 import { renderChart } from './lib/chart.js';
 import { ROOT } from './lib/child.js';

@@ -11,7 +11,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { closeConnections } from '../shared/connections.js';
+import { closeConnections } from '../shared/infra/process/connections.js';
 import { buildSpillway } from './lib/build.js';
 import { ROOT } from './lib/child.js';
 import { fmt } from './lib/cpu-report.js';

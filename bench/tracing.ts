@@ -17,7 +17,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeConnections } from '../shared/connections.js';
+import { closeConnections } from '../shared/infra/process/connections.js';
 import { buildBase } from './lib/base-build.js';
 import { buildSpillway } from './lib/build.js';
 import { ROOT } from './lib/child.js';

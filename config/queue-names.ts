@@ -1,7 +1,7 @@
 /**
  * Every queue Spillway uses, in one place. It lives in config/ because
  * WORKER_QUEUES is checked against it and config/ depends on nothing else in
- * the project; job code imports it through shared/jobs/queue-names.ts.
+ * the project; job code imports it through shared/infra/queues/queue-names.ts.
  */
 export const QUEUE_NAMES = {
   persistUsers: 'persist-users',

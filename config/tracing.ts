@@ -4,7 +4,7 @@ import type { EnvReader } from './env-parsers.js';
  * OpenTelemetry tracing. The SDK reads the standard `OTEL_*` variables itself
  * (exporter, protocol, endpoint, headers, resource), as the OpenTelemetry
  * specification defines them; this module decides whether tracing runs at
- * all, reads the sampler (Spillway wraps it, see shared/tracing/sampler.ts),
+ * all, reads the sampler (Spillway wraps it, see shared/infra/telemetry/tracing/sampler.ts),
  * and refuses values the SDK would ignore with a warning.
  */
 export interface TracingConfig {

@@ -1,15 +1,15 @@
 import type { Config } from '../config/index.js';
-import type { Tracing } from '../shared/tracing/tracing.js';
-import { ReadThroughCache } from '../shared/cache/read-through-cache.js';
-import { closeConnections, openConnections } from '../shared/connections.js';
-import { RedisLock } from '../shared/locks/redis-lock.js';
-import { listen, shortRoutesOnly } from '../shared/http/listen.js';
-import { createProbeApp } from '../shared/http/probe-app.js';
-import { createLogger } from '../shared/logger.js';
-import { createMetrics } from '../shared/metrics/metrics.js';
-import { readinessChecks } from '../shared/readiness.js';
-import { OrderRepository } from '../shared/repositories/order.repository.js';
-import { exitOnSignals } from '../shared/shutdown.js';
+import type { Tracing } from '../shared/infra/telemetry/tracing/tracing.js';
+import { ReadThroughCache } from '../shared/infra/cache/read-through-cache.js';
+import { closeConnections, openConnections } from '../shared/infra/process/connections.js';
+import { RedisLock } from '../shared/infra/locks/redis-lock.js';
+import { listen, shortRoutesOnly } from '../shared/infra/http/listen.js';
+import { createProbeApp } from '../shared/infra/http/probe-app.js';
+import { createLogger } from '../shared/infra/telemetry/logger.js';
+import { createMetrics } from '../shared/infra/telemetry/metrics/metrics.js';
+import { readinessChecks } from '../shared/infra/process/readiness.js';
+import { OrderRepository } from '../shared/domain/repositories/order.repository.js';
+import { exitOnSignals } from '../shared/infra/process/shutdown.js';
 import {
   describePurge,
   PURGE_RUN_OUTCOMES,

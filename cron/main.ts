@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from '../config/index.js';
-import { startTracing } from '../shared/tracing/tracing.js';
+import { startTracing } from '../shared/infra/telemetry/tracing/tracing.js';
 
 const config = loadConfigOrExit();
 // Before the process's modules load: tracing patches ioredis, mongodb and pino as they are imported.

@@ -1,8 +1,8 @@
-import type { ReadThroughCache } from '../shared/cache/read-through-cache.js';
-import { nowMicros } from '../shared/clock.js';
-import type { HeldLock, RedisLock } from '../shared/locks/redis-lock.js';
-import type { Logger } from '../shared/logger.js';
-import type { OrderRepository } from '../shared/repositories/order.repository.js';
+import type { ReadThroughCache } from '../shared/infra/cache/read-through-cache.js';
+import { nowMicros } from '../shared/infra/process/clock.js';
+import type { HeldLock, RedisLock } from '../shared/infra/locks/redis-lock.js';
+import type { Logger } from '../shared/infra/telemetry/logger.js';
+import type { OrderRepository } from '../shared/domain/repositories/order.repository.js';
 
 /** The lock every purge takes, whichever process (cron replica or CLI) runs it. */
 export const PURGE_LOCK_NAME = 'purge-orders';

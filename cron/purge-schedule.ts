@@ -1,5 +1,5 @@
 import { schedule } from 'node-cron';
-import type { Logger } from '../shared/logger.js';
+import type { Logger } from '../shared/infra/telemetry/logger.js';
 import { purgeOrders, type OrderPurgeDeps } from './purge-orders.js';
 
 /** Longest time a scheduled run keeps the lock after it finished (see PurgeRunOptions.holdMs). */

@@ -1,15 +1,18 @@
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../config/index.js';
-import { DeadLettersService, type RedriveResult } from '../shared/jobs/dead-letters.service.js';
-import { QUEUE_NAMES } from '../shared/jobs/queue-names.js';
-import { readyClient, redisClient } from '../shared/redis-client.js';
-import { within } from '../shared/within.js';
+import {
+  DeadLettersService,
+  type RedriveResult,
+} from '../shared/infra/queues/dead-letters.service.js';
+import { QUEUE_NAMES } from '../shared/infra/queues/queue-names.js';
+import { readyClient, redisClient } from '../shared/infra/redis/redis-client.js';
+import { within } from '../shared/infra/process/within.js';
 import {
   DeadLetterRepository,
   type DeadLetterFilter,
   type StoredDeadLetter,
-} from '../shared/repositories/dead-letter.repository.js';
-import { createMysqlPool } from '../shared/repositories/mysql-pool.repository.js';
+} from '../shared/domain/repositories/dead-letter.repository.js';
+import { createMysqlPool } from '../shared/domain/repositories/mysql-pool.js';
 
 const USAGE = `usage: npm run dead-letters -- list [FILTER] [--limit N]
        npm run dead-letters -- show ID

@@ -1,8 +1,11 @@
-import { formatImportReport, importPeopleFile } from '../shared/people/import-people-file.js';
+import {
+  formatImportReport,
+  importPeopleFile,
+} from '../shared/domain/people/import-people-file.js';
 import { BULK_IMPORT_RESOURCES, importBulkFile } from '../api/import-bulk-file.js';
 import { loadConfigOrExit } from '../config/index.js';
-import { closeConnections, openConnections } from '../shared/connections.js';
-import { createLogger } from '../shared/logger.js';
+import { closeConnections, openConnections } from '../shared/infra/process/connections.js';
+import { createLogger } from '../shared/infra/telemetry/logger.js';
 
 /**
  * `npm run import -- people FILE.csv`: queues a CSV's good rows on the same

@@ -1,7 +1,7 @@
 import { loadConfigOrExit } from '../config/index.js';
-import { createLogger } from '../shared/logger.js';
-import { MIGRATIONS_DIR } from '../shared/mysql/migrations-dir.js';
-import { applyMigrations } from '../shared/repositories/schema-migrations.repository.js';
+import { createLogger } from '../shared/infra/telemetry/logger.js';
+import { MIGRATIONS_DIR } from '../shared/domain/mysql/migrations-dir.js';
+import { applyMigrations } from '../shared/domain/repositories/schema-migrations.repository.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, name: 'migrate' });

@@ -39,7 +39,7 @@ run_mocha() { # <name> <spec globs...>
 echo "== unit tests (no server)"
 run_mocha unit 'test/unit/**/*.test.ts'
 # After the unit tests, whose drift check compares the committed client types with the schemas.
-echo "== build the client (npm run build:client: types from shared/schemas, tsc to client/dist)"
+echo "== build the client (npm run build:client: types from shared/domain/schemas, tsc to client/dist)"
 npm run --silent build:client >/dev/null || problems+=("build:client")
 echo "== tests (integration, e2e, chaos, fuzz, browser, bench)"
 run_mocha servers 'test/integration/**/*.test.ts' 'test/e2e/**/*.test.ts' \

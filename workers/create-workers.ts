@@ -1,18 +1,18 @@
 import { Worker, type Job } from 'bullmq';
-import type { Metrics } from '../shared/metrics/metrics.js';
+import type { Metrics } from '../shared/infra/telemetry/metrics/metrics.js';
 import type { Config } from '../config/index.js';
-import type { Connections } from '../shared/connections.js';
-import type { Logger } from '../shared/logger.js';
-import { ReadThroughCache } from '../shared/cache/read-through-cache.js';
-import { QUEUE_NAMES, type QueueName } from '../shared/jobs/queue-names.js';
+import type { Connections } from '../shared/infra/process/connections.js';
+import type { Logger } from '../shared/infra/telemetry/logger.js';
+import { ReadThroughCache } from '../shared/infra/cache/read-through-cache.js';
+import { QUEUE_NAMES, type QueueName } from '../shared/infra/queues/queue-names.js';
 import {
   closeQueues,
   createQueue,
   shardNamesOf,
   type ChangeEventQueues,
-} from '../shared/jobs/queues.js';
-import type { QueueShards, ShardedQueue } from '../shared/jobs/sharded-queue.js';
-import type { ChangeEvent, ReplicateJob } from '../shared/jobs/job-payloads.js';
+} from '../shared/infra/queues/queues.js';
+import type { QueueShards, ShardedQueue } from '../shared/infra/queues/sharded-queue.js';
+import type { ChangeEvent, ReplicateJob } from '../shared/domain/writes/write-jobs.js';
 import {
   batchingOf,
   type QueueConsumer,
@@ -20,13 +20,13 @@ import {
   type WorkerHooks,
 } from './worker-module.js';
 import { workerModules } from './worker-registry.js';
-import { CREATED_RESOURCES } from '../shared/resources/registry.js';
-import type { AnyCreatedResource } from '../shared/resources/created-resource.js';
-import { unionOf, type Dependency } from '../shared/readiness.js';
+import { CREATED_RESOURCES } from '../shared/domain/resources/registry.js';
+import type { AnyCreatedResource } from '../shared/domain/resources/created-resource.js';
+import { unionOf, type Dependency } from '../shared/infra/process/readiness.js';
 import { workerSlots } from './split-concurrency.js';
-import { queueTelemetry } from '../shared/tracing/bullmq-telemetry.js';
-import type { DeadLetterStore } from '../shared/jobs/dead-letters.js';
-import { DeadLetterRepository } from '../shared/repositories/dead-letter.repository.js';
+import { queueTelemetry } from '../shared/infra/telemetry/tracing/bullmq-telemetry.js';
+import type { DeadLetterStore } from '../shared/infra/queues/dead-letters.js';
+import { DeadLetterRepository } from '../shared/domain/repositories/dead-letter.repository.js';
 import { DeadLetterGuard } from './dead-letter-guard.js';
 
 export type { WorkerHooks } from './worker-module.js';

@@ -6,9 +6,9 @@ import {
   mayHaveDeadLetter,
   type DeadLetter,
   type DeadLetterStore,
-} from '../shared/jobs/dead-letters.js';
-import type { QueueName } from '../shared/jobs/queue-names.js';
-import type { Logger } from '../shared/logger.js';
+} from '../shared/infra/queues/dead-letters.js';
+import type { QueueName } from '../shared/infra/queues/queue-names.js';
+import type { Logger } from '../shared/infra/telemetry/logger.js';
 import { GroupCommitter } from './group-commit.js';
 
 /** The longest a job waits before trying again when its dead letter could not be kept. */

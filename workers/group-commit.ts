@@ -1,5 +1,5 @@
 import type { Context } from '@opentelemetry/api';
-import { activeTraceContext, inBatchSpan } from '../shared/tracing/spans.js';
+import { activeTraceContext, inBatchSpan } from '../shared/infra/telemetry/tracing/spans.js';
 
 export interface GroupCommitOptions<T> {
   /** The span of each batch when tracing is on (`commit users`). */

@@ -1,12 +1,12 @@
 import type { Processor } from 'bullmq';
 import type { Config } from '../config/index.js';
-import type { ReadThroughCache } from '../shared/cache/read-through-cache.js';
-import type { Connections } from '../shared/connections.js';
-import type { QueueName } from '../shared/jobs/queue-names.js';
-import type { ChangeEventQueues } from '../shared/jobs/queues.js';
-import type { Logger } from '../shared/logger.js';
-import type { Dependency } from '../shared/readiness.js';
-import type { AnyCreatedResource } from '../shared/resources/created-resource.js';
+import type { ReadThroughCache } from '../shared/infra/cache/read-through-cache.js';
+import type { Connections } from '../shared/infra/process/connections.js';
+import type { QueueName } from '../shared/infra/queues/queue-names.js';
+import type { ChangeEventQueues } from '../shared/infra/queues/queues.js';
+import type { Logger } from '../shared/infra/telemetry/logger.js';
+import type { Dependency } from '../shared/infra/process/readiness.js';
+import type { AnyCreatedResource } from '../shared/domain/resources/created-resource.js';
 
 export interface WorkerHooks {
   /** Called with the size of every group-committed batch, per queue. */

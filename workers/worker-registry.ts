@@ -1,7 +1,7 @@
-import { QUEUE_NAMES, type QueueName } from '../shared/jobs/queue-names.js';
-import type { AnyCreatedResource } from '../shared/resources/created-resource.js';
-import { customersResource } from '../shared/resources/customers.resource.js';
-import { ordersResource } from '../shared/resources/orders.resource.js';
+import { QUEUE_NAMES, type QueueName } from '../shared/infra/queues/queue-names.js';
+import type { AnyCreatedResource } from '../shared/domain/resources/created-resource.js';
+import { customersResource } from '../shared/domain/resources/customers.resource.js';
+import { ordersResource } from '../shared/domain/resources/orders.resource.js';
 import { notifyModule } from './notify/notify.module.js';
 import { persistCreatedResourceModule } from './persist/persist-created-resource.module.js';
 import { persistCustomersModule } from './persist/persist-customers.module.js';

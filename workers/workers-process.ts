@@ -1,13 +1,13 @@
 import type { Config } from '../config/index.js';
-import type { Tracing } from '../shared/tracing/tracing.js';
-import { closeConnections, openConnections } from '../shared/connections.js';
-import { listen, shortRoutesOnly } from '../shared/http/listen.js';
-import { createProbeApp } from '../shared/http/probe-app.js';
-import { readQueueDepth } from '../shared/jobs/queues.js';
-import { createLogger } from '../shared/logger.js';
-import { createMetrics, WATCHED_JOB_STATES } from '../shared/metrics/metrics.js';
-import { readinessChecks } from '../shared/readiness.js';
-import { exitOnSignals } from '../shared/shutdown.js';
+import type { Tracing } from '../shared/infra/telemetry/tracing/tracing.js';
+import { closeConnections, openConnections } from '../shared/infra/process/connections.js';
+import { listen, shortRoutesOnly } from '../shared/infra/http/listen.js';
+import { createProbeApp } from '../shared/infra/http/probe-app.js';
+import { readQueueDepth } from '../shared/infra/queues/queues.js';
+import { createLogger } from '../shared/infra/telemetry/logger.js';
+import { createMetrics, WATCHED_JOB_STATES } from '../shared/infra/telemetry/metrics/metrics.js';
+import { readinessChecks } from '../shared/infra/process/readiness.js';
+import { exitOnSignals } from '../shared/infra/process/shutdown.js';
 import { createWorkers } from './create-workers.js';
 
 /** The workers process: every configured queue's consumers, the probe listener, signal handling. */

@@ -1,11 +1,11 @@
-import { parseIncome } from '../../shared/customers/income.js';
-import { usernameKeyProblem } from '../../shared/customers/username-key.js';
-import { ValidationError } from '../../shared/errors/index.js';
+import { parseIncome } from '../../shared/domain/customers/income.js';
+import { usernameKeyProblem } from '../../shared/domain/customers/username-key.js';
+import { ValidationError } from '../../shared/domain/errors/index.js';
 import type {
   CustomerChanges,
   CustomerCreate,
   CustomerPatch,
-} from '../../shared/schemas/customer.schema.js';
+} from '../../shared/domain/schemas/customer.schema.js';
 
 function exactIncome(income: string | number): string {
   const parsed = parseIncome(income);
@@ -13,7 +13,7 @@ function exactIncome(income: string | number): string {
   return parsed.value;
 }
 
-/** A username that has a key the store can hold (shared/customers/username-key.ts), else a 400. */
+/** A username that has a key the store can hold (shared/domain/customers/username-key.ts), else a 400. */
 function holdableUsername(username: string): string {
   const problem = usernameKeyProblem(username);
   if (problem !== undefined) throw new ValidationError([problem]);

@@ -1,8 +1,8 @@
-import { UsernameReservations } from '../../shared/customers/username-reservations.js';
-import { KeyHeads } from '../../shared/jobs/key-heads.js';
-import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
-import { mailsChanges } from '../../shared/mail/recipients.js';
-import { CustomerRepository } from '../../shared/repositories/customer.repository.js';
+import { UsernameReservations } from '../../shared/domain/customers/username-reservations.js';
+import { KeyHeads } from '../../shared/infra/queues/key-heads.js';
+import { QUEUE_NAMES } from '../../shared/infra/queues/queue-names.js';
+import { mailsChanges } from '../../shared/infra/mail/recipients.js';
+import { CustomerRepository } from '../../shared/domain/repositories/customer.repository.js';
 import type { ServiceModule } from '../service-module.js';
 import { customerRoutes } from './customers.routes.js';
 import { createCustomerService } from './customers.service.js';

@@ -5,14 +5,14 @@ import type { RequestState } from '../http/request-id.js';
 import { pageRoute, readOneRoute } from '../http/common-routes.js';
 import { route, type Route, type RouteContext } from '../http/route-table.js';
 import { answerAcceptedWrite, markCache, tagVersion } from '../http/write-response.js';
-import { changeEventSchema, type ChangeEvent } from '../../shared/jobs/job-payloads.js';
+import { changeEventSchema, type ChangeEvent } from '../../shared/domain/writes/write-jobs.js';
 import {
   errorAnswerSchema,
   invalidInputResponse as invalid,
   PREFER_WAIT_HEADER,
   resultEnvelope,
   writtenResponses,
-} from '../../shared/openapi/envelopes.js';
+} from '../../shared/infra/openapi/envelopes.js';
 import {
   customerCreateSchema,
   customerEventsQuerySchema,
@@ -22,7 +22,7 @@ import {
   uuidParamSchema,
   type Customer,
   type CustomerCreate,
-} from '../../shared/schemas/customer.schema.js';
+} from '../../shared/domain/schemas/customer.schema.js';
 import type { WriteMeta } from '../write-results.js';
 import { newCustomerFields } from './customer-input.js';
 import type { CustomerService } from './customers.service.js';

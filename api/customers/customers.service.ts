@@ -1,37 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
 import type { Job } from 'bullmq';
-import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
-import { nowMicros } from '../../shared/clock.js';
-import { usernameKey } from '../../shared/customers/username-key.js';
-import type { UsernameReservations } from '../../shared/customers/username-reservations.js';
-import { ConflictError, NotFoundError } from '../../shared/errors/index.js';
-import type { KeyHeads } from '../../shared/jobs/key-heads.js';
+import type { ReadThroughCache } from '../../shared/infra/cache/read-through-cache.js';
+import { nowMicros } from '../../shared/infra/process/clock.js';
+import { usernameKey } from '../../shared/domain/customers/username-key.js';
+import type { UsernameReservations } from '../../shared/domain/customers/username-reservations.js';
+import { ConflictError, NotFoundError } from '../../shared/domain/errors/index.js';
+import type { KeyHeads } from '../../shared/infra/queues/key-heads.js';
 import {
   jobIds,
   type ChangeEvent,
   type PersistCustomerJob,
-} from '../../shared/jobs/job-payloads.js';
-import { waitForJobResult } from '../../shared/jobs/wait-for-job.js';
-import { planWrite } from '../../shared/idempotency/idempotent-attempt.js';
-import type { Logger } from '../../shared/logger.js';
-import type { CustomerRepository } from '../../shared/repositories/customer.repository.js';
+} from '../../shared/domain/writes/write-jobs.js';
+import { waitForJobResult } from '../../shared/infra/queues/wait-for-job.js';
+import { planWrite } from '../../shared/infra/idempotency/idempotent-attempt.js';
+import type { Logger } from '../../shared/infra/telemetry/logger.js';
+import type { CustomerRepository } from '../../shared/domain/repositories/customer.repository.js';
 import type {
   Customer,
   CustomerChanges,
   CustomerCreate,
   CustomerEventsQuery,
   CustomerPatch,
-} from '../../shared/schemas/customer.schema.js';
-import type { PageQuery } from '../../shared/schemas/query.schema.js';
+} from '../../shared/domain/schemas/customer.schema.js';
+import type { PageQuery } from '../../shared/domain/schemas/query.schema.js';
 import { requireMatchingVersion } from '../preconditions.js';
 import type { AcceptedWrite, CachedRead, WriteMeta } from '../write-results.js';
 import { customerChanges, newCustomerFields, type NewCustomerFields } from './customer-input.js';
 import { usernameClaims, type UsernameClaims } from './username-claims.js';
 import type { BulkItemOutcome, BulkMeta } from '../bulk-writes.js';
 import { usernamePairsEncoder } from './username-encoder.js';
-import type { ShardCompletions } from '../../shared/jobs/completion-listener.js';
-import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
+import type { ShardCompletions } from '../../shared/infra/queues/completion-listener.js';
+import type { ShardedQueue } from '../../shared/infra/queues/sharded-queue.js';
 
 export interface CustomerServiceDeps {
   readonly queue: ShardedQueue<PersistCustomerJob>;

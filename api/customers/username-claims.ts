@@ -1,9 +1,9 @@
-import { usernameKey } from '../../shared/customers/username-key.js';
-import type { UsernameReservations } from '../../shared/customers/username-reservations.js';
-import { ConflictError } from '../../shared/errors/index.js';
-import type { Logger } from '../../shared/logger.js';
-import type { CustomerRepository } from '../../shared/repositories/customer.repository.js';
-import type { Customer } from '../../shared/schemas/customer.schema.js';
+import { usernameKey } from '../../shared/domain/customers/username-key.js';
+import type { UsernameReservations } from '../../shared/domain/customers/username-reservations.js';
+import { ConflictError } from '../../shared/domain/errors/index.js';
+import type { Logger } from '../../shared/infra/telemetry/logger.js';
+import type { CustomerRepository } from '../../shared/domain/repositories/customer.repository.js';
+import type { Customer } from '../../shared/domain/schemas/customer.schema.js';
 
 /** What claiming a username needs: the Redis reservations, MySQL's committed names, a logger. */
 export interface UsernameClaimDeps {

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
-import { OverloadedError } from '../../shared/errors/index.js';
-import type { BacklogSource, QueueBacklog } from '../../shared/jobs/queue-backlog.js';
+import { OverloadedError } from '../../shared/domain/errors/index.js';
+import type { BacklogSource, QueueBacklog } from '../../shared/infra/queues/queue-backlog.js';
 import type { RequestState } from './request-id.js';
 import { WRITE_METHODS } from './write-methods.js';
 

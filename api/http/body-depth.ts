@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { ValidationError } from '../../shared/errors/index.js';
+import { ValidationError } from '../../shared/domain/errors/index.js';
 
 /**
  * How deep a parsed request body may nest. Every resource body is one flat

@@ -1,6 +1,6 @@
 import bodyParser from 'koa-bodyparser';
 import type { Middleware } from 'koa';
-import { UnsupportedMediaTypeError } from '../../shared/errors/index.js';
+import { UnsupportedMediaTypeError } from '../../shared/domain/errors/index.js';
 import { bodyTypeCheck } from './body-type.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);

@@ -1,4 +1,4 @@
-import type { OperationDoc } from '../../shared/openapi/openapi-document.js';
+import type { OperationDoc } from '../../shared/infra/openapi/openapi-document.js';
 
 const text = { description: 'text', schema: { type: 'string' }, contentType: 'text/plain' };
 

@@ -1,6 +1,6 @@
-import { oneResponses, pageResponses } from '../../shared/openapi/envelopes.js';
-import { pageQuerySchema, type PageQuery } from '../../shared/schemas/query.schema.js';
-import type { CursorKey } from '../../shared/pagination/cursor.js';
+import { oneResponses, pageResponses } from '../../shared/infra/openapi/envelopes.js';
+import { pageQuerySchema, type PageQuery } from '../../shared/domain/schemas/query.schema.js';
+import type { CursorKey } from '../../shared/domain/pagination/cursor.js';
 import type { CachedRead } from '../write-results.js';
 import { itemsOf, linkNextPage } from './next-page.js';
 import { descriptorRoute, route, type Route, type Schema } from './route-table.js';

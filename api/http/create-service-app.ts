@@ -1,9 +1,12 @@
 import Koa, { type Context, type Middleware } from 'koa';
 import compose from 'koa-compose';
 import type Router from '@koa/router';
-import type { Logger } from '../../shared/logger.js';
-import type { Metrics } from '../../shared/metrics/metrics.js';
-import { buildOpenApiDocument, type OperationDoc } from '../../shared/openapi/openapi-document.js';
+import type { Logger } from '../../shared/infra/telemetry/logger.js';
+import type { Metrics } from '../../shared/infra/telemetry/metrics/metrics.js';
+import {
+  buildOpenApiDocument,
+  type OperationDoc,
+} from '../../shared/infra/openapi/openapi-document.js';
 import { apiDocsRoutes } from './api-docs.routes.js';
 import { limitBodyDepth } from './body-depth.js';
 import { parseBody } from './body-parser.js';
@@ -11,7 +14,7 @@ import { keepInexactNumbers } from './exact-numbers.js';
 import { COMMON_OPERATIONS } from './common-operations.js';
 import { withWriteGuardDocs } from './write-guard-docs.js';
 import { errorHandler, notFoundFallback } from './error-handler.js';
-import type { ReadinessCheck } from '../../shared/readiness-check.js';
+import type { ReadinessCheck } from '../../shared/infra/process/readiness-check.js';
 import { observeRequests } from './observe-requests.js';
 import { INSIGHT_PATHS, probeRoutes, servesInsight, type EdgeProbes } from './probe-routes.js';
 import { requestDeadline } from './request-deadline.js';

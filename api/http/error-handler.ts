@@ -5,7 +5,7 @@ import {
   isRedisUnreachable,
   QueueUnavailableError,
   type ErrorCode,
-} from '../../shared/errors/index.js';
+} from '../../shared/domain/errors/index.js';
 import type { RequestState } from './request-id.js';
 
 interface HttpErrorLike {

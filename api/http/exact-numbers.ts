@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { hasInexactNumber, parseExactJson } from '../../shared/validation/exact-json.js';
+import { hasInexactNumber, parseExactJson } from '../../shared/infra/validation/exact-json.js';
 
 /**
  * A JSON body whose text has a number `JSON.parse` rounded (more digits than

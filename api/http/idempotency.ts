@@ -6,19 +6,19 @@ import {
   RequestInProgressError,
   UnprocessableError,
   ValidationError,
-} from '../../shared/errors/index.js';
+} from '../../shared/domain/errors/index.js';
 import type {
   ChunkPlan,
   IdempotentAttempt,
   IdempotentBulkAttempt,
   WritePlan,
-} from '../../shared/idempotency/idempotent-attempt.js';
+} from '../../shared/infra/idempotency/idempotent-attempt.js';
 import {
   requestFingerprint,
   type Claim,
   type IdempotencyStore,
   type StoredAnswer,
-} from '../../shared/idempotency/idempotency-store.js';
+} from '../../shared/infra/idempotency/idempotency-store.js';
 import type { RequestState } from './request-id.js';
 import { WRITE_METHODS } from './write-methods.js';
 import { digestLike, streamedBody, type BodyDigest } from './bulk/streamed-body.js';

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
-import { AppError, PayloadTooLargeError } from '../../shared/errors/index.js';
+import { AppError, PayloadTooLargeError } from '../../shared/domain/errors/index.js';
 
 function tooLarge(maxBytes: number): PayloadTooLargeError {
   return new PayloadTooLargeError(`request body too large: the limit is ${maxBytes} bytes`);

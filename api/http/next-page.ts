@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { encodeCursor, type CursorKey } from '../../shared/pagination/cursor.js';
+import { encodeCursor, type CursorKey } from '../../shared/domain/pagination/cursor.js';
 
 /**
  * Points a full page to the next one (RFC 8288): `Link: <path?after=…&page_size=N>;

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
-import type { Logger } from '../../shared/logger.js';
-import type { Metrics } from '../../shared/metrics/metrics.js';
+import type { Logger } from '../../shared/infra/telemetry/logger.js';
+import type { Metrics } from '../../shared/infra/telemetry/metrics/metrics.js';
 import type { RequestState } from './request-id.js';
 
 /**

@@ -2,9 +2,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { Registry } from 'prom-client';
-import { livenessRoutes, readinessRoutes } from '../../shared/http/health.routes.js';
-import { metricsRoutes } from '../../shared/http/metrics.routes.js';
-import type { ReadinessCheck } from '../../shared/readiness-check.js';
+import { livenessRoutes, readinessRoutes } from '../../shared/infra/http/health.routes.js';
+import { metricsRoutes } from '../../shared/infra/http/metrics.routes.js';
+import type { ReadinessCheck } from '../../shared/infra/process/readiness-check.js';
 
 /** The probe paths that tell more than "alive": queue depths, process and dependency state. */
 export const INSIGHT_PATHS: ReadonlySet<string> = new Set(['/metrics', '/ready']);

@@ -1,6 +1,6 @@
 import type { Middleware, ParameterizedContext } from 'koa';
-import { TooManyRequestsError } from '../../shared/errors/index.js';
-import type { SyncedRateLimiter } from '../../shared/rate-limit/synced-rate-limiter.js';
+import { TooManyRequestsError } from '../../shared/domain/errors/index.js';
+import type { SyncedRateLimiter } from '../../shared/infra/rate-limit/synced-rate-limiter.js';
 import type { RequestState } from './request-id.js';
 import { WRITE_METHODS } from './write-methods.js';
 

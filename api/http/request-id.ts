@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
-import type { IdempotentAttempt } from '../../shared/idempotency/idempotent-attempt.js';
-import type { Logger } from '../../shared/logger.js';
+import type { IdempotentAttempt } from '../../shared/infra/idempotency/idempotent-attempt.js';
+import type { Logger } from '../../shared/infra/telemetry/logger.js';
 import { BulkRequestGuards } from './bulk/bulk-guards.js';
 
 export interface RequestState {

@@ -1,11 +1,11 @@
 import Router, { type RouterContext, type RouterMiddleware } from '@koa/router';
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import type { OperationDoc } from '../../shared/openapi/openapi-document.js';
-import { compileValidator } from '../../shared/validation/ajv.js';
-import { rememberValid } from '../../shared/validation/remember-valid.js';
+import type { OperationDoc } from '../../shared/infra/openapi/openapi-document.js';
+import { compileValidator } from '../../shared/infra/validation/ajv.js';
+import { rememberValid } from '../../shared/infra/validation/remember-valid.js';
 import type { RequestState } from './request-id.js';
 import { bodySource } from './write-response.js';
-import { checkPageOffset } from '../../shared/pagination/cursor.js';
+import { checkPageOffset } from '../../shared/domain/pagination/cursor.js';
 
 export type Schema = JSONSchema & object;
 

@@ -1,16 +1,16 @@
 import type { Middleware } from 'koa';
 import { INTERNAL_SERVICES, type Config, type HostedServiceName } from '../../config/index.js';
-import type { Connections } from '../../shared/connections.js';
-import { IdempotencyStore } from '../../shared/idempotency/idempotency-store.js';
-import type { QueueBacklog } from '../../shared/jobs/queue-backlog.js';
-import type { Logger } from '../../shared/logger.js';
-import { SyncedRateLimiter } from '../../shared/rate-limit/synced-rate-limiter.js';
+import type { Connections } from '../../shared/infra/process/connections.js';
+import { IdempotencyStore } from '../../shared/infra/idempotency/idempotency-store.js';
+import type { QueueBacklog } from '../../shared/infra/queues/queue-backlog.js';
+import type { Logger } from '../../shared/infra/telemetry/logger.js';
+import { SyncedRateLimiter } from '../../shared/infra/rate-limit/synced-rate-limiter.js';
 import { backpressure } from './backpressure.js';
 import { idempotency, type IdempotencyOptions } from './idempotency.js';
 import { rateLimit } from './rate-limit.js';
 import type { RequestState } from './request-id.js';
 import { requireServiceToken } from './service-token.js';
-import type { BacklogSource } from '../../shared/jobs/queue-backlog.js';
+import type { BacklogSource } from '../../shared/infra/queues/queue-backlog.js';
 
 const MINUTE_MS = 60_000;
 

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
-import { UnauthorizedError } from '../../shared/errors/index.js';
+import { UnauthorizedError } from '../../shared/domain/errors/index.js';
 import type { RequestState } from './request-id.js';
 
 /** Probes, scrapers and the API docs work without the token. */

@@ -1,5 +1,5 @@
-import { errorAnswerSchema } from '../../shared/openapi/envelopes.js';
-import type { OperationDoc, ResponseDoc } from '../../shared/openapi/openapi-document.js';
+import { errorAnswerSchema } from '../../shared/infra/openapi/envelopes.js';
+import type { OperationDoc, ResponseDoc } from '../../shared/infra/openapi/openapi-document.js';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency.js';
 
 const IDEMPOTENCY_KEY_HEADER = {

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
-import type { CacheOutcome } from '../../shared/cache/read-through-cache.js';
-import type { InputSource } from '../../shared/validation/ajv.js';
+import type { CacheOutcome } from '../../shared/infra/cache/read-through-cache.js';
+import type { InputSource } from '../../shared/infra/validation/ajv.js';
 import { bodyTypeCheck } from './body-type.js';
 import { answerJsonText } from './json-text.js';
 

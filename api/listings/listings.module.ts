@@ -1,4 +1,4 @@
-import { listingsResource } from '../../shared/resources/listings.resource.js';
+import { listingsResource } from '../../shared/domain/resources/listings.resource.js';
 import { createdResourceModule } from '../resources/created-resource.module.js';
 import { listingRoutes } from './listings.routes.js';
 import { createListingService } from './listings.service.js';

@@ -5,10 +5,13 @@ import { route, type Route } from '../http/route-table.js';
 import { itemsOfJson, linkNextPage } from '../http/next-page.js';
 import { markCache } from '../http/write-response.js';
 import { createdResourceRoutes } from '../resources/created-resource.routes.js';
-import { invalidInputResponse as invalid, resultEnvelope } from '../../shared/openapi/envelopes.js';
-import { listingsResource } from '../../shared/resources/listings.resource.js';
-import { listingSchema, type Listing } from '../../shared/schemas/listing.schema.js';
-import { listingPageQuerySchema } from '../../shared/schemas/query.schema.js';
+import {
+  invalidInputResponse as invalid,
+  resultEnvelope,
+} from '../../shared/infra/openapi/envelopes.js';
+import { listingsResource } from '../../shared/domain/resources/listings.resource.js';
+import { listingSchema, type Listing } from '../../shared/domain/schemas/listing.schema.js';
+import { listingPageQuerySchema } from '../../shared/domain/schemas/query.schema.js';
 import type { ListingService } from './listings.service.js';
 
 /** §2.2 of the spec: the listing service's routes. */

@@ -1,7 +1,7 @@
-import type { ListingRepository } from '../../shared/repositories/listing.repository.js';
-import { listingsResource } from '../../shared/resources/listings.resource.js';
-import type { Listing } from '../../shared/schemas/listing.schema.js';
-import type { ListingPageQuery } from '../../shared/schemas/query.schema.js';
+import type { ListingRepository } from '../../shared/domain/repositories/listing.repository.js';
+import { listingsResource } from '../../shared/domain/resources/listings.resource.js';
+import type { Listing } from '../../shared/domain/schemas/listing.schema.js';
+import type { ListingPageQuery } from '../../shared/domain/schemas/query.schema.js';
 import {
   createCreatedResourceService,
   type CreatedResourceDeps,

@@ -1,18 +1,18 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { FromSchema } from 'json-schema-to-ts';
-import { NotFoundError, ValidationError } from '../../shared/errors/index.js';
+import { NotFoundError, ValidationError } from '../../shared/domain/errors/index.js';
 import type {
   DeadLettersService,
   DeadLetterWithJob,
   RedriveResult,
-} from '../../shared/jobs/dead-letters.service.js';
-import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+} from '../../shared/infra/queues/dead-letters.service.js';
+import { QUEUE_NAMES } from '../../shared/infra/queues/queue-names.js';
 import type {
   DeadLetterFilter,
   StoredDeadLetter,
-} from '../../shared/repositories/dead-letter.repository.js';
-import { compileValidator } from '../../shared/validation/ajv.js';
+} from '../../shared/domain/repositories/dead-letter.repository.js';
+import { compileValidator } from '../../shared/infra/validation/ajv.js';
 
 export const DEAD_LETTERS_PATH = '/dead-letters';
 

@@ -3,11 +3,11 @@ import { writeMetaOf } from '../http/write-meta.js';
 import type { RequestState } from '../http/request-id.js';
 import { route, type Route, type RouteContext } from '../http/route-table.js';
 import { markCache, tagVersion } from '../http/write-response.js';
-import { ValidationError } from '../../shared/errors/index.js';
+import { ValidationError } from '../../shared/domain/errors/index.js';
 import {
   invalidInputResponse as invalid,
   notFoundResponse,
-} from '../../shared/openapi/envelopes.js';
+} from '../../shared/infra/openapi/envelopes.js';
 import {
   orderCreateSchema,
   orderIdParamSchema,
@@ -16,7 +16,7 @@ import {
   type OrderCreate,
   type OrderPatch,
   type OrderReplace,
-} from '../../shared/schemas/order.schema.js';
+} from '../../shared/domain/schemas/order.schema.js';
 import type { WriteMeta } from '../write-results.js';
 import type { OrderService } from './orders.service.js';
 

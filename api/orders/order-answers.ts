@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
-import { ValidationError } from '../../shared/errors/index.js';
-import { orderPatchSchema } from '../../shared/schemas/order.schema.js';
+import { ValidationError } from '../../shared/domain/errors/index.js';
+import { orderPatchSchema } from '../../shared/domain/schemas/order.schema.js';
 import { answerAcceptedWrite } from '../http/write-response.js';
 
 const EDITABLE = Object.keys(orderPatchSchema.properties).join(', ');

@@ -1,6 +1,6 @@
-import { KeyHeads } from '../../shared/jobs/key-heads.js';
-import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
-import { OrderRepository } from '../../shared/repositories/order.repository.js';
+import { KeyHeads } from '../../shared/infra/queues/key-heads.js';
+import { QUEUE_NAMES } from '../../shared/infra/queues/queue-names.js';
+import { OrderRepository } from '../../shared/domain/repositories/order.repository.js';
 import type { ServiceModule } from '../service-module.js';
 import { legacyOrderRoutes } from './legacy-orders.routes.js';
 import { orderRoutes } from './orders.routes.js';

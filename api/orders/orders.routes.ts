@@ -9,13 +9,13 @@ import {
   notFoundResponse,
   PREFER_WAIT_HEADER,
   writtenResponses,
-} from '../../shared/openapi/envelopes.js';
+} from '../../shared/infra/openapi/envelopes.js';
 import {
   orderCreateSchema,
   orderIdParamSchema,
   orderPatchSchema,
   orderSchema,
-} from '../../shared/schemas/order.schema.js';
+} from '../../shared/domain/schemas/order.schema.js';
 import type { WriteMeta } from '../write-results.js';
 import { answerAcceptedChange, requireSomeChange } from './order-answers.js';
 import type { OrderService } from './orders.service.js';

@@ -1,19 +1,23 @@
-import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
-import { nowMicros } from '../../shared/clock.js';
-import { NotFoundError } from '../../shared/errors/index.js';
-import { planWrite } from '../../shared/idempotency/idempotent-attempt.js';
-import type { VersionedWrite, KeyHeads } from '../../shared/jobs/key-heads.js';
-import { orderJobId, type OrderState, type PersistOrderJob } from '../../shared/jobs/order-jobs.js';
-import { waitForJob } from '../../shared/jobs/wait-for-job.js';
-import { newObjectId } from '../../shared/object-id.js';
-import type { OrderRepository } from '../../shared/repositories/order.repository.js';
-import type { PageQuery } from '../../shared/schemas/query.schema.js';
-import type { Order, OrderCreate, OrderPatch } from '../../shared/schemas/order.schema.js';
+import type { ReadThroughCache } from '../../shared/infra/cache/read-through-cache.js';
+import { nowMicros } from '../../shared/infra/process/clock.js';
+import { NotFoundError } from '../../shared/domain/errors/index.js';
+import { planWrite } from '../../shared/infra/idempotency/idempotent-attempt.js';
+import type { VersionedWrite, KeyHeads } from '../../shared/infra/queues/key-heads.js';
+import {
+  orderJobId,
+  type OrderState,
+  type PersistOrderJob,
+} from '../../shared/domain/writes/order-jobs.js';
+import { waitForJob } from '../../shared/infra/queues/wait-for-job.js';
+import { newObjectId } from '../../shared/domain/ids/object-id.js';
+import type { OrderRepository } from '../../shared/domain/repositories/order.repository.js';
+import type { PageQuery } from '../../shared/domain/schemas/query.schema.js';
+import type { Order, OrderCreate, OrderPatch } from '../../shared/domain/schemas/order.schema.js';
 import { requireMatchingVersion } from '../preconditions.js';
 import type { AcceptedWrite, CachedRead, WriteMeta } from '../write-results.js';
-import type { ShardCompletions } from '../../shared/jobs/completion-listener.js';
+import type { ShardCompletions } from '../../shared/infra/queues/completion-listener.js';
 import type { BulkItemOutcome, BulkMeta } from '../bulk-writes.js';
-import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
+import type { ShardedQueue } from '../../shared/infra/queues/sharded-queue.js';
 
 export interface OrderServiceDeps {
   readonly queue: ShardedQueue<PersistOrderJob>;

@@ -1,5 +1,5 @@
-import { createPeopleImporter } from '../../shared/people/people-import.js';
-import { peopleResource } from '../../shared/resources/people.resource.js';
+import { createPeopleImporter } from '../../shared/domain/people/people-import.js';
+import { peopleResource } from '../../shared/domain/resources/people.resource.js';
 import {
   CREATED_RESOURCE_DEPENDENCIES,
   createdResourceDeps,

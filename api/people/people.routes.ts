@@ -5,22 +5,22 @@ import { pageRoute, pingRoute } from '../http/common-routes.js';
 import { route, type Route } from '../http/route-table.js';
 import { answerAcceptedWrite, answerCachedRead } from '../http/write-response.js';
 import { createdResourceRoutes } from '../resources/created-resource.routes.js';
-import { UnsupportedMediaTypeError } from '../../shared/errors/index.js';
+import { UnsupportedMediaTypeError } from '../../shared/domain/errors/index.js';
 import {
   errorAnswerSchema,
   invalidInputResponse,
   PREFER_WAIT_HEADER,
   resultEnvelope,
   writtenResponses,
-} from '../../shared/openapi/envelopes.js';
-import { peopleResource } from '../../shared/resources/people.resource.js';
+} from '../../shared/infra/openapi/envelopes.js';
+import { peopleResource } from '../../shared/domain/resources/people.resource.js';
 import {
   lastNameParamSchema,
   personCreateSchema,
   personSchema,
-} from '../../shared/schemas/person.schema.js';
+} from '../../shared/domain/schemas/person.schema.js';
 import type { PeopleService } from './people.service.js';
-import { NO_AGE_ORDER } from '../../shared/people/age-order.js';
+import { NO_AGE_ORDER } from '../../shared/domain/people/age-order.js';
 
 /**
  * A blank field is an absent one, as in the CSV: `age=` in a form or

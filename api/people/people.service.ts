@@ -1,17 +1,17 @@
 import type { Readable } from 'node:stream';
-import { escapedKeyPart } from '../../shared/redis-keys.js';
-import type { PersonRepository } from '../../shared/repositories/person.repository.js';
-import { peopleResource } from '../../shared/resources/people.resource.js';
-import type { Person } from '../../shared/schemas/person.schema.js';
-import type { PageQuery } from '../../shared/schemas/query.schema.js';
+import { escapedKeyPart } from '../../shared/infra/redis/redis-keys.js';
+import type { PersonRepository } from '../../shared/domain/repositories/person.repository.js';
+import { peopleResource } from '../../shared/domain/resources/people.resource.js';
+import type { Person } from '../../shared/domain/schemas/person.schema.js';
+import type { PageQuery } from '../../shared/domain/schemas/query.schema.js';
 import {
   createCreatedResourceService,
   type CreatedResourceDeps,
 } from '../resources/created-resource.service.js';
 import type { CachedRead } from '../write-results.js';
-import type { ImportReport } from '../../shared/people/import-report.js';
-import type { AdmitRows } from '../../shared/people/people-import.js';
-import type { PeopleImporter } from '../../shared/people/people-import.js';
+import type { ImportReport } from '../../shared/domain/people/import-report.js';
+import type { AdmitRows } from '../../shared/domain/people/people-import.js';
+import type { PeopleImporter } from '../../shared/domain/people/people-import.js';
 
 export interface PeopleServiceDeps extends CreatedResourceDeps<'person', Person, PersonRepository> {
   readonly importer: PeopleImporter;

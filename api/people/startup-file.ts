@@ -1,7 +1,7 @@
 import type { Config } from '../../config/index.js';
-import type { Connections } from '../../shared/connections.js';
-import type { Logger } from '../../shared/logger.js';
-import { importPeopleFile } from '../../shared/people/import-people-file.js';
+import type { Connections } from '../../shared/infra/process/connections.js';
+import type { Logger } from '../../shared/infra/telemetry/logger.js';
+import { importPeopleFile } from '../../shared/domain/people/import-people-file.js';
 
 /** The people CSV named by `--file FILE` (or `--file=FILE`) on the API's command line, if any. */
 export function peopleFileOption(argv: readonly string[]): string | undefined {

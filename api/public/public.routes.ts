@@ -12,15 +12,15 @@ import {
   notFoundResponse,
   PREFER_WAIT_HEADER,
   resultEnvelope,
-} from '../../shared/openapi/envelopes.js';
-import { listingCreateSchema, listingSchema } from '../../shared/schemas/listing.schema.js';
+} from '../../shared/infra/openapi/envelopes.js';
+import { listingCreateSchema, listingSchema } from '../../shared/domain/schemas/listing.schema.js';
 import {
   idParamSchema,
   listingPageQuerySchema,
   MAX_BATCH_IDS,
-} from '../../shared/schemas/query.schema.js';
-import { userCreateSchema, userSchema } from '../../shared/schemas/user.schema.js';
-import { decodeCursor } from '../../shared/pagination/cursor.js';
+} from '../../shared/domain/schemas/query.schema.js';
+import { userCreateSchema, userSchema } from '../../shared/domain/schemas/user.schema.js';
+import { decodeCursor } from '../../shared/domain/pagination/cursor.js';
 import type { WriteMeta } from './clients/upstream-write.js';
 import type { PublicListing, PublicService } from './public.service.js';
 

@@ -1,7 +1,7 @@
-import { NotFoundError, UnprocessableError } from '../../shared/errors/index.js';
-import type { Listing, ListingCreate } from '../../shared/schemas/listing.schema.js';
-import type { ListingPageQuery } from '../../shared/schemas/query.schema.js';
-import type { User, UserCreate } from '../../shared/schemas/user.schema.js';
+import { NotFoundError, UnprocessableError } from '../../shared/domain/errors/index.js';
+import type { Listing, ListingCreate } from '../../shared/domain/schemas/listing.schema.js';
+import type { ListingPageQuery } from '../../shared/domain/schemas/query.schema.js';
+import type { User, UserCreate } from '../../shared/domain/schemas/user.schema.js';
 import type { ListingsClient } from './clients/listings.client.js';
 import type { CallMeta } from './clients/upstream-client.js';
 import type { UpstreamWrite, WriteMeta } from './clients/upstream-write.js';

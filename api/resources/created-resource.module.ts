@@ -1,9 +1,9 @@
-import type { Dependency } from '../../shared/readiness.js';
+import type { Dependency } from '../../shared/infra/process/readiness.js';
 import type {
   CreatedResource,
   CreatedResourceJob,
   CreatedResourceStore,
-} from '../../shared/resources/created-resource.js';
+} from '../../shared/domain/resources/created-resource.js';
 import type { Config } from '../../config/index.js';
 import type { Route } from '../http/route-table.js';
 import type { ServiceContext, ServiceModule } from '../service-module.js';
@@ -12,7 +12,7 @@ import {
   createCreatedResourceService,
   type CreatedResourceDeps,
 } from './created-resource.service.js';
-import type { QueueShards, ShardedQueue } from '../../shared/jobs/sharded-queue.js';
+import type { QueueShards, ShardedQueue } from '../../shared/infra/queues/sharded-queue.js';
 
 /** What a created resource's service reads and writes through: both Redis and MySQL. */
 export const CREATED_RESOURCE_DEPENDENCIES: readonly Dependency[] = [

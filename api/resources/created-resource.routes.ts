@@ -11,12 +11,12 @@ import {
   oneResponses,
   PREFER_WAIT_HEADER,
   resultEnvelope,
-} from '../../shared/openapi/envelopes.js';
+} from '../../shared/infra/openapi/envelopes.js';
 import type {
   CreatedResource,
   CreatedResourceStore,
-} from '../../shared/resources/created-resource.js';
-import { idParamSchema } from '../../shared/schemas/query.schema.js';
+} from '../../shared/domain/resources/created-resource.js';
+import { idParamSchema } from '../../shared/domain/schemas/query.schema.js';
 import type { CreatedResourceService } from './created-resource.service.js';
 
 export interface CreatedResourceRoutes {

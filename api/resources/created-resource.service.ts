@@ -1,19 +1,22 @@
 import type { Job } from 'bullmq';
-import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
-import { nowMicros } from '../../shared/clock.js';
-import { NotFoundError } from '../../shared/errors/index.js';
-import { planWrite, type IdempotentAttempt } from '../../shared/idempotency/idempotent-attempt.js';
-import type { IdAllocator } from '../../shared/ids.js';
-import type { ShardCompletions } from '../../shared/jobs/completion-listener.js';
-import { enqueueCreated, type IntakeJob } from '../../shared/jobs/created-batch.js';
-import { IntakeBatcher } from '../../shared/jobs/intake-batcher.js';
-import { jobIds } from '../../shared/jobs/job-payloads.js';
-import { waitForJob } from '../../shared/jobs/wait-for-job.js';
+import type { ReadThroughCache } from '../../shared/infra/cache/read-through-cache.js';
+import { nowMicros } from '../../shared/infra/process/clock.js';
+import { NotFoundError } from '../../shared/domain/errors/index.js';
+import {
+  planWrite,
+  type IdempotentAttempt,
+} from '../../shared/infra/idempotency/idempotent-attempt.js';
+import type { IdAllocator } from '../../shared/domain/ids/id-allocator.js';
+import type { ShardCompletions } from '../../shared/infra/queues/completion-listener.js';
+import { enqueueCreated, type IntakeJob } from '../../shared/infra/queues/created-batch.js';
+import { IntakeBatcher } from '../../shared/infra/queues/intake-batcher.js';
+import { jobIds } from '../../shared/domain/writes/write-jobs.js';
+import { waitForJob } from '../../shared/infra/queues/wait-for-job.js';
 import type {
   CreatedResource,
   CreatedResourceJob,
   CreatedResourceStore,
-} from '../../shared/resources/created-resource.js';
+} from '../../shared/domain/resources/created-resource.js';
 import { queuedOutcomes, type BulkItemOutcome, type BulkMeta } from '../bulk-writes.js';
 import {
   generationTag,
@@ -22,7 +25,7 @@ import {
   type CachedRead,
   type WriteMeta,
 } from '../write-results.js';
-import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
+import type { ShardedQueue } from '../../shared/infra/queues/sharded-queue.js';
 
 export interface CreatedResourceDeps<K extends string, R, S> {
   readonly queue: ShardedQueue<CreatedResourceJob<K, R>>;

@@ -1,4 +1,4 @@
-import { usersResource } from '../../shared/resources/users.resource.js';
+import { usersResource } from '../../shared/domain/resources/users.resource.js';
 import { createdResourceModule } from '../resources/created-resource.module.js';
 import { userRoutes } from './users.routes.js';
 import { createUserService } from './users.service.js';

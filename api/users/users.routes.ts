@@ -4,11 +4,14 @@ import { route, type Route } from '../http/route-table.js';
 import { itemsOfJson, linkNextPage } from '../http/next-page.js';
 import { markCache } from '../http/write-response.js';
 import { createdResourceRoutes } from '../resources/created-resource.routes.js';
-import { ValidationError } from '../../shared/errors/index.js';
-import { invalidInputResponse as invalid, resultEnvelope } from '../../shared/openapi/envelopes.js';
-import { usersResource } from '../../shared/resources/users.resource.js';
-import { userQuerySchema } from '../../shared/schemas/query.schema.js';
-import { userSchema, type User } from '../../shared/schemas/user.schema.js';
+import { ValidationError } from '../../shared/domain/errors/index.js';
+import {
+  invalidInputResponse as invalid,
+  resultEnvelope,
+} from '../../shared/infra/openapi/envelopes.js';
+import { usersResource } from '../../shared/domain/resources/users.resource.js';
+import { userQuerySchema } from '../../shared/domain/schemas/query.schema.js';
+import { userSchema, type User } from '../../shared/domain/schemas/user.schema.js';
 import type { UserService } from './users.service.js';
 
 /** `1,2,3` (already checked by the schema) → distinct ids in the order given. */

@@ -1,7 +1,7 @@
-import type { UserRepository } from '../../shared/repositories/user.repository.js';
-import { usersResource } from '../../shared/resources/users.resource.js';
-import type { PageQuery } from '../../shared/schemas/query.schema.js';
-import type { User } from '../../shared/schemas/user.schema.js';
+import type { UserRepository } from '../../shared/domain/repositories/user.repository.js';
+import { usersResource } from '../../shared/domain/resources/users.resource.js';
+import type { PageQuery } from '../../shared/domain/schemas/query.schema.js';
+import type { User } from '../../shared/domain/schemas/user.schema.js';
 import {
   createCreatedResourceService,
   type CreatedResourceDeps,

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Connections } from '../../shared/connections.js';
+import type { Connections } from '../../shared/infra/process/connections.js';
 
 /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;

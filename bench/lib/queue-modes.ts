@@ -1,7 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { Cluster } from 'ioredis';
 import type { Config } from '../../config/index.js';
-import { readyClient, redisClient, type RedisClient } from '../../shared/redis-client.js';
+import {
+  readyClient,
+  redisClient,
+  type RedisClient,
+} from '../../shared/infra/redis/redis-client.js';
 import { benchConfig } from './stores.js';
 
 /**

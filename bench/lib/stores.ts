@@ -1,7 +1,7 @@
 import { loadConfig, type Config } from '../../config/index.js';
-import { openConnections, type Connections } from '../../shared/connections.js';
-import { MIGRATIONS_DIR } from '../../shared/mysql/migrations-dir.js';
-import { applyMigrations } from '../../shared/repositories/schema-migrations.repository.js';
+import { openConnections, type Connections } from '../../shared/infra/process/connections.js';
+import { MIGRATIONS_DIR } from '../../shared/domain/mysql/migrations-dir.js';
+import { applyMigrations } from '../../shared/domain/repositories/schema-migrations.repository.js';
 
 /**
  * The benchmark's own stores, so a run never touches development or test data:

@@ -45,7 +45,7 @@ const { GroupCommitter } = (await import(
   pathToFileURL(join(root, 'dist/workers/group-commit.js')).href
 )) as { GroupCommitter: { prototype: Record<string, Method> } };
 const { ReadThroughCache } = (await import(
-  pathToFileURL(join(root, 'dist/shared/cache/read-through-cache.js')).href
+  pathToFileURL(join(root, 'dist/shared/infra/cache/read-through-cache.js')).href
 )) as { ReadThroughCache: { prototype: Record<string, Method> } };
 
 const committer = GroupCommitter.prototype;

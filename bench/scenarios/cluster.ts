@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config/index.js';
-import type { Connections } from '../../shared/connections.js';
-import { jobIds, type PersistUserJob } from '../../shared/jobs/job-payloads.js';
-import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
-import { createQueue } from '../../shared/jobs/queues.js';
-import type { BulkJob, ShardedQueue } from '../../shared/jobs/sharded-queue.js';
-import type { RedisClient } from '../../shared/redis-client.js';
+import type { Connections } from '../../shared/infra/process/connections.js';
+import { jobIds, type PersistUserJob } from '../../shared/domain/writes/write-jobs.js';
+import { QUEUE_NAMES } from '../../shared/infra/queues/queue-names.js';
+import { createQueue } from '../../shared/infra/queues/queues.js';
+import type { BulkJob, ShardedQueue } from '../../shared/infra/queues/sharded-queue.js';
+import type { RedisClient } from '../../shared/infra/redis/redis-client.js';
 import { localMysqlPids, startCpuCount, type CpuCount } from '../lib/cpu.js';
 import { load, type HttpRun } from '../lib/load.js';
 import { queueRedisPids, type QueueMode } from '../lib/queue-modes.js';

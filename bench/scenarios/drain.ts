@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Config } from '../../config/index.js';
-import type { Connections } from '../../shared/connections.js';
-import { jobIds, type PersistListingJob } from '../../shared/jobs/job-payloads.js';
-import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
-import { defaultJobOptions } from '../../shared/jobs/queues.js';
+import type { Connections } from '../../shared/infra/process/connections.js';
+import { jobIds, type PersistListingJob } from '../../shared/domain/writes/write-jobs.js';
+import { QUEUE_NAMES } from '../../shared/infra/queues/queue-names.js';
+import { defaultJobOptions } from '../../shared/infra/queues/queues.js';
 import { benchEnv, countListings, resetBenchStores } from '../lib/stores.js';
 import { runChild } from '../lib/child.js';
 import { startWorkers } from '../lib/spillway.js';

@@ -1,6 +1,6 @@
-import type { Connections } from '../../shared/connections.js';
-import { listingsResource } from '../../shared/resources/listings.resource.js';
-import { usersResource } from '../../shared/resources/users.resource.js';
+import type { Connections } from '../../shared/infra/process/connections.js';
+import { listingsResource } from '../../shared/domain/resources/listings.resource.js';
+import { usersResource } from '../../shared/domain/resources/users.resource.js';
 import { benchStores } from '../lib/stores.js';
 import { freePort, runChild, type Child } from '../lib/child.js';
 import { best, load, type HttpRun } from '../lib/load.js';

@@ -1,5 +1,5 @@
 import type { Config } from '../../config/index.js';
-import type { Connections } from '../../shared/connections.js';
+import type { Connections } from '../../shared/infra/process/connections.js';
 import { resetBenchStores } from '../lib/stores.js';
 import { fillBacklog, listingJob, listingQueue } from './drain.js';
 

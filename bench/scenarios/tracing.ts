@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config/index.js';
-import type { Connections } from '../../shared/connections.js';
+import type { Connections } from '../../shared/infra/process/connections.js';
 import type { BaseBuild } from '../lib/base-build.js';
 import { startCpuCount, type CpuCount } from '../lib/cpu.js';
 import { load, type HttpRun } from '../lib/load.js';

@@ -5,8 +5,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { jobIds } from '../../shared/jobs/job-payloads.js';
-import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { jobIds } from '../../shared/domain/writes/write-jobs.js';
+import { QUEUE_NAMES } from '../../shared/infra/queues/queue-names.js';
 import { ROOT, type Child } from '../lib/child.js';
 import { benchConfig, benchStores } from '../lib/stores.js';
 

@@ -4,7 +4,7 @@
  * insert into Mongo inside the request, then 201.
  *
  * This is benchmark code, not production code: it imports mysql2 and mongoose
- * directly (production code reaches the stores only through shared/repositories)
+ * directly (production code reaches the stores only through shared/domain/repositories)
  * and writes its own tables so it never disturbs Spillway's.
  * Usage: sync-baseline.ts PORT (MYSQL_URL, MONGO_URL from the environment).
  */
@@ -12,9 +12,12 @@ import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
 import mysql from 'mysql2/promise';
 import mongoose from 'mongoose';
-import { compileValidator } from '../../shared/validation/ajv.js';
-import { listingCreateSchema, type ListingCreate } from '../../shared/schemas/listing.schema.js';
-import { ValidationError } from '../../shared/errors/index.js';
+import { compileValidator } from '../../shared/infra/validation/ajv.js';
+import {
+  listingCreateSchema,
+  type ListingCreate,
+} from '../../shared/domain/schemas/listing.schema.js';
+import { ValidationError } from '../../shared/domain/errors/index.js';
 
 const port = Number(process.argv[2] ?? 0);
 const validate = compileValidator<ListingCreate>(listingCreateSchema);

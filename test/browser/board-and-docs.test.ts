@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { expect } from 'chai';
 import { chromium, type Browser } from 'playwright-core';
-import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
-import type { Listening } from '../../shared/http/listen.js';
+import { QUEUE_NAMES } from '../../shared/infra/queues/queue-names.js';
+import type { Listening } from '../../shared/infra/http/listen.js';
 import { startOps } from '../support/ops.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
 

@@ -7,7 +7,7 @@ import { http, type HttpAnswer } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
 import { freePort, runEntry, type RunningProcess, untilHealthy } from '../support/processes.js';
 import { unfinishedJobs } from '../support/queue-jobs.js';
-import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
+import type { ShardedQueue } from '../../shared/infra/queues/sharded-queue.js';
 import { testEnv } from '../support/test-config.js';
 
 /** Port variables of the services a case runs in its own process. */

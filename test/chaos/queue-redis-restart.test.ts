@@ -1,5 +1,9 @@
 import { expect } from 'chai';
-import { closeConnections, openConnections, type Connections } from '../../shared/connections.js';
+import {
+  closeConnections,
+  openConnections,
+  type Connections,
+} from '../../shared/infra/process/connections.js';
 import { startChaosCluster, type ChaosCluster } from '../support/chaos-cluster.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';

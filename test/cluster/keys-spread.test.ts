@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
-import { queueShardNames } from '../../shared/redis-keys.js';
+import { queueShardNames } from '../../shared/infra/redis/redis-keys.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
 import { deleteKeysMatching, keysPerMaster, masterOfKey } from '../support/redis-cluster.js';

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
-import { closeConnections, openConnections, type Connections } from '../../shared/connections.js';
-import { queueShardNames } from '../../shared/redis-keys.js';
+import {
+  closeConnections,
+  openConnections,
+  type Connections,
+} from '../../shared/infra/process/connections.js';
+import { queueShardNames } from '../../shared/infra/redis/redis-keys.js';
 import { startChaosCluster, type ChaosCluster } from '../support/chaos-cluster.js';
 import { startLoad, type LoadResult } from '../support/load.js';
 import { reconcile } from '../support/reconcile.js';

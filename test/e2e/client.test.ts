@@ -5,7 +5,11 @@ import {
   type RetriedEvent,
   type SpillwayClient,
 } from '../../client/src/index.js';
-import { closeConnections, openConnections, type Connections } from '../../shared/connections.js';
+import {
+  closeConnections,
+  openConnections,
+  type Connections,
+} from '../../shared/infra/process/connections.js';
 import {
   settledListingCount,
   startListingsApi,

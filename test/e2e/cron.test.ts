@@ -1,7 +1,11 @@
 import { expect } from 'chai';
-import { closeConnections, openConnections, type Connections } from '../../shared/connections.js';
-import { newObjectId } from '../../shared/object-id.js';
-import { OrderRepository } from '../../shared/repositories/order.repository.js';
+import {
+  closeConnections,
+  openConnections,
+  type Connections,
+} from '../../shared/infra/process/connections.js';
+import { newObjectId } from '../../shared/domain/ids/object-id.js';
+import { OrderRepository } from '../../shared/domain/repositories/order.repository.js';
 import { eventually } from '../support/eventually.js';
 import { runEntry, type RunningProcess } from '../support/processes.js';
 import { resetStores } from '../support/stores.js';

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2/promise';
-import { up as foldUsernames } from '../../shared/mysql/migrations/006_fold_usernames_nfkc.js';
-import type { MigrationDb } from '../../shared/repositories/schema-migrations.repository.js';
+import { up as foldUsernames } from '../../shared/domain/mysql/migrations/006_fold_usernames_nfkc.js';
+import type { MigrationDb } from '../../shared/domain/repositories/schema-migrations.repository.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';

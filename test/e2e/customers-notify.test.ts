@@ -1,6 +1,10 @@
 import { expect } from 'chai';
-import { closeQueues, createQueues, type SpillwayQueues } from '../../shared/jobs/queues.js';
-import { jobIds } from '../../shared/jobs/job-payloads.js';
+import {
+  closeQueues,
+  createQueues,
+  type SpillwayQueues,
+} from '../../shared/infra/queues/queues.js';
+import { jobIds } from '../../shared/domain/writes/write-jobs.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';

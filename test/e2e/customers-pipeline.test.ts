@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import type { RowDataPacket } from 'mysql2/promise';
 import { request } from 'undici';
-import { jobIds, type ChangeEvent } from '../../shared/jobs/job-payloads.js';
-import { closeQueues, createQueues } from '../../shared/jobs/queues.js';
+import { jobIds, type ChangeEvent } from '../../shared/domain/writes/write-jobs.js';
+import { closeQueues, createQueues } from '../../shared/infra/queues/queues.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
-import { usernameReservationKey } from '../../shared/redis-keys.js';
+import { usernameReservationKey } from '../../shared/infra/redis/redis-keys.js';
 
 describe('customer service (spec §2.4): events, replication, exact income, claims, streaming', () => {
   let pipeline: Pipeline;

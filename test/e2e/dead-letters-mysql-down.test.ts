@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { RowDataPacket } from 'mysql2/promise';
-import { QUEUE_NAMES, type QueueName } from '../../shared/jobs/queue-names.js';
-import type { QueueShards } from '../../shared/jobs/sharded-queue.js';
+import { QUEUE_NAMES, type QueueName } from '../../shared/infra/queues/queue-names.js';
+import type { QueueShards } from '../../shared/infra/queues/sharded-queue.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';

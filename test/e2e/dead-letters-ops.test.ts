@@ -1,7 +1,11 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { createQueues, closeQueues, type SpillwayQueues } from '../../shared/jobs/queues.js';
-import type { Listening } from '../../shared/http/listen.js';
+import {
+  createQueues,
+  closeQueues,
+  type SpillwayQueues,
+} from '../../shared/infra/queues/queues.js';
+import type { Listening } from '../../shared/infra/http/listen.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { basicAuthHeader, startOps } from '../support/ops.js';

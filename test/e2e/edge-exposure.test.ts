@@ -1,8 +1,12 @@
 import { expect } from 'chai';
 import { createServiceApps, type ServiceApps } from '../../api/create-apps.js';
-import { closeConnections, openConnections, type Connections } from '../../shared/connections.js';
-import { listen, type Listening } from '../../shared/http/listen.js';
-import { createLogger } from '../../shared/logger.js';
+import {
+  closeConnections,
+  openConnections,
+  type Connections,
+} from '../../shared/infra/process/connections.js';
+import { listen, type Listening } from '../../shared/infra/http/listen.js';
+import { createLogger } from '../../shared/infra/telemetry/logger.js';
 import { http } from '../support/http.js';
 import { testConfig } from '../support/test-config.js';
 

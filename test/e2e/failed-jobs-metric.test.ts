@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { createMetrics } from '../../shared/metrics/metrics.js';
-import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { createMetrics } from '../../shared/infra/telemetry/metrics/metrics.js';
+import { QUEUE_NAMES } from '../../shared/infra/queues/queue-names.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Listening } from '../../shared/http/listen.js';
+import type { Listening } from '../../shared/infra/http/listen.js';
 import {
   nodeHttpClient,
   undiciClient,

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
-import { closeConnections, openConnections } from '../../shared/connections.js';
+import { closeConnections, openConnections } from '../../shared/infra/process/connections.js';
 import { freePort, runNpmStart, untilHealthy, type RunningProcess } from '../support/processes.js';
 import { exportedNamesOf, metricNamesOf } from '../support/promql-metrics.js';
 import { resetStores } from '../support/stores.js';

@@ -4,9 +4,13 @@ import { expect } from 'chai';
 import type { ServiceName } from '../../config/index.js';
 import { AVAILABLE_SERVICES } from '../../api/service-registry.js';
 import { createServiceApps, type ServiceApps } from '../../api/create-apps.js';
-import { closeConnections, openConnections, type Connections } from '../../shared/connections.js';
-import { listen, type Listening } from '../../shared/http/listen.js';
-import { createLogger } from '../../shared/logger.js';
+import {
+  closeConnections,
+  openConnections,
+  type Connections,
+} from '../../shared/infra/process/connections.js';
+import { listen, type Listening } from '../../shared/infra/http/listen.js';
+import { createLogger } from '../../shared/infra/telemetry/logger.js';
 import { appRoutes } from '../support/app-routes.js';
 import { http } from '../support/http.js';
 import { testConfig } from '../support/test-config.js';
@@ -84,7 +88,7 @@ describe('OpenAPI documents and Swagger UI (spec §2: generated from the validat
   }
 
   it('uses the same schema objects as the validators (no second copy)', async () => {
-    const { listingCreateSchema } = await import('../../shared/schemas/listing.schema.js');
+    const { listingCreateSchema } = await import('../../shared/domain/schemas/listing.schema.js');
     const document = apps.documents.get('listings') as OpenApiDocument;
     const body = (
       document.paths['/listings']!.post!.requestBody as {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
-import type { Listening } from '../../shared/http/listen.js';
+import { QUEUE_NAMES } from '../../shared/infra/queues/queue-names.js';
+import type { Listening } from '../../shared/infra/http/listen.js';
 import { http } from '../support/http.js';
 import { basicAuthHeader, startOps } from '../support/ops.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { RowDataPacket } from 'mysql2/promise';
-import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
-import type { Listening } from '../../shared/http/listen.js';
+import { QUEUE_NAMES } from '../../shared/infra/queues/queue-names.js';
+import type { Listening } from '../../shared/infra/http/listen.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { basicAuthHeader, startOps } from '../support/ops.js';

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
-import { createQueue } from '../../shared/jobs/queues.js';
-import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
-import type { PersistOrderJob } from '../../shared/jobs/order-jobs.js';
+import { QUEUE_NAMES } from '../../shared/infra/queues/queue-names.js';
+import { createQueue } from '../../shared/infra/queues/queues.js';
+import type { ShardedQueue } from '../../shared/infra/queues/sharded-queue.js';
+import type { PersistOrderJob } from '../../shared/domain/writes/order-jobs.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';

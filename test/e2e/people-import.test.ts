@@ -4,7 +4,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
-import { idCounterKey } from '../../shared/redis-keys.js';
+import { idCounterKey } from '../../shared/infra/redis/redis-keys.js';
 import { emptyCache } from '../support/stores.js';
 
 const HEADER = 'ID,First,Last,Age,GithubAcct,Date of 3rd Grade Graduation';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { idCounterKey } from '../../shared/redis-keys.js';
+import { idCounterKey } from '../../shared/infra/redis/redis-keys.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
 import { unfinishedJobs } from '../support/queue-jobs.js';

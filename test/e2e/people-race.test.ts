@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { RowDataPacket } from 'mysql2/promise';
-import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { QUEUE_NAMES } from '../../shared/infra/queues/queue-names.js';
 import { eventually } from '../support/eventually.js';
 import { http, type HttpAnswer } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';

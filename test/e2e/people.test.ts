@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import type { RowDataPacket } from 'mysql2/promise';
-import { IdAllocator } from '../../shared/ids.js';
-import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
+import { IdAllocator } from '../../shared/domain/ids/id-allocator.js';
+import { QUEUE_NAMES } from '../../shared/infra/queues/queue-names.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
-import { idCounterKey } from '../../shared/redis-keys.js';
+import { idCounterKey } from '../../shared/infra/redis/redis-keys.js';
 import { emptyCache } from '../support/stores.js';
 
 type Row = [number, string | null, string | null, number | null, string | null, string | null];

@@ -1,9 +1,13 @@
 import { expect } from 'chai';
 import type { ServiceName } from '../../config/index.js';
 import { createServiceApps, type ServiceApps } from '../../api/create-apps.js';
-import { closeConnections, openConnections, type Connections } from '../../shared/connections.js';
-import { listen, type Listening } from '../../shared/http/listen.js';
-import { createLogger } from '../../shared/logger.js';
+import {
+  closeConnections,
+  openConnections,
+  type Connections,
+} from '../../shared/infra/process/connections.js';
+import { listen, type Listening } from '../../shared/infra/http/listen.js';
+import { createLogger } from '../../shared/infra/telemetry/logger.js';
 import { http } from '../support/http.js';
 import { freePort, runEntry, type RunningProcess, untilHealthy } from '../support/processes.js';
 import { testConfig, testEnv } from '../support/test-config.js';

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import type { RowDataPacket } from 'mysql2/promise';
-import { closeConnections, openConnections, type Connections } from '../../shared/connections.js';
+import {
+  closeConnections,
+  openConnections,
+  type Connections,
+} from '../../shared/infra/process/connections.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { freePort, runEntry, type RunningProcess, untilHealthy } from '../support/processes.js';

@@ -3,7 +3,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
-import { idCounterKey } from '../../shared/redis-keys.js';
+import { idCounterKey } from '../../shared/infra/redis/redis-keys.js';
 import { emptyCache } from '../support/stores.js';
 
 describe('user service (spec §2.1), HTTP in → MySQL row and Mongo document out', () => {

@@ -4,7 +4,11 @@ import { connect } from 'node:net';
 import fc from 'fast-check';
 import type { ServiceName } from '../../config/index.js';
 import { AVAILABLE_SERVICES } from '../../api/service-registry.js';
-import { closeConnections, openConnections, type Connections } from '../../shared/connections.js';
+import {
+  closeConnections,
+  openConnections,
+  type Connections,
+} from '../../shared/infra/process/connections.js';
 import { http, type HttpAnswer } from '../support/http.js';
 import { freePort, runEntry, untilHealthy, type RunningProcess } from '../support/processes.js';
 import { resetStores } from '../support/stores.js';

@@ -5,7 +5,11 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceName } from '../../config/index.js';
 import { AVAILABLE_SERVICES } from '../../api/service-registry.js';
-import { closeConnections, openConnections, type Connections } from '../../shared/connections.js';
+import {
+  closeConnections,
+  openConnections,
+  type Connections,
+} from '../../shared/infra/process/connections.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { freePort, runEntry, type RunningProcess } from '../support/processes.js';

@@ -2,15 +2,15 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import * as customerSchemas from '../../shared/schemas/customer.schema.js';
-import * as listingSchemas from '../../shared/schemas/listing.schema.js';
-import * as orderSchemas from '../../shared/schemas/order.schema.js';
-import * as querySchemas from '../../shared/schemas/query.schema.js';
-import * as userSchemas from '../../shared/schemas/user.schema.js';
-import * as jobSchemas from '../../shared/jobs/job-payloads.js';
-import * as orderJobSchemas from '../../shared/jobs/order-jobs.js';
-import { ValidationError } from '../../shared/errors/index.js';
-import { compileValidator, type InputSource } from '../../shared/validation/ajv.js';
+import * as customerSchemas from '../../shared/domain/schemas/customer.schema.js';
+import * as listingSchemas from '../../shared/domain/schemas/listing.schema.js';
+import * as orderSchemas from '../../shared/domain/schemas/order.schema.js';
+import * as querySchemas from '../../shared/domain/schemas/query.schema.js';
+import * as userSchemas from '../../shared/domain/schemas/user.schema.js';
+import * as jobSchemas from '../../shared/domain/writes/write-jobs.js';
+import * as orderJobSchemas from '../../shared/domain/writes/order-jobs.js';
+import { ValidationError } from '../../shared/domain/errors/index.js';
+import { compileValidator, type InputSource } from '../../shared/infra/validation/ajv.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 

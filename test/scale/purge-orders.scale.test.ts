@@ -2,10 +2,14 @@ import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { pino } from 'pino';
 import { purgeOrders } from '../../cron/purge-orders.js';
-import { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
-import { closeConnections, openConnections, type Connections } from '../../shared/connections.js';
-import { RedisLock } from '../../shared/locks/redis-lock.js';
-import { OrderRepository } from '../../shared/repositories/order.repository.js';
+import { ReadThroughCache } from '../../shared/infra/cache/read-through-cache.js';
+import {
+  closeConnections,
+  openConnections,
+  type Connections,
+} from '../../shared/infra/process/connections.js';
+import { RedisLock } from '../../shared/infra/locks/redis-lock.js';
+import { OrderRepository } from '../../shared/domain/repositories/order.repository.js';
 import { insertAgedOrders, ORDER_AGE } from '../support/aged-orders.js';
 import { resetStores } from '../support/stores.js';
 import { testConfig } from '../support/test-config.js';

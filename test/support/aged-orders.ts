@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import type { Connections } from '../../shared/connections.js';
+import type { Connections } from '../../shared/infra/process/connections.js';
 
 const MINUTE_MICROS = 60_000_000;
 const HOURS_72_MICROS = 72 * 60 * MINUTE_MICROS;

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** What client/dist is built from: the client's sources and generator, and the schemas it renders. */
-const SOURCES = ['client/src', 'client/scripts', 'client/package.json', 'shared/schemas'];
+const SOURCES = ['client/src', 'client/scripts', 'client/package.json', 'shared/domain/schemas'];
 
 async function newestChange(path: string): Promise<number> {
   const info = await stat(path);

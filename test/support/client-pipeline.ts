@@ -1,6 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { ResourceName } from '../../client/src/index.js';
-import type { Connections } from '../../shared/connections.js';
+import type { Connections } from '../../shared/infra/process/connections.js';
 import { eventually } from './eventually.js';
 import { freePort, runEntry, runNpmStart, untilHealthy, type RunningProcess } from './processes.js';
 import { testEnv } from './test-config.js';

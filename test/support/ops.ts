@@ -1,9 +1,9 @@
 import { createOpsApp } from '../../api/ops/ops.app.js';
-import { DeadLettersService } from '../../shared/jobs/dead-letters.service.js';
-import { listen, type Listening } from '../../shared/http/listen.js';
-import { DeadLetterRepository } from '../../shared/repositories/dead-letter.repository.js';
-import { createLogger } from '../../shared/logger.js';
-import { readinessChecks } from '../../shared/readiness.js';
+import { DeadLettersService } from '../../shared/infra/queues/dead-letters.service.js';
+import { listen, type Listening } from '../../shared/infra/http/listen.js';
+import { DeadLetterRepository } from '../../shared/domain/repositories/dead-letter.repository.js';
+import { createLogger } from '../../shared/infra/telemetry/logger.js';
+import { readinessChecks } from '../../shared/infra/process/readiness.js';
 import type { Pipeline } from './pipeline.js';
 
 /** The ops listener (Bull Board, dead letters, docs, probes) over a running test pipeline. */

@@ -1,5 +1,5 @@
 import { Cluster, type Redis } from 'ioredis';
-import type { RedisClient } from '../../shared/redis-client.js';
+import type { RedisClient } from '../../shared/infra/redis/redis-client.js';
 
 /**
  * A key prefix of one test's own. A test that writes only under it can clean

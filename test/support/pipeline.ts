@@ -1,9 +1,13 @@
 import type { Config, ServiceName } from '../../config/index.js';
 import { createServiceApps, type ServiceApps } from '../../api/create-apps.js';
 import { AVAILABLE_SERVICES } from '../../api/service-registry.js';
-import { listen, type Listening } from '../../shared/http/listen.js';
-import { closeConnections, openConnections, type Connections } from '../../shared/connections.js';
-import { createLogger } from '../../shared/logger.js';
+import { listen, type Listening } from '../../shared/infra/http/listen.js';
+import {
+  closeConnections,
+  openConnections,
+  type Connections,
+} from '../../shared/infra/process/connections.js';
+import { createLogger } from '../../shared/infra/telemetry/logger.js';
 import {
   createWorkers,
   type RunningWorkers,

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { MIGRATIONS_DIR } from '../../shared/mysql/migrations-dir.js';
-import { applyMigrations } from '../../shared/repositories/schema-migrations.repository.js';
+import { MIGRATIONS_DIR } from '../../shared/domain/mysql/migrations-dir.js';
+import { applyMigrations } from '../../shared/domain/repositories/schema-migrations.repository.js';
 import { eventually } from './eventually.js';
 import { freePort } from './processes.js';
 

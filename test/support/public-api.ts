@@ -1,6 +1,6 @@
 import { createServiceApps } from '../../api/create-apps.js';
-import { listen } from '../../shared/http/listen.js';
-import { createLogger } from '../../shared/logger.js';
+import { listen } from '../../shared/infra/http/listen.js';
+import { createLogger } from '../../shared/infra/telemetry/logger.js';
 import type { Pipeline } from './pipeline.js';
 import { testConfig } from './test-config.js';
 

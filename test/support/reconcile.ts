@@ -1,5 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import type { Connections } from '../../shared/connections.js';
+import type { Connections } from '../../shared/infra/process/connections.js';
 import type { LoadResult } from './load.js';
 
 /** The figures of one store after a run. */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MIGRATIONS_DIR } from '../../shared/mysql/migrations-dir.js';
-import { applyMigrations } from '../../shared/repositories/schema-migrations.repository.js';
+import { MIGRATIONS_DIR } from '../../shared/domain/mysql/migrations-dir.js';
+import { applyMigrations } from '../../shared/domain/repositories/schema-migrations.repository.js';
 import { testConfig } from './test-config.js';
 
 const UNIT_DIR = fileURLToPath(new URL('../unit/', import.meta.url));

@@ -1,7 +1,7 @@
 import { Cluster } from 'ioredis';
 import type { Config } from '../../config/index.js';
-import type { Connections } from '../../shared/connections.js';
-import type { RedisClient } from '../../shared/redis-client.js';
+import type { Connections } from '../../shared/infra/process/connections.js';
+import type { RedisClient } from '../../shared/infra/redis/redis-client.js';
 import { deleteOwnKeys } from './own-keys.js';
 import { testConfig } from './test-config.js';
 

@@ -1,8 +1,8 @@
 import mongoose from 'mongoose';
-import { createLogger } from '../../shared/logger.js';
-import type { Metrics } from '../../shared/metrics/metrics.js';
-import { DeadLetterRepository } from '../../shared/repositories/dead-letter.repository.js';
-import { createMysqlPool } from '../../shared/repositories/mysql-pool.repository.js';
+import { createLogger } from '../../shared/infra/telemetry/logger.js';
+import type { Metrics } from '../../shared/infra/telemetry/metrics/metrics.js';
+import { DeadLetterRepository } from '../../shared/domain/repositories/dead-letter.repository.js';
+import { createMysqlPool } from '../../shared/domain/repositories/mysql-pool.js';
 import { createWorkers } from '../../workers/create-workers.js';
 import type { Pipeline } from './pipeline.js';
 

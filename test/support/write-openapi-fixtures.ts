@@ -9,9 +9,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AVAILABLE_SERVICES } from '../../api/service-registry.js';
 import { createServiceApps } from '../../api/create-apps.js';
-import { closeConnections, openConnections } from '../../shared/connections.js';
-import { listen } from '../../shared/http/listen.js';
-import { createLogger } from '../../shared/logger.js';
+import { closeConnections, openConnections } from '../../shared/infra/process/connections.js';
+import { listen } from '../../shared/infra/http/listen.js';
+import { createLogger } from '../../shared/infra/telemetry/logger.js';
 import { http } from './http.js';
 import { testConfig } from './test-config.js';
 

@@ -1,5 +1,5 @@
-import type { ChangeEvent } from '../../shared/jobs/job-payloads.js';
-import type { MailMessage } from '../../shared/mail/mailer.js';
+import type { ChangeEvent } from '../../shared/domain/writes/write-jobs.js';
+import type { MailMessage } from '../../shared/infra/mail/mailer.js';
 
 const FIELDS = ['username', 'address', 'income', 'name', 'email', 'phone'] as const;
 

@@ -1,6 +1,6 @@
-import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
-import { createMailer } from '../../shared/mail/mailer.js';
-import { SentNotifications } from '../../shared/mail/sent-notifications.js';
+import { QUEUE_NAMES } from '../../shared/infra/queues/queue-names.js';
+import { createMailer } from '../../shared/infra/mail/mailer.js';
+import { SentNotifications } from '../../shared/infra/mail/sent-notifications.js';
 import type { WorkerModule } from '../worker-module.js';
 import { createNotifyProcessor } from './notify.processor.js';
 

@@ -1,9 +1,9 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { changeEventSchema, type ChangeEvent } from '../../shared/jobs/job-payloads.js';
-import type { Logger } from '../../shared/logger.js';
-import type { Mailer } from '../../shared/mail/mailer.js';
-import type { SentNotifications } from '../../shared/mail/sent-notifications.js';
-import { compileValidator } from '../../shared/validation/ajv.js';
+import { changeEventSchema, type ChangeEvent } from '../../shared/domain/writes/write-jobs.js';
+import type { Logger } from '../../shared/infra/telemetry/logger.js';
+import type { Mailer } from '../../shared/infra/mail/mailer.js';
+import type { SentNotifications } from '../../shared/infra/mail/sent-notifications.js';
+import { compileValidator } from '../../shared/infra/validation/ajv.js';
 import { customerEmail } from './customer-email.js';
 
 const validateEvent = compileValidator<ChangeEvent>(changeEventSchema);

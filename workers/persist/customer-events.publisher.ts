@@ -1,7 +1,7 @@
-import type { ChangeEvent, ReplicateJob } from '../../shared/jobs/job-payloads.js';
-import type { RedisLock } from '../../shared/locks/redis-lock.js';
-import type { CustomerWriteRepository } from '../../shared/repositories/customer-write.repository.js';
-import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
+import type { ChangeEvent, ReplicateJob } from '../../shared/domain/writes/write-jobs.js';
+import type { RedisLock } from '../../shared/infra/locks/redis-lock.js';
+import type { CustomerWriteRepository } from '../../shared/domain/repositories/customer-write.repository.js';
+import type { ShardedQueue } from '../../shared/infra/queues/sharded-queue.js';
 
 export interface CustomerEventPublisherDeps {
   readonly writes: CustomerWriteRepository;

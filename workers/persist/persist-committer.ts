@@ -1,13 +1,13 @@
-import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
+import type { ReadThroughCache } from '../../shared/infra/cache/read-through-cache.js';
 import {
   jobIds,
   type ChangeEvent,
   type Entity,
   type ReplicateJob,
-} from '../../shared/jobs/job-payloads.js';
-import { nowMicros } from '../../shared/clock.js';
+} from '../../shared/domain/writes/write-jobs.js';
+import { nowMicros } from '../../shared/infra/process/clock.js';
 import { GroupCommitter } from '../group-commit.js';
-import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
+import type { ShardedQueue } from '../../shared/infra/queues/sharded-queue.js';
 
 /** A write ready to commit, whatever its entity. */
 export interface EntityWrite<R extends { id: number }> {

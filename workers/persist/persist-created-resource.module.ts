@@ -2,8 +2,8 @@ import type {
   CreatedResource,
   CreatedResourceJob,
   CreatedResourceStore,
-} from '../../shared/resources/created-resource.js';
-import { compileValidator } from '../../shared/validation/ajv.js';
+} from '../../shared/domain/resources/created-resource.js';
+import { compileValidator } from '../../shared/infra/validation/ajv.js';
 import { batchingOf, type WorkerModule } from '../worker-module.js';
 import { createPersistCommitter } from './persist-committer.js';
 import { createPersistWriteProcessor } from './persist-write.processor.js';

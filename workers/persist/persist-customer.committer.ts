@@ -1,7 +1,7 @@
-import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
-import { usernameKey } from '../../shared/customers/username-key.js';
-import type { UsernameReservations } from '../../shared/customers/username-reservations.js';
-import type { CustomerWriteRepository } from '../../shared/repositories/customer-write.repository.js';
+import type { ReadThroughCache } from '../../shared/infra/cache/read-through-cache.js';
+import { usernameKey } from '../../shared/domain/customers/username-key.js';
+import type { UsernameReservations } from '../../shared/domain/customers/username-reservations.js';
+import type { CustomerWriteRepository } from '../../shared/domain/repositories/customer-write.repository.js';
 import { GroupCommitter } from '../group-commit.js';
 import type { CustomerEventPublisher } from './customer-events.publisher.js';
 import type { PendingCustomerOp } from './persist-customer.processor.js';

@@ -1,17 +1,17 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { UsernameReservations } from '../../shared/customers/username-reservations.js';
-import { usernameKey } from '../../shared/customers/username-key.js';
-import { AppError } from '../../shared/errors/index.js';
-import type { KeyHeads } from '../../shared/jobs/key-heads.js';
-import { jobIds, type PersistCustomerJob } from '../../shared/jobs/job-payloads.js';
-import type { Logger } from '../../shared/logger.js';
-import type { CustomerRepository } from '../../shared/repositories/customer.repository.js';
+import type { UsernameReservations } from '../../shared/domain/customers/username-reservations.js';
+import { usernameKey } from '../../shared/domain/customers/username-key.js';
+import { AppError } from '../../shared/domain/errors/index.js';
+import type { KeyHeads } from '../../shared/infra/queues/key-heads.js';
+import { jobIds, type PersistCustomerJob } from '../../shared/domain/writes/write-jobs.js';
+import type { Logger } from '../../shared/infra/telemetry/logger.js';
+import type { CustomerRepository } from '../../shared/domain/repositories/customer.repository.js';
 import type {
   CustomerOp,
   CustomerOpOutcome,
-} from '../../shared/repositories/customer-write.repository.js';
-import type { Customer } from '../../shared/schemas/customer.schema.js';
-import type { Validator } from '../../shared/validation/ajv.js';
+} from '../../shared/domain/repositories/customer-write.repository.js';
+import type { Customer } from '../../shared/domain/schemas/customer.schema.js';
+import type { Validator } from '../../shared/infra/validation/ajv.js';
 import type { GroupCommitter } from '../group-commit.js';
 import { waitForPredecessors } from './wait-for-predecessors.js';
 import { wakeSuccessor, type JobsByKey } from './wake-successor.js';

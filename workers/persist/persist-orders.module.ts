@@ -1,9 +1,9 @@
-import { KeyHeads } from '../../shared/jobs/key-heads.js';
-import type { PersistOrderJob } from '../../shared/jobs/order-jobs.js';
-import { ordersResource } from '../../shared/resources/orders.resource.js';
-import { createQueue } from '../../shared/jobs/queues.js';
-import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
-import { OrderRepository } from '../../shared/repositories/order.repository.js';
+import { KeyHeads } from '../../shared/infra/queues/key-heads.js';
+import type { PersistOrderJob } from '../../shared/domain/writes/order-jobs.js';
+import { ordersResource } from '../../shared/domain/resources/orders.resource.js';
+import { createQueue } from '../../shared/infra/queues/queues.js';
+import type { ShardedQueue } from '../../shared/infra/queues/sharded-queue.js';
+import { OrderRepository } from '../../shared/domain/repositories/order.repository.js';
 import { batchingOf, type WorkerModule } from '../worker-module.js';
 import { createOrderCommitter, createPersistOrderProcessor } from './persist-orders.processor.js';
 

@@ -1,19 +1,19 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { ReadThroughCache } from '../../shared/cache/read-through-cache.js';
-import type { KeyHeads, VersionedWrite } from '../../shared/jobs/key-heads.js';
-import type { ShardedQueue } from '../../shared/jobs/sharded-queue.js';
+import type { ReadThroughCache } from '../../shared/infra/cache/read-through-cache.js';
+import type { KeyHeads, VersionedWrite } from '../../shared/infra/queues/key-heads.js';
+import type { ShardedQueue } from '../../shared/infra/queues/sharded-queue.js';
 import {
   orderJobId,
   persistOrderJobSchema,
   type OrderState,
   type PersistOrderJob,
-} from '../../shared/jobs/order-jobs.js';
-import type { Logger } from '../../shared/logger.js';
+} from '../../shared/domain/writes/order-jobs.js';
+import type { Logger } from '../../shared/infra/telemetry/logger.js';
 import type {
   OrderRepository,
   OrderWriteOutcome,
-} from '../../shared/repositories/order.repository.js';
-import { compileValidator } from '../../shared/validation/ajv.js';
+} from '../../shared/domain/repositories/order.repository.js';
+import { compileValidator } from '../../shared/infra/validation/ajv.js';
 import { GroupCommitter } from '../group-commit.js';
 import { waitForPredecessors } from './wait-for-predecessors.js';
 import { wakeSuccessor, type JobsByKey } from './wake-successor.js';

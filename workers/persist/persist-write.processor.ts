@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Logger } from '../../shared/logger.js';
-import type { Validator } from '../../shared/validation/ajv.js';
+import type { Logger } from '../../shared/infra/telemetry/logger.js';
+import type { Validator } from '../../shared/infra/validation/ajv.js';
 import type { GroupCommitter } from '../group-commit.js';
 import type { EntityWrite } from './persist-committer.js';
 

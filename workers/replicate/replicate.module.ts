@@ -1,5 +1,5 @@
-import { QUEUE_NAMES } from '../../shared/jobs/queue-names.js';
-import { ReplicaRepository } from '../../shared/repositories/replica.repository.js';
+import { QUEUE_NAMES } from '../../shared/infra/queues/queue-names.js';
+import { ReplicaRepository } from '../../shared/domain/repositories/replica.repository.js';
 import { batchingOf, type WorkerModule } from '../worker-module.js';
 import { createReplicaCommitters, createReplicateProcessor } from './replicate.processor.js';
 

@@ -1,5 +1,5 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Logger } from '../../shared/logger.js';
+import type { Logger } from '../../shared/infra/telemetry/logger.js';
 import {
   changeBatchSchema,
   replicatedEventSchema,
@@ -7,12 +7,12 @@ import {
   type ChangeEvent,
   type Entity,
   type ReplicateJob,
-} from '../../shared/jobs/job-payloads.js';
+} from '../../shared/domain/writes/write-jobs.js';
 import type {
   ReplicaChange,
   ReplicaRepository,
-} from '../../shared/repositories/replica.repository.js';
-import { compileValidator } from '../../shared/validation/ajv.js';
+} from '../../shared/domain/repositories/replica.repository.js';
+import { compileValidator } from '../../shared/infra/validation/ajv.js';
 import { GroupCommitter } from '../group-commit.js';
 import { waitForPredecessors } from '../persist/wait-for-predecessors.js';
 

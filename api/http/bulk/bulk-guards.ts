@@ -1,4 +1,4 @@
-import type { IdempotentBulkAttempt } from '../../../shared/idempotency/idempotent-attempt.js';
+import type { IdempotentBulkAttempt } from '../../../shared/infra/idempotency/idempotent-attempt.js';
 
 /** An item budget of a streamed request: asked before a chunk is enqueued, throws to refuse it (429, 503). */
 export type ItemAdmission = (items: number) => Promise<void>;

@@ -4,11 +4,11 @@ import {
   isRedisUnreachable,
   QueueUnavailableError,
   ValidationError,
-} from '../../../shared/errors/index.js';
-import { canonicalJson } from '../../../shared/idempotency/idempotency-store.js';
-import type { ShardCompletions } from '../../../shared/jobs/completion-listener.js';
-import { waitForJob } from '../../../shared/jobs/wait-for-job.js';
-import type { InputSource, Validator } from '../../../shared/validation/ajv.js';
+} from '../../../shared/domain/errors/index.js';
+import { canonicalJson } from '../../../shared/infra/idempotency/idempotency-store.js';
+import type { ShardCompletions } from '../../../shared/infra/queues/completion-listener.js';
+import { waitForJob } from '../../../shared/infra/queues/wait-for-job.js';
+import type { InputSource, Validator } from '../../../shared/infra/validation/ajv.js';
 import type { BulkItemOutcome, BulkMeta } from '../../bulk-writes.js';
 import type { BulkGuards } from './bulk-guards.js';
 import type { BulkInput } from './bulk-items.js';

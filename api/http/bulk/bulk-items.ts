@@ -1,12 +1,12 @@
 import type { Readable } from 'node:stream';
 import { TokenParser } from '@streamparser/json';
 import split2 from 'split2';
-import { AppError } from '../../../shared/errors/index.js';
+import { AppError } from '../../../shared/domain/errors/index.js';
 import {
   ExactNumberTokenizer,
   hasInexactNumber,
   parseExactJson,
-} from '../../../shared/validation/exact-json.js';
+} from '../../../shared/infra/validation/exact-json.js';
 
 /** The two bodies bulk intake reads: one JSON array, or one JSON object per line. */
 export type BulkFormat = 'json' | 'ndjson';
@@ -30,7 +30,7 @@ const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d, 0xef, 0xbb, 0xbf]);
 /**
  * The streaming parser of a JSON array body: @streamparser/json's tokenizer
  * and token parser, wired as its JSONParser wires them, but with numbers kept
- * as written when a double would round them (shared/validation/exact-json.ts).
+ * as written when a double would round them (shared/infra/validation/exact-json.ts).
  */
 function arrayParser(onItem: (value: unknown) => void) {
   const tokenizer = new ExactNumberTokenizer();

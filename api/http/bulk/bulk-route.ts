@@ -3,9 +3,9 @@ import type { BulkConfig } from '../../../config/index.js';
 import {
   IdempotencyKeyReusedError,
   UnsupportedMediaTypeError,
-} from '../../../shared/errors/index.js';
-import { bulkOperationDoc } from '../../../shared/openapi/bulk-operation.js';
-import { compileValidator, type Validator } from '../../../shared/validation/ajv.js';
+} from '../../../shared/domain/errors/index.js';
+import { bulkOperationDoc } from '../../../shared/infra/openapi/bulk-operation.js';
+import { compileValidator, type Validator } from '../../../shared/infra/validation/ajv.js';
 import { preferredWaitSeconds } from '../prefer-wait.js';
 import type { RequestState } from '../request-id.js';
 import type { Route, Schema, Validated } from '../route-table.js';

@@ -1,4 +1,4 @@
-import { compileValidator, type Validator } from '../../../shared/validation/ajv.js';
+import { compileValidator, type Validator } from '../../../shared/infra/validation/ajv.js';
 import type { BulkItemOutcome, BulkMeta } from '../../bulk-writes.js';
 import { randomUUID } from 'node:crypto';
 import type { CallMeta, UpstreamClient } from './upstream-client.js';

@@ -1,10 +1,10 @@
-import { compileValidator } from '../../../shared/validation/ajv.js';
+import { compileValidator } from '../../../shared/infra/validation/ajv.js';
 import {
   listingSchema,
   type Listing,
   type ListingCreate,
-} from '../../../shared/schemas/listing.schema.js';
-import type { ListingPageQuery } from '../../../shared/schemas/query.schema.js';
+} from '../../../shared/domain/schemas/listing.schema.js';
+import type { ListingPageQuery } from '../../../shared/domain/schemas/query.schema.js';
 import { createdResourceClient } from './created-resource.client.js';
 import type { CallMeta, UpstreamClient } from './upstream-client.js';
 

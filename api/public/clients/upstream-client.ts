@@ -4,8 +4,8 @@ import {
   UpstreamFailedError,
   UpstreamUnavailableError,
   ValidationError,
-} from '../../../shared/errors/index.js';
-import type { Validator } from '../../../shared/validation/ajv.js';
+} from '../../../shared/domain/errors/index.js';
+import type { Validator } from '../../../shared/infra/validation/ajv.js';
 
 export interface UpstreamOptions {
   /** How messages name the service, e.g. "user service"; never its address. */

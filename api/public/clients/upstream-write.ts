@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { compileValidator, type Validator } from '../../../shared/validation/ajv.js';
+import { compileValidator, type Validator } from '../../../shared/infra/validation/ajv.js';
 import type { BulkItemOutcome, BulkMeta } from '../../bulk-writes.js';
 import type { WriteMeta as ServiceWriteMeta } from '../../write-results.js';
 import type { CallMeta, UpstreamAnswer, UpstreamClient } from './upstream-client.js';

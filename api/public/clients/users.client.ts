@@ -1,5 +1,9 @@
-import { compileValidator } from '../../../shared/validation/ajv.js';
-import { userSchema, type User, type UserCreate } from '../../../shared/schemas/user.schema.js';
+import { compileValidator } from '../../../shared/infra/validation/ajv.js';
+import {
+  userSchema,
+  type User,
+  type UserCreate,
+} from '../../../shared/domain/schemas/user.schema.js';
 import { createdResourceClient } from './created-resource.client.js';
 import type { CallMeta, UpstreamClient } from './upstream-client.js';
 

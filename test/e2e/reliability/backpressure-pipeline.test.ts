@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { http } from '../../support/http.js';
 import { startPipeline, type Pipeline } from '../../support/pipeline.js';
-import { QUEUE_NAMES, type QueueName } from '../../../shared/jobs/queue-names.js';
-import type { ShardedQueue } from '../../../shared/jobs/sharded-queue.js';
+import { QUEUE_NAMES, type QueueName } from '../../../shared/infra/queues/queue-names.js';
+import type { ShardedQueue } from '../../../shared/infra/queues/sharded-queue.js';
 
 const BOUND = 5;
 

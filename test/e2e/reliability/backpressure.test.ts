@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { eventually } from '../../support/eventually.js';
 import { http } from '../../support/http.js';
 import { startPipeline, type Pipeline } from '../../support/pipeline.js';
-import { QUEUE_NAMES } from '../../../shared/jobs/queue-names.js';
+import { QUEUE_NAMES } from '../../../shared/infra/queues/queue-names.js';
 
 const BOUND = 5;
 

@@ -6,9 +6,9 @@ import {
   closeConnections,
   openConnections,
   type Connections,
-} from '../../../shared/connections.js';
-import { listen, type Listening } from '../../../shared/http/listen.js';
-import { createLogger } from '../../../shared/logger.js';
+} from '../../../shared/infra/process/connections.js';
+import { listen, type Listening } from '../../../shared/infra/http/listen.js';
+import { createLogger } from '../../../shared/infra/telemetry/logger.js';
 import { eventually } from '../../support/eventually.js';
 import { http } from '../../support/http.js';
 import { startPipeline, type Pipeline } from '../../support/pipeline.js';

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
-import { ReadThroughCache } from '../../../shared/cache/read-through-cache.js';
+import { ReadThroughCache } from '../../../shared/infra/cache/read-through-cache.js';
 import { eventually } from '../../support/eventually.js';
 import { deleteOwnKeys, ownKeys, ownPrefix } from '../../support/own-keys.js';
 import { testConfig } from '../../support/test-config.js';

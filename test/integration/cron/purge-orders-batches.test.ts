@@ -1,14 +1,14 @@
 import { expect } from 'chai';
 import { purgeOrders, PURGE_LOCK_NAME, type OrderPurgeDeps } from '../../../cron/purge-orders.js';
-import { ReadThroughCache } from '../../../shared/cache/read-through-cache.js';
+import { ReadThroughCache } from '../../../shared/infra/cache/read-through-cache.js';
 import {
   closeConnections,
   openConnections,
   type Connections,
-} from '../../../shared/connections.js';
-import { RedisLock } from '../../../shared/locks/redis-lock.js';
-import { lockKey } from '../../../shared/redis-keys.js';
-import { OrderRepository } from '../../../shared/repositories/order.repository.js';
+} from '../../../shared/infra/process/connections.js';
+import { RedisLock } from '../../../shared/infra/locks/redis-lock.js';
+import { lockKey } from '../../../shared/infra/redis/redis-keys.js';
+import { OrderRepository } from '../../../shared/domain/repositories/order.repository.js';
 import { resetStores } from '../../support/stores.js';
 import { capturedLogger } from '../../support/captured-logger.js';
 import { testConfig } from '../../support/test-config.js';

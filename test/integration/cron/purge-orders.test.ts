@@ -1,16 +1,16 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { purgeOrders, PURGE_LOCK_NAME, type OrderPurgeDeps } from '../../../cron/purge-orders.js';
-import { ReadThroughCache } from '../../../shared/cache/read-through-cache.js';
+import { ReadThroughCache } from '../../../shared/infra/cache/read-through-cache.js';
 import {
   closeConnections,
   openConnections,
   type Connections,
-} from '../../../shared/connections.js';
-import { RedisLock } from '../../../shared/locks/redis-lock.js';
-import { newObjectId } from '../../../shared/object-id.js';
-import { OrderRepository } from '../../../shared/repositories/order.repository.js';
-import type { Order } from '../../../shared/schemas/order.schema.js';
+} from '../../../shared/infra/process/connections.js';
+import { RedisLock } from '../../../shared/infra/locks/redis-lock.js';
+import { newObjectId } from '../../../shared/domain/ids/object-id.js';
+import { OrderRepository } from '../../../shared/domain/repositories/order.repository.js';
+import type { Order } from '../../../shared/domain/schemas/order.schema.js';
 import { resetStores } from '../../support/stores.js';
 import { eventually } from '../../support/eventually.js';
 import { capturedLogger } from '../../support/captured-logger.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { connect, type Socket } from 'node:net';
 import Koa from 'koa';
-import { listen, shortRoutesOnly, type Listening } from '../../../shared/http/listen.js';
+import { listen, shortRoutesOnly, type Listening } from '../../../shared/infra/http/listen.js';
 import { testConfig } from '../../support/test-config.js';
 
 /** A connected socket, and how it ended: closed by the server before sending anything, or still open. */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { connect, type Socket } from 'node:net';
 import Koa from 'koa';
-import { listen, type Listening } from '../../../shared/http/listen.js';
+import { listen, type Listening } from '../../../shared/infra/http/listen.js';
 import { testConfig } from '../../support/test-config.js';
 
 const HEADERS_TIMEOUT_MS = 300;

@@ -1,16 +1,13 @@
 import { expect } from 'chai';
 import type { RowDataPacket } from 'mysql2/promise';
-import { ConflictError } from '../../../shared/errors/index.js';
-import {
-  createMysqlPool,
-  type MysqlPool,
-} from '../../../shared/repositories/mysql-pool.repository.js';
+import { ConflictError } from '../../../shared/domain/errors/index.js';
+import { createMysqlPool, type MysqlPool } from '../../../shared/domain/repositories/mysql-pool.js';
 import {
   CustomerWriteRepository,
   type CustomerOp,
   type CustomerOpOutcome,
-} from '../../../shared/repositories/customer-write.repository.js';
-import type { Customer } from '../../../shared/schemas/customer.schema.js';
+} from '../../../shared/domain/repositories/customer-write.repository.js';
+import type { Customer } from '../../../shared/domain/schemas/customer.schema.js';
 import { testConfig } from '../../support/test-config.js';
 
 describe('CustomerWriteRepository on MariaDB (row + event in one transaction)', () => {

@@ -1,16 +1,16 @@
 import { expect } from 'chai';
 import type { CommandStartedEvent } from 'mongodb';
-import { newObjectId } from '../../../shared/object-id.js';
+import { newObjectId } from '../../../shared/domain/ids/object-id.js';
 import {
   openMongo,
   type MongoConnection,
-} from '../../../shared/repositories/mongo-connection.repository.js';
+} from '../../../shared/domain/repositories/mongo-connection.js';
 import {
   OrderRepository,
   type StoredOrder,
-} from '../../../shared/repositories/order.repository.js';
-import type { VersionedWrite } from '../../../shared/jobs/key-heads.js';
-import type { Order } from '../../../shared/schemas/order.schema.js';
+} from '../../../shared/domain/repositories/order.repository.js';
+import type { VersionedWrite } from '../../../shared/infra/queues/key-heads.js';
+import type { Order } from '../../../shared/domain/schemas/order.schema.js';
 import { testConfig } from '../../support/test-config.js';
 
 describe('OrderRepository on FerretDB (the orders collection)', () => {

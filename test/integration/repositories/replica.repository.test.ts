@@ -3,9 +3,9 @@ import type { CommandStartedEvent } from 'mongodb';
 import {
   openMongo,
   type MongoConnection,
-} from '../../../shared/repositories/mongo-connection.repository.js';
-import { ReplicaRepository } from '../../../shared/repositories/replica.repository.js';
-import { CREATED_RESOURCES } from '../../../shared/resources/registry.js';
+} from '../../../shared/domain/repositories/mongo-connection.js';
+import { ReplicaRepository } from '../../../shared/domain/repositories/replica.repository.js';
+import { CREATED_RESOURCES } from '../../../shared/domain/resources/registry.js';
 import { testConfig } from '../../support/test-config.js';
 
 describe('ReplicaRepository on FerretDB (Mongo copies of users and listings)', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { MIGRATIONS_DIR } from '../../../shared/mysql/migrations-dir.js';
-import { applyMigrations } from '../../../shared/repositories/schema-migrations.repository.js';
+import { MIGRATIONS_DIR } from '../../../shared/domain/mysql/migrations-dir.js';
+import { applyMigrations } from '../../../shared/domain/repositories/schema-migrations.repository.js';
 import { testConfig } from '../../support/test-config.js';
 
 describe('MySQL schema migrations', () => {

@@ -1,10 +1,7 @@
 import { expect } from 'chai';
-import {
-  createMysqlPool,
-  type MysqlPool,
-} from '../../../shared/repositories/mysql-pool.repository.js';
-import type { UserRepository } from '../../../shared/repositories/user.repository.js';
-import { usersResource } from '../../../shared/resources/users.resource.js';
+import { createMysqlPool, type MysqlPool } from '../../../shared/domain/repositories/mysql-pool.js';
+import type { UserRepository } from '../../../shared/domain/repositories/user.repository.js';
+import { usersResource } from '../../../shared/domain/resources/users.resource.js';
 import { testConfig } from '../../support/test-config.js';
 
 describe('UserRepository on MariaDB', () => {

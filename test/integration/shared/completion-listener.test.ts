@@ -5,8 +5,8 @@ import {
   CompletionListener,
   type IdleTimer,
   type JobCompletions,
-} from '../../../shared/jobs/completion-listener.js';
-import { waitForJob } from '../../../shared/jobs/wait-for-job.js';
+} from '../../../shared/infra/queues/completion-listener.js';
+import { waitForJob } from '../../../shared/infra/queues/wait-for-job.js';
 import { eventually } from '../../support/eventually.js';
 import { testConfig } from '../../support/test-config.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
-import { IdempotencyStore } from '../../../shared/idempotency/idempotency-store.js';
+import { IdempotencyStore } from '../../../shared/infra/idempotency/idempotency-store.js';
 import { eventually } from '../../support/eventually.js';
 import { deleteOwnKeys, ownKeys, ownPrefix } from '../../support/own-keys.js';
 import { testConfig } from '../../support/test-config.js';

@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
-import { ConflictError } from '../../../shared/errors/index.js';
-import { ID_CLAIM_TTL_SECONDS, IdAllocator } from '../../../shared/ids.js';
-import { idClaimKeyStem, idCounterKey } from '../../../shared/redis-keys.js';
+import { ConflictError } from '../../../shared/domain/errors/index.js';
+import { ID_CLAIM_TTL_SECONDS, IdAllocator } from '../../../shared/domain/ids/id-allocator.js';
+import { idClaimKeyStem, idCounterKey } from '../../../shared/infra/redis/redis-keys.js';
 import { deleteOwnKeys, ownKeys, ownPrefix } from '../../support/own-keys.js';
 import { testConfig } from '../../support/test-config.js';
 

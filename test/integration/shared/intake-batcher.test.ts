@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { IdAllocator } from '../../../shared/ids.js';
-import { IntakeBatcher } from '../../../shared/jobs/intake-batcher.js';
-import { PRIMARY_ONLY } from '../../../shared/jobs/replica-ack.js';
-import { ShardedQueue } from '../../../shared/jobs/sharded-queue.js';
+import { IdAllocator } from '../../../shared/domain/ids/id-allocator.js';
+import { IntakeBatcher } from '../../../shared/infra/queues/intake-batcher.js';
+import { PRIMARY_ONLY } from '../../../shared/infra/queues/replica-ack.js';
+import { ShardedQueue } from '../../../shared/infra/queues/sharded-queue.js';
 import { deleteOwnKeys, ownPrefix } from '../../support/own-keys.js';
 import { testConfig } from '../../support/test-config.js';
 

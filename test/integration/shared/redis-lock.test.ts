@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
-import { RedisLock } from '../../../shared/locks/redis-lock.js';
-import { lockKey } from '../../../shared/redis-keys.js';
+import { RedisLock } from '../../../shared/infra/locks/redis-lock.js';
+import { lockKey } from '../../../shared/infra/redis/redis-keys.js';
 import { eventually } from '../../support/eventually.js';
 import { testConfig } from '../../support/test-config.js';
 

@@ -9,7 +9,7 @@ import {
   closeConnections,
   openConnections,
   type Connections,
-} from '../../../shared/connections.js';
+} from '../../../shared/infra/process/connections.js';
 import { eventually } from '../../support/eventually.js';
 import { freePort } from '../../support/processes.js';
 import { testConfig } from '../../support/test-config.js';

@@ -1,7 +1,11 @@
 import { expect } from 'chai';
-import { redisClient, readyClient, type RedisClient } from '../../../shared/redis-client.js';
-import { rateLimitKey } from '../../../shared/redis-keys.js';
-import { SyncedRateLimiter } from '../../../shared/rate-limit/synced-rate-limiter.js';
+import {
+  redisClient,
+  readyClient,
+  type RedisClient,
+} from '../../../shared/infra/redis/redis-client.js';
+import { rateLimitKey } from '../../../shared/infra/redis/redis-keys.js';
+import { SyncedRateLimiter } from '../../../shared/infra/rate-limit/synced-rate-limiter.js';
 import { deleteOwnKeys, ownPrefix } from '../../support/own-keys.js';
 import { testConfig } from '../../support/test-config.js';
 

@@ -1,11 +1,15 @@
 import { expect } from 'chai';
-import type { ChangeEvent } from '../../../shared/jobs/job-payloads.js';
-import { closeQueues, createQueues, type SpillwayQueues } from '../../../shared/jobs/queues.js';
-import { RedisLock } from '../../../shared/locks/redis-lock.js';
-import { createLogger } from '../../../shared/logger.js';
-import { CustomerWriteRepository } from '../../../shared/repositories/customer-write.repository.js';
-import type { Customer } from '../../../shared/schemas/customer.schema.js';
-import { nowMicros } from '../../../shared/clock.js';
+import type { ChangeEvent } from '../../../shared/domain/writes/write-jobs.js';
+import {
+  closeQueues,
+  createQueues,
+  type SpillwayQueues,
+} from '../../../shared/infra/queues/queues.js';
+import { RedisLock } from '../../../shared/infra/locks/redis-lock.js';
+import { createLogger } from '../../../shared/infra/telemetry/logger.js';
+import { CustomerWriteRepository } from '../../../shared/domain/repositories/customer-write.repository.js';
+import type { Customer } from '../../../shared/domain/schemas/customer.schema.js';
+import { nowMicros } from '../../../shared/infra/process/clock.js';
 import { createWorkers, type RunningWorkers } from '../../../workers/create-workers.js';
 import {
   createCustomerEventPublisher,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { RowDataPacket } from 'mysql2/promise';
-import { jobIds } from '../../../shared/jobs/job-payloads.js';
-import { closeQueues, createQueues } from '../../../shared/jobs/queues.js';
+import { jobIds } from '../../../shared/domain/writes/write-jobs.js';
+import { closeQueues, createQueues } from '../../../shared/infra/queues/queues.js';
 import { eventually } from '../../support/eventually.js';
 import { http } from '../../support/http.js';
 import { countRows, postListings } from '../../support/listing-writes.js';

@@ -5,11 +5,11 @@ import {
   closeConnections,
   openConnections,
   type Connections,
-} from '../../../shared/connections.js';
-import { KeyHeads } from '../../../shared/jobs/key-heads.js';
-import { orderJobId, type PersistOrderJob } from '../../../shared/jobs/order-jobs.js';
-import { createQueue } from '../../../shared/jobs/queues.js';
-import type { ShardedQueue } from '../../../shared/jobs/sharded-queue.js';
+} from '../../../shared/infra/process/connections.js';
+import { KeyHeads } from '../../../shared/infra/queues/key-heads.js';
+import { orderJobId, type PersistOrderJob } from '../../../shared/domain/writes/order-jobs.js';
+import { createQueue } from '../../../shared/infra/queues/queues.js';
+import type { ShardedQueue } from '../../../shared/infra/queues/sharded-queue.js';
 import { wakeSuccessor } from '../../../workers/persist/wake-successor.js';
 import { testConfig } from '../../support/test-config.js';
 

@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from '../../../config/index.js';
-import { startTracing } from '../../../shared/tracing/tracing.js';
+import { startTracing } from '../../../shared/infra/telemetry/tracing/tracing.js';
 
 /**
  * The API process as api/main.ts runs it, through a test seam: it kills

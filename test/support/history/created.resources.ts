@@ -1,5 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import type { Connections } from '../../../shared/connections.js';
+import type { Connections } from '../../../shared/infra/process/connections.js';
 import type { Fields, ResourceModel, StoredKey } from './history.types.js';
 import type { HistoryService } from './pipeline-launcher.js';
 import { answerPart, pickFields, type PlanContext, type ResourceEntry } from './resource-entry.js';

@@ -1,5 +1,5 @@
 import type { Config } from '../../../config/index.js';
-import type { Connections } from '../../../shared/connections.js';
+import type { Connections } from '../../../shared/infra/process/connections.js';
 import type { HistoryPipeline } from './pipeline-launcher.js';
 import type { QueueWatch } from './queue-watch.js';
 import type { Recorder } from './recorder.js';

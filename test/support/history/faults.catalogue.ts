@@ -1,8 +1,8 @@
 import { QUEUE_NAMES } from '../../../config/queue-names.js';
 import { testSlot } from '../../../config/test-slot.js';
-import { DeadLettersService } from '../../../shared/jobs/dead-letters.service.js';
-import { queueShardNames } from '../../../shared/redis-keys.js';
-import { DeadLetterRepository } from '../../../shared/repositories/dead-letter.repository.js';
+import { DeadLettersService } from '../../../shared/infra/queues/dead-letters.service.js';
+import { queueShardNames } from '../../../shared/infra/redis/redis-keys.js';
+import { DeadLetterRepository } from '../../../shared/domain/repositories/dead-letter.repository.js';
 import { eventually } from '../eventually.js';
 import type { RunningProcess } from '../processes.js';
 import { startPrivateFerretdb } from '../private-ferretdb.js';

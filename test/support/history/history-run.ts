@@ -2,7 +2,7 @@ import {
   closeConnections,
   openConnections,
   type Connections,
-} from '../../../shared/connections.js';
+} from '../../../shared/infra/process/connections.js';
 import { resetStores } from '../stores.js';
 import { testConfig } from '../test-config.js';
 import { checkHistory, type StoredHistory } from './checker.js';

@@ -1,5 +1,5 @@
-import type { Connections } from '../../../shared/connections.js';
-import { ORDER_STATUSES } from '../../../shared/schemas/order.schema.js';
+import type { Connections } from '../../../shared/infra/process/connections.js';
+import { ORDER_STATUSES } from '../../../shared/domain/schemas/order.schema.js';
 import type { StoredKey } from './history.types.js';
 import {
   answerPart,

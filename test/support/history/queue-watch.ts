@@ -1,8 +1,8 @@
 import type { Config } from '../../../config/index.js';
 import { QUEUE_NAMES } from '../../../config/queue-names.js';
-import type { Connections } from '../../../shared/connections.js';
-import { closeQueues, createQueues, queueList } from '../../../shared/jobs/queues.js';
-import type { QueueShards } from '../../../shared/jobs/sharded-queue.js';
+import type { Connections } from '../../../shared/infra/process/connections.js';
+import { closeQueues, createQueues, queueList } from '../../../shared/infra/queues/queues.js';
+import type { QueueShards } from '../../../shared/infra/queues/sharded-queue.js';
 import { unfinishedJobs } from '../queue-jobs.js';
 
 /** What the history watches in the queues: whether they drained, and which jobs are held. */

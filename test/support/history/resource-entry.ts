@@ -1,4 +1,4 @@
-import type { Connections } from '../../../shared/connections.js';
+import type { Connections } from '../../../shared/infra/process/connections.js';
 import type { Fields, HistoryOp, OpKind, ResourceModel, StoredKey } from './history.types.js';
 import type { HistoryService } from './pipeline-launcher.js';
 import type { SeededRandom } from './seeded-random.js';

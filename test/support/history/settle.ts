@@ -1,4 +1,4 @@
-import type { Connections } from '../../../shared/connections.js';
+import type { Connections } from '../../../shared/infra/process/connections.js';
 import type { StoredHistory } from './checker.js';
 import type { HistoryOp, StoredKey } from './history.types.js';
 import type { QueueWatch } from './queue-watch.js';

@@ -7,15 +7,21 @@ import type {
   customerCreateSchema,
   customerPatchSchema,
   customerSchema,
-} from '../../../shared/schemas/customer.schema.js';
-import type { listingCreateSchema, listingSchema } from '../../../shared/schemas/listing.schema.js';
+} from '../../../shared/domain/schemas/customer.schema.js';
+import type {
+  listingCreateSchema,
+  listingSchema,
+} from '../../../shared/domain/schemas/listing.schema.js';
 import type {
   orderCreateSchema,
   orderPatchSchema,
   orderSchema,
-} from '../../../shared/schemas/order.schema.js';
-import type { personCreateSchema, personSchema } from '../../../shared/schemas/person.schema.js';
-import type { userCreateSchema, userSchema } from '../../../shared/schemas/user.schema.js';
+} from '../../../shared/domain/schemas/order.schema.js';
+import type {
+  personCreateSchema,
+  personSchema,
+} from '../../../shared/domain/schemas/person.schema.js';
+import type { userCreateSchema, userSchema } from '../../../shared/domain/schemas/user.schema.js';
 
 /** What the server validates a client's input as: a field with a default may be left out. */
 type Sent<S extends JSONSchema> = FromSchema<S, { keepDefaultedPropertiesOptional: true }>;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { pino } from 'pino';
 import { purgeOrders, type OrderPurgeDeps } from '../../../cron/purge-orders.js';
-import type { HeldLock, RedisLock } from '../../../shared/locks/redis-lock.js';
+import type { HeldLock, RedisLock } from '../../../shared/infra/locks/redis-lock.js';
 
 /** A lock that is always free, and records what the purge did with it. */
 function fakeLock(extendAnswers: boolean[] = []) {

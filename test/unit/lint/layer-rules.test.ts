@@ -20,10 +20,14 @@ async function layerErrors(filePath: string, source: string, typeOnly = false): 
 }
 
 describe('layer rules (eslint.config.js)', () => {
-  describe('database drivers only in shared/repositories/', () => {
+  describe('database drivers only in shared/domain/repositories/', () => {
     it('refuses mysql2 and mongoose elsewhere in shared/, even a type', async () => {
-      expect(await layerErrors('shared/jobs/example.ts', 'mysql2/promise')).to.have.length(1);
-      expect(await layerErrors('shared/jobs/example.ts', 'mongoose', true)).to.have.length(1);
+      expect(await layerErrors('shared/infra/queues/example.ts', 'mysql2/promise')).to.have.length(
+        1,
+      );
+      expect(await layerErrors('shared/infra/queues/example.ts', 'mongoose', true)).to.have.length(
+        1,
+      );
     });
 
     it('refuses them in a process folder', async () => {
@@ -32,24 +36,24 @@ describe('layer rules (eslint.config.js)', () => {
     });
 
     it('allows them in a repository, and in tests that read the stores directly', async () => {
-      expect(await layerErrors('shared/repositories/example.repository.ts', 'mongoose')).to.be
-        .empty;
+      expect(await layerErrors('shared/domain/repositories/example.repository.ts', 'mongoose')).to
+        .be.empty;
       expect(await layerErrors('test/e2e/example.test.ts', 'mysql2/promise', true)).to.be.empty;
     });
   });
 
   it('keeps process folders out of shared/ and config/', async () => {
     expect(
-      await layerErrors('shared/jobs/example.ts', '../../workers/create-workers.js'),
+      await layerErrors('shared/infra/queues/example.ts', '../../workers/create-workers.js'),
     ).to.have.length(1);
     expect(await layerErrors('config/example.ts', '../api/main.js')).to.have.length(1);
-    expect(await layerErrors('shared/jobs/example.ts', '../clock.js')).to.be.empty;
+    expect(await layerErrors('shared/infra/queues/example.ts', '../clock.js')).to.be.empty;
   });
 
   it('keeps shared/ out of config/', async () => {
-    expect(await layerErrors('config/example.ts', '../shared/jobs/queue-names.js')).to.have.length(
-      1,
-    );
+    expect(
+      await layerErrors('config/example.ts', '../shared/infra/queues/queue-names.js'),
+    ).to.have.length(1);
     expect(await layerErrors('config/example.ts', './env-parsers.js')).to.be.empty;
   });
 
@@ -57,7 +61,8 @@ describe('layer rules (eslint.config.js)', () => {
     expect(await layerErrors('api/users/example.ts', '../../workers/main.js')).to.have.length(1);
     expect(await layerErrors('workers/notify/example.ts', '../../api/main.js')).to.have.length(1);
     expect(await layerErrors('cron/example.ts', '../workers/main.js')).to.have.length(1);
-    expect(await layerErrors('workers/notify/example.ts', '../../shared/clock.js')).to.be.empty;
+    expect(await layerErrors('workers/notify/example.ts', '../../shared/infra/process/clock.js')).to
+      .be.empty;
   });
 
   it('keeps api/http/ out of the resources’ services and the public API’s clients', async () => {

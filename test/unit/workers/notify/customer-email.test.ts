@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { ChangeEvent } from '../../../../shared/jobs/job-payloads.js';
+import type { ChangeEvent } from '../../../../shared/domain/writes/write-jobs.js';
 import { customerEmail } from '../../../../workers/notify/customer-email.js';
 
 const before = {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { AppError, TooManyRequestsError } from '../../../../../shared/errors/index.js';
-import { compileValidator } from '../../../../../shared/validation/ajv.js';
+import { AppError, TooManyRequestsError } from '../../../../../shared/domain/errors/index.js';
+import { compileValidator } from '../../../../../shared/infra/validation/ajv.js';
 import type { BulkInput } from '../../../../../api/http/bulk/bulk-items.js';
 import type { BulkItemOutcome } from '../../../../../api/bulk-writes.js';
 import { runBulkIntake, type BulkWriter } from '../../../../../api/http/bulk/bulk-intake.js';
