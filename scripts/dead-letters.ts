@@ -5,7 +5,7 @@ import {
   type RedriveResult,
 } from '../shared/infra/queues/dead-letters.service.js';
 import { QUEUE_NAMES } from '../shared/infra/queues/queue-names.js';
-import { readyClient, redisClient } from '../shared/infra/redis/redis-client.js';
+import { closeRedis, readyClient, redisClient } from '../shared/infra/redis/redis-client.js';
 import { within } from '../shared/infra/process/within.js';
 import {
   DeadLetterRepository,
@@ -150,5 +150,5 @@ try {
   }
 } finally {
   await service.close();
-  await Promise.allSettled([queueRedis.quit(), mysql.end()]);
+  await Promise.allSettled([closeRedis(queueRedis), mysql.end()]);
 }

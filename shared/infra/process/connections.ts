@@ -1,5 +1,5 @@
 import type { Config } from '../../../config/index.js';
-import { readyClient, redisClient, type RedisClient } from '../redis/redis-client.js';
+import { closeRedis, readyClient, redisClient, type RedisClient } from '../redis/redis-client.js';
 import { createMysqlPool, type MysqlPool } from '../../domain/repositories/mysql-pool.js';
 import { openMongo, type MongoConnection } from '../../domain/repositories/mongo-connection.js';
 
@@ -62,9 +62,9 @@ export async function openConnections(config: Config): Promise<Connections> {
 
 export async function closeConnections(connections: Connections): Promise<void> {
   await Promise.allSettled([
-    connections.queueRedis.quit(),
-    connections.queueProducer.quit(),
-    connections.cacheRedis.quit(),
+    closeRedis(connections.queueRedis),
+    closeRedis(connections.queueProducer),
+    closeRedis(connections.cacheRedis),
     connections.mysql.end(),
     connections.mongo.close(),
   ]);

@@ -67,3 +67,19 @@ export async function readyClient(client: RedisClient): Promise<void> {
   if (client.status === 'ready') return;
   await new Promise((resolve) => client.once('ready', resolve));
 }
+
+/**
+ * Closes `client` for good: QUIT (the replies already asked for still arrive),
+ * then, for a single server, `disconnect()`. ioredis's `quit()` closes only the
+ * command connection: through Sentinel, the failover detector's subscriptions
+ * to every sentinel stay open (ioredis issue 1362), keeping the process alive
+ * and, once the sentinels are gone, reconnecting every minute with no 'error'
+ * listener. `disconnect()` after the QUIT closes them too.
+ */
+export async function closeRedis(client: RedisClient): Promise<void> {
+  try {
+    await client.quit();
+  } finally {
+    if (client instanceof Redis) client.disconnect();
+  }
+}

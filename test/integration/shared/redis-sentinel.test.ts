@@ -76,6 +76,7 @@ describe('Redis through Sentinel (REDIS_QUEUE_SENTINELS): a primary, its replica
   let sentinelPort: number;
   let sentinel: Redis;
   let connections: Connections;
+  let closed = false;
 
   before(async () => {
     [primaryPort, replicaPort, sentinelPort] = [
@@ -163,7 +164,7 @@ describe('Redis through Sentinel (REDIS_QUEUE_SENTINELS): a primary, its replica
   });
 
   after(async () => {
-    if (connections) await closeConnections(connections);
+    if (connections && !closed) await closeConnections(connections);
     sentinel?.disconnect();
     for (const server of servers.reverse()) await server.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -221,5 +222,21 @@ describe('Redis through Sentinel (REDIS_QUEUE_SENTINELS): a primary, its replica
     await connections.queueRedis.set('after-failover', 'written');
     expect(await connections.queueRedis.get('before-failover')).to.equal('kept');
     expect(await connections.queueRedis.get('after-failover')).to.equal('written');
+  });
+
+  it('closeConnections closes the failover detector’s subscriptions to the sentinel too', async () => {
+    // ioredis's quit() alone leaves them open: they kept the process alive and, once
+    // the sentinel stopped, printed an unhandled ECONNREFUSED every minute.
+    const subscribers = async () =>
+      String(await sentinel.call('CLIENT', 'LIST'))
+        .split('\n')
+        .filter((line) => / sub=[1-9]/.test(line)).length;
+    expect(await subscribers(), 'one per client through the sentinel').to.equal(2);
+    closed = true;
+    await closeConnections(connections);
+    await eventually(async () => ((await subscribers()) === 0 ? true : undefined), {
+      timeoutMs: 5_000,
+      what: 'no subscription to the sentinel left',
+    });
   });
 });
