@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { eventually } from './eventually.js';
 import { http } from './http.js';
+import { testSlot } from '../../config/test-slot.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -13,16 +14,36 @@ export interface RunningProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
 }
 
-/** A free loopback port, found by binding port 0 once. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports handed to servers a test starts later: below Linux's ephemeral range
+ * (32768–60999), where every outgoing connection takes its local port, so a
+ * port cannot be taken by a connection between this pick and the server's
+ * bind (`npm start` binds its ports 10–30 s after they are picked: CI saw
+ * EADDRINUSE). Each test slot has its own block, so checkouts running at once
+ * do not share one.
+ */
+const FIRST_PORT = 21_000;
+const PORTS_PER_SLOT = 800;
+const portBlock = FIRST_PORT + testSlot() * PORTS_PER_SLOT;
+/** Handed out in turn from a random start: no port twice in a row of 800 picks. */
+let nextPort = Math.floor(Math.random() * PORTS_PER_SLOT);
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/** A free loopback port of this test slot's block (see FIRST_PORT). */
+export async function freePort(): Promise<number> {
+  for (let tried = 0; tried < PORTS_PER_SLOT; tried += 1) {
+    const port = portBlock + (nextPort % PORTS_PER_SLOT);
+    nextPort += 1;
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in ${portBlock}..${portBlock + PORTS_PER_SLOT - 1}`);
 }
 
 /** Runs one of the project's TypeScript entry files as its own Node process. */
