@@ -1,19 +1,8 @@
-export { AppError, type AppErrorOptions } from './app-error.js';
-export { ValidationError } from './validation-error.js';
-export { NotFoundError } from './not-found-error.js';
-export { UnsupportedMediaTypeError } from './unsupported-media-type-error.js';
-export { ConflictError } from './conflict-error.js';
-export { UnprocessableError } from './unprocessable-error.js';
-export { IdempotencyKeyReusedError } from './idempotency-key-reused-error.js';
-export { UpstreamFailedError } from './upstream-failed-error.js';
-export { UpstreamUnavailableError } from './upstream-unavailable-error.js';
-export { PayloadTooLargeError } from './payload-too-large-error.js';
-export { TooManyRequestsError } from './too-many-requests-error.js';
-export { OverloadedError } from './overloaded-error.js';
-export { UnauthorizedError } from './unauthorized-error.js';
-export { RequestInProgressError } from './request-in-progress-error.js';
-export { QueueUnavailableError, isRedisUnreachable } from './queue-unavailable-error.js';
-export { WriteNotReplicatedError } from './write-not-replicated-error.js';
-export { PreconditionFailedError } from './precondition-failed-error.js';
-export { ERROR_CODES, answerCode, type ErrorCode } from './error-codes.js';
-export { IdSpaceExhaustedError } from './id-space-exhausted-error.js';
+/**
+ * The errors the domain raises and answers with. They are a vocabulary every
+ * layer shares (`code`, `status`, whether the message may be shown: STYLE 5),
+ * so they live in shared/infra/errors/, which infra's own validation, OpenAPI
+ * envelopes and replica acknowledgement use directly; the domain and the
+ * processes import them from here.
+ */
+export * from '../../infra/errors/index.js';

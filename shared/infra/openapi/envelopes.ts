@@ -1,4 +1,4 @@
-import { ERROR_CODES } from '../../domain/errors/error-codes.js';
+import { ERROR_CODES } from '../errors/error-codes.js';
 
 /** Schemas of the answer envelopes every service shares, for the OpenAPI documents. */
 export const errorAnswerSchema = {

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import calculateSlot from 'cluster-key-slot';
 import { Cluster } from 'ioredis';
-import { WriteNotReplicatedError } from '../../domain/errors/index.js';
+import { WriteNotReplicatedError } from '../errors/index.js';
 import type { RedisClient } from '../redis/redis-client.js';
 
 /** How many replicas must hold a write's job before it is acknowledged, and how long to wait. */

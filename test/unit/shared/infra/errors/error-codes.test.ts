@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ERROR_CODES, answerCode } from '../../../../../shared/domain/errors/error-codes.js';
+import { ERROR_CODES, answerCode } from '../../../../../shared/infra/errors/error-codes.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..', '..');
 
