@@ -6,7 +6,8 @@ import tseslint from 'typescript-eslint';
 // block below lists all of that folder's restrictions.
 const databaseDrivers = {
   regex: '^(mysql2|mongoose)(/|$)',
-  message: 'Only shared/domain/repositories/ touches a database; use a repository.',
+  message:
+    'Only repositories (shared/domain/repositories/) and the connection pools (shared/infra/databases/) touch a database driver; use a repository.',
 };
 
 /** Relative imports that reach the top-level `folders` (no subfolder of that name exists). */
@@ -42,6 +43,8 @@ export default tseslint.config(
   },
   { files: ['shared/**'], rules: layerRule(databaseDrivers, processFolders) },
   { files: ['shared/domain/repositories/**'], rules: layerRule(processFolders) },
+  // The pools are opened, pinged and closed by shared/infra/process; every query is a repository's.
+  { files: ['shared/infra/databases/**'], rules: layerRule(processFolders) },
   {
     files: ['config/**'],
     rules: layerRule(

@@ -12,7 +12,7 @@ import {
   type DeadLetterFilter,
   type StoredDeadLetter,
 } from '../shared/domain/repositories/dead-letter.repository.js';
-import { createMysqlPool } from '../shared/domain/repositories/mysql-pool.js';
+import { createMysqlPool } from '../shared/infra/databases/mysql-pool.js';
 
 const USAGE = `usage: npm run dead-letters -- list [FILTER] [--limit N]
        npm run dead-letters -- show ID

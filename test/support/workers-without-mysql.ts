@@ -1,7 +1,7 @@
 import { createLogger } from '../../shared/infra/telemetry/logger.js';
 import type { Metrics } from '../../shared/infra/telemetry/metrics/metrics.js';
 import { DeadLetterRepository } from '../../shared/domain/repositories/dead-letter.repository.js';
-import { createMysqlPool } from '../../shared/domain/repositories/mysql-pool.js';
+import { createMysqlPool } from '../../shared/infra/databases/mysql-pool.js';
 import { createWorkers } from '../../workers/create-workers.js';
 import type { Pipeline } from './pipeline.js';
 

@@ -4,7 +4,7 @@ import { ConflictError } from '../errors/index.js';
 import { stepFor } from '../../infra/queues/key-heads.js';
 import { jobIds, type ChangeEvent } from '../writes/write-jobs.js';
 import type { Customer } from '../schemas/customer.schema.js';
-import type { MysqlPool } from './mysql-pool.js';
+import type { MysqlPool } from '../../infra/databases/mysql-pool.js';
 import * as customerRows from './customer-rows.js';
 import type { CustomerRow, EventRow } from './customer-rows.js';
 

@@ -3,7 +3,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import type { ChangeEvent } from '../writes/write-jobs.js';
 import type { Customer, CustomerEventsQuery } from '../schemas/customer.schema.js';
 import type { PageQuery } from '../schemas/query.schema.js';
-import type { MysqlPool } from './mysql-pool.js';
+import type { MysqlPool } from '../../infra/databases/mysql-pool.js';
 import { pageWindow, whereOf } from './page-window.js';
 import {
   CUSTOMER_COLUMNS,

@@ -1,7 +1,7 @@
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { DeadLetter, DeadLetterStore } from '../../infra/queues/dead-letters.js';
 import type { QueueName } from '../../infra/queues/queue-names.js';
-import type { MysqlPool } from './mysql-pool.js';
+import type { MysqlPool } from '../../infra/databases/mysql-pool.js';
 
 /**
  * Which dead letters a search names: `open` (neither re-driven nor stored

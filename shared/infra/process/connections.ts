@@ -1,7 +1,7 @@
 import type { Config } from '../../../config/index.js';
 import { closeRedis, readyClient, redisClient, type RedisClient } from '../redis/redis-client.js';
-import { createMysqlPool, type MysqlPool } from '../../domain/repositories/mysql-pool.js';
-import { openMongo, type MongoConnection } from '../../domain/repositories/mongo-connection.js';
+import { createMysqlPool, type MysqlPool } from '../databases/mysql-pool.js';
+import { openMongo, type MongoConnection } from '../databases/mongo-connection.js';
 
 export interface Connections {
   /** Durable Redis: queues and id counters; commands wait across a restart (workers, events). */

@@ -1,7 +1,7 @@
 import type { Connections } from './connections.js';
 import type { ReadinessCheck } from './readiness-check.js';
-import { pingMongo } from '../../domain/repositories/mongo-connection.js';
-import { pingMysql } from '../../domain/repositories/mysql-pool.js';
+import { pingMongo } from '../databases/mongo-connection.js';
+import { pingMysql } from '../databases/mysql-pool.js';
 
 /** What a process may depend on; `/ready` checks exactly the ones it uses. */
 export const DEPENDENCIES = ['redis_queue', 'redis_cache', 'mysql', 'mongo'] as const;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { RowDataPacket } from 'mysql2/promise';
 import { ConflictError } from '../../../shared/domain/errors/index.js';
-import { createMysqlPool, type MysqlPool } from '../../../shared/domain/repositories/mysql-pool.js';
+import { createMysqlPool, type MysqlPool } from '../../../shared/infra/databases/mysql-pool.js';
 import {
   CustomerWriteRepository,
   type CustomerOp,

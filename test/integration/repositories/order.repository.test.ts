@@ -4,7 +4,7 @@ import { newObjectId } from '../../../shared/domain/ids/object-id.js';
 import {
   openMongo,
   type MongoConnection,
-} from '../../../shared/domain/repositories/mongo-connection.js';
+} from '../../../shared/infra/databases/mongo-connection.js';
 import {
   OrderRepository,
   type StoredOrder,

@@ -3,7 +3,7 @@ import type { CommandStartedEvent } from 'mongodb';
 import {
   openMongo,
   type MongoConnection,
-} from '../../../shared/domain/repositories/mongo-connection.js';
+} from '../../../shared/infra/databases/mongo-connection.js';
 import { ReplicaRepository } from '../../../shared/domain/repositories/replica.repository.js';
 import { CREATED_RESOURCES } from '../../../shared/domain/resources/registry.js';
 import { testConfig } from '../../support/test-config.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createMysqlPool, type MysqlPool } from '../../../shared/domain/repositories/mysql-pool.js';
+import { createMysqlPool, type MysqlPool } from '../../../shared/infra/databases/mysql-pool.js';
 import type { UserRepository } from '../../../shared/domain/repositories/user.repository.js';
 import { usersResource } from '../../../shared/domain/resources/users.resource.js';
 import { testConfig } from '../../support/test-config.js';

@@ -20,7 +20,7 @@ async function layerErrors(filePath: string, source: string, typeOnly = false): 
 }
 
 describe('layer rules (eslint.config.js)', () => {
-  describe('database drivers only in shared/domain/repositories/', () => {
+  describe('database drivers only in repositories and the connection pools', () => {
     it('refuses mysql2 and mongoose elsewhere in shared/, even a type', async () => {
       expect(await layerErrors('shared/infra/queues/example.ts', 'mysql2/promise')).to.have.length(
         1,
@@ -35,9 +35,11 @@ describe('layer rules (eslint.config.js)', () => {
       expect(await layerErrors('workers/persist/example.ts', 'mongoose')).to.have.length(1);
     });
 
-    it('allows them in a repository, and in tests that read the stores directly', async () => {
+    it('allows them in a repository, a connection pool, and tests that read the stores directly', async () => {
       expect(await layerErrors('shared/domain/repositories/example.repository.ts', 'mongoose')).to
         .be.empty;
+      expect(await layerErrors('shared/infra/databases/example-pool.ts', 'mysql2/promise')).to.be
+        .empty;
       expect(await layerErrors('test/e2e/example.test.ts', 'mysql2/promise', true)).to.be.empty;
     });
   });
