@@ -115,6 +115,23 @@ export class EnvReader {
     return items as T[];
   }
 
+  /**
+   * A comma-separated list whose items each match `pattern` (`expected` names
+   * what an item must look like); undefined when unset. Only the form is
+   * checked: which items exist is known beyond config/.
+   */
+  listMatching(name: string, pattern: RegExp, expected: string): string[] | undefined {
+    const items = this.items(name);
+    if (items === undefined) return undefined;
+    const bad = items.filter((item) => !pattern.test(item));
+    if (items.length === 0 || bad.length > 0) {
+      const got = bad.length > 0 ? bad.map((b) => `"${b}"`).join(', ') : 'no item';
+      this.problems.push(`${name}: expected a comma-separated list of ${expected}, got ${got}`);
+      return undefined;
+    }
+    return items;
+  }
+
   /** A comma-separated list of `host:port` (`[v6]:port` for IPv6); undefined when unset. */
   hostPorts(name: string): { host: string; port: number }[] | undefined {
     const items = this.items(name);

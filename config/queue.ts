@@ -1,8 +1,14 @@
 import type { EnvReader } from './env-parsers.js';
-import { QUEUE_NAMES, type QueueName } from './queue-names.js';
 import type { Config } from './types.js';
 
-const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUE_NAMES);
+/**
+ * A queue name's form (`persist-<entity>`, `replicate`): no `:` (BullMQ's key
+ * separator), no braces (a cluster hash tag), no spaces. Which queues exist is
+ * the worker process's to check, against the resources it is given
+ * (workers/worker-registry.ts): config/ knows no queue, so a new resource's
+ * queue is listed nowhere here.
+ */
+const QUEUE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 /**
  * QUEUE_PREFIX. On one Redis the default `{spillway}` keeps the key layout
@@ -31,7 +37,7 @@ export function readQueue(read: EnvReader, redis: { cluster: boolean }): Config[
   };
 }
 
-/** How a worker process consumes its queues; WORKER_QUEUES must name known queues. */
+/** How a worker process consumes its queues; WORKER_QUEUES is a list of queue names (unset: all). */
 export function readWorker(read: EnvReader): Config['worker'] {
   return {
     concurrency: read.int('WORKER_CONCURRENCY', 1000, { min: 1, max: 10_000 }),
@@ -39,7 +45,11 @@ export function readWorker(read: EnvReader): Config['worker'] {
     groupCommitMaxBatch: read.int('GROUP_COMMIT_MAX_BATCH', 500, { min: 1, max: 10_000 }),
     groupCommitMaxWaitMs: read.int('GROUP_COMMIT_MAX_WAIT_MS', 5, { min: 0, max: 10_000 }),
     lockMs: read.int('WORKER_LOCK_MS', 30_000, { min: 1000, max: 3_600_000 }),
-    queues: read.listOf('WORKER_QUEUES', ALL_QUEUES, ALL_QUEUES),
+    queues: read.listMatching(
+      'WORKER_QUEUES',
+      QUEUE_NAME,
+      'queue names (letters, digits, - and _)',
+    ),
   };
 }
 

@@ -119,11 +119,13 @@ export interface Config {
      */
     readonly lockMs: number;
     /**
-     * The queues this worker process consumes (WORKER_QUEUES, checked against
-     * QUEUE_NAMES); every queue by default. A process given a created resource
-     * beyond this build's registry (a test's) may add that resource's queue.
+     * The queues this worker process consumes (WORKER_QUEUES); undefined
+     * (unset): every queue it has. Config checks only their form; the worker
+     * process refuses at start-up a name it has no consumer for, its queues
+     * being made from the resources it is given (a created resource's is
+     * `persist-<entity>`, from its descriptor).
      */
-    readonly queues: readonly string[];
+    readonly queues: readonly string[] | undefined;
   };
   /** SMTP and addresses of the customer change e-mails (§2.4). No recipients: notifications off. */
   readonly mail: {

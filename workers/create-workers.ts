@@ -19,7 +19,7 @@ import {
   type WorkerContext,
   type WorkerHooks,
 } from './worker-module.js';
-import { workerModules } from './worker-registry.js';
+import { consumedQueues, workerModules } from './worker-registry.js';
 import { CREATED_RESOURCES } from '../shared/domain/resources/registry.js';
 import type { AnyCreatedResource } from '../shared/domain/resources/created-resource.js';
 import { unionOf, type Dependency } from '../shared/infra/process/readiness.js';
@@ -211,7 +211,12 @@ function startWorker(
   return worker;
 }
 
-/** Starts BullMQ workers (`WORKER_INSTANCES` per queue) for every registered consumer on the given connections. */
+/**
+ * Starts BullMQ workers (`WORKER_INSTANCES` per queue) for the consumers of the
+ * queues it runs (WORKER_QUEUES; every one when unset) on the given
+ * connections. Throws a ConfigError, opening nothing, when WORKER_QUEUES names
+ * a queue the given resources do not make.
+ */
 export function createWorkers(
   config: Config,
   connections: Connections,
@@ -220,6 +225,9 @@ export function createWorkers(
 ): RunningWorkers {
   const { metrics } = options;
   const resources = options.resources ?? CREATED_RESOURCES;
+  // A queue name it has no module for throws here, before a producer or worker is opened.
+  const registry = workerModules(resources);
+  const queues = new Set(consumedQueues(config.worker.queues, registry));
   const producers = producersOn(config, connections, resources);
   const log = logger.child({ component: 'worker' });
   const context: WorkerContext = {
@@ -238,9 +246,7 @@ export function createWorkers(
   };
   // Only the modules of the queues this process runs are built: building one starts
   // its side work too (the customers outbox relay), which only its drain stops.
-  const modules = [...workerModules(resources)]
-    .filter(([queue]) => config.worker.queues.includes(queue))
-    .map(([, module]) => module);
+  const modules = [...registry].filter(([queue]) => queues.has(queue)).map(([, module]) => module);
   const consumers: QueueConsumer[] = modules.flatMap((module) => module.build(context));
   for (const { queue } of consumers) {
     // This process's /metrics reports the backlog of what it consumes as well.

@@ -1,3 +1,4 @@
+import { ConfigError } from '../config/index.js';
 import { QUEUE_NAMES, type QueueName } from '../shared/infra/queues/queue-names.js';
 import type { AnyCreatedResource } from '../shared/domain/resources/created-resource.js';
 import { customersResource } from '../shared/domain/resources/customers.resource.js';
@@ -27,4 +28,25 @@ export function workerModules(
     [QUEUE_NAMES.notify, notifyModule],
     [ordersResource.queue, persistOrdersModule],
   ]);
+}
+
+/**
+ * The queues a worker process consumes: those WORKER_QUEUES names (`wanted`),
+ * or every queue of `modules` when it is unset. config/ checks only the names'
+ * form, so here a name with no module (a typo, or a resource this process was
+ * not given) is refused as a bad variable is: a ConfigError naming it and the
+ * queues there are, thrown before anything is opened.
+ */
+export function consumedQueues(
+  wanted: readonly string[] | undefined,
+  modules: ReadonlyMap<QueueName, WorkerModule>,
+): QueueName[] {
+  const known = [...modules.keys()];
+  if (wanted === undefined) return known;
+  const unknown = wanted.filter((queue) => !modules.has(queue));
+  if (unknown.length > 0)
+    throw new ConfigError([
+      `WORKER_QUEUES: unknown ${unknown.map((queue) => `"${queue}"`).join(', ')}; expected some of ${known.join(', ')}`,
+    ]);
+  return [...new Set(wanted)];
 }

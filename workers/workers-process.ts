@@ -8,10 +8,17 @@ import { createLogger } from '../shared/infra/telemetry/logger.js';
 import { createMetrics, WATCHED_JOB_STATES } from '../shared/infra/telemetry/metrics/metrics.js';
 import { readinessChecks } from '../shared/infra/process/readiness.js';
 import { exitOnSignals } from '../shared/infra/process/shutdown.js';
+import { CREATED_RESOURCES } from '../shared/domain/resources/registry.js';
 import { createWorkers } from './create-workers.js';
+import { consumedQueues, workerModules } from './worker-registry.js';
 
-/** The workers process: every configured queue's consumers, the probe listener, signal handling. */
+/**
+ * The workers process: every configured queue's consumers, the probe listener,
+ * signal handling. Throws a ConfigError before opening a connection when
+ * WORKER_QUEUES names a queue this build has no consumer for.
+ */
 export async function runWorkersProcess(config: Config, tracing: Tracing): Promise<void> {
+  consumedQueues(config.worker.queues, workerModules(CREATED_RESOURCES));
   const logger = createLogger({ level: config.logLevel, name: 'workers' });
   const connections = await openConnections(config);
   // Read at scrape time only, after `running` exists.

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { QUEUE_NAMES } from '../../../config/queue-names.js';
+import { QUEUE_NAMES } from '../../../shared/infra/queues/queue-names.js';
 import {
   closeConnections,
   openConnections,

@@ -1,4 +1,4 @@
-import { QUEUE_NAMES } from '../../../config/queue-names.js';
+import { QUEUE_NAMES } from '../../../shared/infra/queues/queue-names.js';
 import { testSlot } from '../../../config/test-slot.js';
 import { DeadLettersService } from '../../../shared/infra/queues/dead-letters.service.js';
 import { queueShardNames } from '../../../shared/infra/redis/redis-keys.js';

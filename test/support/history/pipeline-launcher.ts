@@ -1,4 +1,4 @@
-import { QUEUE_NAMES } from '../../../config/queue-names.js';
+import { QUEUE_NAMES } from '../../../shared/infra/queues/queue-names.js';
 import { freePort, runEntry, type RunningProcess, untilHealthy } from '../processes.js';
 import { testEnv } from '../test-config.js';
 

@@ -1,5 +1,5 @@
 import type { Config } from '../../../config/index.js';
-import { QUEUE_NAMES } from '../../../config/queue-names.js';
+import { QUEUE_NAMES } from '../../../shared/infra/queues/queue-names.js';
 import type { Connections } from '../../../shared/infra/process/connections.js';
 import { closeQueues, createQueues, queueList } from '../../../shared/infra/queues/queues.js';
 import type { QueueShards } from '../../../shared/infra/queues/sharded-queue.js';

@@ -67,15 +67,8 @@ const DEFAULTS: Config = {
     groupCommitMaxBatch: 500,
     groupCommitMaxWaitMs: 5,
     lockMs: 30_000,
-    queues: [
-      'persist-users',
-      'persist-listings',
-      'persist-customers',
-      'persist-people',
-      'replicate',
-      'notify',
-      'persist-orders',
-    ],
+    // Unset: every queue the worker process has (made from its resources, not listed in config).
+    queues: undefined,
   },
   mail: {
     host: '127.0.0.1',
@@ -266,6 +259,13 @@ describe('loadConfig(env)', () => {
       expect(config.worker.queues).to.deep.equal(['persist-listings', 'replicate']);
     });
 
+    it('takes any well-formed queue name: which queues exist is the worker process’s to check', () => {
+      // A resource added to the registry needs no entry in config/ for its queue to be named here;
+      // workers/worker-registry.ts refuses a name the process has no consumer for (its unit test).
+      const config = loadConfig({ WORKER_QUEUES: 'persist-boats,persist-order_lines' });
+      expect(config.worker.queues).to.deep.equal(['persist-boats', 'persist-order_lines']);
+    });
+
     it('reads Redis Sentinel settings per role: the sentinels and the name they know the primary by', () => {
       const config = loadConfig({
         REDIS_QUEUE_SENTINELS: 'sentinel-a:26379, [::1]:26380',
@@ -383,9 +383,14 @@ describe('loadConfig(env)', () => {
         problem: 'WORKER_INSTANCES: expected 1..64, got 0',
       },
       {
-        env: { WORKER_QUEUES: 'persist-users,persist-lisings' },
+        env: { WORKER_QUEUES: 'persist-users,persist listings,replicate:0,{notify}' },
         problem:
-          'WORKER_QUEUES: unknown "persist-lisings"; expected some of persist-users, persist-listings, persist-customers, persist-people, replicate, notify, persist-orders',
+          'WORKER_QUEUES: expected a comma-separated list of queue names (letters, digits, - and _), got "persist listings", "replicate:0", "{notify}"',
+      },
+      {
+        env: { WORKER_QUEUES: ' , ' },
+        problem:
+          'WORKER_QUEUES: expected a comma-separated list of queue names (letters, digits, - and _), got no item',
       },
       {
         env: { REDIS_QUEUE_SENTINELS: 'sentinel-a:26379,sentinel-b' },
