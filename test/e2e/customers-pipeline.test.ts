@@ -7,6 +7,7 @@ import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
 import { usernameReservationKey } from '../../shared/infra/redis/redis-keys.js';
+import { usernameKey } from '../../shared/domain/customers/username-key.js';
 
 describe('customer service (spec §2.4): events, replication, exact income, claims, streaming', () => {
   let pipeline: Pipeline;
@@ -27,7 +28,7 @@ describe('customer service (spec §2.4): events, replication, exact income, clai
       [field: string]: unknown;
     }>('customers');
   const claimKey = (username: string) =>
-    usernameReservationKey(pipeline.config.queue.prefix, username);
+    usernameReservationKey(pipeline.config.queue.prefix, usernameKey(username));
 
   async function send(method: string, path: string, json?: Record<string, unknown>) {
     const answer = await http(method, `${base}${path}`, { json, headers: { Prefer: 'wait=10' } });

@@ -1,5 +1,6 @@
 import type { RedisClient } from '../../infra/redis/redis-client.js';
 import { usernameReservationKey } from '../../infra/redis/redis-keys.js';
+import { usernameKey } from './username-key.js';
 
 /** Deletes the reservation only if this customer still holds it (never someone else's). */
 const RELEASE_IF_HELD = `
@@ -22,7 +23,7 @@ export class UsernameReservations {
 
   /** The Redis key of a username's claim (exposed for tests and operators). */
   key(username: string): string {
-    return usernameReservationKey(this.prefix, username);
+    return usernameReservationKey(this.prefix, usernameKey(username));
   }
 
   /** True if `uuid` now holds the username (it may already have held it). */

@@ -1,8 +1,8 @@
-import type { Entity } from '../../domain/writes/write-jobs.js';
+import type { CacheCollectionName } from '../domain-names.js';
 
 /**
- * What the read cache holds, by collection: each entity (the created
- * resources, customers) and orders, which live only in Mongo. Their keys are
- * built in shared/infra/redis/redis-keys.ts.
+ * What the read cache holds, by collection: the domain names them
+ * (shared/domain/infra-names.ts: each entity, and orders, which live only in
+ * Mongo). Their keys are built in shared/infra/redis/redis-keys.ts.
  */
-export type CacheCollection = Entity | 'orders';
+export type CacheCollection = CacheCollectionName;

@@ -1,10 +1,15 @@
 import type { Context } from '@opentelemetry/api';
 import type { Job } from 'bullmq';
 import { inBatchSpan, jobTraceMetadata, spanUntil } from '../telemetry/tracing/spans.js';
-import type { IdAllocator } from '../../domain/ids/id-allocator.js';
 import { enqueueCreated, type IntakeJob } from './created-batch.js';
-import type { Entity } from '../../domain/writes/write-jobs.js';
+import type { EntityName } from '../domain-names.js';
 import type { ShardedQueue } from './sharded-queue.js';
+
+/** Where the batcher draws its blocks of consecutive ids from (the domain's IdAllocator). */
+export interface IdBlocks {
+  /** Draws `count` consecutive ids of `entity`; answers the first. */
+  nextBlock(entity: EntityName, count: number): Promise<number>;
+}
 
 interface Pending<T> {
   readonly build: (id: number) => IntakeJob<T>;
@@ -28,8 +33,8 @@ export class IntakeBatcher<T> {
 
   constructor(
     private readonly queue: ShardedQueue<T>,
-    private readonly ids: IdAllocator,
-    private readonly entity: Entity,
+    private readonly ids: IdBlocks,
+    private readonly entity: EntityName,
     private readonly maxBatch = 1000,
   ) {}
 

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { HostedServiceName } from '../../../config/index.js';
 import type { CacheCollection } from '../cache/cache-collections.js';
-import { usernameKey } from '../../domain/customers/username-key.js';
-import type { Entity } from '../../domain/writes/write-jobs.js';
+import type { EntityName } from '../domain-names.js';
 
 /**
  * Every Redis key Spillway reads or writes itself is built here (BullMQ builds
@@ -115,7 +114,7 @@ export function rateLimitKey(prefix: string, scope: HostedServiceName, client: s
 // ---- Queue Redis (durable, AOF): built with the queue prefix ----
 
 /** An entity's id counter. Slot: the entity. */
-export function idCounterKey(prefix: string, entity: Entity): string {
+export function idCounterKey(prefix: string, entity: EntityName): string {
   return familyKey(prefix, 'ids', entity);
 }
 
@@ -124,7 +123,7 @@ export function idCounterKey(prefix: string, entity: Entity): string {
  * so one script can draw or raise the counter and claim ids together: a tag
  * on the counter's slot puts its claims in the same slot.
  */
-export function idClaimKeyStem(prefix: string, entity: Entity): string {
+export function idClaimKeyStem(prefix: string, entity: EntityName): string {
   return `${idCounterKey(prefix, entity)}:claims:`;
 }
 
@@ -151,11 +150,12 @@ export function idempotencyKey(
 }
 
 /**
- * A username's claim. Slot: the username, in the form uniqueness is judged on
- * (`usernameKey`), so "Alice" and "alice" are one claim, as in MySQL.
+ * A username's claim. Slot: the username in the form uniqueness is judged on,
+ * as the caller folds it (`usernameKey` of shared/domain/customers/username-key.ts),
+ * so "Alice" and "alice" are one claim, as in MySQL.
  */
-export function usernameReservationKey(prefix: string, username: string): string {
-  return familyKey(prefix, 'customers:username', usernameKey(username));
+export function usernameReservationKey(prefix: string, usernameKey: string): string {
+  return familyKey(prefix, 'customers:username', usernameKey);
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   usernameReservationKey,
   keyHeadKey,
 } from '../../../../../shared/infra/redis/redis-keys.js';
+import { usernameKey } from '../../../../../shared/domain/customers/username-key.js';
 
 /** The default prefixes (QUEUE_PREFIX, CACHE_PREFIX). */
 const QUEUE = '{spillway}';
@@ -73,20 +74,15 @@ describe('Redis keys: the layout of every family', () => {
     );
   });
 
-  it('username reservations: one per username in its uniqueness form (NFC, lower case)', () => {
-    expect(usernameReservationKey(QUEUE, 'Alice')).to.equal('{spillway}:customers:username:alice');
+  it('username reservations: one per username in its uniqueness form (usernameKey: NFKC, case folded)', () => {
+    const claim = (username: string) => usernameReservationKey(QUEUE, usernameKey(username));
+    expect(claim('Alice')).to.equal('{spillway}:customers:username:alice');
     // "é" typed as e + combining acute is the same username as the composed "é".
-    expect(usernameReservationKey(QUEUE, 'Ren\u0065\u0301')).to.equal(
-      usernameReservationKey(QUEUE, 'ren\u00e9'),
-    );
-    expect(usernameReservationKey(QUEUE, 'ren\u00e9')).to.equal(
-      '{spillway}:customers:username:ren\u00e9',
-    );
+    expect(claim('Ren\u0065\u0301')).to.equal(claim('ren\u00e9'));
+    expect(claim('ren\u00e9')).to.equal('{spillway}:customers:username:ren\u00e9');
     // Issue 31: NFKC and case folding, invisible characters removed: one claim for all of these.
     for (const variant of ['ＡＬＩＣＥ', 'alice\u200b', 'al\u00adice']) {
-      expect(usernameReservationKey(QUEUE, variant)).to.equal(
-        '{spillway}:customers:username:alice',
-      );
+      expect(claim(variant)).to.equal('{spillway}:customers:username:alice');
     }
   });
 
@@ -131,7 +127,7 @@ describe('Redis keys: under a prefix without a hash tag (Redis Cluster)', () => 
     expect(idempotencyKey(CLUSTER, 'users', 'a:b/c')).to.equal(
       'spillway:idempotency:{9378a4f7ae5264a07a344f3639e2774988be3ae7bc09cea55cafd02b1b607fff}',
     );
-    expect(usernameReservationKey(CLUSTER, 'Alice')).to.equal(
+    expect(usernameReservationKey(CLUSTER, usernameKey('Alice'))).to.equal(
       'spillway:customers:username:{alice}',
     );
     expect(lockKey(CLUSTER, 'purge-orders')).to.equal('spillway:locks:{purge-orders}');
