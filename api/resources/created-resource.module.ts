@@ -13,6 +13,7 @@ import {
   type CreatedResourceDeps,
 } from './created-resource.service.js';
 import type { QueueShards, ShardedQueue } from '../../shared/infra/queues/sharded-queue.js';
+import { KeyHeads } from '../../shared/infra/queues/key-heads.js';
 
 /** What a created resource's service reads and writes through: both Redis and MySQL. */
 export const CREATED_RESOURCE_DEPENDENCIES: readonly Dependency[] = [
@@ -43,6 +44,10 @@ export async function createdResourceDeps<
     ids: context.ids,
     cache: context.cache,
     store,
+    heads: new KeyHeads(context.connections.queueRedis, {
+      prefix: context.config.queue.prefix,
+      settledTtlMs: context.config.queue.headTtlMs,
+    }),
   };
 }
 
@@ -110,7 +115,12 @@ export function plainCreatedResourceModule<K extends string, C, R extends { id: 
         ...config.http,
         bulk: config.bulk,
       });
-      return [generic.getOne, generic.create, generic.bulk];
+      return [
+        generic.getOne,
+        generic.create,
+        generic.bulk,
+        ...(generic.update ? [generic.update] : []),
+      ];
     },
   });
 }

@@ -11,7 +11,9 @@ import {
   oneResponses,
   PREFER_WAIT_HEADER,
   resultEnvelope,
+  writtenResponses,
 } from '../../shared/infra/openapi/envelopes.js';
+import { writeMetaOf } from '../http/write-meta.js';
 import type {
   CreatedResource,
   CreatedResourceStore,
@@ -26,6 +28,8 @@ export interface CreatedResourceRoutes {
   readonly create: Route;
   /** `POST /<entity>/bulk` (§7). */
   readonly bulk: Route;
+  /** `PATCH /<entity>/:id`, for a resource that takes updates (§9). */
+  readonly update?: Route;
 }
 
 export interface CreatedResourceRouteOptions extends BulkRouteOptions {
@@ -117,15 +121,55 @@ function bulkCreateRoute<C, R extends { id: number }>(
   );
 }
 
+/**
+ * `PATCH /<entity>/:id`: some fields changed, in the order accepted (§9);
+ * 202 while queued, 200 once persisted (`Prefer: wait`), 412 when `If-Match`
+ * names another version.
+ */
+function updateRoute<C, R extends { id: number }>(
+  resource: Descriptor<C, R>,
+  update: NonNullable<CreatedResourceService<C, R>['updateWrite']>,
+  patchSchema: object,
+  options: CreatedResourceRouteOptions,
+): Route {
+  const { entity, resourceKey, resourceSchema } = resource;
+  return descriptorRoute<{ params: { id: number }; body: Partial<C> }>({
+    method: 'patch',
+    path: `/${entity}/:id`,
+    summary: `Change some fields of a ${resourceKey}`,
+    params: idParamSchema,
+    body: patchSchema,
+    headers: [PREFER_WAIT_HEADER],
+    responses: {
+      ...writtenResponses(resourceKey, resourceSchema, { 200: 'persisted', 202: 'accepted' }),
+      400: invalid,
+      404: notFoundResponse(resourceKey),
+      412: { description: 'If-Match names another version', schema: errorAnswerSchema },
+    },
+    async handler(ctx, { params, body }) {
+      const write = await update(params.id, body, writeMetaOf(ctx, options));
+      answerAcceptedWrite(ctx, write, `/${entity}/${params.id}`, { [resourceKey]: write.resource });
+      // 201 would claim something was created.
+      if (write.persisted) ctx.status = 200;
+    },
+  });
+}
+
 /** The routes every created resource has, made from its descriptor. */
 export function createdResourceRoutes<C, R extends { id: number }>(
   resource: Descriptor<C, R>,
   service: CreatedResourceService<C, R>,
   options: CreatedResourceRouteOptions,
 ): CreatedResourceRoutes {
+  const { changes } = resource;
+  const { updateWrite } = service;
   return {
     getOne: getOneRoute(resource, service),
     create: createRoute(resource, service, options),
     bulk: bulkCreateRoute(resource, service, options),
+    ...(changes &&
+      updateWrite && {
+        update: updateRoute(resource, updateWrite, changes.patchSchema, options),
+      }),
   };
 }

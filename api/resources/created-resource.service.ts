@@ -26,6 +26,8 @@ import {
   type WriteMeta,
 } from '../write-results.js';
 import type { ShardedQueue } from '../../shared/infra/queues/sharded-queue.js';
+import type { KeyHeads } from '../../shared/infra/queues/key-heads.js';
+import { createdResourceChanges } from './created-resource.changes.js';
 
 export interface CreatedResourceDeps<K extends string, R, S> {
   readonly queue: ShardedQueue<CreatedResourceJob<K, R>>;
@@ -33,6 +35,8 @@ export interface CreatedResourceDeps<K extends string, R, S> {
   readonly ids: IdAllocator;
   readonly cache: ReadThroughCache;
   readonly store: S;
+  /** Its keys' heads (§9), for a resource that takes updates. */
+  readonly heads: KeyHeads;
 }
 
 /** What a created resource's writes use of its declaration: identity and job shape. */
@@ -222,10 +226,15 @@ function createdResourceReads<K extends string, C, R, S extends CreatedResourceS
 export function createCreatedResourceService<
   K extends string,
   C,
-  R,
+  R extends { readonly id: number },
   S extends CreatedResourceStore<R>,
 >(resource: CreatedResource<K, C, R, S>, deps: CreatedResourceDeps<K, R, S>) {
-  return { ...createdResourceWrites(resource, deps), ...createdResourceReads(resource, deps) };
+  const { changes } = resource;
+  return {
+    ...createdResourceWrites(resource, deps),
+    ...createdResourceReads(resource, deps),
+    ...(changes && createdResourceChanges({ ...resource, changes }, deps)),
+  };
 }
 
 export type CreatedResourceService<C, R> = {
@@ -233,4 +242,6 @@ export type CreatedResourceService<C, R> = {
   enqueueWrite(input: C, meta: WriteMeta): Promise<AcceptedWrite<R>>;
   enqueueWrites(inputs: readonly C[], meta: BulkMeta): Promise<BulkItemOutcome<R>[]>;
   getJson(id: number): Promise<CachedJson>;
+  /** Only a resource that takes updates has it (§9). */
+  updateWrite?(id: number, patch: Partial<C>, meta: WriteMeta): Promise<AcceptedWrite<R>>;
 };

@@ -85,7 +85,7 @@ describe('a resource added through the registry alone (boats: one descriptor and
   const storedDocument = async (id: number) =>
     eventually(async () => {
       const doc = await pipeline.connections.mongo
-        .db!.collection<{ _id: number }>('boats')
+        .db!.collection<{ _id: number; version?: number; length_cm?: number }>('boats')
         .findOne({ _id: id });
       return doc ?? undefined;
     });
@@ -166,6 +166,97 @@ describe('a resource added through the registry alone (boats: one descriptor and
     expect(Math.max(...batches)).to.be.greaterThan(1);
   });
 
+  it('PATCH /boats/:id: sequential changes of one boat each answer the next version, and both stores end with every change', async () => {
+    const created = await http('POST', `${base}/boats`, {
+      json: { name: 'Fram', length_cm: 3900 },
+    });
+    expect(created.status).to.equal(202);
+    const { id } = created.body.boat;
+    // Sent at once after the 202, before the create has landed: each folds onto the one before.
+    const renamed = await http('PATCH', `${base}/boats/${id}`, { json: { name: 'Fram II' } });
+    const longer = await http('PATCH', `${base}/boats/${id}`, { json: { length_cm: 3950 } });
+    const last = await http('PATCH', `${base}/boats/${id}`, {
+      json: { name: 'Fram III' },
+      headers: { Prefer: 'wait=10' },
+    });
+    expect([renamed.status, longer.status, last.status]).to.deep.equal([202, 202, 200]);
+    expect(renamed.body.boat).to.include({ id, name: 'Fram II', length_cm: 3900 });
+    expect(longer.body.boat).to.include({ id, name: 'Fram II', length_cm: 3950 });
+    expect(last.body.boat).to.include({ id, name: 'Fram III', length_cm: 3950 });
+    expect(last.body.boat.created_at).to.equal(created.body.boat.created_at);
+    expect(last.headers['x-job-id']).to.equal(`boats-${id}-v4`);
+
+    const read = await http('GET', `${base}/boats/${id}`);
+    expect(read.body.boat).to.deep.equal(last.body.boat);
+    expect(await storedRow(id)).to.deep.equal(last.body.boat);
+    const [[row]] = await pipeline.connections.mysql.query<RowDataPacket[]>(
+      'SELECT version FROM boats WHERE id = ?',
+      [id],
+    );
+    expect(row!.version).to.equal(4);
+    const doc = await eventually(async () => {
+      const found = await storedDocument(id);
+      return found.version === 4 ? found : undefined;
+    });
+    expect(doc).to.deep.include({ name: 'Fram III', length_cm: 3950, deleted: false });
+  });
+
+  it('PATCH: concurrent changes of one boat get versions 2..n in the order accepted, none lost', async () => {
+    const created = await http('POST', `${base}/boats`, {
+      json: { name: 'Ra', length_cm: 1500 },
+      headers: { Prefer: 'wait=10' },
+    });
+    const { id } = created.body.boat;
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        http('PATCH', `${base}/boats/${id}`, { json: { length_cm: 2000 + i } }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).to.satisfy((s: number[]) => s.every((x) => x === 202));
+    const versions = answers.map((a) => Number(String(a.headers['x-job-id']).split('-v')[1]));
+    expect([...versions].sort((a, b) => a - b)).to.deep.equal(
+      Array.from({ length: 12 }, (_, i) => i + 2),
+    );
+    // The last version accepted is the one both stores end with.
+    const newest = answers[versions.indexOf(13)]!.body.boat;
+    await eventually(async () => {
+      const stored = await storedRow(id);
+      return stored.length_cm === newest.length_cm ? true : undefined;
+    });
+    const doc = await eventually(async () => {
+      const found = await storedDocument(id);
+      return found.version === 13 ? found : undefined;
+    });
+    expect(doc.length_cm).to.equal(newest.length_cm);
+  });
+
+  it('PATCH refuses what it cannot apply: 404 for an unknown boat, 400 naming a bad field, 412 for a stale If-Match', async () => {
+    const unknown = await http('PATCH', `${base}/boats/999999999`, { json: { name: 'Ghost' } });
+    expect(unknown.status).to.equal(404);
+    expect(unknown.body.errors).to.deep.equal(['boat 999999999 not found']);
+    const created = await http('POST', `${base}/boats`, {
+      json: { name: 'Endurance', length_cm: 4400 },
+      headers: { Prefer: 'wait=10' },
+    });
+    const { id } = created.body.boat;
+    const bad = await http('PATCH', `${base}/boats/${id}`, { json: { length_cm: -1 } });
+    expect(bad.status).to.equal(400);
+    expect(bad.body.errors.join(' ')).to.match(/length_cm/);
+    const empty = await http('PATCH', `${base}/boats/${id}`, { json: {} });
+    expect(empty.status).to.equal(400);
+    const stale = await http('PATCH', `${base}/boats/${id}`, {
+      json: { name: 'Endurance II' },
+      headers: { 'If-Match': '"7"' },
+    });
+    expect(stale.status).to.equal(412);
+    const current = await http('PATCH', `${base}/boats/${id}`, {
+      json: { name: 'Endurance II' },
+      headers: { 'If-Match': '"1"', Prefer: 'wait=10' },
+    });
+    expect(current.status).to.equal(200);
+    expect((await storedRow(id)).name).to.equal('Endurance II');
+  });
+
   it('documents its operations in its OpenAPI document, made from the same schemas', () => {
     const document = apps.documents.get(addedService('boats')) as {
       paths: Record<string, Record<string, unknown>>;
@@ -177,6 +268,7 @@ describe('a resource added through the registry alone (boats: one descriptor and
     ]);
     expect(document.paths['/boats']).to.have.property('post');
     expect(document.paths['/boats/{id}']).to.have.property('get');
+    expect(document.paths['/boats/{id}']).to.have.property('patch');
     expect(JSON.stringify(document)).to.contain('length_cm');
   });
 });

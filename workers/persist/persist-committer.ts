@@ -7,6 +7,11 @@ import {
 } from '../../shared/domain/writes/write-jobs.js';
 import { nowMicros } from '../../shared/infra/process/clock.js';
 import { GroupCommitter } from '../group-commit.js';
+import type {
+  CreatedState,
+  OrderedOutcome,
+} from '../../shared/domain/resources/created-resource.js';
+import type { VersionedWrite } from '../../shared/infra/queues/key-heads.js';
 import type { ShardedQueue } from '../../shared/infra/queues/sharded-queue.js';
 
 /** A write ready to commit, whatever its entity. */
@@ -14,11 +19,19 @@ export interface EntityWrite<R extends { id: number }> {
   readonly requestId: string;
   readonly version: number;
   readonly resource: R;
+  /** A later write's resource as it was just before it (§9); absent for a create. */
+  readonly before?: R | null;
+  /** Filled in by a commit in key order: landed, or waiting for the versions between. */
+  outcome?: OrderedOutcome<R>;
 }
 
 export interface PersistCommitterDeps<R extends { id: number }> {
   readonly entity: Entity;
   readonly upsertMany: (writes: readonly EntityWrite<R>[]) => Promise<void>;
+  /** For a resource that takes updates: writes applied in key order (§9). */
+  readonly applyInOrder?: (
+    writes: readonly VersionedWrite<CreatedState<R>>[],
+  ) => Promise<OrderedOutcome<R>[]>;
   readonly cache: ReadThroughCache;
   readonly changeEvents: ShardedQueue<ReplicateJob>;
   readonly maxBatch: number;
@@ -34,15 +47,52 @@ export function insertEvent<R extends { id: number }>(
   const key = String(write.resource.id);
   return {
     id: jobIds.changeEvent(entity, key, write.version),
-    type: 'insert',
+    type: write.version === 1 ? 'insert' : 'update',
     entity,
     key,
-    before: null,
+    before: write.before ? { ...write.before } : null,
     after: { ...write.resource },
     version: write.version,
     at: nowMicros(),
     requestId: write.requestId,
   };
+}
+
+/** A created resource's state without its version: the row an event carries. */
+function rowOf<R>({ version: _version, ...row }: CreatedState<R>): R {
+  return row as unknown as R;
+}
+
+/** A write as it is applied in key order: the resource just before it and at its version. */
+function versionedWrite<R extends { id: number }>(
+  write: EntityWrite<R>,
+): VersionedWrite<CreatedState<R>> {
+  const before = write.before ? { ...write.before, version: write.version - 1 } : null;
+  return { before, after: { ...write.resource, version: write.version } };
+}
+
+/**
+ * The events of writes applied in key order: each version a write stored (a
+ * replayed write's own again, in case its first commit never got its events
+ * out; replication skips what it has).
+ */
+function orderedEvents<R extends { id: number }>(
+  entity: Entity,
+  writes: readonly EntityWrite<R>[],
+): ChangeEvent[] {
+  return writes.flatMap((write) => {
+    const { outcome } = write;
+    if (!outcome?.landed) return [];
+    if (outcome.stored.length === 0) return [insertEvent(entity, write)];
+    return outcome.stored.map(({ before, after }) =>
+      insertEvent(entity, {
+        requestId: write.requestId,
+        version: after.version,
+        resource: rowOf(after),
+        before: before && rowOf(before),
+      }),
+    );
+  });
 }
 
 /**
@@ -55,9 +105,18 @@ export function createPersistCommitter<R extends { id: number }>(
   deps: PersistCommitterDeps<R>,
 ): GroupCommitter<EntityWrite<R>> {
   const commitBatch = async (writes: readonly EntityWrite<R>[]): Promise<void> => {
-    await deps.upsertMany(writes);
+    let events: ChangeEvent[];
+    // Creates alone (every write of a resource without updates) take one plain upsert.
+    if (deps.applyInOrder && writes.some((write) => write.version > 1)) {
+      const outcomes = await deps.applyInOrder(writes.map(versionedWrite));
+      writes.forEach((write, i) => (write.outcome = outcomes[i]));
+      events = orderedEvents(deps.entity, writes);
+    } else {
+      await deps.upsertMany(writes);
+      events = writes.map((write) => insertEvent(deps.entity, write));
+    }
     await deps.cache.invalidate(deps.entity);
-    const events = writes.map((write) => insertEvent(deps.entity, write));
+    if (events.length === 0) return;
     const jobId = jobIds.changeBatch(
       deps.entity,
       events.map((event) => event.id),

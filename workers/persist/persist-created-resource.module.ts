@@ -1,4 +1,5 @@
 import type {
+  AnyCreatedResource,
   CreatedResource,
   CreatedResourceJob,
   CreatedResourceStore,
@@ -6,7 +7,23 @@ import type {
 import { compileValidator } from '../../shared/infra/validation/ajv.js';
 import { batchingOf, type WorkerModule } from '../worker-module.js';
 import { createPersistCommitter } from './persist-committer.js';
-import { createPersistWriteProcessor } from './persist-write.processor.js';
+import { createPersistWriteProcessor, type KeyOrder } from './persist-write.processor.js';
+import { KeyHeads } from '../../shared/infra/queues/key-heads.js';
+import { createQueue } from '../../shared/infra/queues/queues.js';
+import type { WorkerContext } from '../worker-module.js';
+
+/** The heads and queue a resource that takes updates keeps its keys' order with (§9). */
+function keyOrderOf(resource: AnyCreatedResource, context: WorkerContext): KeyOrder {
+  const { config, connections } = context;
+  return {
+    entity: resource.entity,
+    heads: new KeyHeads(connections.queueRedis, {
+      prefix: config.queue.prefix,
+      settledTtlMs: config.queue.headTtlMs,
+    }),
+    jobs: createQueue(config, connections.queueRedis, resource.queue, context.resources),
+  };
+}
 
 /**
  * The persist worker of a created resource (users, listings, people): its jobs
@@ -19,11 +36,13 @@ export function persistCreatedResourceModule<K extends string, C, R extends { id
   return {
     name: `persist-${resource.entity}`,
     dependencies: ['mysql', 'redis_cache'],
-    build({ config, connections, logger, cache, queues, hooks }) {
+    build(context) {
+      const { config, connections, logger, cache, queues, hooks } = context;
       const store = resource.store(connections.mysql);
       const committer = createPersistCommitter<R>({
         entity: resource.entity,
         upsertMany: (writes) => store.upsertVersions(writes),
+        ...(resource.changes && { applyInOrder: (writes) => store.applyInOrder(writes) }),
         cache,
         changeEvents: queues.replicate,
         onBatch: (size) => hooks.onBatch?.(queue, size),
@@ -35,9 +54,11 @@ export function persistCreatedResourceModule<K extends string, C, R extends { id
           requestId: job.requestId,
           version: job.version,
           resource: job[resource.resourceKey],
+          ...(job.before && { before: job.before }),
         }),
         committer,
         logger,
+        ...(resource.changes && { keyOrder: keyOrderOf(resource, context) }),
       });
       return [{ queue, processor, drain: () => committer.drain() }];
     },

@@ -1,6 +1,11 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { MysqlPool } from './mysql-pool.js';
-import type { VersionedResource } from '../resources/created-resource.js';
+import type {
+  CreatedState,
+  OrderedOutcome,
+  VersionedResource,
+} from '../resources/created-resource.js';
+import { stepFor, type VersionedWrite } from '../../infra/queues/key-heads.js';
 import { buildVersionedUpsert } from './versioned-upsert.js';
 import { pageWindow, whereOf } from './page-window.js';
 
@@ -30,6 +35,8 @@ export type PageOrder = Parameters<typeof pageWindow>[1];
  */
 export class CreatedResourceRepository<R extends { readonly id: number }> {
   private readonly select: string;
+  /** The same columns and the row's version, for writes in key order. */
+  private readonly selectState: string;
   private readonly mutable: readonly string[];
 
   constructor(
@@ -40,7 +47,9 @@ export class CreatedResourceRepository<R extends { readonly id: number }> {
       mapping.readAs?.[column] === undefined
         ? quoted(column)
         : `${mapping.readAs[column]} AS ${quoted(column)}`;
-    this.select = `SELECT ${mapping.columns.map(read).join(', ')} FROM ${quoted(mapping.table)}`;
+    const columns = mapping.columns.map(read).join(', ');
+    this.select = `SELECT ${columns} FROM ${quoted(mapping.table)}`;
+    this.selectState = `SELECT ${columns}, version FROM ${quoted(mapping.table)}`;
     this.mutable = mapping.columns.filter((column) => !IMMUTABLE.has(column));
   }
 
@@ -48,14 +57,61 @@ export class CreatedResourceRepository<R extends { readonly id: number }> {
   async upsertVersions(writes: readonly VersionedResource<R>[]): Promise<void> {
     if (writes.length === 0) return;
     const { table, columns } = this.mapping;
-    const params = writes.flatMap(({ resource, version }) => [
-      ...columns.map((column) => (resource as Record<string, unknown>)[column]),
-      version,
-    ]);
+    const params = writes.flatMap((write) => this.paramsOf(write));
     await this.pool.query(
       buildVersionedUpsert(table, columns, this.mutable, writes.length),
       params,
     );
+  }
+
+  /**
+   * Writes to keys that take updates, in key order (§9): one transaction
+   * locks the rows (`FOR UPDATE`), each write lands only on the version just
+   * before its own (or brings that one along, `stepFor`), and the rows are
+   * written in one statement. A write further ahead waits; one the store has
+   * is replayed. Outcomes are in the order of `writes`.
+   */
+  async applyInOrder(
+    writes: readonly VersionedWrite<CreatedState<R>>[],
+  ): Promise<OrderedOutcome<R>[]> {
+    if (writes.length === 0) return [];
+    const connection = await this.pool.getConnection();
+    try {
+      await connection.beginTransaction();
+      const ids = [...new Set(writes.map((write) => write.after.id))];
+      const [rows] = await connection.query<RowDataPacket[]>(
+        `${this.selectState} WHERE id IN (?) FOR UPDATE`,
+        [ids],
+      );
+      const { outcomes, landing } = inKeyOrder(
+        writes,
+        new Map(rows.map((row) => [Number(row.id), this.stateOf(row)])),
+      );
+      if (landing.length > 0) {
+        await connection.query(
+          buildVersionedUpsert(
+            this.mapping.table,
+            this.mapping.columns,
+            this.mutable,
+            landing.length,
+          ),
+          landing.flatMap((state) => this.paramsOf({ resource: state, version: state.version })),
+        );
+      }
+      await connection.commit();
+      return outcomes;
+    } catch (error) {
+      await connection.rollback().catch(() => undefined);
+      throw error;
+    } finally {
+      connection.release();
+    }
+  }
+
+  /** The resource at the version the store holds, or null. */
+  async findState(id: number): Promise<CreatedState<R> | null> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(`${this.selectState} WHERE id = ?`, [id]);
+    return rows[0] ? this.stateOf(rows[0]) : null;
   }
 
   async findById(id: number): Promise<R | null> {
@@ -97,6 +153,18 @@ export class CreatedResourceRepository<R extends { readonly id: number }> {
     );
   }
 
+  /** One row's parameters of the versioned upsert: its columns, then its version. */
+  private paramsOf({ resource, version }: VersionedResource<R>): unknown[] {
+    const fields = resource as Record<string, unknown>;
+    return [...this.mapping.columns.map((column) => fields[column]), version];
+  }
+
+  /** A row read with its version, as the resource at that version. */
+  private stateOf(row: RowDataPacket): CreatedState<R> {
+    const fields = Object.fromEntries(this.mapping.columns.map((column) => [column, row[column]]));
+    return { ...fields, version: Number(row.version) } as unknown as CreatedState<R>;
+  }
+
   /** Rows as plain resources: the mapped fields only, in column order. */
   private async rows(clauses: string, params: unknown[]): Promise<R[]> {
     const [rows] = await this.pool.query<RowDataPacket[]>(`${this.select}${clauses}`, params);
@@ -105,4 +173,38 @@ export class CreatedResourceRepository<R extends { readonly id: number }> {
       (row) => Object.fromEntries(columns.map((column) => [column, row[column]])) as unknown as R,
     );
   }
+}
+
+/**
+ * Which of `writes` land on the rows `stored` (by id) and which wait (§9,
+ * `stepFor`): taken in version order, so a batch holding versions 2 and 3 of
+ * one key lands both. Answers each write's outcome (in the order given) and
+ * the rows to write: each key's newest landed state.
+ */
+export function inKeyOrder<R extends { readonly id: number }>(
+  writes: readonly VersionedWrite<CreatedState<R>>[],
+  stored: Map<number, CreatedState<R>>,
+): { outcomes: OrderedOutcome<R>[]; landing: CreatedState<R>[] } {
+  const outcomes: OrderedOutcome<R>[] = new Array(writes.length);
+  const landing = new Map<number, CreatedState<R>>();
+  const byVersion = writes.map((write, index) => ({ write, index }));
+  byVersion.sort((a, b) => a.write.after.version - b.write.after.version);
+  for (const { write, index } of byVersion) {
+    const { id } = write.after;
+    const current = stored.get(id) ?? null;
+    const step = stepFor(current?.version ?? 0, write);
+    if (step === 'wait') {
+      outcomes[index] = { landed: false, storedVersion: current?.version ?? 0 };
+      continue;
+    }
+    if (step === 'replayed') {
+      outcomes[index] = { landed: true, stored: [] };
+      continue;
+    }
+    const brought = { before: current, after: write.before as CreatedState<R> };
+    outcomes[index] = { landed: true, stored: step === 'apply' ? [write] : [brought, write] };
+    stored.set(id, write.after);
+    landing.set(id, write.after);
+  }
+  return { outcomes, landing: [...landing.values()] };
 }

@@ -1,4 +1,5 @@
 import type { Entity } from '../writes/write-jobs.js';
+import type { VersionedWrite } from '../../infra/queues/key-heads.js';
 import type { MysqlPool } from '../repositories/mysql-pool.js';
 import {
   CreatedResourceRepository,
@@ -11,11 +12,30 @@ export interface VersionedResource<R> {
   readonly version: number;
 }
 
-/** The persist job of a created resource: `{ requestId, version, <resourceKey>: resource }`. */
+/**
+ * The persist job of a created resource: `{ requestId, version, <resourceKey>: resource }`
+ * for its create (version 1); a later write (§9) also carries the resource as
+ * it was just before (`before`), so a worker needs nothing but the job.
+ */
 export type CreatedResourceJob<K extends string, R> = {
   requestId: string;
   version: number;
+  before?: R | null;
 } & { [key in K]: R };
+
+/** A created resource with its version: what a key's head (§9) holds and a write folds onto. */
+export type CreatedState<R> = R & { readonly version: number };
+
+/**
+ * The later writes a created resource takes, when it takes any: `PATCH
+ * /<entity>/:id`, applied in the order accepted (§9), like an order's.
+ */
+export interface CreatedResourceChanges<C, R> {
+  /** What a client sends to change one: some of the create's fields. */
+  readonly patchSchema: object;
+  /** The resource after a change: the patch over the current fields, and its own clock fields. */
+  update(current: R, patch: Partial<C>, now: number): R;
+}
 
 /** The storage a created resource needs from its repository. */
 export interface CreatedResourceStore<R> {
@@ -24,7 +44,20 @@ export interface CreatedResourceStore<R> {
   maxId(): Promise<number>;
   /** Writes every version in one statement, idempotent and version-checked. */
   upsertVersions(writes: readonly VersionedResource<R>[]): Promise<void>;
+  /** The resource at the version the store holds, or null. */
+  findState(id: number): Promise<CreatedState<R> | null>;
+  /** Applies writes to keys that take updates in key order (§9), in one transaction. */
+  applyInOrder(writes: readonly VersionedWrite<CreatedState<R>>[]): Promise<OrderedOutcome<R>[]>;
 }
+
+/**
+ * What became of one write applied in key order: `landed` with the versions
+ * it stored (its predecessor first when it brought it along; none when the
+ * store had it already), or `waits` for the versions between.
+ */
+export type OrderedOutcome<R> =
+  | { readonly landed: true; readonly stored: readonly VersionedWrite<CreatedState<R>>[] }
+  | { readonly landed: false; readonly storedVersion: number };
 
 /**
  * A resource the API creates with an id from a counter and persists through a
@@ -54,6 +87,8 @@ export interface CreatedResource<K extends string, C, R, S extends CreatedResour
   readonly sql: SqlMapping;
   /** Identity: the resource a valid create input becomes once it has an id and a time. */
   build(id: number, input: C, now: number): R;
+  /** Its updates, if it takes any (none: creates only, no `PATCH` route). */
+  readonly changes?: CreatedResourceChanges<C, R>;
   /** Its repository on a MySQL pool. */
   store(pool: MysqlPool): S;
 }
@@ -67,8 +102,11 @@ export interface ResourceSchema {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyCreatedResource = CreatedResource<string, any, any, CreatedResourceStore<any>>;
 
-/** The persist job schema of a resource stored under `key`. */
-export function persistJobSchemaOf(key: string, resourceSchema: object): object {
+/**
+ * The persist job schema of a resource stored under `key`; with `changes`, a
+ * job may carry the resource's state before it (`before`, null for a create).
+ */
+export function persistJobSchemaOf(key: string, resourceSchema: object, changes = false): object {
   return {
     type: 'object',
     additionalProperties: false,
@@ -77,6 +115,7 @@ export function persistJobSchemaOf(key: string, resourceSchema: object): object 
       requestId: { type: 'string', minLength: 1, maxLength: 128 },
       version: { type: 'integer', minimum: 1 },
       [key]: resourceSchema,
+      ...(changes && { before: { anyOf: [resourceSchema, { type: 'null' }] } }),
     },
   };
 }
@@ -92,7 +131,10 @@ export function createdResource<
   R extends { readonly id: number },
   S extends CreatedResourceStore<R> = CreatedResourceRepository<R>,
 >(
-  own: Pick<CreatedResource<K, C, R, S>, 'entity' | 'resourceKey' | 'createSchema' | 'build'> & {
+  own: Pick<
+    CreatedResource<K, C, R, S>,
+    'entity' | 'resourceKey' | 'createSchema' | 'build' | 'changes'
+  > & {
     readonly resourceSchema: ResourceSchema;
   } & Partial<Pick<CreatedResource<K, C, R, S>, 'jobSchema' | 'sql'>> & {
       /** A repository with more than the created-resource reads (a resource's own lists). */
@@ -111,7 +153,9 @@ export function createdResource<
     ...own,
     queue: `persist-${own.entity}`,
     jobName: `${own.resourceKey}.create`,
-    jobSchema: own.jobSchema ?? persistJobSchemaOf(own.resourceKey, own.resourceSchema),
+    jobSchema:
+      own.jobSchema ??
+      persistJobSchemaOf(own.resourceKey, own.resourceSchema, own.changes !== undefined),
     sql,
     store: (pool) => store(pool, sql),
   };

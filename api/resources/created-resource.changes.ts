@@ -1,0 +1,103 @@
+import type { CreatedResourceDeps } from './created-resource.service.js';
+import { nowMicros } from '../../shared/infra/process/clock.js';
+import { NotFoundError } from '../../shared/domain/errors/index.js';
+import { planWrite } from '../../shared/infra/idempotency/idempotent-attempt.js';
+import type { VersionedWrite } from '../../shared/infra/queues/key-heads.js';
+import { jobIds } from '../../shared/domain/writes/write-jobs.js';
+import { waitForJob } from '../../shared/infra/queues/wait-for-job.js';
+import type {
+  CreatedResource,
+  CreatedResourceChanges,
+  CreatedResourceJob,
+  CreatedResourceStore,
+  CreatedState,
+} from '../../shared/domain/resources/created-resource.js';
+import { requireMatchingVersion } from '../preconditions.js';
+import type { AcceptedWrite, WriteMeta } from '../write-results.js';
+
+type Changing<K extends string, C, R> = Pick<
+  CreatedResource<K, C, R, CreatedResourceStore<R>>,
+  'entity' | 'resourceKey'
+> & { readonly changes: CreatedResourceChanges<C, R> };
+
+/** A state without its version: the resource as answered, stored and carried by a job. */
+function rowOf<R>({ version: _version, ...row }: CreatedState<R>): R {
+  return row as unknown as R;
+}
+
+/**
+ * The next state of a resource that exists (else a 404), at the version
+ * `If-Match` names (else a 412): the descriptor's `update` at one version more.
+ */
+function changedState<K extends string, C, R>(
+  resource: Changing<K, C, R>,
+  id: number,
+  current: CreatedState<R> | null,
+  change: { readonly patch: Partial<C>; readonly meta: WriteMeta; readonly now: number },
+): CreatedState<R> {
+  const what = `${resource.resourceKey} ${id}`;
+  if (!current) throw new NotFoundError(`${what} not found`);
+  requireMatchingVersion(change.meta, what, current.version);
+  const next = resource.changes.update(rowOf(current), change.patch, change.now);
+  return { ...next, version: current.version + 1 };
+}
+
+/**
+ * A created resource's updates (§9), like an order's: each is folded onto its
+ * key's head and queued at its version with the state before it, so writes
+ * to one key land in the order they were accepted and each answer is the
+ * resource as it reads once that write and every earlier one land. Its
+ * create starts no head (creates stay one batched add): the first update
+ * reads the store, or the create's own job while that is still queued.
+ */
+export function createdResourceChanges<K extends string, C, R extends { readonly id: number }>(
+  resource: Changing<K, C, R>,
+  deps: CreatedResourceDeps<K, R, CreatedResourceStore<R>>,
+) {
+  const { entity, resourceKey } = resource;
+  const headOf = (id: number) => ({ shard: deps.queue.shardFor(id).name, key: String(id) });
+
+  /** The key's state when it has no head: the store holds every accepted write, or its create is queued. */
+  async function load(id: number): Promise<CreatedState<R> | null> {
+    const stored = await deps.store.findState(id);
+    if (stored) return stored;
+    const create = await deps.queue.getJob(jobIds.persist(entity, id, 1), id);
+    // A finished create either landed meanwhile (its row is there now) or failed for good.
+    if (!create || create.finishedOn !== undefined) return deps.store.findState(id);
+    return { ...create.data[resourceKey], version: 1 };
+  }
+
+  async function fold(
+    id: number,
+    patch: Partial<C>,
+    meta: WriteMeta,
+  ): Promise<VersionedWrite<CreatedState<R>>> {
+    // Under a key, a retry repeats the first attempt's state (and job id), whatever the head says by then.
+    return planWrite(meta.idempotency, () => {
+      const now = nowMicros();
+      return deps.heads.advance(
+        headOf(id),
+        () => load(id),
+        (current) => changedState(resource, id, current, { patch, meta, now }),
+      );
+    });
+  }
+
+  return {
+    /** One change, answered with the resource as it reads once it lands. */
+    async updateWrite(id: number, patch: Partial<C>, meta: WriteMeta): Promise<AcceptedWrite<R>> {
+      const { before, after } = await fold(id, patch, meta);
+      const data = {
+        requestId: meta.requestId,
+        version: after.version,
+        [resourceKey]: rowOf(after),
+        before: before && rowOf(before),
+      } as CreatedResourceJob<K, R>;
+      const job = await deps.queue.add(`${resourceKey}.update`, data, {
+        jobId: jobIds.persist(entity, id, after.version),
+      });
+      const persisted = await waitForJob(job, deps.queueEvents, meta.waitSeconds);
+      return { resource: rowOf(after), jobId: job.id ?? '', persisted };
+    },
+  };
+}
