@@ -5,8 +5,12 @@ import {
   failsForGood,
   mayHaveDeadLetter,
   type DeadLetter,
+  type DeadLetterAddresses,
   type DeadLetterStore,
 } from '../shared/infra/queues/dead-letters.js';
+import { deadLetterAddresses } from '../shared/domain/resources/dead-letter-addresses.js';
+import type { AnyCreatedResource } from '../shared/domain/resources/created-resource.js';
+import { CREATED_RESOURCES } from '../shared/domain/resources/registry.js';
 import type { QueueName } from '../shared/infra/queues/queue-names.js';
 import type { Logger } from '../shared/infra/telemetry/logger.js';
 import { GroupCommitter } from './group-commit.js';
@@ -22,6 +26,11 @@ export interface DeadLetterGuardOptions {
   /** Letters of jobs failing together share one INSERT (group-commit bounds). */
   readonly maxBatch: number;
   readonly maxWaitMs: number;
+  /**
+   * The created resources the process runs (createWorkers' `resources`), whose
+   * persist queues' letters are filed under them; this build's registry if not given.
+   */
+  readonly resources?: readonly AnyCreatedResource[];
 }
 
 interface StoredMark {
@@ -42,8 +51,10 @@ export class DeadLetterGuard {
   private readonly kept = new WeakSet<Job>();
   private readonly letters: GroupCommitter<DeadLetter>;
   private readonly storedMarks: GroupCommitter<StoredMark>;
+  private readonly addresses: DeadLetterAddresses;
 
   constructor(private readonly options: DeadLetterGuardOptions) {
+    this.addresses = deadLetterAddresses(options.resources ?? CREATED_RESOURCES);
     const batching = { maxBatch: options.maxBatch, maxWaitMs: options.maxWaitMs };
     this.letters = new GroupCommitter<DeadLetter>({
       traceName: 'record dead letters',
@@ -86,7 +97,7 @@ export class DeadLetterGuard {
     });
     worker.on('completed', (job) => {
       if (!mayHaveDeadLetter(job)) return;
-      for (const jobId of deadLetterJobIds(queue, job)) {
+      for (const jobId of deadLetterJobIds(queue, job, this.addresses)) {
         this.storedMarks.submit({ queue, jobId }).catch((error: unknown) => {
           this.options.logger.warn(
             { queue, jobId, err: (error as Error).message },
@@ -112,7 +123,14 @@ export class DeadLetterGuard {
     error: unknown,
     token: string | undefined,
   ): Promise<void> {
-    const letters = deadLettersOf(queue, job, error, job.attemptsMade + 1, Date.now());
+    const letters = deadLettersOf(
+      queue,
+      job,
+      error,
+      job.attemptsMade + 1,
+      Date.now(),
+      this.addresses,
+    );
     try {
       await this.record(letters);
       this.kept.add(job);
@@ -140,6 +158,7 @@ export class DeadLetterGuard {
       error,
       job.attemptsMade,
       job.finishedOn ?? Date.now(),
+      this.addresses,
     );
     try {
       await this.record(letters);

@@ -1,6 +1,5 @@
 import { RATE_LIMIT_ERROR, UnrecoverableError } from 'bullmq';
 import { QUEUE_NAMES, type QueueName } from './queue-names.js';
-import { CREATED_RESOURCES, KEYED_RESOURCES } from '../../domain/resources/registry.js';
 
 /**
  * A write whose job failed for good (§9 "nothing acknowledged is ever
@@ -111,61 +110,25 @@ function versionOf(value: unknown): number | null {
   return Number.isSafeInteger(value) && (value as number) > 0 ? (value as number) : null;
 }
 
-interface Address {
+/** What a dead letter is filed under: the resource, key and version its job writes. */
+export interface DeadLetterAddress {
   readonly resource: string;
   readonly key: unknown;
   readonly version: unknown;
 }
 
-/** A created resource's job: `{version, <field>: {id}}`. */
-const created =
-  (resource: string, field: string) =>
-  (data: Record<string, unknown>): Address => ({
-    resource,
-    key: objectOf(data[field]).id,
-    version: data.version,
-  });
-
-/** A keyed write's job: the state at its version, under `field`. */
-const keyed =
-  (resource: string, field: string, keyField: string) =>
-  (data: Record<string, unknown>): Address => {
-    const state = objectOf(data[field]);
-    return { resource, key: state[keyField], version: state.version };
-  };
-
-/** A change event: its entity, key and version. */
-const event = (data: Record<string, unknown>): Address => ({
-  resource: typeof data.entity === 'string' ? data.entity : 'unknown',
-  key: data.key,
-  version: data.version,
-});
-
-const ADDRESS_OF: Readonly<Record<QueueName, (data: Record<string, unknown>) => Address>> = {
-  ...Object.fromEntries(
-    CREATED_RESOURCES.map((r) => [r.queue, created(r.entity, r.resourceKey)] as const),
-  ),
-  ...Object.fromEntries(
-    KEYED_RESOURCES.map((r) => [r.queue, keyed(r.entity, r.resourceKey, r.keyField)] as const),
-  ),
-  [QUEUE_NAMES.replicate]: event,
-  [QUEUE_NAMES.notify]: event,
-};
-
 /**
- * A persist queue this build does not name (a created resource a process was
- * given beyond the registry's): its job carries the resource as its one object field.
+ * How to read the address of each queue's jobs (a payload of the replicate
+ * queue is one change event). The domain builds it from the process's own
+ * resources (shared/domain/resources/dead-letter-addresses.ts).
  */
-const otherCreated =
-  (queue: QueueName) =>
-  (data: Record<string, unknown>): Address => {
-    const resource = Object.values(data).find((value) => typeof value === 'object');
-    return {
-      resource: queue.replace(/^persist-/, ''),
-      key: objectOf(resource).id,
-      version: data.version,
-    };
-  };
+export type DeadLetterAddresses = ReadonlyMap<
+  QueueName,
+  (data: Record<string, unknown>) => DeadLetterAddress
+>;
+
+/** A queue the process was not given an address for: its letters are kept all the same. */
+const UNADDRESSED: DeadLetterAddress = { resource: 'unknown', key: null, version: null };
 
 /**
  * The dead letters of a job that failed for good: one per job, except a
@@ -180,9 +143,11 @@ export function deadLettersOf(
   error: unknown,
   attempts: number,
   failedAt: number,
+  addresses: DeadLetterAddresses,
 ): DeadLetter[] {
+  const addressOf = addresses.get(queue);
   const letter = (jobId: string, payload: unknown): DeadLetter => {
-    const address = (ADDRESS_OF[queue] ?? otherCreated(queue))(objectOf(payload));
+    const address = addressOf ? addressOf(objectOf(payload)) : UNADDRESSED;
     return {
       queue,
       jobId,
@@ -208,6 +173,10 @@ export function deadLettersOf(
 }
 
 /** The job ids a job's dead letters are kept under (see deadLettersOf). */
-export function deadLetterJobIds(queue: QueueName, job: FailedJob): string[] {
-  return deadLettersOf(queue, job, '', 0, 0).map((letter) => letter.jobId);
+export function deadLetterJobIds(
+  queue: QueueName,
+  job: FailedJob,
+  addresses: DeadLetterAddresses,
+): string[] {
+  return deadLettersOf(queue, job, '', 0, 0, addresses).map((letter) => letter.jobId);
 }

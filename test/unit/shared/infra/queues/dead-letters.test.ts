@@ -9,6 +9,11 @@ import {
   type FailedJob,
 } from '../../../../../shared/infra/queues/dead-letters.js';
 import { QUEUE_NAMES } from '../../../../../shared/infra/queues/queue-names.js';
+import { deadLetterAddresses } from '../../../../../shared/domain/resources/dead-letter-addresses.js';
+import { CREATED_RESOURCES } from '../../../../../shared/domain/resources/registry.js';
+
+/** The addresses of a process running this build's resources. */
+const addresses = deadLetterAddresses(CREATED_RESOURCES);
 
 const job = (data: unknown, more: Partial<FailedJob> = {}): FailedJob => ({
   id: 'job-1',
@@ -56,10 +61,38 @@ describe('dead letters: what a job that fails for good leaves (shared/infra/queu
       [QUEUE_NAMES.persistUsers, 'not an object', 'users', null, null],
     ];
     for (const [queue, data, resource, key, version] of cases) {
-      const [letter] = deadLettersOf(queue as never, job(data), new Error('boom'), 3, 1000);
+      const [letter] = deadLettersOf(
+        queue as never,
+        job(data),
+        new Error('boom'),
+        3,
+        1000,
+        addresses,
+      );
       expect(letter, queue).to.deep.include({ queue, jobId: 'job-1', resource, key, version });
       expect(letter).to.deep.include({ payload: data, error: 'boom', attempts: 3, failedAt: 1000 });
     }
+  });
+
+  it('files a letter under the resources the process was given, and keeps one of a queue it was not', () => {
+    const boats = {
+      ...CREATED_RESOURCES[0]!,
+      entity: 'boats',
+      resourceKey: 'boat',
+      queue: 'persist-boats',
+    };
+    const given = deadLetterAddresses([...CREATED_RESOURCES, boats] as never);
+    const data = { version: 2, boat: { id: 5 } };
+    const [letter] = deadLettersOf('persist-boats', job(data), 'boom', 1, 1, given);
+    expect(letter).to.deep.include({ resource: 'boats', key: '5', version: 2 });
+    // Not given it: no guess from the payload's shape.
+    const [unaddressed] = deadLettersOf('persist-boats', job(data), 'boom', 1, 1, addresses);
+    expect(unaddressed).to.deep.include({
+      resource: 'unknown',
+      key: null,
+      version: null,
+      payload: data,
+    });
   });
 
   it('keeps a replicate batch as one letter per change event, under the event’s own id', () => {
@@ -68,12 +101,12 @@ describe('dead letters: what a job that fails for good leaves (shared/infra/queu
       { id: 'users-2-v1-event', entity: 'users', key: '2', version: 1 },
     ];
     const batch = job({ events }, { id: 'users-events-xyz' });
-    const letters = deadLettersOf(QUEUE_NAMES.replicate, batch, 'mongo down', 10, 5);
+    const letters = deadLettersOf(QUEUE_NAMES.replicate, batch, 'mongo down', 10, 5, addresses);
     expect(letters.map((l) => [l.jobId, l.key, l.payload])).to.deep.equal([
       ['users-1-v1-event', '1', events[0]],
       ['users-2-v1-event', '2', events[1]],
     ]);
-    expect(deadLetterJobIds(QUEUE_NAMES.replicate, batch)).to.deep.equal([
+    expect(deadLetterJobIds(QUEUE_NAMES.replicate, batch, addresses)).to.deep.equal([
       'users-1-v1-event',
       'users-2-v1-event',
     ]);
