@@ -8,7 +8,7 @@ import { exitOnSignals } from '../shared/infra/process/shutdown.js';
 import { createServiceApps } from './create-apps.js';
 import type { GuardSeams } from './http/service-guards.js';
 import { createOpsApp } from './ops/ops.app.js';
-import { DeadLettersService } from '../shared/infra/queues/dead-letters.service.js';
+import { DeadLettersService } from '../shared/domain/dead-letters/dead-letters.service.js';
 import { DeadLetterRepository } from '../shared/domain/repositories/dead-letter.repository.js';
 import { importPeopleAtStartup, peopleFileOption } from './people/startup-file.js';
 import { selectProcessParts } from './service-selection.js';

@@ -10,10 +10,10 @@ import type { QueueName } from '../shared/infra/queues/queue-names.js';
 import {
   closeQueues,
   createQueueEvents,
-  createQueues,
   queueList,
   readQueueDepth,
 } from '../shared/infra/queues/queues.js';
+import { createQueues } from '../shared/domain/resources/resource-queues.js';
 import type { AnyCreatedResource } from '../shared/domain/resources/created-resource.js';
 import {
   createMetrics,

@@ -3,7 +3,7 @@ import type { ReadThroughCache } from '../shared/infra/cache/read-through-cache.
 import type { Connections } from '../shared/infra/process/connections.js';
 import type { IdAllocator } from '../shared/domain/ids/id-allocator.js';
 import type { QueueName } from '../shared/infra/queues/queue-names.js';
-import type { SpillwayQueues } from '../shared/infra/queues/queues.js';
+import type { SpillwayQueues } from '../shared/domain/resources/resource-queues.js';
 import type { Logger } from '../shared/infra/telemetry/logger.js';
 import type { Metrics } from '../shared/infra/telemetry/metrics/metrics.js';
 import type { Dependency } from '../shared/infra/process/readiness.js';

@@ -3,7 +3,7 @@ import { loadConfigOrExit } from '../config/index.js';
 import {
   DeadLettersService,
   type RedriveResult,
-} from '../shared/infra/queues/dead-letters.service.js';
+} from '../shared/domain/dead-letters/dead-letters.service.js';
 import { QUEUE_NAMES } from '../shared/infra/queues/queue-names.js';
 import { closeRedis, readyClient, redisClient } from '../shared/infra/redis/redis-client.js';
 import { within } from '../shared/infra/process/within.js';

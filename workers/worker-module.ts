@@ -3,7 +3,7 @@ import type { Config } from '../config/index.js';
 import type { ReadThroughCache } from '../shared/infra/cache/read-through-cache.js';
 import type { Connections } from '../shared/infra/process/connections.js';
 import type { QueueName } from '../shared/infra/queues/queue-names.js';
-import type { ChangeEventQueues } from '../shared/infra/queues/queues.js';
+import type { ChangeEventQueues } from '../shared/domain/resources/resource-queues.js';
 import type { Logger } from '../shared/infra/telemetry/logger.js';
 import type { Dependency } from '../shared/infra/process/readiness.js';
 import type { AnyCreatedResource } from '../shared/domain/resources/created-resource.js';

@@ -6,7 +6,7 @@ import type {
   DeadLettersService,
   DeadLetterWithJob,
   RedriveResult,
-} from '../../shared/infra/queues/dead-letters.service.js';
+} from '../../shared/domain/dead-letters/dead-letters.service.js';
 import { QUEUE_NAMES } from '../../shared/infra/queues/queue-names.js';
 import type {
   DeadLetterFilter,

@@ -14,7 +14,7 @@ import { healthRoutes } from '../../shared/infra/http/health.routes.js';
 import type { ReadinessCheck } from '../../shared/infra/process/readiness-check.js';
 import { metricsRoutes } from '../../shared/infra/http/metrics.routes.js';
 import { requestId, type RequestState } from '../http/request-id.js';
-import type { DeadLettersService } from '../../shared/infra/queues/dead-letters.service.js';
+import type { DeadLettersService } from '../../shared/domain/dead-letters/dead-letters.service.js';
 import { watchDeadLetters } from '../../shared/infra/telemetry/metrics/dead-letters.metric.js';
 import { DEAD_LETTERS_PATH, deadLettersRoutes } from './dead-letters.routes.js';
 

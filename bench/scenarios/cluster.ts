@@ -3,7 +3,7 @@ import type { Config } from '../../config/index.js';
 import type { Connections } from '../../shared/infra/process/connections.js';
 import { jobIds, type PersistUserJob } from '../../shared/domain/writes/write-jobs.js';
 import { QUEUE_NAMES } from '../../shared/infra/queues/queue-names.js';
-import { createQueue } from '../../shared/infra/queues/queues.js';
+import { createQueue } from '../../shared/domain/resources/resource-queues.js';
 import type { BulkJob, ShardedQueue } from '../../shared/infra/queues/sharded-queue.js';
 import type { RedisClient } from '../../shared/infra/redis/redis-client.js';
 import { localMysqlPids, startCpuCount, type CpuCount } from '../lib/cpu.js';

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
+import { closeQueues } from '../../shared/infra/queues/queues.js';
 import {
-  closeQueues,
   createQueues,
   type SpillwayQueues,
-} from '../../shared/infra/queues/queues.js';
+} from '../../shared/domain/resources/resource-queues.js';
 import { jobIds } from '../../shared/domain/writes/write-jobs.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';

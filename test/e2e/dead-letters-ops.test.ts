@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
+import { closeQueues } from '../../shared/infra/queues/queues.js';
 import {
   createQueues,
-  closeQueues,
   type SpillwayQueues,
-} from '../../shared/infra/queues/queues.js';
+} from '../../shared/domain/resources/resource-queues.js';
 import type { Listening } from '../../shared/infra/http/listen.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';

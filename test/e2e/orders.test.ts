@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { QUEUE_NAMES } from '../../shared/infra/queues/queue-names.js';
-import { createQueue } from '../../shared/infra/queues/queues.js';
+import { createQueue } from '../../shared/domain/resources/resource-queues.js';
 import type { ShardedQueue } from '../../shared/infra/queues/sharded-queue.js';
 import type { PersistOrderJob } from '../../shared/domain/writes/order-jobs.js';
 import { eventually } from '../support/eventually.js';

@@ -3,7 +3,7 @@ import { request } from 'undici';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
-import { createQueue } from '../../shared/infra/queues/queues.js';
+import { createQueue } from '../../shared/domain/resources/resource-queues.js';
 
 describe('reads through the cache and read-your-write (spec §3.4, §4)', () => {
   let pipeline: Pipeline;

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import type { RowDataPacket } from 'mysql2/promise';
+import { closeQueues } from '../../shared/infra/queues/queues.js';
 import {
-  closeQueues,
   createQueues,
   type SpillwayQueues,
-} from '../../shared/infra/queues/queues.js';
+} from '../../shared/domain/resources/resource-queues.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';

@@ -1,5 +1,5 @@
 import { createOpsApp } from '../../api/ops/ops.app.js';
-import { DeadLettersService } from '../../shared/infra/queues/dead-letters.service.js';
+import { DeadLettersService } from '../../shared/domain/dead-letters/dead-letters.service.js';
 import { listen, type Listening } from '../../shared/infra/http/listen.js';
 import { DeadLetterRepository } from '../../shared/domain/repositories/dead-letter.repository.js';
 import { createLogger } from '../../shared/infra/telemetry/logger.js';

@@ -4,7 +4,7 @@ import type { Config } from '../../../config/index.js';
 import type { Connections } from '../../infra/process/connections.js';
 import { IdAllocator } from '../ids/id-allocator.js';
 import type { PersistPersonJob } from '../writes/write-jobs.js';
-import { createQueue } from '../../infra/queues/queues.js';
+import { createQueue } from '../resources/resource-queues.js';
 import type { ShardedQueue } from '../../infra/queues/sharded-queue.js';
 import { peopleResource } from '../resources/people.resource.js';
 import type { ImportReport } from './import-report.js';

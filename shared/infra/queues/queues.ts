@@ -5,62 +5,15 @@ import { queueShardNames } from '../redis/redis-keys.js';
 import { QUEUE_NAMES, type QueueName } from './queue-names.js';
 import { replicaAck } from './replica-ack.js';
 import { ShardedQueue, type QueueShards, type ShardKeyOf } from './sharded-queue.js';
-import type {
-  ChangeEvent,
-  PersistCustomerJob,
-  ReplicateJob,
-} from '../../domain/writes/write-jobs.js';
-import type { PersistOrderJob } from '../../domain/writes/order-jobs.js';
 import { queueTelemetry } from '../telemetry/tracing/bullmq-telemetry.js';
-import type { AnyCreatedResource } from '../../domain/resources/created-resource.js';
-import { CREATED_RESOURCES, KEYED_RESOURCES } from '../../domain/resources/registry.js';
-import { keyOfJob } from '../../domain/resources/keyed-resource.js';
-
-/** The queues of the keyed resources and of change events, each its own. */
-interface FixedQueues {
-  readonly persistCustomers: ShardedQueue<PersistCustomerJob>;
-  readonly replicate: ShardedQueue<ReplicateJob>;
-  readonly notify: ShardedQueue<ChangeEvent>;
-  readonly persistOrders: ShardedQueue<PersistOrderJob>;
-}
-
-export interface SpillwayQueues extends FixedQueues {
-  /** The persist queue of each created resource, by entity (`created.users`). */
-  readonly created: Readonly<Record<string, ShardedQueue<unknown>>>;
-}
-
-/** A change event's document; a batch (one entity's group commit) is routed by its own id. */
-function changeKey(data: ReplicateJob, opts: JobsOptions | undefined): string {
-  return 'events' in data ? (opts?.jobId ?? '') : `${data.entity}:${data.key}`;
-}
 
 /**
- * What each queue's jobs are sharded by: the id of the resource they write,
- * so every version of one resource is in one shard, in order.
+ * A process's producers as the domain groups them (SpillwayQueues of
+ * shared/domain/resources/resource-queues.ts): the created resources' by
+ * entity, and every other field one fixed queue.
  */
-const SHARD_KEYS: ReadonlyMap<QueueName, ShardKeyOf<unknown>> = new Map([
-  ...KEYED_RESOURCES.map(
-    (resource) => [resource.queue, (data: unknown) => String(keyOfJob(resource, data))] as const,
-  ),
-  [QUEUE_NAMES.replicate, changeKey as ShardKeyOf<unknown>],
-  [QUEUE_NAMES.notify, changeKey as ShardKeyOf<unknown>],
-]);
-
-/** A created resource's jobs carry it under its key; they are sharded by its id. */
-function createdShardKey(resource: AnyCreatedResource): ShardKeyOf<unknown> {
-  return (data) => (data as Record<string, { id: number }>)[resource.resourceKey]!.id;
-}
-
-/** What a queue's jobs are sharded by: a fixed queue's own key, or a created resource's id. */
-function shardKeyOf(
-  name: QueueName,
-  resources: readonly AnyCreatedResource[],
-): ShardKeyOf<unknown> {
-  const resource = resources.find((r) => r.queue === name);
-  if (resource) return createdShardKey(resource);
-  const fixed = SHARD_KEYS.get(name);
-  if (!fixed) throw new Error(`no queue is named ${name}`);
-  return fixed;
+export interface QueueSet {
+  readonly created: Readonly<Record<string, QueueShards>>;
 }
 
 /** Retries with exponential backoff; finished jobs are trimmed so Redis stays bounded. */
@@ -72,9 +25,6 @@ export function defaultJobOptions(config: Config): JobsOptions {
     removeOnFail: { count: config.queue.keepFailed },
   };
 }
-
-/** The producers a worker's consumers publish change events with. */
-export type ChangeEventQueues = Pick<SpillwayQueues, 'replicate' | 'notify'>;
 
 /** The BullMQ queues a logical queue is made of: one per shard, each with its own hash tag. */
 export function shardNamesOf(config: Config, name: QueueName): string[] {
@@ -93,13 +43,15 @@ function jobOptionsOf(config: Config, name: QueueName): JobsOptions {
 
 /**
  * A producer for one queue: its shards, with the queue's retry policy, each
- * add acknowledged once a replica holds it (REDIS_QUEUE_WAIT_REPLICAS).
+ * add acknowledged once a replica holds it (REDIS_QUEUE_WAIT_REPLICAS), each
+ * job in the shard `shardKey` picks. The domain says what a queue's jobs are
+ * sharded by (shared/domain/resources/resource-queues.ts: createQueue).
  */
-export function createQueue(
+export function openQueue(
   config: Config,
   connection: RedisClient,
   name: QueueName,
-  resources: readonly AnyCreatedResource[] = CREATED_RESOURCES,
+  shardKey: ShardKeyOf<unknown>,
 ): ShardedQueue<unknown> {
   const options = {
     connection,
@@ -108,39 +60,17 @@ export function createQueue(
     telemetry: queueTelemetry(config.tracing.enabled),
   };
   const shards = shardNamesOf(config, name).map((shard) => new Queue(shard, options));
-  return new ShardedQueue(
-    name,
-    shards,
-    shardKeyOf(name, resources),
-    replicaAck(connection, config.redis.replicaAck),
-  );
-}
-
-/** Producers for every queue (one per created resource in `resources`), sharing one Redis connection. */
-export function createQueues(
-  config: Config,
-  connection: RedisClient,
-  resources: readonly AnyCreatedResource[] = CREATED_RESOURCES,
-): SpillwayQueues {
-  const queue = <T>(name: QueueName) =>
-    createQueue(config, connection, name, resources) as ShardedQueue<T>;
-  return {
-    created: Object.fromEntries(resources.map((r) => [r.entity, queue(r.queue)])),
-    persistCustomers: queue(QUEUE_NAMES.persistCustomers),
-    replicate: queue(QUEUE_NAMES.replicate),
-    notify: queue(QUEUE_NAMES.notify),
-    persistOrders: queue(QUEUE_NAMES.persistOrders),
-  };
+  return new ShardedQueue(name, shards, shardKey, replicaAck(connection, config.redis.replicaAck));
 }
 
 /** Every producer of a set of queues, in one list. */
-export function queueList(queues: SpillwayQueues | readonly QueueShards[]): QueueShards[] {
+export function queueList(queues: QueueSet | readonly QueueShards[]): QueueShards[] {
   if (Array.isArray(queues)) return [...(queues as readonly QueueShards[])];
-  const { created, ...fixed } = queues as SpillwayQueues;
-  return [...Object.values(created), ...Object.values(fixed)];
+  const { created, ...fixed } = queues as QueueSet;
+  return [...Object.values(created), ...(Object.values(fixed) as QueueShards[])];
 }
 
-export async function closeQueues(queues: SpillwayQueues | readonly QueueShards[]): Promise<void> {
+export async function closeQueues(queues: QueueSet | readonly QueueShards[]): Promise<void> {
   await Promise.all(queueList(queues).map((queue) => queue.close()));
 }
 
@@ -156,7 +86,7 @@ export function createQueueEvents(
 
 /** Job counts per queue for the states operators watch (queue-depth metric, backpressure). */
 export async function readQueueDepth(
-  queues: SpillwayQueues | readonly QueueShards[],
+  queues: QueueSet | readonly QueueShards[],
   states: readonly ('waiting' | 'active' | 'delayed' | 'failed')[],
 ): Promise<Record<string, Record<string, number>>> {
   const all = queueList(queues);

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import type { ChangeEvent } from '../../../shared/domain/writes/write-jobs.js';
+import { closeQueues } from '../../../shared/infra/queues/queues.js';
 import {
-  closeQueues,
   createQueues,
   type SpillwayQueues,
-} from '../../../shared/infra/queues/queues.js';
+} from '../../../shared/domain/resources/resource-queues.js';
 import { RedisLock } from '../../../shared/infra/locks/redis-lock.js';
 import { createLogger } from '../../../shared/infra/telemetry/logger.js';
 import { CustomerWriteRepository } from '../../../shared/domain/repositories/customer-write.repository.js';

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type { RowDataPacket } from 'mysql2/promise';
 import { jobIds } from '../../../shared/domain/writes/write-jobs.js';
-import { closeQueues, createQueues } from '../../../shared/infra/queues/queues.js';
+import { closeQueues } from '../../../shared/infra/queues/queues.js';
+import { createQueues } from '../../../shared/domain/resources/resource-queues.js';
 import { eventually } from '../../support/eventually.js';
 import { http } from '../../support/http.js';
 import { countRows, postListings } from '../../support/listing-writes.js';

@@ -8,7 +8,7 @@ import {
 } from '../../../shared/infra/process/connections.js';
 import { KeyHeads } from '../../../shared/infra/queues/key-heads.js';
 import { orderJobId, type PersistOrderJob } from '../../../shared/domain/writes/order-jobs.js';
-import { createQueue } from '../../../shared/infra/queues/queues.js';
+import { createQueue } from '../../../shared/domain/resources/resource-queues.js';
 import type { ShardedQueue } from '../../../shared/infra/queues/sharded-queue.js';
 import { wakeSuccessor } from '../../../workers/persist/wake-successor.js';
 import { testConfig } from '../../support/test-config.js';

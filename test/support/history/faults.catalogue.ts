@@ -1,6 +1,6 @@
 import { QUEUE_NAMES } from '../../../shared/infra/queues/queue-names.js';
 import { testSlot } from '../../../config/test-slot.js';
-import { DeadLettersService } from '../../../shared/infra/queues/dead-letters.service.js';
+import { DeadLettersService } from '../../../shared/domain/dead-letters/dead-letters.service.js';
 import { queueShardNames } from '../../../shared/infra/redis/redis-keys.js';
 import { DeadLetterRepository } from '../../../shared/domain/repositories/dead-letter.repository.js';
 import { eventually } from '../eventually.js';

@@ -1,7 +1,8 @@
 import type { Config } from '../../../config/index.js';
 import { QUEUE_NAMES } from '../../../shared/infra/queues/queue-names.js';
 import type { Connections } from '../../../shared/infra/process/connections.js';
-import { closeQueues, createQueues, queueList } from '../../../shared/infra/queues/queues.js';
+import { closeQueues, queueList } from '../../../shared/infra/queues/queues.js';
+import { createQueues } from '../../../shared/domain/resources/resource-queues.js';
 import type { QueueShards } from '../../../shared/infra/queues/sharded-queue.js';
 import { unfinishedJobs } from '../queue-jobs.js';
 

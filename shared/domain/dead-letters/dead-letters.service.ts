@@ -1,14 +1,15 @@
 import type { Config } from '../../../config/index.js';
-import type { RedisClient } from '../redis/redis-client.js';
+import type { RedisClient } from '../../infra/redis/redis-client.js';
 import type {
   DeadLetterFilter,
   DeadLetterRepository,
   StoredDeadLetter,
-} from '../../domain/repositories/dead-letter.repository.js';
-import { redrivenJobName } from './dead-letters.js';
-import { QUEUE_NAMES, type QueueName } from './queue-names.js';
-import { closeQueues, createQueue } from './queues.js';
-import type { ShardedQueue } from './sharded-queue.js';
+} from '../repositories/dead-letter.repository.js';
+import { redrivenJobName } from '../../infra/queues/dead-letters.js';
+import { QUEUE_NAMES, type QueueName } from '../../infra/queues/queue-names.js';
+import { closeQueues } from '../../infra/queues/queues.js';
+import type { ShardedQueue } from '../../infra/queues/sharded-queue.js';
+import { createQueue } from '../resources/resource-queues.js';
 
 /** Letters read, queued and marked together in a re-drive. */
 const REDRIVE_PAGE = 500;
