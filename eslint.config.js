@@ -20,6 +20,14 @@ const processFolders = into(
   'shared/ and config/ serve every process; they never import a process folder.',
 );
 
+// Generic plumbing below the domain: the domain hands infra what it needs (a parameter, a
+// shard key, the names of shared/infra/domain-names.ts), so infra never imports it.
+const domainFromInfra = {
+  regex: '^(\\.\\./)+(shared/)?domain(/|$)',
+  message:
+    'shared/infra/ is the plumbing shared/domain/ builds on; it never imports the domain (take what it needs as a parameter).',
+};
+
 function layerRule(...patterns) {
   return { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] };
 }
@@ -43,8 +51,12 @@ export default tseslint.config(
   },
   { files: ['shared/**'], rules: layerRule(databaseDrivers, processFolders) },
   { files: ['shared/domain/repositories/**'], rules: layerRule(processFolders) },
+  {
+    files: ['shared/infra/**'],
+    rules: layerRule(databaseDrivers, processFolders, domainFromInfra),
+  },
   // The pools are opened, pinged and closed by shared/infra/process; every query is a repository's.
-  { files: ['shared/infra/databases/**'], rules: layerRule(processFolders) },
+  { files: ['shared/infra/databases/**'], rules: layerRule(processFolders, domainFromInfra) },
   {
     files: ['config/**'],
     rules: layerRule(

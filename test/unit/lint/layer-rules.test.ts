@@ -52,6 +52,28 @@ describe('layer rules (eslint.config.js)', () => {
     expect(await layerErrors('shared/infra/queues/example.ts', '../clock.js')).to.be.empty;
   });
 
+  it('keeps shared/domain/ out of shared/infra/, even a type; the domain builds on infra', async () => {
+    expect(
+      await layerErrors('shared/infra/queues/example.ts', '../../domain/resources/registry.js'),
+    ).to.have.length(1);
+    expect(
+      await layerErrors('shared/infra/redis/example.ts', '../../domain/writes/write-jobs.js', true),
+    ).to.have.length(1);
+    expect(await layerErrors('shared/infra/example.ts', '../domain/infra-names.js')).to.have.length(
+      1,
+    );
+    expect(
+      await layerErrors('shared/infra/databases/example.ts', '../../domain/errors/index.js'),
+    ).to.have.length(1);
+    // Infra's own folders, and the domain importing infra, are fine.
+    expect(await layerErrors('shared/infra/queues/example.ts', '../errors/index.js')).to.be.empty;
+    expect(await layerErrors('shared/domain/resources/example.ts', '../../infra/queues/queues.js'))
+      .to.be.empty;
+    expect(
+      await layerErrors('shared/domain/ids/example.ts', '../../infra/redis/redis-keys.js', true),
+    ).to.be.empty;
+  });
+
   it('keeps shared/ out of config/', async () => {
     expect(
       await layerErrors('config/example.ts', '../shared/infra/queues/queue-names.js'),
