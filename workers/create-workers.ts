@@ -5,12 +5,8 @@ import type { Connections } from '../shared/infra/process/connections.js';
 import type { Logger } from '../shared/infra/telemetry/logger.js';
 import { ReadThroughCache } from '../shared/infra/cache/read-through-cache.js';
 import { QUEUE_NAMES, type QueueName } from '../shared/infra/queues/queue-names.js';
-import {
-  closeQueues,
-  createQueue,
-  shardNamesOf,
-  type ChangeEventQueues,
-} from '../shared/infra/queues/queues.js';
+import { closeQueues, shardNamesOf } from '../shared/infra/queues/queues.js';
+import { createQueue, type ChangeEventQueues } from '../shared/domain/resources/resource-queues.js';
 import type { QueueShards, ShardedQueue } from '../shared/infra/queues/sharded-queue.js';
 import type { ChangeEvent, ReplicateJob } from '../shared/domain/writes/write-jobs.js';
 import {
@@ -261,6 +257,7 @@ export function createWorkers(
     logger: log,
     backoffMs: config.queue.backoffMs,
     ...batchingOf(config),
+    resources,
   });
   const workers = workerSlotsOf(config, consumers).map((slot) =>
     startWorker(slot, { config, connections, deadLetters, telemetry, metrics, log }),

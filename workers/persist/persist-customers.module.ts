@@ -3,7 +3,7 @@ import { UsernameReservations } from '../../shared/domain/customers/username-res
 import type { PersistCustomerJob } from '../../shared/domain/writes/write-jobs.js';
 import { KeyHeads } from '../../shared/infra/queues/key-heads.js';
 import { customersResource } from '../../shared/domain/resources/customers.resource.js';
-import { createQueue } from '../../shared/infra/queues/queues.js';
+import { createQueue } from '../../shared/domain/resources/resource-queues.js';
 import { RedisLock } from '../../shared/infra/locks/redis-lock.js';
 import { mailsChanges } from '../../shared/infra/mail/recipients.js';
 import { CustomerRepository } from '../../shared/domain/repositories/customer.repository.js';

@@ -1,7 +1,7 @@
 import { KeyHeads } from '../../shared/infra/queues/key-heads.js';
 import type { PersistOrderJob } from '../../shared/domain/writes/order-jobs.js';
 import { ordersResource } from '../../shared/domain/resources/orders.resource.js';
-import { createQueue } from '../../shared/infra/queues/queues.js';
+import { createQueue } from '../../shared/domain/resources/resource-queues.js';
 import type { ShardedQueue } from '../../shared/infra/queues/sharded-queue.js';
 import { OrderRepository } from '../../shared/domain/repositories/order.repository.js';
 import { batchingOf, type WorkerModule } from '../worker-module.js';
