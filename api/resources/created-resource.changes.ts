@@ -20,10 +20,13 @@ type Changing<K extends string, C, R> = Pick<
   'entity' | 'resourceKey'
 > & { readonly changes: CreatedResourceChanges<C, R> };
 
-/** A state without its version: the resource as answered, stored and carried by a job. */
-function rowOf<R>({ version: _version, ...row }: CreatedState<R>): R {
+/** A state without its version or tombstone flag: the resource as answered and carried by a job. */
+function rowOf<R>({ version: _version, deleted: _deleted, ...row }: CreatedState<R>): R {
   return row as unknown as R;
 }
+
+/** What a write does to the resource it folds onto: change some fields, or delete it. */
+type Change<C> = { readonly patch: Partial<C> } | { readonly delete: true };
 
 /**
  * The next state of a resource that exists (else a 404), at the version
@@ -33,13 +36,14 @@ function changedState<K extends string, C, R>(
   resource: Changing<K, C, R>,
   id: number,
   current: CreatedState<R> | null,
-  change: { readonly patch: Partial<C>; readonly meta: WriteMeta; readonly now: number },
+  change: Change<C> & { readonly meta: WriteMeta; readonly now: number },
 ): CreatedState<R> {
   const what = `${resource.resourceKey} ${id}`;
-  if (!current) throw new NotFoundError(`${what} not found`);
+  if (!current || current.deleted) throw new NotFoundError(`${what} not found`);
   requireMatchingVersion(change.meta, what, current.version);
-  const next = resource.changes.update(rowOf(current), change.patch, change.now);
-  return { ...next, version: current.version + 1 };
+  const version = current.version + 1;
+  if ('delete' in change) return { ...rowOf(current), version, deleted: true };
+  return { ...resource.changes.update(rowOf(current), change.patch, change.now), version };
 }
 
 /**
@@ -64,12 +68,13 @@ export function createdResourceChanges<K extends string, C, R extends { readonly
     const create = await deps.queue.getJob(jobIds.persist(entity, id, 1), id);
     // A finished create either landed meanwhile (its row is there now) or failed for good.
     if (!create || create.finishedOn !== undefined) return deps.store.findState(id);
+    // A create's own job data: the resource at version 1.
     return { ...create.data[resourceKey], version: 1 };
   }
 
   async function fold(
     id: number,
-    patch: Partial<C>,
+    change: Change<C>,
     meta: WriteMeta,
   ): Promise<VersionedWrite<CreatedState<R>>> {
     // Under a key, a retry repeats the first attempt's state (and job id), whatever the head says by then.
@@ -78,26 +83,38 @@ export function createdResourceChanges<K extends string, C, R extends { readonly
       return deps.heads.advance(
         headOf(id),
         () => load(id),
-        (current) => changedState(resource, id, current, { patch, meta, now }),
+        (current) => changedState(resource, id, current, { ...change, meta, now }),
       );
     });
   }
 
+  /** Folds the write, then queues the resource's state at its version with the one before it. */
+  async function enqueue(id: number, change: Change<C>, meta: WriteMeta) {
+    const { before, after } = await fold(id, change, meta);
+    const data = {
+      requestId: meta.requestId,
+      version: after.version,
+      [resourceKey]: rowOf(after),
+      before: before && rowOf(before),
+      ...(after.deleted && { deleted: true }),
+    } as CreatedResourceJob<K, R>;
+    const op = after.deleted ? 'delete' : 'update';
+    const job = await deps.queue.add(`${resourceKey}.${op}`, data, {
+      jobId: jobIds.persist(entity, id, after.version),
+    });
+    const persisted = await waitForJob(job, deps.queueEvents, meta.waitSeconds);
+    return { resource: rowOf(after), jobId: job.id ?? '', persisted };
+  }
+
   return {
     /** One change, answered with the resource as it reads once it lands. */
-    async updateWrite(id: number, patch: Partial<C>, meta: WriteMeta): Promise<AcceptedWrite<R>> {
-      const { before, after } = await fold(id, patch, meta);
-      const data = {
-        requestId: meta.requestId,
-        version: after.version,
-        [resourceKey]: rowOf(after),
-        before: before && rowOf(before),
-      } as CreatedResourceJob<K, R>;
-      const job = await deps.queue.add(`${resourceKey}.update`, data, {
-        jobId: jobIds.persist(entity, id, after.version),
-      });
-      const persisted = await waitForJob(job, deps.queueEvents, meta.waitSeconds);
-      return { resource: rowOf(after), jobId: job.id ?? '', persisted };
+    updateWrite(id: number, patch: Partial<C>, meta: WriteMeta): Promise<AcceptedWrite<R>> {
+      return enqueue(id, { patch }, meta);
+    },
+
+    /** A tombstone, answered with the resource as it was at the deletion's version. */
+    deleteWrite(id: number, meta: WriteMeta): Promise<AcceptedWrite<R>> {
+      return enqueue(id, { delete: true }, meta);
     },
   };
 }

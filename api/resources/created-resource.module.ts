@@ -115,12 +115,8 @@ export function plainCreatedResourceModule<K extends string, C, R extends { id: 
         ...config.http,
         bulk: config.bulk,
       });
-      return [
-        generic.getOne,
-        generic.create,
-        generic.bulk,
-        ...(generic.update ? [generic.update] : []),
-      ];
+      const { getOne, create, bulk, update, remove } = generic;
+      return [getOne, create, bulk, ...[update, remove].filter((r) => r !== undefined)];
     },
   });
 }

@@ -1,3 +1,4 @@
+import type { Context } from 'koa';
 import { answerJsonText } from '../http/json-text.js';
 import { preferredWaitSeconds } from '../http/prefer-wait.js';
 import { descriptorBulkRoute, type BulkRouteOptions } from '../http/bulk/bulk-route.js';
@@ -20,6 +21,7 @@ import type {
 } from '../../shared/domain/resources/created-resource.js';
 import { idParamSchema } from '../../shared/domain/schemas/query.schema.js';
 import type { CreatedResourceService } from './created-resource.service.js';
+import type { AcceptedWrite } from '../write-results.js';
 
 export interface CreatedResourceRoutes {
   /** `GET /<entity>/:id`: one, as cached JSON text. */
@@ -30,6 +32,8 @@ export interface CreatedResourceRoutes {
   readonly bulk: Route;
   /** `PATCH /<entity>/:id`, for a resource that takes updates (§9). */
   readonly update?: Route;
+  /** `DELETE /<entity>/:id`, for a resource that takes deletes (§9). */
+  readonly remove?: Route;
 }
 
 export interface CreatedResourceRouteOptions extends BulkRouteOptions {
@@ -121,6 +125,27 @@ function bulkCreateRoute<C, R extends { id: number }>(
   );
 }
 
+/** What a change (PATCH, DELETE) answers: 200 once persisted (`Prefer: wait`), 202 while queued. */
+function changedResponses(resourceKey: string, resourceSchema: object) {
+  return {
+    ...writtenResponses(resourceKey, resourceSchema, { 200: 'persisted', 202: 'accepted' }),
+    400: invalid,
+    404: notFoundResponse(resourceKey),
+    412: { description: 'If-Match names another version', schema: errorAnswerSchema },
+  };
+}
+
+/** Answers an accepted change with the resource; 201 would claim something was created. */
+function answerAcceptedChange<R>(
+  ctx: Context,
+  write: AcceptedWrite<R>,
+  location: string,
+  resourceKey: string,
+): void {
+  answerAcceptedWrite(ctx, write, location, { [resourceKey]: write.resource });
+  if (write.persisted) ctx.status = 200;
+}
+
 /**
  * `PATCH /<entity>/:id`: some fields changed, in the order accepted (§9);
  * 202 while queued, 200 once persisted (`Prefer: wait`), 412 when `If-Match`
@@ -140,17 +165,34 @@ function updateRoute<C, R extends { id: number }>(
     params: idParamSchema,
     body: patchSchema,
     headers: [PREFER_WAIT_HEADER],
-    responses: {
-      ...writtenResponses(resourceKey, resourceSchema, { 200: 'persisted', 202: 'accepted' }),
-      400: invalid,
-      404: notFoundResponse(resourceKey),
-      412: { description: 'If-Match names another version', schema: errorAnswerSchema },
-    },
+    responses: changedResponses(resourceKey, resourceSchema),
     async handler(ctx, { params, body }) {
       const write = await update(params.id, body, writeMetaOf(ctx, options));
-      answerAcceptedWrite(ctx, write, `/${entity}/${params.id}`, { [resourceKey]: write.resource });
-      // 201 would claim something was created.
-      if (write.persisted) ctx.status = 200;
+      answerAcceptedChange(ctx, write, `/${entity}/${params.id}`, resourceKey);
+    },
+  });
+}
+
+/**
+ * `DELETE /<entity>/:id`: a tombstone, in the order accepted (§9), answered
+ * with the resource as it was; then it answers 404.
+ */
+function deleteRoute<C, R extends { id: number }>(
+  resource: Descriptor<C, R>,
+  remove: NonNullable<CreatedResourceService<C, R>['deleteWrite']>,
+  options: CreatedResourceRouteOptions,
+): Route {
+  const { entity, resourceKey, resourceSchema } = resource;
+  return route({
+    method: 'delete',
+    path: `/${entity}/:id`,
+    summary: `Delete a ${resourceKey}`,
+    params: idParamSchema,
+    headers: [PREFER_WAIT_HEADER],
+    responses: changedResponses(resourceKey, resourceSchema),
+    async handler(ctx, { params }) {
+      const write = await remove(params.id, writeMetaOf(ctx, options));
+      answerAcceptedChange(ctx, write, `/${entity}/${params.id}`, resourceKey);
     },
   });
 }
@@ -162,7 +204,7 @@ export function createdResourceRoutes<C, R extends { id: number }>(
   options: CreatedResourceRouteOptions,
 ): CreatedResourceRoutes {
   const { changes } = resource;
-  const { updateWrite } = service;
+  const { updateWrite, deleteWrite } = service;
   return {
     getOne: getOneRoute(resource, service),
     create: createRoute(resource, service, options),
@@ -171,5 +213,6 @@ export function createdResourceRoutes<C, R extends { id: number }>(
       updateWrite && {
         update: updateRoute(resource, updateWrite, changes.patchSchema, options),
       }),
+    ...(changes?.deletes && deleteWrite && { remove: deleteRoute(resource, deleteWrite, options) }),
   };
 }

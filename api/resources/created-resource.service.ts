@@ -244,4 +244,6 @@ export type CreatedResourceService<C, R> = {
   getJson(id: number): Promise<CachedJson>;
   /** Only a resource that takes updates has it (§9). */
   updateWrite?(id: number, patch: Partial<C>, meta: WriteMeta): Promise<AcceptedWrite<R>>;
+  /** Only a resource that takes deletes uses it. */
+  deleteWrite?(id: number, meta: WriteMeta): Promise<AcceptedWrite<R>>;
 };

@@ -257,6 +257,34 @@ describe('a resource added through the registry alone (boats: one descriptor and
     expect((await storedRow(id)).name).to.equal('Endurance II');
   });
 
+  it('DELETE /boats/:id: answered with the boat as it was, then 404 to GET, PATCH and DELETE; a tombstone in both stores', async () => {
+    const created = await http('POST', `${base}/boats`, {
+      json: { name: 'Vasa', length_cm: 6900 },
+    });
+    const { id } = created.body.boat;
+    // Right after the 202, before the create landed: the change and the delete fold onto it in order.
+    const renamed = await http('PATCH', `${base}/boats/${id}`, { json: { name: 'Vasa II' } });
+    const gone = await http('DELETE', `${base}/boats/${id}`, { headers: { Prefer: 'wait=10' } });
+    expect([renamed.status, gone.status]).to.deep.equal([202, 200]);
+    expect(gone.body.boat).to.deep.equal(renamed.body.boat);
+    expect(gone.headers['x-job-id']).to.equal(`boats-${id}-v3`);
+
+    for (const [method, body] of [['GET'], ['PATCH', { name: 'Vasa III' }], ['DELETE']] as const) {
+      const answer = await http(method, `${base}/boats/${id}`, body ? { json: body } : {});
+      expect(answer.status, method).to.equal(404);
+    }
+    const [[row]] = await pipeline.connections.mysql.query<RowDataPacket[]>(
+      'SELECT name, version, deleted FROM boats WHERE id = ?',
+      [id],
+    );
+    expect({ ...row }).to.deep.equal({ name: 'Vasa II', version: 3, deleted: 1 });
+    const doc = await eventually(async () => {
+      const found = await storedDocument(id);
+      return found.version === 3 ? found : undefined;
+    });
+    expect(doc).to.deep.include({ name: 'Vasa II', deleted: true });
+  });
+
   it('documents its operations in its OpenAPI document, made from the same schemas', () => {
     const document = apps.documents.get(addedService('boats')) as {
       paths: Record<string, Record<string, unknown>>;
@@ -269,6 +297,7 @@ describe('a resource added through the registry alone (boats: one descriptor and
     expect(document.paths['/boats']).to.have.property('post');
     expect(document.paths['/boats/{id}']).to.have.property('get');
     expect(document.paths['/boats/{id}']).to.have.property('patch');
+    expect(document.paths['/boats/{id}']).to.have.property('delete');
     expect(JSON.stringify(document)).to.contain('length_cm');
   });
 });

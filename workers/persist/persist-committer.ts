@@ -21,6 +21,8 @@ export interface EntityWrite<R extends { id: number }> {
   readonly resource: R;
   /** A later write's resource as it was just before it (§9); absent for a create. */
   readonly before?: R | null;
+  /** A delete: the resource becomes a tombstone at this version. */
+  readonly deleted?: boolean;
   /** Filled in by a commit in key order: landed, or waiting for the versions between. */
   outcome?: OrderedOutcome<R>;
 }
@@ -47,19 +49,20 @@ export function insertEvent<R extends { id: number }>(
   const key = String(write.resource.id);
   return {
     id: jobIds.changeEvent(entity, key, write.version),
-    type: write.version === 1 ? 'insert' : 'update',
+    type: write.version === 1 ? 'insert' : write.deleted ? 'delete' : 'update',
     entity,
     key,
     before: write.before ? { ...write.before } : null,
-    after: { ...write.resource },
+    // A tombstone's copy is marked deleted too (the replica keeps it, like MySQL).
+    after: write.deleted ? { ...write.resource, deleted: true } : { ...write.resource },
     version: write.version,
     at: nowMicros(),
     requestId: write.requestId,
   };
 }
 
-/** A created resource's state without its version: the row an event carries. */
-function rowOf<R>({ version: _version, ...row }: CreatedState<R>): R {
+/** A created resource's state without its version or tombstone flag: the row an event carries. */
+function rowOf<R>({ version: _version, deleted: _deleted, ...row }: CreatedState<R>): R {
   return row as unknown as R;
 }
 
@@ -68,7 +71,8 @@ function versionedWrite<R extends { id: number }>(
   write: EntityWrite<R>,
 ): VersionedWrite<CreatedState<R>> {
   const before = write.before ? { ...write.before, version: write.version - 1 } : null;
-  return { before, after: { ...write.resource, version: write.version } };
+  const after = { ...write.resource, version: write.version };
+  return { before, after: write.deleted ? { ...after, deleted: true } : after };
 }
 
 /**
@@ -90,6 +94,7 @@ function orderedEvents<R extends { id: number }>(
         version: after.version,
         resource: rowOf(after),
         before: before && rowOf(before),
+        deleted: after.deleted === true,
       }),
     );
   });

@@ -9,7 +9,7 @@ import { batchingOf, type WorkerModule } from '../worker-module.js';
 import { createPersistCommitter } from './persist-committer.js';
 import { createPersistWriteProcessor, type KeyOrder } from './persist-write.processor.js';
 import { KeyHeads } from '../../shared/infra/queues/key-heads.js';
-import { createQueue } from '../../shared/infra/queues/queues.js';
+import { createQueue } from '../../shared/domain/resources/resource-queues.js';
 import type { WorkerContext } from '../worker-module.js';
 
 /** The heads and queue a resource that takes updates keeps its keys' order with (§9). */
@@ -55,6 +55,7 @@ export function persistCreatedResourceModule<K extends string, C, R extends { id
           version: job.version,
           resource: job[resource.resourceKey],
           ...(job.before && { before: job.before }),
+          ...(job.deleted && { deleted: true }),
         }),
         committer,
         logger,

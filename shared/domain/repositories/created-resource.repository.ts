@@ -1,5 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import type { MysqlPool } from './mysql-pool.js';
+import type { MysqlPool } from '../../infra/databases/mysql-pool.js';
 import type {
   CreatedState,
   OrderedOutcome,
@@ -17,6 +17,11 @@ export interface SqlMapping {
   readonly columns: readonly string[];
   /** Columns read through an expression instead (a DATE as its `YYYY-MM-DD` text). */
   readonly readAs?: Readonly<Record<string, string>>;
+  /**
+   * A deleted row stays, `deleted = 1` (a resource that takes deletes, §9):
+   * reads skip it, writes in key order see it.
+   */
+  readonly tombstone?: boolean;
 }
 
 /** Never rewritten by a later version of a row: its key and when it was created. */
@@ -37,7 +42,11 @@ export class CreatedResourceRepository<R extends { readonly id: number }> {
   private readonly select: string;
   /** The same columns and the row's version, for writes in key order. */
   private readonly selectState: string;
+  /** The columns a versioned upsert writes: the mapped ones, and `deleted` for a tombstone table. */
+  private readonly written: readonly string[];
   private readonly mutable: readonly string[];
+  /** Reads see live rows only. */
+  private readonly live: string;
 
   constructor(
     protected readonly pool: MysqlPool,
@@ -49,19 +58,18 @@ export class CreatedResourceRepository<R extends { readonly id: number }> {
         : `${mapping.readAs[column]} AS ${quoted(column)}`;
     const columns = mapping.columns.map(read).join(', ');
     this.select = `SELECT ${columns} FROM ${quoted(mapping.table)}`;
-    this.selectState = `SELECT ${columns}, version FROM ${quoted(mapping.table)}`;
-    this.mutable = mapping.columns.filter((column) => !IMMUTABLE.has(column));
+    const deleted = mapping.tombstone ? ', deleted' : '';
+    this.selectState = `SELECT ${columns}, version${deleted} FROM ${quoted(mapping.table)}`;
+    this.written = mapping.tombstone ? [...mapping.columns, 'deleted'] : mapping.columns;
+    this.mutable = this.written.filter((column) => !IMMUTABLE.has(column));
+    this.live = mapping.tombstone ? 'deleted = 0' : '';
   }
 
   /** Writes every version in one statement; idempotent and version-checked. */
   async upsertVersions(writes: readonly VersionedResource<R>[]): Promise<void> {
     if (writes.length === 0) return;
-    const { table, columns } = this.mapping;
     const params = writes.flatMap((write) => this.paramsOf(write));
-    await this.pool.query(
-      buildVersionedUpsert(table, columns, this.mutable, writes.length),
-      params,
-    );
+    await this.pool.query(this.upsertOf(writes.length), params);
   }
 
   /**
@@ -89,12 +97,7 @@ export class CreatedResourceRepository<R extends { readonly id: number }> {
       );
       if (landing.length > 0) {
         await connection.query(
-          buildVersionedUpsert(
-            this.mapping.table,
-            this.mapping.columns,
-            this.mutable,
-            landing.length,
-          ),
+          this.upsertOf(landing.length),
           landing.flatMap((state) => this.paramsOf({ resource: state, version: state.version })),
         );
       }
@@ -115,13 +118,13 @@ export class CreatedResourceRepository<R extends { readonly id: number }> {
   }
 
   async findById(id: number): Promise<R | null> {
-    const rows = await this.rows(' WHERE id = ?', [id]);
+    const rows = await this.rows(whereOf('id = ?', this.live), [id]);
     return rows[0] ?? null;
   }
 
   async findByIds(ids: readonly number[]): Promise<R[]> {
     if (ids.length === 0) return [];
-    return this.rows(' WHERE id IN (?)', [ids]);
+    return this.rows(whereOf('id IN (?)', this.live), [ids]);
   }
 
   /** The highest id stored (0 when empty): the id counter is raised past it at start-up. */
@@ -148,21 +151,29 @@ export class CreatedResourceRepository<R extends { readonly id: number }> {
     const direction = order.direction === 'desc' ? ' DESC' : '';
     const by = [order.first, order.second].filter((c) => c !== undefined);
     return this.rows(
-      `${whereOf(filter.condition, window.condition)} ORDER BY ${by.map((c) => `${c}${direction}`).join(', ')} LIMIT ? OFFSET ?`,
+      `${whereOf(filter.condition, this.live, window.condition)} ORDER BY ${by.map((c) => `${c}${direction}`).join(', ')} LIMIT ? OFFSET ?`,
       [...filter.params, ...window.params, ...window.limit],
     );
+  }
+
+  /** The versioned upsert of `rows` rows. */
+  private upsertOf(rows: number): string {
+    return buildVersionedUpsert(this.mapping.table, this.written, this.mutable, rows);
   }
 
   /** One row's parameters of the versioned upsert: its columns, then its version. */
   private paramsOf({ resource, version }: VersionedResource<R>): unknown[] {
     const fields = resource as Record<string, unknown>;
-    return [...this.mapping.columns.map((column) => fields[column]), version];
+    const values = this.mapping.columns.map((column) => fields[column]);
+    if (this.mapping.tombstone) values.push(fields.deleted === true ? 1 : 0);
+    return [...values, version];
   }
 
   /** A row read with its version, as the resource at that version. */
   private stateOf(row: RowDataPacket): CreatedState<R> {
     const fields = Object.fromEntries(this.mapping.columns.map((column) => [column, row[column]]));
-    return { ...fields, version: Number(row.version) } as unknown as CreatedState<R>;
+    const deleted = this.mapping.tombstone && Number(row.deleted) === 1 && { deleted: true };
+    return { ...fields, version: Number(row.version), ...deleted } as unknown as CreatedState<R>;
   }
 
   /** Rows as plain resources: the mapped fields only, in column order. */

@@ -1,6 +1,6 @@
 import type { Entity } from '../writes/write-jobs.js';
 import type { VersionedWrite } from '../../infra/queues/key-heads.js';
-import type { MysqlPool } from '../repositories/mysql-pool.js';
+import type { MysqlPool } from '../../infra/databases/mysql-pool.js';
 import {
   CreatedResourceRepository,
   type SqlMapping,
@@ -21,10 +21,15 @@ export type CreatedResourceJob<K extends string, R> = {
   requestId: string;
   version: number;
   before?: R | null;
+  /** A delete: the resource becomes a tombstone at this version. */
+  deleted?: boolean;
 } & { [key in K]: R };
 
-/** A created resource with its version: what a key's head (§9) holds and a write folds onto. */
-export type CreatedState<R> = R & { readonly version: number };
+/**
+ * A created resource with its version: what a key's head (§9) holds and a
+ * write folds onto; `deleted` once a `DELETE` has made it a tombstone.
+ */
+export type CreatedState<R> = R & { readonly version: number; readonly deleted?: boolean };
 
 /**
  * The later writes a created resource takes, when it takes any: `PATCH
@@ -35,6 +40,11 @@ export interface CreatedResourceChanges<C, R> {
   readonly patchSchema: object;
   /** The resource after a change: the patch over the current fields, and its own clock fields. */
   update(current: R, patch: Partial<C>, now: number): R;
+  /**
+   * `DELETE /<entity>/:id` too: the row stays as a tombstone (its table needs
+   * a `deleted` column, 0 by default), and the resource answers 404 after.
+   */
+  readonly deletes?: boolean;
 }
 
 /** The storage a created resource needs from its repository. */
@@ -106,7 +116,11 @@ export type AnyCreatedResource = CreatedResource<string, any, any, CreatedResour
  * The persist job schema of a resource stored under `key`; with `changes`, a
  * job may carry the resource's state before it (`before`, null for a create).
  */
-export function persistJobSchemaOf(key: string, resourceSchema: object, changes = false): object {
+export function persistJobSchemaOf(
+  key: string,
+  resourceSchema: object,
+  changes: { readonly deletes?: boolean } | false = false,
+): object {
   return {
     type: 'object',
     additionalProperties: false,
@@ -116,6 +130,7 @@ export function persistJobSchemaOf(key: string, resourceSchema: object, changes 
       version: { type: 'integer', minimum: 1 },
       [key]: resourceSchema,
       ...(changes && { before: { anyOf: [resourceSchema, { type: 'null' }] } }),
+      ...(changes && changes.deletes && { deleted: { type: 'boolean' } }),
     },
   };
 }
@@ -144,6 +159,7 @@ export function createdResource<
   const sql = own.sql ?? {
     table: own.entity,
     columns: Object.keys(own.resourceSchema.properties),
+    ...(own.changes?.deletes && { tombstone: true }),
   };
   const store =
     own.store ??
@@ -155,7 +171,7 @@ export function createdResource<
     jobName: `${own.resourceKey}.create`,
     jobSchema:
       own.jobSchema ??
-      persistJobSchemaOf(own.resourceKey, own.resourceSchema, own.changes !== undefined),
+      persistJobSchemaOf(own.resourceKey, own.resourceSchema, own.changes ?? false),
     sql,
     store: (pool) => store(pool, sql),
   };
