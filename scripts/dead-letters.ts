@@ -4,7 +4,6 @@ import {
   DeadLettersService,
   type RedriveResult,
 } from '../shared/domain/dead-letters/dead-letters.service.js';
-import { QUEUE_NAMES } from '../shared/infra/queues/queue-names.js';
 import { closeRedis, readyClient, redisClient } from '../shared/infra/redis/redis-client.js';
 import { within } from '../shared/infra/process/within.js';
 import {
@@ -24,7 +23,6 @@ redrive is a dry run (what would be re-driven) unless --yes is given.
 `;
 
 const STATES: readonly DeadLetterFilter['state'][] = ['open', 'redriven', 'stored', 'all'];
-const QUEUES: readonly string[] = Object.values(QUEUE_NAMES);
 
 /** A usage error: printed with the usage, exit 2. */
 class UsageError extends Error {}
@@ -56,11 +54,15 @@ function positiveInt(text: string | undefined, what: string): number | undefined
   return Number(text);
 }
 
-function filterOf(defaultState: DeadLetterFilter['state']): DeadLetterFilter {
+/** The filter the options name; `--queue` is one of `queues`, the service's. */
+function filterOf(
+  defaultState: DeadLetterFilter['state'],
+  queues: readonly string[],
+): DeadLetterFilter {
   const state = (values.state ?? defaultState) as DeadLetterFilter['state'];
   if (!STATES.includes(state)) throw new UsageError(`--state must be one of ${STATES.join(', ')}`);
-  if (values.queue !== undefined && !QUEUES.includes(values.queue))
-    throw new UsageError(`--queue must be one of ${QUEUES.join(', ')}`);
+  if (values.queue !== undefined && !queues.includes(values.queue))
+    throw new UsageError(`--queue must be one of ${queues.join(', ')}`);
   const { resource, queue, key, error } = values;
   return { resource, queue, key, error, state };
 }
@@ -89,9 +91,15 @@ function line(letter: StoredDeadLetter & { jobState?: string }): string {
 
 function redriveReport(result: RedriveResult): string[] {
   const head = result.dryRun
-    ? `dry run: ${result.matched} dead letter(s) would be re-driven; add --yes to re-drive them`
+    ? `dry run: ${result.matched - result.skipped} dead letter(s) would be re-driven; add --yes to re-drive them`
     : `re-driven ${result.redriven} of ${result.matched} dead letter(s): ${result.requeued} queued again, ${result.alreadyQueued} already in their queue`;
-  return [head, ...result.letters.map(line)];
+  const skipped =
+    result.skipped === 0
+      ? []
+      : [
+          `${result.skipped} dead letter(s) ${result.dryRun ? 'would be' : 'were'} skipped (left open): no queue ${result.skippedQueues.join(', ')} in this build`,
+        ];
+  return [head, ...skipped, ...result.letters.map(line)];
 }
 
 async function run(service: DeadLettersService, command: string | undefined): Promise<string[]> {
@@ -99,7 +107,7 @@ async function run(service: DeadLettersService, command: string | undefined): Pr
   if (extra.length > 0) throw new UsageError(`unexpected ${extra.join(' ')}`);
   if (command === 'list') {
     if (target !== undefined) throw new UsageError(`list takes no ${target}`);
-    const page = await service.search(filterOf('all'), {
+    const page = await service.search(filterOf('all', service.queues), {
       limit: positiveInt(values.limit, '--limit') ?? 100,
     });
     return [`${page.total} dead letter(s)`, ...page.letters.map(line)];
@@ -113,7 +121,8 @@ async function run(service: DeadLettersService, command: string | undefined): Pr
   }
   if (command === 'redrive') {
     const id = positiveInt(target, 'ID');
-    const filter: DeadLetterFilter = id === undefined ? filterOf('open') : { id, state: 'all' };
+    const filter: DeadLetterFilter =
+      id === undefined ? filterOf('open', service.queues) : { id, state: 'all' };
     const named = [filter.resource, filter.queue, filter.key, filter.error, filter.id];
     if (!values.all && named.every((v) => v === undefined))
       throw new UsageError('redrive needs an ID, a filter, or --all');
@@ -135,6 +144,7 @@ const queueRedis = redisClient(
   { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectionName: 'spillway-dead-letters' },
 );
 queueRedis.on('error', () => undefined);
+// The queues of this build's registry: the resources the api and worker processes run.
 const service = new DeadLettersService(config, new DeadLetterRepository(mysql), queueRedis);
 try {
   await within(() => readyClient(queueRedis), 10_000);

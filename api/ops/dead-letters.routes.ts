@@ -7,7 +7,6 @@ import type {
   DeadLetterWithJob,
   RedriveResult,
 } from '../../shared/domain/dead-letters/dead-letters.service.js';
-import { QUEUE_NAMES } from '../../shared/infra/queues/queue-names.js';
 import type {
   DeadLetterFilter,
   StoredDeadLetter,
@@ -19,9 +18,10 @@ export const DEAD_LETTERS_PATH = '/dead-letters';
 /** Letters a dry run or a re-drive shows (the counts cover every match). */
 const SAMPLE = 100;
 
+/** `queue` is one of the process's queues (the service's): the schemas are made per router. */
 const filterProperties = {
   resource: { type: 'string', minLength: 1, maxLength: 32 },
-  queue: { type: 'string', enum: Object.values(QUEUE_NAMES) },
+  queue: { type: 'string', minLength: 1, maxLength: 100 },
   key: { type: 'string', minLength: 1, maxLength: 100 },
   error: { type: 'string', minLength: 1, maxLength: 500 },
   state: { type: 'string', enum: ['open', 'redriven', 'stored', 'all'] },
@@ -65,8 +65,17 @@ const idSchema = {
 type ListQuery = FromSchema<typeof listQuerySchema>;
 type RedriveQuery = FromSchema<typeof redriveQuerySchema>;
 
-const validList = compileValidator<ListQuery>(listQuerySchema, 'parameter');
-const validRedrive = compileValidator<RedriveQuery>(redriveQuerySchema, 'parameter');
+/** A query schema whose `queue` is one of `queues`. */
+function ofQueues<S extends { readonly properties: object }>(
+  schema: S,
+  queues: readonly string[],
+): object {
+  return {
+    ...schema,
+    properties: { ...schema.properties, queue: { type: 'string', enum: [...queues] } },
+  };
+}
+
 const validOne = compileValidator<FromSchema<typeof oneQuerySchema>>(oneQuerySchema, 'parameter');
 const validId = compileValidator<FromSchema<typeof idSchema>>(idSchema, 'parameter');
 
@@ -114,6 +123,8 @@ function redriveAnswer(result: RedriveResult): Record<string, unknown> {
     redriven: result.redriven,
     requeued: result.requeued,
     already_queued: result.alreadyQueued,
+    skipped: result.skipped,
+    skipped_queues: result.skippedQueues,
     dead_letters: result.letters.map((letter) => letterAnswer(letter)),
   };
 }
@@ -127,8 +138,18 @@ function redriveAnswer(result: RedriveResult): Record<string, unknown> {
  *   every open match (`state=all` includes re-driven ones); `dry_run=false`
  *   re-drives them. A filter, or `all=true`, is required;
  * - `POST /dead-letters/:id/redrive[?dry_run=false]`: the same for one letter.
+ * `queue` is one of the queues the service's process has; a letter of a queue
+ * it does not have is not re-driven: it stays open, counted in `skipped`.
  */
 export function deadLettersRoutes(service: DeadLettersService, auth: Middleware): Router {
+  const validList = compileValidator<ListQuery>(
+    ofQueues(listQuerySchema, service.queues),
+    'parameter',
+  );
+  const validRedrive = compileValidator<RedriveQuery>(
+    ofQueues(redriveQuerySchema, service.queues),
+    'parameter',
+  );
   const router = new Router();
   router.get(DEAD_LETTERS_PATH, auth, async (ctx) => {
     const query = validList({ ...ctx.query });

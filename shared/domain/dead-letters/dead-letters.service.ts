@@ -6,15 +6,18 @@ import type {
   StoredDeadLetter,
 } from '../repositories/dead-letter.repository.js';
 import { redrivenJobName } from '../../infra/queues/dead-letters.js';
-import { QUEUE_NAMES, type QueueName } from '../../infra/queues/queue-names.js';
+import type { QueueName } from '../../infra/queues/queue-names.js';
 import { closeQueues } from '../../infra/queues/queues.js';
 import type { ShardedQueue } from '../../infra/queues/sharded-queue.js';
-import { createQueue } from '../resources/resource-queues.js';
+import type { AnyCreatedResource } from '../resources/created-resource.js';
+import { CREATED_RESOURCES } from '../resources/registry.js';
+import { createQueue, queueNamesOf } from '../resources/resource-queues.js';
 
 /** Letters read, queued and marked together in a re-drive. */
 const REDRIVE_PAGE = 500;
 
-const KNOWN_QUEUES: ReadonlySet<string> = new Set(Object.values(QUEUE_NAMES));
+/** The job state shown for a letter of a queue this process does not have. */
+export const UNKNOWN_QUEUE_STATE = 'unknown-queue';
 
 /** A dead letter with the state of its job in the queue Redis (`absent` once trimmed). */
 export type DeadLetterWithJob = StoredDeadLetter & { readonly jobState: string };
@@ -37,6 +40,14 @@ export interface RedriveResult {
   readonly requeued: number;
   /** Of those, how many still had a job waiting, delayed, active or completed: nothing was added. */
   readonly alreadyQueued: number;
+  /**
+   * Letters matched but not re-driven (a dry run: that would not be): their
+   * queue is not one this process has (a resource it was not given), so they
+   * stay open dead letters, to be re-driven by a process that has it.
+   */
+  readonly skipped: number;
+  /** The queues of the skipped letters (the reason they were skipped), sorted. */
+  readonly skippedQueues: readonly QueueName[];
   /** The first matched letters (a dry run: with their job's state). */
   readonly letters: readonly (StoredDeadLetter | DeadLetterWithJob)[];
 }
@@ -52,6 +63,10 @@ export interface RedriveResult {
  * version-checked upserts), so a re-drive never overwrites newer data.
  */
 export class DeadLettersService {
+  /** The queues this process has (queueNamesOf its resources): the only ones it re-drives to. */
+  readonly queues: readonly QueueName[];
+  private readonly known: ReadonlySet<QueueName>;
+  private readonly resources: readonly AnyCreatedResource[];
   private readonly producers = new Map<QueueName, ShardedQueue<unknown>>();
 
   constructor(
@@ -59,7 +74,15 @@ export class DeadLettersService {
     private readonly repository: DeadLetterRepository,
     /** The queue Redis connection the re-driven jobs are added on. */
     private readonly queueRedis: RedisClient,
-  ) {}
+    options: {
+      /** The created resources the process was built with: this build's registry by default. */
+      readonly resources?: readonly AnyCreatedResource[];
+    } = {},
+  ) {
+    this.resources = options.resources ?? CREATED_RESOURCES;
+    this.queues = queueNamesOf(this.resources);
+    this.known = new Set(this.queues);
+  }
 
   async search(
     filter: DeadLetterFilter,
@@ -91,28 +114,79 @@ export class DeadLettersService {
     filter: DeadLetterFilter,
     options: { readonly dryRun: boolean; readonly sample: number },
   ): Promise<RedriveResult> {
-    if (options.dryRun) {
-      const [matched, first] = await Promise.all([
-        this.repository.count(filter),
-        this.repository.search(filter, { limit: options.sample }),
-      ]);
-      const letters = await Promise.all(first.map((letter) => this.withJobState(letter)));
-      return { dryRun: true, matched, redriven: 0, requeued: 0, alreadyQueued: 0, letters };
-    }
+    if (options.dryRun) return this.dryRun(filter, options.sample);
     const shown: StoredDeadLetter[] = [];
-    const totals = { matched: 0, redriven: 0, requeued: 0, alreadyQueued: 0 };
+    const totals = { matched: 0, redriven: 0, requeued: 0, alreadyQueued: 0, skipped: 0 };
+    const skippedQueues = new Set<QueueName>();
     for (let afterId = 0; ;) {
       const page = await this.repository.search(filter, { limit: REDRIVE_PAGE, afterId });
       if (page.length === 0) break;
       afterId = page.at(-1)!.id;
-      const requeued = await this.requeue(page);
+      // A letter of a queue this process does not have is left open, not marked re-driven.
+      const known = page.filter((letter) => this.known.has(letter.queue));
+      for (const letter of page) if (!this.known.has(letter.queue)) skippedQueues.add(letter.queue);
+      const requeued = await this.requeue(known);
       totals.matched += page.length;
+      totals.skipped += page.length - known.length;
       totals.requeued += requeued;
-      totals.alreadyQueued += page.length - requeued;
-      totals.redriven += await this.repository.markRedriven(page, Date.now());
+      totals.alreadyQueued += known.length - requeued;
+      if (known.length > 0)
+        totals.redriven += await this.repository.markRedriven(known, Date.now());
       shown.push(...page.slice(0, Math.max(0, options.sample - shown.length)));
     }
-    return { dryRun: false, ...totals, letters: shown };
+    return { dryRun: false, ...totals, skippedQueues: [...skippedQueues].sort(), letters: shown };
+  }
+
+  /** Counts what a re-drive of `filter` would take and skip; shows the first `sample` with their job's state. */
+  private async dryRun(filter: DeadLetterFilter, sample: number): Promise<RedriveResult> {
+    const [matched, first] = await Promise.all([
+      this.repository.count(filter),
+      this.repository.search(filter, { limit: sample }),
+    ]);
+    const [letters, queues] = await Promise.all([
+      Promise.all(first.map((letter) => this.withJobState(letter))),
+      this.skippedQueuesOf(filter, matched),
+    ]);
+    return {
+      dryRun: true,
+      matched,
+      redriven: 0,
+      requeued: 0,
+      alreadyQueued: 0,
+      skipped: [...queues.values()].reduce((sum, count) => sum + count, 0),
+      skippedQueues: [...queues.keys()].sort(),
+      letters,
+    };
+  }
+
+  /**
+   * How many of the `matched` letters of `filter` a re-drive would skip, by
+   * queue: those whose queue this process does not have. The known queues'
+   * matches are counted; only when they fall short are the matches read for
+   * the other queues' names.
+   */
+  private async skippedQueuesOf(
+    filter: DeadLetterFilter,
+    matched: number,
+  ): Promise<Map<QueueName, number>> {
+    const counts = new Map<QueueName, number>();
+    if (filter.queue !== undefined) {
+      if (!this.known.has(filter.queue) && matched > 0) counts.set(filter.queue, matched);
+      return counts;
+    }
+    const ofKnown = await Promise.all(
+      this.queues.map((queue) => this.repository.count({ ...filter, queue })),
+    );
+    if (ofKnown.reduce((sum, count) => sum + count, 0) >= matched) return counts;
+    for (let afterId = 0; ;) {
+      const page = await this.repository.search(filter, { limit: REDRIVE_PAGE, afterId });
+      if (page.length === 0) break;
+      afterId = page.at(-1)!.id;
+      for (const { queue } of page) {
+        if (!this.known.has(queue)) counts.set(queue, (counts.get(queue) ?? 0) + 1);
+      }
+    }
+    return counts;
   }
 
   /** Closes the producers re-drives opened. */
@@ -125,14 +199,14 @@ export class DeadLettersService {
   private producerOf(queue: QueueName): ShardedQueue<unknown> {
     let producer = this.producers.get(queue);
     if (!producer) {
-      producer = createQueue(this.config, this.queueRedis, queue);
+      producer = createQueue(this.config, this.queueRedis, queue, this.resources);
       this.producers.set(queue, producer);
     }
     return producer;
   }
 
   private async withJobState(letter: StoredDeadLetter): Promise<DeadLetterWithJob> {
-    if (!KNOWN_QUEUES.has(letter.queue)) return { ...letter, jobState: 'absent' };
+    if (!this.known.has(letter.queue)) return { ...letter, jobState: UNKNOWN_QUEUE_STATE };
     const job = await this.producerOf(letter.queue).getJobOf(letter.payload, letter.jobId);
     return { ...letter, jobState: job ? await job.getState() : 'absent' };
   }
@@ -141,12 +215,11 @@ export class DeadLettersService {
    * Queues each letter's payload again under its job id; answers how many
    * were added. A job still in the failed set is removed first (adding its
    * id again would be a no-op); a job still waiting, delayed, active or
-   * completed is left as it is.
+   * completed is left as it is. Every letter's queue is one this process has.
    */
   private async requeue(letters: readonly StoredDeadLetter[]): Promise<number> {
     let added = 0;
     for (const queue of new Set(letters.map((l) => l.queue))) {
-      if (!KNOWN_QUEUES.has(queue)) continue;
       const producer = this.producerOf(queue);
       const ofQueue = letters.filter((l) => l.queue === queue);
       const free = await Promise.all(

@@ -61,6 +61,23 @@ function shardKeyOf(
 }
 
 /**
+ * The name of every queue a process given `resources` (the created ones it
+ * runs, this build's registry unless a test adds one) has: each created
+ * resource's persist queue, each keyed resource's queue, and the change
+ * events' (`replicate`, `notify`). The queues createQueues makes, by name.
+ */
+export function queueNamesOf(
+  resources: readonly AnyCreatedResource[] = CREATED_RESOURCES,
+): QueueName[] {
+  return [
+    ...resources.map((resource) => resource.queue),
+    ...KEYED_RESOURCES.map((resource) => resource.queue),
+    QUEUE_NAMES.replicate,
+    QUEUE_NAMES.notify,
+  ];
+}
+
+/**
  * A producer for one queue of the resources (`resources`: the created ones a
  * process runs, this build's registry unless a test adds one), sharded by the
  * id of the resource its jobs write (shared/infra/queues/queues.ts: openQueue).
