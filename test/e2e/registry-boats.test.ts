@@ -1,21 +1,13 @@
 import { expect } from 'chai';
-import { fileURLToPath } from 'node:url';
 import type { RowDataPacket } from 'mysql2/promise';
 import { addedService } from '../../config/index.js';
-import { createServiceApps, type ServiceApps } from '../../api/create-apps.js';
-import { plainCreatedResourceModule } from '../../api/resources/created-resource.module.js';
-import { listen, type Listening } from '../../shared/infra/http/listen.js';
-import { createLogger } from '../../shared/infra/telemetry/logger.js';
-import { applyMigrations } from '../../shared/domain/repositories/schema-migrations.repository.js';
-import { CREATED_RESOURCES } from '../../shared/domain/resources/registry.js';
-import { createWorkers, type RunningWorkers } from '../../workers/create-workers.js';
+import type { RunningWorkers } from '../../workers/create-workers.js';
+import { startBoatsService, type BoatsService } from '../support/boats-service.js';
 import { boatsResource } from '../fixtures/boats/boats.resource.js';
 import { eventually } from '../support/eventually.js';
 import { http } from '../support/http.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
 import { ndjson, lines } from '../support/ndjson.js';
-
-const BOATS_MIGRATIONS = fileURLToPath(new URL('../fixtures/boats/', import.meta.url));
 
 /**
  * docs/architecture.md's recipe, run: a resource this build does not have
@@ -27,50 +19,22 @@ const BOATS_MIGRATIONS = fileURLToPath(new URL('../fixtures/boats/', import.meta
 describe('a resource added through the registry alone (boats: one descriptor and a migration)', function () {
   this.timeout(120_000);
   let pipeline: Pipeline;
-  let apps: ServiceApps;
-  let boats: Listening;
+  let boats: BoatsService;
   let workers: RunningWorkers;
   let base: string;
   const batches: number[] = [];
 
   before(async () => {
     pipeline = await startPipeline({ workers: false });
-    const { config, connections } = pipeline;
-    await applyMigrations(config.mysql.url, BOATS_MIGRATIONS);
-    await connections.mysql.query('DELETE FROM boats');
-    await connections.mongo.db!.collection('boats').deleteMany({});
-    const resources = [...CREATED_RESOURCES, boatsResource];
-    const logger = createLogger({ level: config.logLevel, name: 'boats-test' });
-    const boatsModule = plainCreatedResourceModule({
-      // A service this build's config does not list: it is served on a port of the test's choosing.
-      name: addedService('boats'),
-      title: 'Boats (a resource only this test has)',
-      resource: boatsResource,
-    });
-    apps = await createServiceApps(config, connections, logger, {
-      modules: [boatsModule],
-      resources,
-    });
-    boats = await listen(
-      apps.app(boatsModule.name),
-      { host: '127.0.0.1', port: 0 },
-      config.httpServer,
-    );
+    boats = await startBoatsService(pipeline, 'boats-test');
     base = boats.url;
-    workers = createWorkers(
-      { ...config, worker: { ...config.worker, queues: [boatsResource.queue, 'replicate'] } },
-      connections,
-      logger,
-      {
-        resources,
-        hooks: { onBatch: (queue, size) => queue === boatsResource.queue && batches.push(size) },
-      },
-    );
+    workers = boats.startWorkers({
+      onBatch: (queue, size) => queue === boatsResource.queue && batches.push(size),
+    });
   });
   after(async () => {
     await workers?.close();
     await boats?.close();
-    await apps?.close();
     await pipeline?.stop();
   });
 
@@ -286,7 +250,7 @@ describe('a resource added through the registry alone (boats: one descriptor and
   });
 
   it('documents its operations in its OpenAPI document, made from the same schemas', () => {
-    const document = apps.documents.get(addedService('boats')) as {
+    const document = boats.apps.documents.get(addedService('boats')) as {
       paths: Record<string, Record<string, unknown>>;
     };
     expect(Object.keys(document.paths)).to.include.members([
