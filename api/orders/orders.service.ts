@@ -2,7 +2,8 @@ import type { ReadThroughCache } from '../../shared/infra/cache/read-through-cac
 import { nowMicros } from '../../shared/infra/process/clock.js';
 import { NotFoundError } from '../../shared/domain/errors/index.js';
 import { planWrite } from '../../shared/infra/idempotency/idempotent-attempt.js';
-import type { VersionedWrite, KeyHeads } from '../../shared/infra/queues/key-heads.js';
+import type { KeyHeads } from '../../shared/infra/queues/key-heads.js';
+import { enqueueKeyedWrite } from '../keyed-writes.js';
 import {
   orderJobId,
   type OrderState,
@@ -51,19 +52,19 @@ function visible({ deleted: _deleted, ...order }: OrderState): Order {
 function changed(
   id: string,
   current: OrderState | null,
-  change: (order: OrderState) => Partial<OrderState>,
+  change: () => Partial<OrderState>,
   meta: WriteMeta,
 ): OrderState {
   if (!current || current.deleted) throw new NotFoundError(`order ${id} not found`);
   requireMatchingVersion(meta, `order ${id}`, current.version);
-  return { ...current, ...change(current), version: current.version + 1 };
+  return { ...current, ...change(), version: current.version + 1 };
 }
 
 /** The orders' persist jobs (one per order and version) and key heads (§9, one order per key). */
 function orderJobs(deps: OrderServiceDeps) {
   const headOf = (id: string) => ({ shard: deps.queue.shardFor(id).name, key: id });
 
-  /** Enqueues the order's state at its version; the answer waits if the client asked to. */
+  /** Enqueues a new order at version 1; the answer waits if the client asked to. */
   async function enqueue(job: PersistOrderJob, waitSeconds: number) {
     const added = await deps.queue.add(`order.${job.op}`, job, {
       jobId: orderJobId(job.order.id, job.order.version),
@@ -73,25 +74,35 @@ function orderJobs(deps: OrderServiceDeps) {
   }
 
   /**
-   * Folds a change onto the order's head; with no head, the store (which then
-   * holds every accepted write) is read, never the cache. Under a key, a retry
-   * repeats the first attempt's state (and job id), whatever the head says by then.
+   * A change of an existing order through the one keyed-write path: folded
+   * onto its head (with no head, the store, which then holds every accepted
+   * write, is read, never the cache), then queued at its version. The answer
+   * is the order as it reads once this write and every earlier one land.
    */
-  async function fold(
+  async function change(
     id: string,
+    op: 'update' | 'delete',
+    fields: () => Partial<OrderState>,
     meta: WriteMeta,
-    change: (order: OrderState) => Partial<OrderState>,
-  ): Promise<VersionedWrite<OrderState>> {
-    return planWrite(meta.idempotency, () =>
-      deps.heads.advance(
-        headOf(id),
-        () => deps.orders.findState(id),
-        (current) => changed(id, current, change, meta),
-      ),
+  ): Promise<AcceptedWrite<Order>> {
+    const { write, job, persisted } = await enqueueKeyedWrite<OrderState, PersistOrderJob>(
+      deps,
+      {
+        key: id,
+        load: () => deps.orders.findState(id),
+        next: (current) => changed(id, current, fields, meta),
+        job: ({ before, after }) => ({
+          name: `order.${op}`,
+          data: { requestId: meta.requestId, op, order: after, before },
+          jobId: orderJobId(id, after.version),
+        }),
+      },
+      meta,
     );
+    return { resource: visible(write.after), jobId: job.id ?? '', persisted };
   }
 
-  return { headOf, enqueue, fold };
+  return { headOf, enqueue, change };
 }
 
 type OrderJobs = ReturnType<typeof orderJobs>;
@@ -146,37 +157,13 @@ function orderCreates(deps: OrderServiceDeps, jobs: OrderJobs) {
 function orderChanges(jobs: OrderJobs) {
   return {
     /** The answer is the order as it reads once this write and every earlier one land. */
-    async updateOrder(
-      id: string,
-      changes: OrderPatch,
-      meta: WriteMeta,
-    ): Promise<AcceptedWrite<Order>> {
-      const { before, after } = await jobs.fold(id, meta, () => ({
-        ...changes,
-        updated_at: nowMicros(),
-      }));
-      const job: PersistOrderJob = {
-        requestId: meta.requestId,
-        op: 'update',
-        order: after,
-        before,
-      };
-      return { resource: visible(after), ...(await jobs.enqueue(job, meta.waitSeconds)) };
+    updateOrder(id: string, changes: OrderPatch, meta: WriteMeta): Promise<AcceptedWrite<Order>> {
+      return jobs.change(id, 'update', () => ({ ...changes, updated_at: nowMicros() }), meta);
     },
 
     /** A tombstone: the answer is the order as it was, at the deletion's version. */
-    async deleteOrder(id: string, meta: WriteMeta): Promise<AcceptedWrite<Order>> {
-      const { before, after } = await jobs.fold(id, meta, () => ({
-        deleted: true,
-        updated_at: nowMicros(),
-      }));
-      const job: PersistOrderJob = {
-        requestId: meta.requestId,
-        op: 'delete',
-        order: after,
-        before,
-      };
-      return { resource: visible(after), ...(await jobs.enqueue(job, meta.waitSeconds)) };
+    deleteOrder(id: string, meta: WriteMeta): Promise<AcceptedWrite<Order>> {
+      return jobs.change(id, 'delete', () => ({ deleted: true, updated_at: nowMicros() }), meta);
     },
   };
 }

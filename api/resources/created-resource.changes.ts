@@ -1,10 +1,7 @@
 import type { CreatedResourceDeps } from './created-resource.service.js';
 import { nowMicros } from '../../shared/infra/process/clock.js';
 import { NotFoundError } from '../../shared/domain/errors/index.js';
-import { planWrite } from '../../shared/infra/idempotency/idempotent-attempt.js';
-import type { VersionedWrite } from '../../shared/infra/queues/key-heads.js';
 import { jobIds } from '../../shared/domain/writes/write-jobs.js';
-import { waitForJob } from '../../shared/infra/queues/wait-for-job.js';
 import type {
   CreatedResource,
   CreatedResourceChanges,
@@ -14,6 +11,7 @@ import type {
 } from '../../shared/domain/resources/created-resource.js';
 import { requireMatchingVersion } from '../preconditions.js';
 import type { AcceptedWrite, WriteMeta } from '../write-results.js';
+import { enqueueKeyedWrite } from '../keyed-writes.js';
 
 type Changing<K extends string, C, R> = Pick<
   CreatedResource<K, C, R, CreatedResourceStore<R>>,
@@ -59,7 +57,6 @@ export function createdResourceChanges<K extends string, C, R extends { readonly
   deps: CreatedResourceDeps<K, R, CreatedResourceStore<R>>,
 ) {
   const { entity, resourceKey } = resource;
-  const headOf = (id: number) => ({ shard: deps.queue.shardFor(id).name, key: String(id) });
 
   /** The key's state when it has no head: the store holds every accepted write, or its create is queued. */
   async function load(id: number): Promise<CreatedState<R> | null> {
@@ -72,38 +69,30 @@ export function createdResourceChanges<K extends string, C, R extends { readonly
     return { ...create.data[resourceKey], version: 1 };
   }
 
-  async function fold(
-    id: number,
-    change: Change<C>,
-    meta: WriteMeta,
-  ): Promise<VersionedWrite<CreatedState<R>>> {
-    // Under a key, a retry repeats the first attempt's state (and job id), whatever the head says by then.
-    return planWrite(meta.idempotency, () => {
-      const now = nowMicros();
-      return deps.heads.advance(
-        headOf(id),
-        () => load(id),
-        (current) => changedState(resource, id, current, { ...change, meta, now }),
-      );
-    });
-  }
-
   /** Folds the write, then queues the resource's state at its version with the one before it. */
   async function enqueue(id: number, change: Change<C>, meta: WriteMeta) {
-    const { before, after } = await fold(id, change, meta);
-    const data = {
-      requestId: meta.requestId,
-      version: after.version,
-      [resourceKey]: rowOf(after),
-      before: before && rowOf(before),
-      ...(after.deleted && { deleted: true }),
-    } as CreatedResourceJob<K, R>;
-    const op = after.deleted ? 'delete' : 'update';
-    const job = await deps.queue.add(`${resourceKey}.${op}`, data, {
-      jobId: jobIds.persist(entity, id, after.version),
-    });
-    const persisted = await waitForJob(job, deps.queueEvents, meta.waitSeconds);
-    return { resource: rowOf(after), jobId: job.id ?? '', persisted };
+    const now = nowMicros();
+    const { write, job, persisted } = await enqueueKeyedWrite(
+      deps,
+      {
+        key: id,
+        load: () => load(id),
+        next: (current) => changedState(resource, id, current, { ...change, meta, now }),
+        job: ({ before, after }) => ({
+          name: `${resourceKey}.${after.deleted ? 'delete' : 'update'}`,
+          data: {
+            requestId: meta.requestId,
+            version: after.version,
+            [resourceKey]: rowOf(after),
+            before: before && rowOf(before),
+            ...(after.deleted && { deleted: true }),
+          } as CreatedResourceJob<K, R>,
+          jobId: jobIds.persist(entity, id, after.version),
+        }),
+      },
+      meta,
+    );
+    return { resource: rowOf(write.after), jobId: job.id ?? '', persisted };
   }
 
   return {
