@@ -3,7 +3,8 @@
  * real workers' group-commit drain of JOBS listing writes (default 30,000),
  * with extra worker environment given as KEY=VALUE arguments, e.g.
  * `npx tsx bench/drain-only.ts WORKER_CONCURRENCY=500`. Add `--cpu-prof` to
- * write a V8 CPU profile of the worker process into bench/results/profiles/.
+ * write V8 CPU profiles of the empty-job worker and of the worker process into
+ * bench/results/profiles/ (in that order: the older file is the ceiling's).
  */
 import { closeConnections } from '../shared/infra/process/connections.js';
 import { buildSpillway } from './lib/build.js';
@@ -23,7 +24,7 @@ const profile = [
 await buildSpillway();
 const { config, connections } = await openBenchStores();
 try {
-  const ceiling = await drainEmpty(config, connections, jobs);
+  const ceiling = await drainEmpty(config, connections, jobs, cpuProfile);
   // POOLS=2: a persist pool and a pool for every other queue, as the full bench's pipeline runs.
   const pools = env.POOLS === '2' ? PIPELINE_POOLS : [env];
   const grouped = await drainSpillway('group-commit', config, connections, jobs, pools, {

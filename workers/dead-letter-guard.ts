@@ -72,13 +72,26 @@ export class DeadLetterGuard {
 
   /** `processor`, keeping the write of a job that fails for good before BullMQ fails it. */
   guard(queue: QueueName, processor: Processor): Processor {
-    return async (job, token, signal) => {
+    const failing = async (job: Job, error: unknown, token: string | undefined) => {
+      if (failsForGood(job, error)) await this.keepBeforeFailing(queue, job, error, token);
+      throw error;
+    };
+    // BullMQ makes an AbortController per job for a processor that declares a third
+    // parameter (its `signal`); the guard passes one on only to a processor that reads it.
+    if (processor.length >= 3) {
+      return async (job, token, signal) => {
+        try {
+          return await processor(job, token, signal);
+        } catch (error) {
+          return failing(job, error, token);
+        }
+      };
+    }
+    return async (job, token) => {
       try {
-        return await processor(job, token, signal);
+        return await processor(job, token);
       } catch (error) {
-        if (!failsForGood(job, error)) throw error;
-        await this.keepBeforeFailing(queue, job, error, token);
-        throw error;
+        return failing(job, error, token);
       }
     };
   }

@@ -175,6 +175,8 @@ export async function drainEmpty(
   config: Config,
   connections: Connections,
   jobs: number,
+  /** Node flags for the empty-job worker (drain-only's `--cpu-prof` profiles it too). */
+  nodeArgs: readonly string[] = [],
 ): Promise<DrainRun> {
   await resetBenchStores(connections);
   const name = 'bench-empty';
@@ -193,6 +195,7 @@ export async function drainEmpty(
     'bench/servers/bullmq-empty-worker.ts',
     [name, String(jobs), String(config.worker.concurrency), String(config.worker.instances)],
     benchEnv(),
+    nodeArgs,
   );
   try {
     await worker.waitForLine(/^ready/, 120_000);

@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { isoTimeStamp } from '../../../../../shared/infra/telemetry/logger.js';
+import { mkdtempSync, openSync, readFileSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isoTimeStamp, stdoutDestination } from '../../../../../shared/infra/telemetry/logger.js';
 import { eventually } from '../../../../support/eventually.js';
 
 describe("isoTimeStamp (the log lines' time, formatted once per millisecond)", () => {
@@ -18,5 +21,26 @@ describe("isoTimeStamp (the log lines' time, formatted once per millisecond)", (
     });
     const now = isoTimeStamp();
     expect(now >= stamp).to.equal(true);
+  });
+});
+
+describe('stdoutDestination (the log lines, written asynchronously)', () => {
+  it('writes every line byte for byte, multi-byte text included, and flushes them', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'spillway-log-')), 'out.log');
+    const fd = openSync(file, 'w');
+    const destination = stdoutDestination(fd);
+    const log = pino({ base: null, timestamp: false }, destination);
+    const lines: string[] = [];
+    for (let i = 0; i < 2000; i += 1) {
+      const text = i % 3 === 0 ? `café ☕ ${i}` : `line ${i}`;
+      log.info({ i }, text);
+      lines.push(JSON.stringify({ level: 30, i, msg: text }));
+    }
+    await new Promise<void>((resolve, reject) =>
+      destination.flush((error) => (error ? reject(error) : resolve())),
+    );
+    destination.flushSync();
+    closeSync(fd);
+    expect(readFileSync(file, 'utf8')).to.equal(lines.map((line) => `${line}\n`).join(''));
   });
 });
