@@ -47,6 +47,16 @@ interface FuzzRun {
   readonly output: string;
 }
 
+/** The requests a HAR file holds; none when it is missing or was cut short. */
+function harEntries(har: string): HarEntry[] {
+  if (!existsSync(har)) return [];
+  try {
+    return (JSON.parse(readFileSync(har, 'utf8')) as { log: { entries: HarEntry[] } }).log.entries;
+  } catch {
+    return [];
+  }
+}
+
 /** Runs schemathesis against one service's OpenAPI document; every request is read back from its HAR. */
 function fuzzService(service: string, baseUrl: string, dir: string): Promise<FuzzRun> {
   const har = join(dir, `${service}.har`);
@@ -76,15 +86,15 @@ function fuzzService(service: string, baseUrl: string, dir: string): Promise<Fuz
       SCHEMATHESIS,
       args,
       { cwd: dir, maxBuffer: 64 * 1024 * 1024, timeout: 540_000 },
-      (_error, stdout, stderr) => {
-        const entries = existsSync(har)
-          ? (JSON.parse(readFileSync(har, 'utf8')) as { log: { entries: HarEntry[] } }).log.entries
-          : [];
+      (error, stdout, stderr) => {
+        // A run killed at its timeout leaves a HAR cut short: it counts as no requests, and says why.
+        const entries = harEntries(har);
+        const ended = error?.killed ? `\n(schemathesis killed by ${error.signal}: timed out)` : '';
         resolve({
           service,
           requests: entries.length,
           serverErrors: entries.filter((e) => e.response.status >= 500),
-          output: stdout + stderr,
+          output: stdout + stderr + ended,
         });
       },
     );
