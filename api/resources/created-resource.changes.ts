@@ -2,12 +2,13 @@ import type { CreatedResourceDeps } from './created-resource.service.js';
 import { nowMicros } from '../../shared/infra/process/clock.js';
 import { NotFoundError } from '../../shared/domain/errors/index.js';
 import { jobIds } from '../../shared/domain/writes/write-jobs.js';
-import type {
-  CreatedResource,
-  CreatedResourceChanges,
-  CreatedResourceJob,
-  CreatedResourceStore,
-  CreatedState,
+import {
+  resourceOf,
+  type CreatedResource,
+  type CreatedResourceChanges,
+  type CreatedResourceJob,
+  type CreatedResourceStore,
+  type CreatedState,
 } from '../../shared/domain/resources/created-resource.js';
 import { requireMatchingVersion } from '../preconditions.js';
 import type { AcceptedWrite, WriteMeta } from '../write-results.js';
@@ -17,11 +18,6 @@ type Changing<K extends string, C, R> = Pick<
   CreatedResource<K, C, R, CreatedResourceStore<R>>,
   'entity' | 'resourceKey'
 > & { readonly changes: CreatedResourceChanges<C, R> };
-
-/** A state without its version or tombstone flag: the resource as answered and carried by a job. */
-function rowOf<R>({ version: _version, deleted: _deleted, ...row }: CreatedState<R>): R {
-  return row as unknown as R;
-}
 
 /** What a write does to the resource it folds onto: change some fields, or delete it. */
 type Change<C> = { readonly patch: Partial<C> } | { readonly delete: true };
@@ -40,8 +36,8 @@ function changedState<K extends string, C, R>(
   if (!current || current.deleted) throw new NotFoundError(`${what} not found`);
   requireMatchingVersion(change.meta, what, current.version);
   const version = current.version + 1;
-  if ('delete' in change) return { ...rowOf(current), version, deleted: true };
-  return { ...resource.changes.update(rowOf(current), change.patch, change.now), version };
+  if ('delete' in change) return { ...resourceOf(current), version, deleted: true };
+  return { ...resource.changes.update(resourceOf(current), change.patch, change.now), version };
 }
 
 /**
@@ -83,8 +79,8 @@ export function createdResourceChanges<K extends string, C, R extends { readonly
           data: {
             requestId: meta.requestId,
             version: after.version,
-            [resourceKey]: rowOf(after),
-            before: before && rowOf(before),
+            [resourceKey]: resourceOf(after),
+            before: before && resourceOf(before),
             ...(after.deleted && { deleted: true }),
           } as CreatedResourceJob<K, R>,
           jobId: jobIds.persist(entity, id, after.version),
@@ -92,7 +88,7 @@ export function createdResourceChanges<K extends string, C, R extends { readonly
       },
       meta,
     );
-    return { resource: rowOf(write.after), jobId: job.id ?? '', persisted };
+    return { resource: resourceOf(write.after), jobId: job.id ?? '', persisted };
   }
 
   return {

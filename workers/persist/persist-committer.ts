@@ -7,9 +7,10 @@ import {
 } from '../../shared/domain/writes/write-jobs.js';
 import { nowMicros } from '../../shared/infra/process/clock.js';
 import { GroupCommitter } from '../group-commit.js';
-import type {
-  CreatedState,
-  OrderedOutcome,
+import {
+  resourceOf,
+  type CreatedState,
+  type OrderedOutcome,
 } from '../../shared/domain/resources/created-resource.js';
 import type { VersionedWrite } from '../../shared/infra/queues/key-heads.js';
 import type { ShardedQueue } from '../../shared/infra/queues/sharded-queue.js';
@@ -61,11 +62,6 @@ export function insertEvent<R extends { id: number }>(
   };
 }
 
-/** A created resource's state without its version or tombstone flag: the row an event carries. */
-function rowOf<R>({ version: _version, deleted: _deleted, ...row }: CreatedState<R>): R {
-  return row as unknown as R;
-}
-
 /** A write as it is applied in key order: the resource just before it and at its version. */
 function versionedWrite<R extends { id: number }>(
   write: EntityWrite<R>,
@@ -92,8 +88,8 @@ function orderedEvents<R extends { id: number }>(
       insertEvent(entity, {
         requestId: write.requestId,
         version: after.version,
-        resource: rowOf(after),
-        before: before && rowOf(before),
+        resource: resourceOf(after),
+        before: before && resourceOf(before),
         deleted: after.deleted === true,
       }),
     );

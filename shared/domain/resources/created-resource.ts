@@ -31,6 +31,15 @@ export type CreatedResourceJob<K extends string, R> = {
  */
 export type CreatedState<R> = R & { readonly version: number; readonly deleted?: boolean };
 
+/** A state without its version or tombstone flag: the resource as answered, stored and carried. */
+export function resourceOf<R>({
+  version: _version,
+  deleted: _deleted,
+  ...row
+}: CreatedState<R>): R {
+  return row as unknown as R;
+}
+
 /**
  * The later writes a created resource takes, when it takes any: `PATCH
  * /<entity>/:id`, applied in the order accepted (§9), like an order's.
