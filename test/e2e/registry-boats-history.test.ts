@@ -7,12 +7,13 @@ import { startBoatsService, type BoatsService } from '../support/boats-service.j
 import { boatsResource } from '../fixtures/boats/boats.resource.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
 import { unfinishedJobs } from '../support/queue-jobs.js';
-import { boatsEntry, type BoatRequest } from '../support/history/boats.resource.js';
+import { boatsEntry } from '../support/history/boats.resource.js';
 import { checkHistory, type StoredHistory } from '../support/history/checker.js';
 import type { CheckResult, HistoryOp, StoredKey } from '../support/history/history.types.js';
 import { badCounts, tableHeader, tableRow } from '../support/history/history-table.js';
-import { outcomeOf, Recorder } from '../support/history/recorder.js';
-import { KeySpace, type RawAnswer } from '../support/history/resource-entry.js';
+import { Recorder } from '../support/history/recorder.js';
+import { KeySpace } from '../support/history/resource-entry.js';
+import { send } from '../support/history/generator.js';
 import { newSeed, SeededRandom } from '../support/history/seeded-random.js';
 
 /**
@@ -49,34 +50,6 @@ function boatsTakeDeletes(): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One request; status 0 when no answer came in time or the connection failed. */
-async function exchange(pool: Pool, request: BoatRequest): Promise<RawAnswer> {
-  try {
-    const response = await pool.request({
-      method: request.method,
-      path: request.path,
-      headers: {
-        ...request.headers,
-        ...(request.body && { 'content-type': 'application/json' }),
-      },
-      body: request.body ? JSON.stringify(request.body) : undefined,
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      headersTimeout: REQUEST_TIMEOUT_MS,
-      bodyTimeout: REQUEST_TIMEOUT_MS,
-    });
-    const text = await response.body.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = text;
-    }
-    return { status: response.statusCode, headers: response.headers, json };
-  } catch (error) {
-    return { status: 0, headers: {}, error: String(error) };
-  }
-}
-
 /**
  * Concurrent clients, each sending one request at a time (so it is sequential
  * on every key) over a shared key space of 5 live boats: a key that is
@@ -105,29 +78,11 @@ function startClients(base: string, recorder: Recorder, rng: SeededRandom, tag: 
       const started = Date.now();
       const id = recorder.nextId();
       const request = boatsEntry.plan({ rng: random, id, tag, space, deletes, versions });
-      const sentAt = Date.now();
-      const answer = await exchange(pool, request);
-      const answeredAt = Date.now();
-      const facts = boatsEntry.readAnswer(request, answer);
-      const op: HistoryOp = {
+      const op = await send(pool, boatsEntry, request, {
         id,
         client: index,
-        resource: boatsEntry.model.name,
-        kind: request.kind,
-        key: request.key ?? facts.key,
-        method: request.method,
-        path: request.path,
-        body: request.body,
-        changes: request.changes,
-        sentAt,
-        answeredAt,
-        status: answer.status,
-        outcome: outcomeOf(answer.status),
-        version: facts.version,
-        answered: facts.answered,
-        answer: answer.json,
-        error: answer.error,
-      };
+        timeoutMs: REQUEST_TIMEOUT_MS,
+      });
       recorder.record(op);
       learn(op);
       const pause = intervalMs * (0.5 + random.next()) - (Date.now() - started);

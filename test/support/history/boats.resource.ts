@@ -1,6 +1,6 @@
-import type { RowDataPacket } from 'mysql2/promise';
 import type { Connections } from '../../../shared/infra/process/connections.js';
-import type { Fields, ResourceModel, StoredKey, StoredState } from './history.types.js';
+import { readRowsAndCopies } from './created.resources.js';
+import type { Fields, ResourceModel, StoredState } from './history.types.js';
 import {
   answerPart,
   pickFields,
@@ -27,7 +27,7 @@ export const BOATS_MODEL = {
   replica: true,
 } as const satisfies ResourceModel;
 
-/** A boats request: a `PlannedRequest` with the headers it is sent with (`Prefer`, `If-Match`). */
+/** A boats request: a `PlannedRequest` that always says its headers (`Prefer`, `If-Match`, or none). */
 export interface BoatRequest extends PlannedRequest {
   readonly headers: Readonly<Record<string, string>>;
 }
@@ -43,7 +43,7 @@ export interface BoatPlanContext extends PlanContext {
 /**
  * The boats' entry: a `ResourceEntry` but for the service (boats is no
  * HISTORY_SERVICES name: its service is started by the test itself) and the
- * plan, whose requests carry headers the shared generator does not send.
+ * plan, which takes the versions answered so far (for `If-Match`).
  */
 export interface BoatsEntry extends Omit<ResourceEntry, 'service' | 'weight' | 'plan'> {
   plan(context: BoatPlanContext): BoatRequest;
@@ -136,16 +136,8 @@ export const boatsEntry: BoatsEntry = {
     };
   },
 
-  async readStored(connections: Connections) {
+  readStored(connections: Connections) {
     // `*`: the `deleted` column is read when the table has one.
-    const [rows] = await connections.mysql.query<RowDataPacket[]>('SELECT * FROM boats');
-    const documents = await connections.mongo.db!.collection('boats').find({}).toArray();
-    const stored = new Map<string, StoredKey>();
-    for (const row of rows) stored.set(String(row.id), { primary: stateOf(row) });
-    for (const doc of documents) {
-      const key = String(doc._id);
-      stored.set(key, { ...stored.get(key), replica: stateOf(doc) });
-    }
-    return stored;
+    return readRowsAndCopies(connections, { table: 'boats', columns: '*', stateOf });
   },
 };

@@ -1,6 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Connections } from '../../../shared/infra/process/connections.js';
-import type { Fields, ResourceModel, StoredKey } from './history.types.js';
+import type { Fields, ResourceModel, StoredKey, StoredState } from './history.types.js';
 import type { HistoryService } from './pipeline-launcher.js';
 import { answerPart, pickFields, type PlanContext, type ResourceEntry } from './resource-entry.js';
 import { RESOURCE_MODELS } from './resource-models.js';
@@ -9,6 +9,31 @@ import { RESOURCE_MODELS } from './resource-models.js';
  * A resource that is only created (users, listings, people): one POST, one
  * MySQL row and one Mongo copy per id, both at version 1.
  */
+/**
+ * What the stores hold of a MySQL resource replicated to Mongo, by key: each
+ * row (its `columns`) and each document of the same name, as `stateOf` reads them.
+ */
+export async function readRowsAndCopies(
+  connections: Connections,
+  read: {
+    readonly table: string;
+    readonly columns: string;
+    stateOf(record: Record<string, unknown>): StoredState;
+  },
+): Promise<Map<string, StoredKey>> {
+  const [rows] = await connections.mysql.query<RowDataPacket[]>(
+    `SELECT ${read.columns} FROM ${read.table}`,
+  );
+  const documents = await connections.mongo.db!.collection(read.table).find({}).toArray();
+  const stored = new Map<string, StoredKey>();
+  for (const row of rows) stored.set(String(row.id), { primary: read.stateOf(row) });
+  for (const doc of documents) {
+    const key = String(doc._id);
+    stored.set(key, { ...stored.get(key), replica: read.stateOf(doc) });
+  }
+  return stored;
+}
+
 function createdResource(spec: {
   model: ResourceModel;
   service: HistoryService;
@@ -43,18 +68,12 @@ function createdResource(spec: {
         answered: pickFields(resource, model.fields),
       };
     },
-    async readStored(connections: Connections) {
-      const [rows] = await connections.mysql.query<RowDataPacket[]>(
-        `SELECT id, version, ${model.fields.join(', ')} FROM ${spec.table}`,
-      );
-      const documents = await connections.mongo.db!.collection(spec.table).find({}).toArray();
-      const stored = new Map<string, StoredKey>();
-      for (const row of rows) stored.set(String(row.id), { primary: stateOf(row) });
-      for (const doc of documents) {
-        const key = String(doc._id);
-        stored.set(key, { ...stored.get(key), replica: stateOf(doc) });
-      }
-      return stored;
+    readStored(connections: Connections) {
+      return readRowsAndCopies(connections, {
+        table: spec.table,
+        columns: `id, version, ${model.fields.join(', ')}`,
+        stateOf,
+      });
     },
   };
 }

@@ -85,9 +85,10 @@ export function startClients(
   };
 }
 
-async function send(
+/** Sends one planned request and records it, with its answer, as the history's op. */
+export async function send(
   pool: Pool,
-  resource: ResourceEntry,
+  resource: Pick<ResourceEntry, 'model' | 'readAnswer'>,
   request: PlannedRequest,
   meta: { id: number; client: number; timeoutMs: number },
 ): Promise<HistoryOp> {
@@ -126,7 +127,10 @@ async function exchange(
     const response = await pool.request({
       method: request.method,
       path: request.path,
-      headers: request.body ? { 'content-type': 'application/json' } : {},
+      headers: {
+        ...request.headers,
+        ...(request.body && { 'content-type': 'application/json' }),
+      },
       body: request.body ? JSON.stringify(request.body) : undefined,
       signal: AbortSignal.timeout(timeoutMs),
       headersTimeout: timeoutMs,

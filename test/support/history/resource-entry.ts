@@ -11,6 +11,8 @@ export interface PlannedRequest {
   readonly method: 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   readonly path: string;
   readonly body?: Record<string, unknown>;
+  /** Request headers besides the content type (`Prefer`, `If-Match`). */
+  readonly headers?: Readonly<Record<string, string>>;
   /** What the write sets if applied (see HistoryOp.changes). */
   readonly changes: Fields;
 }
