@@ -130,10 +130,19 @@ describe('the shipped Prometheus config, alert rules and Grafana dashboard (Debi
         { timeoutMs: 60_000, what: `every target up\n${log.slice(-2000)}` },
       );
       expect(active.map((t) => t.labels.role).sort()).to.deep.equal(['api', 'cron', 'workers']);
-      const rules = await http('GET', `${api}/rules`);
-      const alerts = (rules.body.data.groups as { rules: { name: string; health: string }[] }[])
-        .flatMap((g) => g.rules)
-        .map((r) => `${r.name} ${r.health}`);
+      // A rule's health is `unknown` until its group is first evaluated (one evaluation interval).
+      const alerts = await eventually(
+        async () => {
+          const rules = await http('GET', `${api}/rules`);
+          const found = (
+            rules.body.data.groups as { rules: { name: string; health: string }[] }[]
+          ).flatMap((g) => g.rules);
+          return found.length > 0 && found.every((r) => r.health !== 'unknown')
+            ? found.map((r) => `${r.name} ${r.health}`)
+            : undefined;
+        },
+        { timeoutMs: 60_000, what: `every alert rule evaluated\n${log.slice(-2000)}` },
+      );
       expect(alerts).to.have.length(await shippedAlertCount());
       expect(
         alerts.every((a) => a.endsWith(' ok')),
