@@ -5,6 +5,7 @@ import { queueShardNames } from '../../shared/infra/redis/redis-keys.js';
 import type { RunningWorkers } from '../../workers/create-workers.js';
 import { startBoatsService, type BoatsService } from '../support/boats-service.js';
 import { boatsResource } from '../fixtures/boats/boats.resource.js';
+import { eventually } from '../support/eventually.js';
 import { startPipeline, type Pipeline } from '../support/pipeline.js';
 import { unfinishedJobs } from '../support/queue-jobs.js';
 import { boatsEntry } from '../support/history/boats.resource.js';
@@ -17,16 +18,24 @@ import { send } from '../support/history/generator.js';
 import { newSeed, SeededRandom } from '../support/history/seeded-random.js';
 
 /**
- * 8 clients for 18 s on 5 hot keys at a time, each pacing itself to at most
- * 25 requests a second (in practice as fast as its answers come: ~1,000-3,000 writes).
+ * 8 clients on 5 hot keys at a time, each pacing itself to at most 25
+ * requests a second (in practice as fast as its answers come), for four
+ * phases of WRITES_PER_PHASE acknowledged writes.
  */
 const CLIENTS = 8;
 const RATE_PER_SECOND = 200;
-const LOAD_MS = 18_000;
-/** The faults: the workers closed at 5 s and back 3 s later; closed again (jobs in flight) at 12 s. */
-const FIRST_FAULT_AT_MS = 5_000;
-const WORKERS_DOWN_MS = 3_000;
-const SECOND_FAULT_AT_MS = 12_000;
+/**
+ * The faults, on observed progress (acknowledged writes), not on the clock:
+ * the workers closed once this many writes were acknowledged, started again
+ * once WRITES_WHILE_DOWN more were acknowledged with no worker running, closed again
+ * (jobs in flight) and started at once after as many more, and the clients
+ * stop after as many more again.
+ */
+const WRITES_PER_PHASE = 250;
+/** The phase with no worker running is shorter. */
+const WRITES_WHILE_DOWN = 80;
+/** How long one phase may take to see its writes acknowledged. */
+const PHASE_DEADLINE_MS = 30_000;
 const REQUEST_TIMEOUT_MS = 15_000;
 /**
  * Replication after two worker restarts can take a while: changes whose copy is
@@ -210,18 +219,28 @@ describe('boats: a generated history of creates, changes and deletes through wor
     const started = Date.now();
     const clients = startClients(boats.url, recorder, new SeededRandom(seed), seed.toString(36));
     try {
-      await sleep(FIRST_FAULT_AT_MS);
+      // Each phase ends once WRITES_PER_PHASE more writes were acknowledged.
+      const acknowledgedMore = async (what: string, count = WRITES_PER_PHASE) => {
+        const target = recorder.acknowledged() + count;
+        await eventually(async () => (recorder.acknowledged() >= target ? true : undefined), {
+          timeoutMs: PHASE_DEADLINE_MS,
+          intervalMs: 50,
+          what: `${count} more writes acknowledged (${what}; seed ${seed})`,
+        });
+      };
+      await acknowledgedMore('before the first fault');
       await workers.close();
       notes.push(`${at('workers closed')}, ${recorder.acknowledged()} writes acknowledged`);
-      await sleep(WORKERS_DOWN_MS);
+      // Fewer: a client asking `Prefer: wait` waits out its wait while no worker runs.
+      await acknowledgedMore('with the workers closed', WRITES_WHILE_DOWN);
       notes.push(`${at('workers started again')}: ${await unfinishedJobs(queues)} jobs waiting`);
       workers = startWorkers();
-      await sleep(SECOND_FAULT_AT_MS - (Date.now() - started));
+      await acknowledgedMore('before the second fault');
       const inFlight = await unfinishedJobs(queues);
       await workers.close();
       workers = startWorkers();
       notes.push(`${at('workers closed and started again')} with ${inFlight} jobs unfinished`);
-      await sleep(LOAD_MS - (Date.now() - started));
+      await acknowledgedMore('after the second fault');
     } finally {
       await clients.stop();
     }
