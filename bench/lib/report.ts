@@ -85,7 +85,39 @@ export function steadyGoal(s: SteadyResults): Goal {
   };
 }
 
-/** The goals of issue 5, each with its measured value. */
+/** API CPU per accepted single write, from the accept scenario's best round (issue 28 item 3). */
+function singleWriteCpuGoal(r: BenchResults): Goal {
+  return goal(
+    'API CPU / single write',
+    r.http.accept.cpu?.perUnit.server ?? Number.NaN,
+    'max',
+    90,
+    'µs',
+  );
+}
+
+/**
+ * Worker + Redis CPU per job of the group-commit drain against BullMQ's empty
+ * job in the same run (issue 28 item 2): what a drained job costs beyond the queue's own.
+ */
+function drainedJobCpuGoal(r: BenchResults): Goal {
+  const perJob = (run: DrainRun) =>
+    run.cpu ? run.cpu.perUnit.workers + run.cpu.perUnit.redis : Number.NaN;
+  const { grouped, ceiling } = r.drain;
+  const byRatio = goal(
+    'drained job CPU / empty job',
+    perJob(grouped) / perJob(ceiling),
+    'max',
+    1.1,
+  );
+  if (byRatio.met || !grouped.cpu || !ceiling.cpu) return byRatio;
+  return {
+    ...byRatio,
+    note: `workers + Redis µs per job ${fmt(perJob(grouped))} against the empty job's ${fmt(perJob(ceiling))}`,
+  };
+}
+
+/** The goals of issue 5 and issue 28, each with its measured value. */
 export function evaluateGoals(r: BenchResults): Goal[] {
   const { http, drain } = r;
   return [
@@ -119,6 +151,8 @@ export function evaluateGoals(r: BenchResults): Goal[] {
     ),
     goal('Redis bytes / waiting job', r.redis.bytesPerJob, 'max', 1024, 'B'),
     ...(r.steady ? [steadyGoal(r.steady)] : []),
+    singleWriteCpuGoal(r),
+    drainedJobCpuGoal(r),
   ];
 }
 

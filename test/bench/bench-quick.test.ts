@@ -45,7 +45,7 @@ describe('bench/run.ts --quick', function () {
       drain: Record<string, { jobs: number; mysqlJobsPerSec: number; cpu?: CpuFields }>;
       visibility: { samples: number };
       redis: { bytesPerJob: number };
-      goals: { name: string; met: boolean }[];
+      goals: { name: string; value: number; met: boolean }[];
     };
     expect(results.mode).to.equal('quick');
     expect(Object.keys(results.http)).to.have.members([
@@ -84,9 +84,14 @@ describe('bench/run.ts --quick', function () {
     expect(results.drain.pipeline?.jobs).to.equal(10_000);
     expect(results.visibility.samples).to.be.greaterThan(0);
     expect(results.redis.bytesPerJob).to.be.greaterThan(0);
-    // Issue 5's 13, and the steady state's (issue 28 item 5).
-    expect(results.goals).to.have.length(14);
-    expect(results.goals.at(-1)?.name).to.equal('steady bulk → MySQL + Mongo / bullmq ceiling');
+    // Issue 5's 13, the steady state's (issue 28 item 5) and the two costs per unit (items 3 and 2).
+    expect(results.goals.map((g) => g.name).slice(-3)).to.deep.equal([
+      'steady bulk → MySQL + Mongo / bullmq ceiling',
+      'API CPU / single write',
+      'drained job CPU / empty job',
+    ]);
+    expect(results.goals).to.have.length(16);
+    for (const g of results.goals.slice(-2)) expect(g.value, g.name).to.be.greaterThan(0);
     expect(bench.output()).to.include('goals met');
 
     const svg = await readFile(join(out, 'latest.svg'), 'utf8');
