@@ -7,6 +7,8 @@
  * API process's CPU per answered request (/proc, the same count as the bench's
  * CPU table). On a shared 2-core machine, compare rounds pairwise.
  * Usage: npx tsx bench/accept-ab.ts ROOT_A ROOT_B [ROUNDS=4] [SECONDS=5] [RATE=n] [--cpu-prof]
+ * A variant may add Node flags to the API's after a `+`, comma-separated, e.g.
+ * `. .+--max-semi-space-size=32` compares one build with and without the flag.
  * (profiles go to /tmp/prof/<root with / as _>/). RATE=n offers n writes/s in
  * total instead of as many as the API answers: CPU per write falls as more
  * writes share an event-loop turn (one Redis batch, one socket write), so
@@ -45,17 +47,19 @@ const body = { user_id: 1, listing_type: 'rent', price: 1500 };
 for (let round = 0; round < rounds; round += 1) {
   const order = round % 2 ? [...variants].reverse() : variants;
   await ceilingRun();
-  for (const root of order) {
+  for (const variant of order) {
+    const [root = '.', flags = ''] = variant.split('+');
+    const variantArgs = flags === '' ? [] : flags.split(',');
     await resetBenchStores(connections);
     const port = await freePort();
     const prof = profile
-      ? ['--cpu-prof', `--cpu-prof-dir=/tmp/prof/${root.replaceAll('/', '_')}`]
+      ? ['--cpu-prof', `--cpu-prof-dir=/tmp/prof/${variant.replaceAll('/', '_')}`]
       : [];
     const api = runChild(
       join(root, 'dist/api/main.js'),
       ['--service', 'listings'],
       benchEnv({ LISTING_SERVICE_PORT: String(port) }),
-      [...API_NODE_ARGS, ...prof],
+      [...API_NODE_ARGS, ...variantArgs, ...prof],
     );
     await waitForHttp(`http://127.0.0.1:${port}/ready`, api);
     const url = `http://127.0.0.1:${port}/listings`;
@@ -71,9 +75,9 @@ for (let round = 0; round < rounds; round += 1) {
     });
     const used = (await cpuMs(api.pid)) - before;
     const perRequest = (used * 1000) / run.ok;
-    results.get(root)!.push(perRequest);
+    results.get(variant)!.push(perRequest);
     console.log(
-      `${root} round ${round}: ${run.rps.toFixed(0)} req/s, non2xx ${run.non2xx}, API CPU ${perRequest.toFixed(0)} µs/request`,
+      `${variant} round ${round}: ${run.rps.toFixed(0)} req/s, non2xx ${run.non2xx}, API CPU ${perRequest.toFixed(0)} µs/request`,
     );
     await api.stop();
   }
