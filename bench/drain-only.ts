@@ -24,7 +24,9 @@ const profile = [
 await buildSpillway();
 const { config, connections } = await openBenchStores();
 try {
-  const ceiling = await drainEmpty(config, connections, jobs, cpuProfile);
+  // CEILING_NODE_ARGS='--flag …': Node flags for BullMQ's empty-job worker too (it runs Node's defaults).
+  const ceilingArgs = env.CEILING_NODE_ARGS ? env.CEILING_NODE_ARGS.split(' ') : [];
+  const ceiling = await drainEmpty(config, connections, jobs, [...cpuProfile, ...ceilingArgs]);
   // POOLS=2: a persist pool and a pool for every other queue, as the full bench's pipeline runs.
   const pools = env.POOLS === '2' ? PIPELINE_POOLS : [env];
   const grouped = await drainSpillway('group-commit', config, connections, jobs, pools, {

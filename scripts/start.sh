@@ -19,7 +19,8 @@ stop() {
 }
 trap stop INT TERM
 
-node --import tsx workers/main.ts & pids+=($!)
+# Larger young-generation semi-spaces: ~7–10 % less CPU per job (docs/performance.md, tuning log 39).
+node --max-semi-space-size=32 --import tsx workers/main.ts & pids+=($!)
 node --import tsx api/main.ts --file people.csv & pids+=($!)
 node --import tsx cron/main.ts & pids+=($!)
 

@@ -19,6 +19,15 @@ export const API_NODE_ARGS = [
 ] as const;
 
 /**
+ * The workers' Node flags in production (docker-compose.yml, npm start): young
+ * generation semi-spaces of up to 32 MB instead of V8's 16. A worker keeps
+ * ~1,000 jobs in flight, and each scavenge copies what they hold; fewer
+ * scavenges cost 7–10 % less worker CPU per drained job (docs/performance.md,
+ * tuning log 39).
+ */
+export const WORKERS_NODE_ARGS = ['--max-semi-space-size=32'] as const;
+
+/**
  * Compiles Spillway into dist/ (`npm run build`), so the benchmark measures the
  * JavaScript production runs, not the development loader (tsx), which costs
  * the API ~30 MB of memory and start-up time of its own.

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { benchEnv } from './stores.js';
 import { freePort, runChild, waitForHttp, type Child } from './child.js';
-import { API_ENTRY, API_NODE_ARGS, WORKERS_ENTRY } from './build.js';
+import { API_ENTRY, API_NODE_ARGS, WORKERS_ENTRY, WORKERS_NODE_ARGS } from './build.js';
 
 /** A running Spillway API process (listings + users) and where to reach it. */
 export interface RunningApi {
@@ -48,7 +48,10 @@ export async function startWorkers(
   /** Another checkout's workers entry (A/B runs of two versions side by side). */
   entry = WORKERS_ENTRY,
 ): Promise<Child> {
-  const child = runChild(entry, [], benchEnv({ LOG_LEVEL: 'info', ...env }), nodeArgs);
+  const child = runChild(entry, [], benchEnv({ LOG_LEVEL: 'info', ...env }), [
+    ...WORKERS_NODE_ARGS,
+    ...nodeArgs,
+  ]);
   try {
     await child.waitForLine(/workers started/, 120_000);
   } catch (error) {
