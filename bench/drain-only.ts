@@ -5,6 +5,10 @@
  * `npx tsx bench/drain-only.ts WORKER_CONCURRENCY=500`. Add `--cpu-prof` to
  * write V8 CPU profiles of the empty-job worker and of the worker process into
  * bench/results/profiles/ (in that order: the older file is the ceiling's).
+ * By default one worker process runs every queue, so the drain includes the
+ * replication to Mongo; `WORKER_QUEUES=persist-listings` drains the persist
+ * pool alone, the drain of the full bench's group-commit row and of its goal
+ * "drained job CPU / empty job" (docs/performance.md, tuning log 38).
  */
 import { closeConnections } from '../shared/infra/process/connections.js';
 import { buildSpillway } from './lib/build.js';
