@@ -7,12 +7,13 @@
  * API process's CPU per answered request (/proc, the same count as the bench's
  * CPU table). On a shared 2-core machine, compare rounds pairwise.
  * Usage: npx tsx bench/accept-ab.ts ROOT_A ROOT_B [ROUNDS=4] [SECONDS=5] [RATE=n] [--cpu-prof]
- * A variant may add Node flags to the API's after a `+`, comma-separated, e.g.
- * `. .+--max-semi-space-size=32` compares one build with and without the flag.
- * (profiles go to /tmp/prof/<root with / as _>/). RATE=n offers n writes/s in
+ * (profiles go to /tmp/prof/<variant with / as _>/). RATE=n offers n writes/s in
  * total instead of as many as the API answers: CPU per write falls as more
  * writes share an event-loop turn (one Redis batch, one socket write), so
  * variants are compared at one rate, not at whatever rate each reached.
+ * A variant may add Node flags to the API's after a `+`, comma-separated:
+ * `/work/main /work/main+--max-semi-space-size=32` compares one build with and
+ * without the flag.
  */
 import { join } from 'node:path';
 import { freePort, runChild, waitForHttp } from './lib/child.js';
