@@ -18,6 +18,7 @@ import { Redis } from 'ioredis';
 import { ROOT } from './lib/child.js';
 import { benchStores } from './lib/stores.js';
 import { parseToolArgs } from './lib/tool-args.js';
+import { percentile } from './lib/percentile.js';
 
 const { env } = parseToolArgs(process.argv.slice(2));
 const rate = Number(env.RATE ?? 1500);
@@ -35,10 +36,6 @@ interface Round {
   readonly jobsPerSec: number;
   readonly waitMs: { readonly p50: number; readonly p99: number; readonly max: number };
   readonly batch: { readonly p50: number; readonly max: number };
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
 /** A group commit: jobs wait for the batch they joined to commit. */

@@ -9,6 +9,7 @@ import {
   type Sample,
   type VisibilityBreakdown,
 } from './visibility-breakdown.js';
+import { percentile } from '../lib/percentile.js';
 
 export interface VisibilityResult {
   /** The background POST rate asked for: half the best accept rate. */
@@ -33,11 +34,6 @@ const POLL_MS = 10;
 const REQUESTS_PER_CONNECTION = 5;
 /** A burst of rate/20 every 50 ms (fewer phases below 20 req/s): see loadSteady. */
 const PHASES = 20;
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
 
 /**
  * One write: POST, then GET /listings/{id} every POLL_MS until 200; ms from the
